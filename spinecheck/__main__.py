@@ -1,0 +1,5 @@
+"""Run spinecheck as `python -m spinecheck`."""
+
+from spinecheck.cli import main
+
+main()

@@ -1,0 +1,828 @@
+"""Load questions.yaml and answer files into checked models, reporting every problem with its line."""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from spinecheck.conditions import AnswerValue, Facts, evaluate, walk
+from spinecheck.engine import check_answers
+from spinecheck.errors import Problem, SpinecheckError
+from spinecheck.medicines import default_index
+from spinecheck.model import (
+    COMPARISONS,
+    CatalogEntry,
+    Choice,
+    Condition,
+    CountTrue,
+    Instrument,
+    PainPhaseRule,
+    Question,
+    QuestionKind,
+    Questionnaire,
+    Rule,
+    Section,
+    Source,
+)
+from spinecheck.yaml_reader import Document, parse_document, parse_yaml, read_text
+
+_ALL_KEYS = sorted(
+    {
+        (info.alias or name)
+        for model in (
+            Questionnaire, Section, Question, Choice, Condition, CountTrue, Rule, Instrument,
+            CatalogEntry, Source, PainPhaseRule,
+        )
+        for name, info in model.model_fields.items()
+    }
+)  # fmt: skip
+
+_SCORABLE = (QuestionKind.YES_NO, QuestionKind.SINGLE, QuestionKind.SCALE, QuestionKind.INTEGER)
+
+
+def questions_file() -> Path:
+    """The built-in questions.yaml: inside the installed package, or at the repository root."""
+    packaged = files("spinecheck") / "questions.yaml"
+    if packaged.is_file():
+        return Path(str(packaged))
+    # An editable install imports spinecheck from the source tree, where the file sits at the root.
+    return Path(__file__).resolve().parent.parent / "questions.yaml"
+
+
+def load_questionnaire(path: Path | str | None = None) -> Questionnaire:
+    """Read, validate and cross-check a questionnaire file (the built-in one by default).
+
+    Raises:
+        SpinecheckError: with every problem found, each with its line and a hint.
+    """
+    source = questions_file() if path is None else path
+    text, label = read_text(source)
+    return parse_questionnaire(text, label)
+
+
+def parse_questionnaire(text: str, label: str) -> Questionnaire:
+    """Validate questionnaire text (see `load_questionnaire`)."""
+    document = parse_yaml(text, label)
+    if not isinstance(document.data, dict):
+        raise SpinecheckError(
+            "expected a mapping at the top of the file",
+            path=label,
+            line=1,
+            hint="a questionnaire starts with keys such as id, version, title and sections",
+        )
+    problems: list[Problem] = []
+    try:
+        questionnaire = Questionnaire.model_validate(document.data)
+        invalid_ids: set[str] = set()
+    except ValidationError as err:
+        problems.extend(_validation_problems(err, document, ()))
+        questionnaire, invalid_ids = _salvage(document)
+    problems.extend(_Checker(questionnaire, document, invalid_ids).run())
+    if problems:
+        raise SpinecheckError(problems=_sorted_unique(problems))
+    return questionnaire
+
+
+def _sorted_unique(problems: list[Problem]) -> list[Problem]:
+    seen: set[tuple[int | None, str]] = set()
+    unique = []
+    for problem in problems:
+        key = (problem.line, problem.message)
+        if key not in seen:
+            seen.add(key)
+            unique.append(problem)
+    return sorted(unique, key=lambda p: (p.line or 0, p.column or 0))
+
+
+def _validation_problems(
+    err: ValidationError, document: Document, prefix: tuple[str | int, ...]
+) -> list[Problem]:
+    problems = []
+    for error in err.errors():
+        loc = (*prefix, *error["loc"])
+        path = tuple(part for part in loc if isinstance(part, int) or part in _path_keys(document))
+        kind = error["type"]
+        value = error.get("input")
+        hint: str | None = None
+        if kind == "extra_forbidden":
+            key = str(loc[-1])
+            close = difflib.get_close_matches(key, _ALL_KEYS, n=1, cutoff=0.75)
+            message = f"unknown key '{key}'"
+            hint = f"did you mean '{close[0]}'?" if close else "remove it, or check its spelling"
+            problems.append(document.problem(path, message, hint=hint))
+            continue
+        if kind == "missing":
+            message = f"missing key '{loc[-1]}'"
+            hint = "add it; see docs/questionnaire-format.md"
+            problems.append(document.problem(path[:-1], message, hint=hint))
+            continue
+        if kind in ("enum", "literal_error"):
+            message = f"{_short(value)} is not allowed for '{_field(loc)}'"
+            hint = f"expected {error.get('ctx', {}).get('expected', 'another value')}"
+        elif kind == "string_type" and isinstance(value, bool):
+            message = f"expected text for '{_field(loc)}', got {str(value).lower()}"
+            hint = "YAML reads unquoted yes/no/on/off as true/false: put the word in quotes"
+        elif kind == "string_pattern_mismatch":
+            message = f"{_short(value)} is not a valid id or value for '{_field(loc)}'"
+            hint = "use lower-case letters, digits and underscores (ids start with a letter)"
+        elif kind == "value_error":
+            message = str(error["msg"]).removeprefix("Value error, ")
+            hint = "see the conditions and rules sections of docs/questionnaire-format.md"
+        elif kind in ("dict_type", "model_type", "model_attributes_type"):
+            message = f"expected a mapping for '{_field(loc)}', got {_kind_of(value)}"
+            hint = "write it as 'key: value' lines indented under it"
+        elif kind == "list_type":
+            message = f"expected a list for '{_field(loc)}', got {_kind_of(value)}"
+            hint = "write each item on its own line starting with '- '"
+        else:
+            message = f"'{_field(loc)}': {error['msg']}"
+        problems.append(document.problem(path, message, hint=hint, value=True))
+    return problems
+
+
+def _path_keys(document: Document) -> set[str]:
+    cached: set[str] | None = getattr(document, "_key_names", None)
+    if cached is None:
+        cached = {str(part) for path in document.keys for part in path if isinstance(part, str)}
+        document._key_names = cached  # type: ignore[attr-defined]  # a private cache on the document
+    return cached
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    for part in reversed(loc):
+        if isinstance(part, str) and part.isidentifier():
+            return part
+    return "value"
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _kind_of(value: object) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if value is None:
+        return "nothing"
+    return _short(value)
+
+
+def _try(model: type[BaseModel], data: Any) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError:
+        return None
+
+
+def _salvage(document: Document) -> tuple[Questionnaire, set[str]]:
+    """Keep the valid parts of an invalid file so cross-references can still be checked."""
+    data: dict[str, Any] = document.data
+    invalid_ids: set[str] = set()
+    sections = []
+    for raw_section in _as_list(data.get("sections")):
+        if not isinstance(raw_section, dict):
+            continue
+        questions = []
+        for raw_question in _as_list(raw_section.get("questions")):
+            question = _try(Question, raw_question)
+            if question is not None:
+                questions.append(question)
+            elif isinstance(raw_question, dict) and isinstance(raw_question.get("id"), str):
+                invalid_ids.add(raw_question["id"])
+                questions.append(None)
+            else:
+                questions.append(None)
+        sections.append(
+            Section.model_construct(
+                id=str(raw_section.get("id", "")),
+                title=str(raw_section.get("title", "")),
+                intro=None,
+                questions=questions,
+            )
+        )
+
+    def valid_list(key: str, model: type[BaseModel]) -> list[Any]:
+        return [_try(model, item) for item in _as_list(data.get(key))]
+
+    def valid_map(key: str, model: type[BaseModel]) -> dict[str, Any]:
+        raw = data.get(key)
+        if not isinstance(raw, dict):
+            return {}
+        return {str(k): _try(model, v) for k, v in raw.items()}
+
+    questionnaire = Questionnaire.model_construct(
+        format=1,
+        id=str(data.get("id", "")),
+        version=str(data.get("version", "")),
+        title=str(data.get("title", "")),
+        description=None,
+        language="en",
+        sections=sections,
+        pain_phase=_try(PainPhaseRule, data.get("pain_phase")) if data.get("pain_phase") else None,
+        instruments=valid_list("instruments", Instrument),
+        specialists=valid_map("specialists", CatalogEntry),
+        options=valid_map("options", CatalogEntry),
+        medication_flags=valid_map("medication_flags", CatalogEntry),
+        rules=valid_list("rules", Rule),
+        sources=valid_map("sources", Source),
+    )
+    return questionnaire, invalid_ids
+
+
+def _as_list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+@dataclass
+class _Checker:
+    """Cross-reference checks that a schema cannot express, each located in the file."""
+
+    questionnaire: Questionnaire
+    document: Document
+    invalid_ids: set[str]
+    problems: list[Problem] = field(default_factory=list)
+    paths: dict[str, tuple[str | int, ...]] = field(default_factory=dict)
+    order: dict[str, int] = field(default_factory=dict)
+
+    def run(self) -> list[Problem]:
+        self._index_questions()
+        self._check_questions()
+        self._check_instruments()
+        self._check_pain_phase()
+        self._check_rules()
+        self._check_unreachable()
+        return self.problems
+
+    def add(self, path: tuple[str | int, ...], message: str, hint: str | None = None) -> None:
+        self.problems.append(self.document.problem(path, message, hint=hint))
+
+    # -- questions --------------------------------------------------------------------------
+
+    def _questions(self) -> Iterator[tuple[tuple[str | int, ...], Question]]:
+        for s_index, section in enumerate(self.questionnaire.sections):
+            for q_index, question in enumerate(section.questions):
+                if question is not None:
+                    yield ("sections", s_index, "questions", q_index), question
+
+    def _index_questions(self) -> None:
+        section_ids: set[str] = set()
+        for s_index, section in enumerate(self.questionnaire.sections):
+            if section.id in section_ids:
+                self.add(("sections", s_index, "id"), f"duplicate section id '{section.id}'")
+            section_ids.add(section.id)
+        for path, question in self._questions():
+            if question.id in self.paths:
+                first = self.document.locate((*self.paths[question.id], "id"))
+                where = f" (first at line {first.line})" if first else ""
+                self.add(
+                    (*path, "id"),
+                    f"duplicate question id '{question.id}'{where}",
+                    "every question needs its own id",
+                )
+                continue
+            self.paths[question.id] = path
+            self.order[question.id] = len(self.order)
+
+    def _check_questions(self) -> None:
+        for path, question in self._questions():
+            self._check_kind_keys(path, question)
+            if question.when is not None:
+                self._check_condition(question.when, (*path, "when"), before=question.id)
+            if question.warning is not None:
+                self._check_sources(question.warning.sources, (*path, "warning", "sources"))
+
+    def _check_kind_keys(self, path: tuple[str | int, ...], q: Question) -> None:
+        kind = q.kind
+        allowed = {
+            "choices": (QuestionKind.SINGLE, QuestionKind.MULTIPLE),
+            "min": (QuestionKind.SCALE, QuestionKind.INTEGER),
+            "max": (QuestionKind.SCALE, QuestionKind.INTEGER),
+            "min_label": (QuestionKind.SCALE,),
+            "max_label": (QuestionKind.SCALE,),
+            "unit": (QuestionKind.INTEGER,),
+            "max_length": (QuestionKind.TEXT, QuestionKind.TEXT_LIST),
+            "max_items": (QuestionKind.TEXT_LIST,),
+            "warning": (QuestionKind.YES_NO,),
+            "autocomplete": (QuestionKind.TEXT_LIST,),
+        }
+        for key, kinds in allowed.items():
+            if getattr(q, key) is not None and kind not in kinds:
+                self.add(
+                    (*path, key),
+                    f"'{key}' does not apply to a {kind.value} question",
+                    f"'{key}' is for {', '.join(k.value for k in kinds)} questions; remove it",
+                )
+        if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+            choices = q.choices or []
+            if len(choices) < 2:
+                self.add(
+                    (*path, "choices") if q.choices is not None else path,
+                    f"a {kind.value} question needs at least two choices",
+                    "add a 'choices' list of {value, label} entries",
+                )
+            seen: set[str] = set()
+            for index, choice in enumerate(choices):
+                if choice.value in seen:
+                    self.add(
+                        (*path, "choices", index, "value"),
+                        f"duplicate choice value '{choice.value}' in '{q.id}'",
+                        "each choice of a question needs its own value",
+                    )
+                seen.add(choice.value)
+                if choice.exclusive and kind is not QuestionKind.MULTIPLE:
+                    self.add(
+                        (*path, "choices", index, "exclusive"),
+                        "'exclusive' only applies to multiple-choice questions",
+                    )
+        if kind is QuestionKind.INTEGER and (q.min is None or q.max is None):
+            self.add(
+                path, f"integer question '{q.id}' needs 'min' and 'max'", "e.g. min: 0, max: 120"
+            )
+        if q.min is not None and q.max is not None and q.min > q.max:
+            self.add((*path, "min"), f"'min' ({q.min}) is larger than 'max' ({q.max})")
+
+    # -- conditions -------------------------------------------------------------------------
+
+    def _check_condition(
+        self, condition: Condition, path: tuple[str | int, ...], *, before: str | None
+    ) -> None:
+        """Check every test in a condition; `before` is the question it guards (if any)."""
+        stack: list[tuple[Condition, tuple[str | int, ...]]] = [(condition, path)]
+        while stack:
+            current, where = stack.pop()
+            form = current.form
+            if form in ("all", "any"):
+                key = form
+                for index, child in enumerate(current.children()):
+                    stack.append((child, (*where, key, index)))
+                continue
+            if form == "not":
+                stack.append((current.children()[0], (*where, "not")))
+                continue
+            if form == "count_true":
+                for index, child in enumerate(current.children()):
+                    stack.append((child, (*where, "count_true", "of", index)))
+                continue
+            if form == "medication_class":
+                self._check_medication_test(current, where, before)
+            elif form == "score":
+                self._check_score_test(current, where, before)
+            else:
+                self._check_question_test(current, where, before)
+
+    def _check_question_test(
+        self, test: Condition, where: tuple[str | int, ...], before: str | None
+    ) -> None:
+        target_id = test.question
+        assert target_id is not None
+        target = self.questionnaire.question(target_id) if target_id in self.paths else None
+        if target is None:
+            if target_id not in self.invalid_ids:
+                self._unknown_question(target_id, (*where, "question"))
+            return
+        if before is not None and self.order.get(target_id, -1) >= self.order.get(before, 0):
+            message = (
+                f"condition of '{before}' names '{target_id}', which is not asked before it"
+                if target_id != before
+                else f"the condition of '{target_id}' names the question itself"
+            )
+            self.add((*where, "question"), message, "a condition may only use earlier answers")
+        for name, expected in test.operators().items():
+            self._check_operator(target, name, expected, (*where, name))
+
+    def _check_operator(
+        self, q: Question, name: str, expected: object, where: tuple[str | int, ...]
+    ) -> None:
+        kind = q.kind
+        if name == "answered":
+            return
+        if name in COMPARISONS:
+            if kind not in (QuestionKind.SCALE, QuestionKind.INTEGER):
+                self.add(
+                    where, f"'{name}' compares numbers, but '{q.id}' is a {kind.value} question"
+                )
+            return
+        if name == "includes":
+            if kind is not QuestionKind.MULTIPLE:
+                self.add(
+                    where,
+                    f"'includes' is for multiple-choice questions; '{q.id}' is {kind.value}",
+                    "use 'equals' or 'in'",
+                )
+                return
+            values = expected if isinstance(expected, list) else [expected]
+            self._check_values(q, values, where)
+            return
+        values = expected if name == "in" and isinstance(expected, list) else [expected]
+        if kind is QuestionKind.YES_NO:
+            if any(not isinstance(v, bool) for v in values):
+                self.add(where, f"'{q.id}' is a yes/no question: test it with true or false")
+        elif kind is QuestionKind.SINGLE:
+            self._check_values(q, values, where)
+        elif kind is QuestionKind.MULTIPLE:
+            if name == "equals" and isinstance(expected, list):
+                self._check_values(q, expected, where)
+            else:
+                self.add(
+                    where,
+                    f"'{q.id}' is a multiple-choice question: test it with 'includes'",
+                    "e.g. includes: [lower_back, leg]",
+                )
+        elif kind in (QuestionKind.SCALE, QuestionKind.INTEGER):
+            low, high = q.bounds()
+            for value in values:
+                if isinstance(value, bool) or not isinstance(value, int | float):
+                    self.add(where, f"'{q.id}' takes numbers, not {_short(value)}")
+                elif not low <= value <= high:
+                    self.add(where, f"{value} is outside the range of '{q.id}' ({low} to {high})")
+
+    def _check_values(self, q: Question, values: list[Any], where: tuple[str | int, ...]) -> None:
+        known = [c.value for c in q.choices or ()]
+        for value in values:
+            text = value if isinstance(value, str) else ("yes" if value is True else "no")
+            if isinstance(value, bool) and text in known:
+                self.add(where, f"{str(value).lower()} is read as a yes/no, not the value '{text}'",
+                         f"quote it: '{text}'")  # fmt: skip
+            elif text not in known:
+                close = difflib.get_close_matches(text, known, n=1)
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                self.add(
+                    where,
+                    f"'{q.id}' has no choice '{text}'",
+                    hint + "allowed: " + ", ".join(known),
+                )
+
+    def _unknown_question(self, target_id: str, where: tuple[str | int, ...]) -> None:
+        close = difflib.get_close_matches(target_id, list(self.paths), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else "check the question id"
+        self.add(where, f"unknown question '{target_id}'", hint)
+
+    def _check_score_test(
+        self, test: Condition, where: tuple[str | int, ...], before: str | None
+    ) -> None:
+        scores = self._score_items()
+        assert test.score is not None
+        if test.score not in scores:
+            close = difflib.get_close_matches(test.score, list(scores), n=1)
+            hint = (
+                f"did you mean '{close[0]}'?" if close else "scores are instrument or subscale ids"
+            )
+            self.add((*where, "score"), f"unknown score '{test.score}'", hint)
+            return
+        if before is not None:
+            later = [i for i in scores[test.score] if self.order.get(i, -1) >= self.order[before]]
+            if later:
+                self.add(
+                    (*where, "score"),
+                    f"score '{test.score}' uses '{later[0]}', which is not asked before '{before}'",
+                )
+
+    def _check_medication_test(
+        self, test: Condition, where: tuple[str | int, ...], before: str | None
+    ) -> None:
+        classes = default_index().class_labels
+        assert test.medication_class is not None
+        if test.medication_class not in classes:
+            close = difflib.get_close_matches(test.medication_class, list(classes), n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "see spinecheck/data/medicines.yaml"
+            self.add(
+                (*where, "medication_class"),
+                f"unknown medicine class '{test.medication_class}'",
+                hint,
+            )
+        medicine_questions = self.questionnaire.medicine_questions()
+        if not medicine_questions:
+            self.add(
+                (*where, "medication_class"),
+                "no question collects medicines (a text_list with autocomplete: medicines)",
+            )
+        elif before is not None and all(
+            self.order.get(q.id, -1) >= self.order[before] for q in medicine_questions
+        ):
+            self.add(
+                (*where, "medication_class"),
+                f"the medicine list is not asked before '{before}'",
+            )
+
+    def _score_items(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for instrument in self.questionnaire.instruments:
+            if instrument is None:
+                continue
+            found[instrument.id] = list(instrument.items)
+            for subscale in instrument.subscales:
+                found[subscale.id] = list(subscale.items)
+        return found
+
+    # -- instruments, rules, sources --------------------------------------------------------
+
+    def _check_instruments(self) -> None:
+        seen: set[str] = set()
+        for index, instrument in enumerate(self.questionnaire.instruments):
+            if instrument is None:
+                continue
+            path: tuple[str | int, ...] = ("instruments", index)
+            for scale, scale_path in [
+                (instrument, path),
+                *((sub, (*path, "subscales", i)) for i, sub in enumerate(instrument.subscales)),
+            ]:
+                if scale.id in seen:
+                    self.add((*scale_path, "id"), f"duplicate score id '{scale.id}'")
+                seen.add(scale.id)
+                for item_index, item in enumerate(scale.items):
+                    self._check_item(item, (*scale_path, "items", item_index))
+            self._check_sources(instrument.sources, (*path, "sources"))
+
+    def _check_item(self, item: str, where: tuple[str | int, ...]) -> None:
+        question = self.questionnaire.question(item) if item in self.paths else None
+        if question is None:
+            if item not in self.invalid_ids:
+                self._unknown_question(item, where)
+            return
+        if question.kind not in _SCORABLE:
+            self.add(where, f"'{item}' is a {question.kind.value} question and cannot be scored")
+        elif question.kind is QuestionKind.SINGLE and any(
+            c.score is None for c in question.choices or ()
+        ):
+            self.add(
+                where,
+                f"'{item}' is scored, but not all of its choices have a 'score'",
+                "give every choice a score: 0, 1, 2 ...",
+            )
+
+    def _check_pain_phase(self) -> None:
+        rule = self.questionnaire.pain_phase
+        if rule is None:
+            return
+        question = (
+            self.questionnaire.question(rule.question) if rule.question in self.paths else None
+        )
+        if question is None:
+            self._unknown_question(rule.question, ("pain_phase", "question"))
+            return
+        if question.kind is not QuestionKind.SINGLE:
+            self.add(("pain_phase", "question"), "pain_phase needs a single-choice question")
+            return
+        known = {c.value for c in question.choices or ()}
+        for value in rule.values:
+            if value not in known:
+                self.add(
+                    ("pain_phase", "values", value), f"'{rule.question}' has no choice '{value}'"
+                )
+        for value in sorted(known - set(rule.values)):
+            self.add(("pain_phase", "values"), f"pain_phase gives no phase for '{value}'")
+
+    def _check_rules(self) -> None:
+        seen: set[str] = set()
+        catalogs: dict[str, Mapping[str, Any]] = {
+            "specialist": self.questionnaire.specialists,
+            "option": self.questionnaire.options,
+            "medication_flag": self.questionnaire.medication_flags,
+        }
+        for index, rule in enumerate(self.questionnaire.rules):
+            if rule is None:
+                continue
+            path: tuple[str | int, ...] = ("rules", index)
+            if rule.id in seen:
+                self.add((*path, "id"), f"duplicate rule id '{rule.id}'")
+            seen.add(rule.id)
+            self._check_condition(rule.when, (*path, "when"), before=None)
+            self._check_sources(rule.sources, (*path, "sources"))
+            action, target = rule.action, rule.target
+            if action in catalogs and target is not None and target not in catalogs[action]:
+                plural = action + "s"
+                close = difflib.get_close_matches(target, list(catalogs[action]), n=1)
+                hint = f"did you mean '{close[0]}'?" if close else f"add it under '{plural}'"
+                self.add((*path, action), f"unknown {action.replace('_', ' ')} '{target}'", hint)
+            if action == "red_flag" and target is not None:
+                question = self.questionnaire.question(target) if target in self.paths else None
+                if question is None or question.warning is None:
+                    self.add((*path, "red_flag"), f"'{target}' is not a warning-sign question",
+                             "red_flag names a yes/no question that has a 'warning'")  # fmt: skip
+            if action in ("preparation", "message") and not rule.text:
+                self.add(path, f"a {action} rule needs 'text'")
+            if action in ("specialist", "option", "medication_flag") and not rule.sources:
+                self.add(path, f"rule '{rule.id}' recommends without 'sources'",
+                         "every recommendation names the guideline behind it")  # fmt: skip
+            for key in ("reason", "text"):
+                self._check_placeholders(getattr(rule, key), (*path, key))
+
+    def _check_placeholders(self, text: str | None, where: tuple[str | int, ...]) -> None:
+        from spinecheck.rules import PLACEHOLDER
+
+        if not text:
+            return
+        scores = self._score_items()
+        for match in PLACEHOLDER.finditer(text):
+            kind, key = match.group(1), match.group(2)
+            if kind == "answer" and key not in self.paths and key not in self.invalid_ids:
+                self._unknown_question(key, where)
+            if kind == "score" and key not in scores:
+                self.add(where, f"unknown score '{key}' in {{score:{key}}}")
+
+    def _check_sources(self, sources: list[str], where: tuple[str | int, ...]) -> None:
+        known = self.questionnaire.sources
+        for index, source in enumerate(sources):
+            if source not in known:
+                close = difflib.get_close_matches(source, list(known), n=1)
+                hint = f"did you mean '{close[0]}'?" if close else "add it under 'sources'"
+                self.add((*where, index), f"unknown source '{source}'", hint)
+
+    # -- reachability -----------------------------------------------------------------------
+
+    def _check_unreachable(self) -> None:
+        unreachable: set[str] = set()
+        for path, question in self._questions():
+            if question.when is None or self.paths.get(question.id) != path:
+                continue
+            if not _satisfiable(question.when, self.questionnaire, unreachable, self.paths):
+                unreachable.add(question.id)
+                self.add(
+                    (*path, "when"),
+                    f"question '{question.id}' can never be asked: its condition is never true",
+                    "check the values it tests and the questions it depends on",
+                )
+
+
+def _satisfiable(
+    condition: Condition,
+    questionnaire: Questionnaire,
+    unreachable: set[str],
+    known: Mapping[str, object],
+) -> bool:
+    """Whether some answers to the questions a condition tests make it true (a bounded search)."""
+    tests = walk(condition)
+    if any(t.form in ("score", "medication_class") for t in tests):
+        return True  # not searched: assume reachable
+    candidates: dict[str, list[AnswerValue | None]] = {}
+    for test in tests:
+        if test.question is None or test.question in candidates:
+            continue
+        if test.question not in known:
+            return True  # an unknown question was reported already
+        question = questionnaire.question(test.question)
+        if question is None:
+            return True
+        if test.question in unreachable:
+            candidates[test.question] = [None]
+            continue
+        related = [t for t in tests if t.question == test.question]
+        candidates[test.question] = _candidates(question, related)
+    ids = list(candidates)
+    total = math.prod(len(values) for values in candidates.values())
+    if total > 50_000:
+        return True
+    for combo in itertools.product(*(candidates[i] for i in ids)):
+        answers = {i: v for i, v in zip(ids, combo, strict=True) if v is not None}
+        if evaluate(condition, Facts(answers=answers)).holds:
+            return True
+    return False
+
+
+def _candidates(question: Question, tests: list[Condition]) -> list[AnswerValue | None]:
+    values: list[AnswerValue | None] = [None]
+    kind = question.kind
+    mentioned: list[Any] = []
+    for test in tests:
+        for name, expected in test.operators().items():
+            if name == "answered":
+                continue
+            if isinstance(expected, list):
+                mentioned.extend(expected)
+            else:
+                mentioned.append(expected)
+    if kind is QuestionKind.YES_NO:
+        values += [True, False]
+    elif kind is QuestionKind.SINGLE:
+        values += [c.value for c in question.choices or ()]
+    elif kind is QuestionKind.MULTIPLE:
+        choice_values = [c.value for c in question.choices or ()]
+        pool = [v for v in dict.fromkeys(mentioned) if v in choice_values][:10]
+        others = [v for v in choice_values if v not in pool][:1]
+        pool += others
+        for size in range(1, len(pool) + 1):
+            for subset in itertools.combinations(pool, size):
+                values.append(list(subset))
+    elif kind in (QuestionKind.SCALE, QuestionKind.INTEGER):
+        low, high = question.bounds()
+        points = {low, high}
+        for value in mentioned:
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                points |= {math.floor(value) - 1, math.floor(value), math.ceil(value) + 1}
+                points.add(math.ceil(value))
+        values += sorted(p for p in points if low <= p <= high)
+    elif kind is QuestionKind.TEXT:
+        values += ["x", *(v for v in mentioned if isinstance(v, str))]
+    else:
+        values += [["x"]]
+    return values
+
+
+# -- answer files ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnswerFile:
+    """Checked answers from one file, with its metadata block."""
+
+    answers: dict[str, AnswerValue]
+    metadata: dict[str, Any]
+    label: str
+
+
+def load_answers(path: Path | str, questionnaire: Questionnaire) -> AnswerFile:
+    """Read an answer file (YAML or JSON; `-` is standard input) and check it against the questions.
+
+    Raises:
+        SpinecheckError: with every problem, each naming the line, the question id and what is
+            allowed; missing required answers are listed together.
+    """
+    text, label = read_text(path)
+    return parse_answers(text, label, questionnaire)
+
+
+def parse_answers(text: str, label: str, questionnaire: Questionnaire) -> AnswerFile:
+    """Check answer-file text (see `load_answers`)."""
+    from spinecheck.rules import stops_walk
+
+    document = parse_document(text, label)
+    data = document.data
+    if not isinstance(data, dict):
+        raise SpinecheckError(
+            "expected a mapping of question ids to answers",
+            path=label,
+            line=1,
+            hint="write one 'question_id: answer' per line",
+        )
+    metadata = data.get("spinecheck") or {}
+    problems: list[Problem] = []
+    if not isinstance(metadata, dict):
+        problems.append(
+            document.problem(("spinecheck",), "the 'spinecheck' block must be a mapping")
+        )
+        metadata = {}
+    else:
+        problems.extend(_check_metadata(metadata, questionnaire, document))
+    raw = {str(k): v for k, v in data.items() if k != "spinecheck"}
+    answers, answer_problems, missing = check_answers(questionnaire, raw)
+    for item in answer_problems:
+        problems.append(
+            document.problem(
+                (item.question,), f"{item.question}: {item.message}", hint=item.hint, value=True,
+                question=item.question,
+            )
+        )  # fmt: skip
+    if missing and not stops_walk(questionnaire, answers):
+        problems.append(
+            Problem(
+                f"missing required answers: {', '.join(missing)}",
+                path=label,
+                line=None,
+                hint="answer these questions, or run 'spinecheck start --resume' to finish the walk",
+            )
+        )
+    if problems:
+        raise SpinecheckError(problems=problems)
+    return AnswerFile(answers=answers, metadata=metadata, label=label)
+
+
+def _check_metadata(
+    metadata: dict[str, Any], questionnaire: Questionnaire, document: Document
+) -> list[Problem]:
+    problems = []
+    written_for = metadata.get("questionnaire")
+    if written_for is not None and written_for != questionnaire.id:
+        problems.append(
+            document.problem(
+                ("spinecheck", "questionnaire"),
+                f"these answers are for questionnaire '{written_for}', not '{questionnaire.id}'",
+                hint="use --questions to name the questionnaire they were made with",
+                value=True,
+            )
+        )
+    format_version = metadata.get("format", 1)
+    if format_version != ANSWERS_FORMAT:
+        problems.append(
+            document.problem(
+                ("spinecheck", "format"),
+                f"unknown answers format {format_version!r}",
+                hint=f"this spinecheck reads format {ANSWERS_FORMAT}",
+                value=True,
+            )
+        )
+    return problems
+
+
+ANSWERS_FORMAT = 1
+"""The version of the answer-file format (see the answers contract)."""

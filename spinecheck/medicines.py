@@ -1,0 +1,162 @@
+"""Recognise medicines as patients type them (brand or generic, with doses) from a data file."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any
+
+from spinecheck.errors import SpinecheckError
+from spinecheck.yaml_reader import decode, parse_yaml
+
+_DOSE = re.compile(
+    r"\b\d+(?:[.,]\d+)?(?:\s*/\s*\d+(?:[.,]\d+)?)*\s*"
+    r"(?:mg|mcg|µg|ug|g|ml|mls|%|units?|iu|mcg/h|mcg/hr|micrograms?|milligrams?)?\b",
+    re.IGNORECASE,
+)
+_NOISE = {
+    # forms and release types
+    "er", "xr", "sr", "cr", "la", "ir", "xl", "dr", "ec", "od", "mr", "pr", "cd", "xt",
+    "tablet", "tablets", "tab", "tabs", "capsule", "capsules", "cap", "caps", "pill", "pills",
+    "patch", "patches", "gel", "cream", "ointment", "spray", "nasal", "liquid", "syrup",
+    "solution", "injection", "inj", "drops", "lozenge", "film", "sublingual", "oral", "topical",
+    "extended", "release", "immediate", "controlled", "modified", "delayed", "slow",
+    # how often and how much
+    "once", "twice", "three", "four", "times", "a", "an", "per", "day", "daily", "days", "week",
+    "weekly", "night", "nightly", "morning", "evening", "bedtime", "at", "as", "needed", "prn",
+    "bid", "tid", "qid", "qd", "qhs", "every", "hours", "hour", "h", "hrs", "x", "of", "and",
+    "with", "for", "when", "take", "takes", "taking", "mg", "mcg", "ml", "dose", "doses",
+    "up", "to", "or", "the", "my", "in", "on", "each", "side", "pain", "strength", "extra",
+    "maximum", "max", "regular", "generic", "brand", "otc",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Medicine:
+    """One generic medicine and what it is."""
+
+    generic: str
+    classes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MedicineMatch:
+    """What one line of the patient's medicine list was recognised as."""
+
+    as_typed: str
+    recognized: bool
+    generic_names: tuple[str, ...] = ()
+    classes: tuple[str, ...] = ()
+    matched_name: str | None = None
+    """The brand or generic name found in the text."""
+
+
+@dataclass
+class MedicineIndex:
+    """Names (generic and brand) mapped to the generic medicines they contain."""
+
+    class_labels: dict[str, str] = field(default_factory=dict)
+    medicines: dict[str, Medicine] = field(default_factory=dict)
+    names: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Normalised name → generic names."""
+    display: dict[str, str] = field(default_factory=dict)
+    """Normalised name → the name as written in the data file (for autocomplete)."""
+
+    def match(self, typed: str) -> MedicineMatch:
+        """Recognise one entry such as 'Percocet 5/325 twice a day'."""
+        words = normalise(typed).split()
+        longest = max((len(name.split()) for name in self.names), default=1)
+        for size in range(min(longest, len(words)), 0, -1):
+            for start in range(len(words) - size + 1):
+                candidate = " ".join(words[start : start + size])
+                if candidate in self.names:
+                    return self._found(typed, candidate)
+        return MedicineMatch(as_typed=typed, recognized=False)
+
+    def _found(self, typed: str, name: str) -> MedicineMatch:
+        generics = self.names[name]
+        classes: dict[str, None] = {}
+        for generic in generics:
+            classes.update(dict.fromkeys(self.medicines[generic].classes))
+        return MedicineMatch(
+            as_typed=typed,
+            recognized=True,
+            generic_names=generics,
+            classes=tuple(classes),
+            matched_name=self.display.get(name, name),
+        )
+
+    def match_all(self, typed: Iterable[str]) -> list[MedicineMatch]:
+        """Recognise every entry, keeping the patient's order."""
+        return [self.match(entry) for entry in typed]
+
+    def completions(self) -> list[str]:
+        """Every brand and generic name, for autocomplete while typing."""
+        return sorted(set(self.display.values()), key=str.lower)
+
+
+def normalise(text: str) -> str:
+    """Lower case, doses, forms and frequencies removed: 'Norco 10/325mg ER' → 'norco'."""
+    lowered = _number_names(text.lower())
+    lowered = _DOSE.sub(" ", lowered)
+    lowered = re.sub(r"[^\w\s'-]", " ", lowered)
+    words = [w.strip("'-") for w in lowered.split()]
+    return " ".join(w for w in words if w and w not in _NOISE and not w.isdigit())
+
+
+def _number_names(text: str) -> str:
+    """Keep the number of products named by number ('Tylenol #3', 'Tylenol 3') as a word."""
+    text = re.sub(r"(?:#|\bno\.?)\s*(\d)\b", r" num\1 ", text)
+    return re.sub(
+        r"(?<=[a-z])\s+([1-4])(?=\s*$|\s+(?!times\b|x\b|tab|pill|cap|a\s+day|daily|per\b)[a-z])",
+        r" num\1",
+        text,
+    )
+
+
+def _name_key(name: str) -> str:
+    """Data-file names are normalised like typed text, but keep their digits ('tylenol 3')."""
+    lowered = re.sub(r"[^\w\s'-]", " ", _number_names(name.lower()))
+    return " ".join(lowered.split())
+
+
+def build_index(data: Any, label: str = "medicines.yaml") -> MedicineIndex:
+    """Build the index from the data file's structure (classes, medicines, combinations)."""
+    if not isinstance(data, dict):
+        raise SpinecheckError("expected a mapping", path=label)
+    index = MedicineIndex()
+    index.class_labels = {str(k): str(v) for k, v in (data.get("classes") or {}).items()}
+    for generic, entry in (data.get("medicines") or {}).items():
+        classes = tuple(entry.get("classes") or ())
+        unknown = [c for c in classes if c not in index.class_labels]
+        if unknown:
+            raise SpinecheckError(f"{generic}: unknown class {unknown[0]!r}", path=label)
+        index.medicines[generic] = Medicine(generic=generic, classes=classes)
+        for name in [generic, *(entry.get("names") or ())]:
+            _add_name(index, str(name), (generic,))
+    for brand, components in (data.get("combinations") or {}).items():
+        missing = [c for c in components if c not in index.medicines]
+        if missing:
+            raise SpinecheckError(f"{brand}: unknown medicine {missing[0]!r}", path=label)
+        _add_name(index, str(brand), tuple(components))
+    return index
+
+
+def _add_name(index: MedicineIndex, name: str, generics: tuple[str, ...]) -> None:
+    key = _name_key(name)
+    if key in index.names:
+        index.names[key] = tuple(dict.fromkeys([*index.names[key], *generics]))
+    else:
+        index.names[key] = generics
+    index.display.setdefault(key, name)
+
+
+@lru_cache(maxsize=1)
+def default_index() -> MedicineIndex:
+    """The medicine data shipped with spinecheck."""
+    resource = files("spinecheck") / "data" / "medicines.yaml"
+    document = parse_yaml(decode(resource.read_bytes(), "medicines.yaml"), "medicines.yaml")
+    return build_index(document.data)

@@ -1,0 +1,461 @@
+"""Frozen models of a questionnaire file (questions.yaml): questions, conditions, scores, rules."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+"""An identifier: lower-case letters, digits and underscores, starting with a letter."""
+
+Value = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=64)]
+"""A choice value as stored in answer files: lower case, digits and underscores."""
+
+FORMAT_VERSION = 1
+"""The version of the questionnaire format described in docs/questionnaire-format.md."""
+
+
+class QuestionKind(StrEnum):
+    """The kinds of question a questionnaire can ask."""
+
+    YES_NO = "yes_no"
+    SINGLE = "single"
+    MULTIPLE = "multiple"
+    SCALE = "scale"
+    INTEGER = "integer"
+    TEXT = "text"
+    TEXT_LIST = "text_list"
+
+
+class Urgency(StrEnum):
+    """How soon to act, from most to least urgent; the highest one triggered leads a summary."""
+
+    EMERGENCY = "emergency"
+    SAME_DAY = "same_day"
+    SOON = "soon"
+    ROUTINE = "routine"
+
+    @property
+    def rank(self) -> int:
+        """Bigger is more urgent."""
+        return {"emergency": 3, "same_day": 2, "soon": 1, "routine": 0}[self.value]
+
+
+class PainPhase(StrEnum):
+    """How long the pain has lasted, in guideline terms (acute < 4 weeks < subacute < 12 weeks)."""
+
+    ACUTE = "acute"
+    SUBACUTE = "subacute"
+    CHRONIC = "chronic"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+
+Scalar = bool | int | float | str
+
+COMPARISONS = ("at_least", "at_most", "above", "below")
+LEAF_OPERATORS = ("equals", "in", "includes", *COMPARISONS, "answered")
+
+
+class CountTrue(_Model):
+    """Counts how many of several conditions hold."""
+
+    at_least: int = Field(ge=1)
+    """How many of the conditions must hold."""
+    of: list[Condition] = Field(min_length=1)
+    """The conditions to count."""
+
+
+class Condition(_Model):
+    """A condition, written as data: a combination (all/any/not/count_true) or a test of one subject.
+
+    A test names one subject (`question`, `score` or `medication_class`) and, for questions and
+    scores, one operator: `equals`, `in`, `includes`, `answered`, or comparisons (`at_least`,
+    `at_most`, `above`, `below`, which may be combined to give a range).
+    """
+
+    all_: list[Condition] | None = Field(default=None, alias="all", min_length=1)
+    """True when every listed condition is true."""
+    any_: list[Condition] | None = Field(default=None, alias="any", min_length=1)
+    """True when at least one listed condition is true."""
+    not_: Condition | None = Field(default=None, alias="not")
+    """True when the given condition is false."""
+    count_true: CountTrue | None = None
+    """True when at least `at_least` of the conditions in `of` are true."""
+    question: Id | None = None
+    """The question whose answer is tested."""
+    score: Id | None = None
+    """The score (instrument or subscale id) whose value is tested."""
+    medication_class: Id | None = None
+    """True when any medicine the patient listed belongs to this class (e.g. opioid)."""
+    equals: Scalar | list[str] | None = None
+    """The answer is exactly this value (for multiple choice: exactly this set)."""
+    in_: list[Scalar] | None = Field(default=None, alias="in", min_length=1)
+    """The answer is one of these values."""
+    includes: str | list[str] | None = None
+    """A multiple-choice answer includes this value (or any of these values)."""
+    at_least: float | None = None
+    """The number is at least this (>=)."""
+    at_most: float | None = None
+    """The number is at most this (<=)."""
+    above: float | None = None
+    """The number is more than this (>)."""
+    below: float | None = None
+    """The number is less than this (<)."""
+    answered: bool | None = None
+    """`true`: the question has an answer; `false`: it has none."""
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Condition:
+        forms = [
+            name
+            for name in ("all", "any", "not", "count_true", "question", "score", "medication_class")
+            if getattr(self, _attr(name)) is not None
+        ]
+        operators = [name for name in LEAF_OPERATORS if getattr(self, _attr(name)) is not None]
+        if len(forms) != 1:
+            if not forms:
+                raise ValueError(
+                    "a condition needs one of: all, any, not, count_true, question, score, "
+                    "medication_class"
+                )
+            raise ValueError(f"a condition takes one of {', '.join(forms)}, not several")
+        form = forms[0]
+        if form in ("all", "any", "not", "count_true", "medication_class"):
+            if operators:
+                raise ValueError(f"'{form}' takes no {', '.join(operators)}")
+            return self
+        if not operators:
+            raise ValueError(
+                f"a {form} test needs an operator: equals, in, includes, at_least, at_most, "
+                "above, below or answered"
+            )
+        if len(operators) > 1 and not set(operators) <= set(COMPARISONS):
+            raise ValueError(
+                f"use one operator per test, not {', '.join(operators)}; combine tests with all/any"
+            )
+        if form == "score" and not set(operators) <= {*COMPARISONS, "answered"}:
+            raise ValueError("a score test takes at_least, at_most, above, below or answered")
+        return self
+
+    @property
+    def form(self) -> str:
+        """Which kind of condition this is: all, any, not, count_true, question, score, medication_class."""
+        for name in ("all", "any", "not", "count_true", "question", "score", "medication_class"):
+            if getattr(self, _attr(name)) is not None:
+                return name
+        raise AssertionError("validated conditions always have a form")  # pragma: no cover
+
+    def operators(self) -> dict[str, Any]:
+        """The operators of a test, by their file names."""
+        return {
+            name: getattr(self, _attr(name))
+            for name in LEAF_OPERATORS
+            if getattr(self, _attr(name)) is not None
+        }
+
+    def children(self) -> list[Condition]:
+        """The directly nested conditions (empty for a test)."""
+        if self.all_ is not None:
+            return list(self.all_)
+        if self.any_ is not None:
+            return list(self.any_)
+        if self.not_ is not None:
+            return [self.not_]
+        if self.count_true is not None:
+            return list(self.count_true.of)
+        return []
+
+
+def _attr(name: str) -> str:
+    return {"all": "all_", "any": "any_", "not": "not_", "in": "in_"}.get(name, name)
+
+
+class Choice(_Model):
+    """One answer option of a single- or multiple-choice question."""
+
+    value: Value
+    """What answer files store (stable: clinics script against it)."""
+    label: str = Field(min_length=1)
+    """What the patient reads."""
+    help: str | None = None
+    """A short explanation shown on request."""
+    score: int | None = None
+    """Points this choice adds to a scored instrument."""
+    exclusive: bool = False
+    """Choosing this clears every other choice (for 'none of these')."""
+
+
+class WarningSign(_Model):
+    """Makes a yes/no question a warning sign: a yes raises the urgency and shows the message."""
+
+    urgency: Urgency
+    """The lowest urgency a yes triggers (rules may raise it)."""
+    message: str = Field(min_length=1)
+    """What to do, in plain words."""
+    sources: list[Id] = Field(default_factory=list)
+    """Ids from `sources`."""
+
+
+class Question(_Model):
+    """One question; `kind` decides which of the other keys apply."""
+
+    id: Id
+    """Stable id used in answer files and conditions."""
+    kind: QuestionKind
+    """yes_no, single, multiple, scale, integer, text or text_list."""
+    text: str = Field(min_length=1)
+    """The question as the patient reads it."""
+    help: str | None = None
+    """A short explanation shown on request."""
+    required: bool = False
+    """Whether an answer must be given (when the question is asked at all)."""
+    when: Condition | None = None
+    """Ask only when this condition holds; may only name questions asked earlier."""
+    choices: list[Choice] | None = None
+    """For single and multiple: the options."""
+    min: int | None = None
+    """For integer and scale: the smallest allowed number (scale default 0)."""
+    max: int | None = None
+    """For integer and scale: the largest allowed number (scale default 10)."""
+    min_label: str | None = None
+    """For scale: what the lowest number means."""
+    max_label: str | None = None
+    """For scale: what the highest number means."""
+    unit: str | None = None
+    """For integer: the unit, such as 'years' or 'kg'."""
+    max_length: int | None = Field(default=None, ge=1, le=10_000)
+    """For text and text_list: the most characters one answer may have."""
+    max_items: int | None = Field(default=None, ge=1, le=500)
+    """For text_list: the most entries."""
+    warning: WarningSign | None = None
+    """For yes_no: makes the question a warning sign."""
+    autocomplete: Literal["medicines"] | None = None
+    """For text_list: suggest names while typing, and match them against medicine data."""
+
+    def bounds(self) -> tuple[int, int]:
+        """The allowed range of a scale or integer question."""
+        if self.kind is QuestionKind.SCALE:
+            low = 0 if self.min is None else self.min
+            return low, 10 if self.max is None else self.max
+        return (-(10**9) if self.min is None else self.min, 10**9 if self.max is None else self.max)
+
+    def text_limit(self) -> int:
+        """The most characters of one text answer."""
+        return self.max_length or 500
+
+    def item_limit(self) -> int:
+        """The most entries of a text_list answer."""
+        return self.max_items or 50
+
+    def choice(self, value: str) -> Choice | None:
+        """The choice with this value, if any."""
+        for choice in self.choices or ():
+            if choice.value == value:
+                return choice
+        return None
+
+
+class Section(_Model):
+    """A group of questions shown under one heading."""
+
+    id: Id
+    title: str = Field(min_length=1)
+    """The heading the patient sees."""
+    intro: str | None = None
+    """A sentence or two shown before the first question of the section."""
+    questions: list[Question] = Field(min_length=1)
+
+
+class Band(_Model):
+    """A labelled range of a score, such as 3-5 'mild'."""
+
+    min: float
+    max: float
+    label: str
+
+
+class Subscale(_Model):
+    """A part of an instrument scored on its own, with its own cut-off."""
+
+    id: Id
+    label: str
+    items: list[Id] = Field(min_length=1)
+    method: Literal["sum", "mean"] = "sum"
+    decimals: int = Field(default=1, ge=0, le=3)
+    positive_at: float | None = None
+    """A value at or above this is a positive screen."""
+    bands: list[Band] = Field(default_factory=list)
+
+
+class Instrument(_Model):
+    """A scored group of questions (our own wording, scored in the manner of a published tool)."""
+
+    id: Id
+    label: str
+    """What the score is called in summaries."""
+    modelled_on: str | None = None
+    """The published instrument whose structure and scoring this follows (never its wording)."""
+    note: str | None = None
+    """What the score means and how not to read it."""
+    items: list[Id] = Field(min_length=1)
+    """Question ids; yes/no count 1 for yes, choices count their `score`, numbers count as is."""
+    method: Literal["sum", "mean"] = "sum"
+    decimals: int = Field(default=1, ge=0, le=3)
+    positive_at: float | None = None
+    bands: list[Band] = Field(default_factory=list)
+    subscales: list[Subscale] = Field(default_factory=list)
+    sources: list[Id] = Field(default_factory=list)
+
+
+class Rule(_Model):
+    """When `when` holds, add one item to the summary (and raise the urgency if given)."""
+
+    id: Id
+    when: Condition
+    urgency: Urgency | None = None
+    """Raise the summary's urgency to at least this."""
+    red_flag: Id | None = None
+    """A warning-sign question id: raises that sign's urgency (use with `urgency`)."""
+    specialist: Id | None = None
+    """An id from `specialists`."""
+    option: Id | None = None
+    """An id from `options`."""
+    medication_flag: Id | None = None
+    """An id from `medication_flags`."""
+    preparation: Id | None = None
+    """A preparation checklist item."""
+    message: Id | None = None
+    """A general message shown in the summary."""
+    text: str | None = None
+    """The words shown for a red flag, medication flag, preparation item or message."""
+    reason: str | None = None
+    """Why, in words that may quote answers as {answer:question_id} or {score:score_id}."""
+    sources: list[Id] = Field(default_factory=list)
+    """Ids from `sources`; every recommendation names at least one."""
+
+    @model_validator(mode="after")
+    def _one_action(self) -> Rule:
+        actions = self.actions()
+        if len(actions) > 1:
+            raise ValueError(f"a rule does one thing; this one has {', '.join(actions)}")
+        if not actions and self.urgency is None:
+            raise ValueError(
+                "a rule needs one of: red_flag, specialist, option, medication_flag, preparation, "
+                "message (or at least an urgency)"
+            )
+        return self
+
+    def actions(self) -> list[str]:
+        """The action keys this rule sets (one after validation, or none for urgency-only)."""
+        return [name for name in RULE_ACTIONS if getattr(self, name) is not None]
+
+    @property
+    def action(self) -> str | None:
+        """The one action key, or None for an urgency-only rule."""
+        actions = self.actions()
+        return actions[0] if actions else None
+
+    @property
+    def target(self) -> str | None:
+        """The id the action names."""
+        return None if self.action is None else str(getattr(self, self.action))
+
+
+RULE_ACTIONS = ("red_flag", "specialist", "option", "medication_flag", "preparation", "message")
+
+
+class CatalogEntry(_Model):
+    """A specialist, option or medication flag that rules may name."""
+
+    label: str
+    """The name patients read."""
+    about: str | None = None
+    """One plain sentence on what it is."""
+
+
+class Source(_Model):
+    """A citation that rules and scores name by id."""
+
+    citation: str
+    """The full reference."""
+    short: str | None = None
+    """A short tag for printed summaries, such as 'ACP 2017'."""
+    url: str | None = None
+
+
+class PainPhaseRule(_Model):
+    """Which answers of a duration question mean acute, subacute or chronic pain."""
+
+    question: Id
+    values: dict[Value, PainPhase]
+
+
+class Questionnaire(_Model):
+    """A whole questionnaire file."""
+
+    format: Literal[1] = FORMAT_VERSION
+    """The questionnaire format version (1)."""
+    id: Id
+    """Stable id written into answer files."""
+    version: str = Field(min_length=1)
+    """The clinic's own version of its questions, written into answer files."""
+    title: str
+    description: str | None = None
+    language: str = "en"
+    sections: list[Section] = Field(min_length=1)
+    pain_phase: PainPhaseRule | None = None
+    instruments: list[Instrument] = Field(default_factory=list)
+    specialists: dict[Id, CatalogEntry] = Field(default_factory=dict)
+    options: dict[Id, CatalogEntry] = Field(default_factory=dict)
+    medication_flags: dict[Id, CatalogEntry] = Field(default_factory=dict)
+    rules: list[Rule] = Field(default_factory=list)
+    sources: dict[Id, Source] = Field(default_factory=dict)
+
+    _questions: list[Question] = PrivateAttr(default_factory=list)
+    _by_id: dict[str, Question] = PrivateAttr(default_factory=dict)
+    _order: dict[str, int] = PrivateAttr(default_factory=dict)
+    _section_of: dict[str, Section] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, context: Any, /) -> None:
+        """Index the questions once, in the order they are asked."""
+        for section in self.sections:
+            for question in section.questions:
+                self._questions.append(question)
+                self._by_id.setdefault(question.id, question)
+                self._order.setdefault(question.id, len(self._order))
+                self._section_of.setdefault(question.id, section)
+
+    @property
+    def questions(self) -> list[Question]:
+        """Every question, in the order asked."""
+        return self._questions
+
+    def question(self, question_id: str) -> Question | None:
+        """The question with this id, if any."""
+        return self._by_id.get(question_id)
+
+    def order(self, question_id: str) -> int:
+        """The position of a question in the walk (0-based)."""
+        return self._order[question_id]
+
+    def section_of(self, question_id: str) -> Section:
+        """The section holding a question."""
+        return self._section_of[question_id]
+
+    def scores(self) -> dict[str, Instrument | Subscale]:
+        """Every instrument and subscale by id."""
+        found: dict[str, Instrument | Subscale] = {}
+        for instrument in self.instruments:
+            found[instrument.id] = instrument
+            for subscale in instrument.subscales:
+                found[subscale.id] = subscale
+        return found
+
+    def medicine_questions(self) -> list[Question]:
+        """The questions whose answers are lists of medicines."""
+        return [q for q in self._questions if q.autocomplete == "medicines"]

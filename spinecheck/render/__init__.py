@@ -1,0 +1,1 @@
+"""Renderers: turn an assessment into text for people (they never print and never prompt)."""

@@ -1,0 +1,162 @@
+"""The assessment a summary is made from, and its JSON form (the public contract)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from spinecheck.medicines import MedicineMatch
+from spinecheck.model import PainPhase, Urgency
+from spinecheck.scoring import Score
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One answer that led to an item: the question and the answer in the patient's terms."""
+
+    question: str
+    text: str
+    answer: str
+
+
+@dataclass
+class RedFlag:
+    """A warning sign answered yes."""
+
+    id: str
+    urgency: Urgency
+    message: str
+    question_text: str
+    sources: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Recommendation:
+    """A specialist or an option to discuss, with why and on what authority."""
+
+    id: str
+    label: str
+    about: str | None
+    reasons: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class MedicationFlag:
+    """A medicine combination or condition to raise with a clinician."""
+
+    id: str
+    label: str
+    message: str
+    medications: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Note:
+    """A preparation item or a message: an id and the words to show."""
+
+    id: str
+    text: str
+    urgency: Urgency | None = None
+    sources: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Assessment:
+    """Everything the summary shows, computed from one set of answers."""
+
+    questionnaire_id: str
+    questionnaire_version: str
+    urgency: Urgency
+    red_flags: list[RedFlag]
+    pain_phase: PainPhase | None
+    scores: dict[str, Score]
+    specialists: list[Recommendation]
+    options: list[Recommendation]
+    medication_flags: list[MedicationFlag]
+    medications: list[MedicineMatch]
+    preparation: list[Note]
+    messages: list[Note]
+    sources: dict[str, dict[str, str | None]]
+    walk_stopped: bool = False
+    """True when an emergency warning sign ended the walk early."""
+
+
+def to_json_dict(assessment: Assessment) -> dict[str, Any]:
+    """The JSON summary exactly as the answers contract fixes it (plus a few added keys)."""
+    return {
+        "urgency": assessment.urgency.value,
+        "red_flags": [
+            {
+                "id": flag.id,
+                "urgency": flag.urgency.value,
+                "message": flag.message,
+                "sources": flag.sources,
+            }
+            for flag in assessment.red_flags
+        ],
+        "pain_phase": assessment.pain_phase.value if assessment.pain_phase else None,
+        "scores": {score_id: _score(score) for score_id, score in assessment.scores.items()},
+        "specialists": [_recommendation(item) for item in assessment.specialists],
+        "options": [_recommendation(item) for item in assessment.options],
+        "medication_flags": [
+            {
+                "id": flag.id,
+                "medications": flag.medications,
+                "message": flag.message,
+                "sources": flag.sources,
+            }
+            for flag in assessment.medication_flags
+        ],
+        "medications": [
+            {
+                "as_typed": match.as_typed,
+                "recognized": match.recognized,
+                "generic_names": list(match.generic_names),
+                "classes": list(match.classes),
+            }
+            for match in assessment.medications
+        ],
+        "preparation": [{"id": item.id, "text": item.text} for item in assessment.preparation],
+        "messages": [
+            {
+                "id": item.id,
+                "text": item.text,
+                "urgency": item.urgency.value if item.urgency else None,
+                "sources": item.sources,
+            }
+            for item in assessment.messages
+        ],
+        "questionnaire": {
+            "id": assessment.questionnaire_id,
+            "version": assessment.questionnaire_version,
+        },
+        "walk_stopped": assessment.walk_stopped,
+        "sources": assessment.sources,
+    }
+
+
+def _score(score: Score) -> dict[str, Any]:
+    return {
+        "value": score.value,
+        "positive": score.positive,
+        "band": score.band,
+        "label": score.label,
+        "maximum": score.maximum,
+        "modelled_on": score.modelled_on,
+        "items": list(score.items),
+        "sources": list(score.sources),
+    }
+
+
+def _recommendation(item: Recommendation) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "label": item.label,
+        "reasons": item.reasons,
+        "sources": item.sources,
+        "because": [{"question": e.question, "answer": e.answer} for e in item.evidence],
+    }

@@ -1,0 +1,275 @@
+"""Turn answers into an assessment: warning signs, urgency, scores and the rules' recommendations."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from spinecheck.conditions import AnswerValue, Facts, Outcome, evaluate
+from spinecheck.engine import describe_answer
+from spinecheck.medicines import MedicineIndex, MedicineMatch, default_index
+from spinecheck.model import PainPhase, QuestionKind, Questionnaire, Rule, Urgency
+from spinecheck.report import (
+    Assessment,
+    Evidence,
+    MedicationFlag,
+    Note,
+    Recommendation,
+    RedFlag,
+)
+from spinecheck.scoring import Score, compute_scores
+
+PLACEHOLDER = re.compile(r"\{(answer|score):([a-z][a-z0-9_]*)\}")
+"""Reason text may quote an answer as {answer:question_id} or a score as {score:score_id}."""
+
+
+def assess(
+    questionnaire: Questionnaire,
+    answers: Mapping[str, AnswerValue],
+    medicines: MedicineIndex | None = None,
+) -> Assessment:
+    """Evaluate every warning sign, score and rule for one patient's (checked) answers."""
+    index = medicines if medicines is not None else default_index()
+    matches = _match_medicines(questionnaire, answers, index)
+    scores = compute_scores(questionnaire, answers)
+    facts = _facts(questionnaire, answers, scores, matches)
+
+    red_flags: dict[str, RedFlag] = {}
+    for question in questionnaire.questions:
+        if question.warning is not None and answers.get(question.id) is True:
+            red_flags[question.id] = RedFlag(
+                id=question.id,
+                urgency=question.warning.urgency,
+                message=question.warning.message,
+                question_text=question.text,
+                sources=list(question.warning.sources),
+            )
+
+    urgency = max(
+        [Urgency.ROUTINE, *(flag.urgency for flag in red_flags.values())], key=lambda u: u.rank
+    )
+    specialists: dict[str, Recommendation] = {}
+    options: dict[str, Recommendation] = {}
+    flags: dict[str, MedicationFlag] = {}
+    preparation: dict[str, Note] = {}
+    messages: dict[str, Note] = {}
+
+    for rule in questionnaire.rules:
+        outcome = evaluate(rule.when, facts)
+        if not outcome.holds:
+            continue
+        if rule.urgency is not None and rule.urgency.rank > urgency.rank:
+            urgency = rule.urgency
+        reason = _reason(questionnaire, rule, outcome, answers, scores)
+        action, target = rule.action, rule.target
+        if action == "red_flag" and target is not None:
+            _raise_red_flag(questionnaire, red_flags, rule, target)
+        elif action in ("specialist", "option") and target is not None:
+            catalog = questionnaire.specialists if action == "specialist" else questionnaire.options
+            bucket = specialists if action == "specialist" else options
+            entry = catalog[target]
+            item = bucket.setdefault(
+                target, Recommendation(id=target, label=entry.label, about=entry.about)
+            )
+            _add_unique(item.reasons, [reason])
+            _add_unique(item.sources, rule.sources)
+            for evidence in _evidence(questionnaire, outcome, answers):
+                if evidence not in item.evidence:
+                    item.evidence.append(evidence)
+        elif action == "medication_flag" and target is not None:
+            entry = questionnaire.medication_flags[target]
+            flag = flags.setdefault(
+                target,
+                MedicationFlag(id=target, label=entry.label, message=rule.text or entry.label),
+            )
+            _add_unique(flag.medications, list(outcome.medications))
+            _add_unique(flag.sources, rule.sources)
+            _add_unique(flag.reasons, [reason])
+        elif action in ("preparation", "message") and target is not None:
+            bucket = preparation if action == "preparation" else messages
+            text = _fill(rule.text or "", questionnaire, answers, scores)
+            if target not in bucket:
+                bucket[target] = Note(
+                    id=target, text=text, urgency=rule.urgency, sources=list(rule.sources)
+                )
+
+    stopped = urgency is Urgency.EMERGENCY
+    if stopped:
+        # The summary's one job on this path is to send the patient to emergency care.
+        specialists.clear()
+        options.clear()
+
+    used_sources = _used_sources(
+        red_flags.values(), specialists.values(), options.values(), flags.values(),
+        preparation.values(), messages.values(), scores.values(),
+    )  # fmt: skip
+    return Assessment(
+        questionnaire_id=questionnaire.id,
+        questionnaire_version=questionnaire.version,
+        urgency=urgency,
+        red_flags=sorted(red_flags.values(), key=lambda f: -f.urgency.rank),
+        pain_phase=pain_phase(questionnaire, answers),
+        scores=scores,
+        specialists=list(specialists.values()),
+        options=list(options.values()),
+        medication_flags=list(flags.values()),
+        medications=matches,
+        preparation=list(preparation.values()),
+        messages=list(messages.values()),
+        sources={
+            source_id: {
+                "citation": questionnaire.sources[source_id].citation,
+                "short": questionnaire.sources[source_id].short,
+                "url": questionnaire.sources[source_id].url,
+            }
+            for source_id in used_sources
+            if source_id in questionnaire.sources
+        },
+        walk_stopped=stopped,
+    )
+
+
+def stops_walk(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue]) -> bool:
+    """Whether these answers include a warning sign of emergency urgency (the walk ends there)."""
+    for question in questionnaire.questions:
+        warning = question.warning
+        if warning is not None and answers.get(question.id) is True:
+            if warning.urgency is Urgency.EMERGENCY:
+                return True
+    facts = Facts(answers=answers)
+    for rule in questionnaire.rules:
+        if rule.action == "red_flag" and rule.urgency is Urgency.EMERGENCY:
+            if evaluate(rule.when, facts).holds:
+                return True
+    return False
+
+
+def pain_phase(
+    questionnaire: Questionnaire, answers: Mapping[str, AnswerValue]
+) -> PainPhase | None:
+    """Acute, subacute or chronic, from the duration answer (None when not answered)."""
+    rule = questionnaire.pain_phase
+    if rule is None:
+        return None
+    value = answers.get(rule.question)
+    return rule.values.get(str(value)) if isinstance(value, str) else None
+
+
+def _match_medicines(
+    questionnaire: Questionnaire, answers: Mapping[str, AnswerValue], index: MedicineIndex
+) -> list[MedicineMatch]:
+    matches: list[MedicineMatch] = []
+    for question in questionnaire.medicine_questions():
+        typed = answers.get(question.id)
+        if isinstance(typed, list):
+            matches.extend(index.match_all(typed))
+    return matches
+
+
+def _facts(
+    questionnaire: Questionnaire,
+    answers: Mapping[str, AnswerValue],
+    scores: Mapping[str, Score],
+    matches: list[MedicineMatch],
+) -> Facts:
+    by_class: dict[str, list[str]] = {}
+    for match in matches:
+        for medicine_class in match.classes:
+            by_class.setdefault(medicine_class, []).append(match.as_typed)
+    return Facts(
+        answers=answers,
+        scores={score_id: score.value for score_id, score in scores.items()},
+        score_items={score_id: score.items for score_id, score in scores.items()},
+        medication_classes={key: tuple(value) for key, value in by_class.items()},
+        medication_questions=tuple(q.id for q in questionnaire.medicine_questions()),
+    )
+
+
+def _raise_red_flag(
+    questionnaire: Questionnaire, red_flags: dict[str, RedFlag], rule: Rule, target: str
+) -> None:
+    question = questionnaire.question(target)
+    assert question is not None and question.warning is not None  # checked by the loader
+    flag = red_flags.get(target)
+    if flag is None:
+        flag = red_flags[target] = RedFlag(
+            id=target,
+            urgency=question.warning.urgency,
+            message=question.warning.message,
+            question_text=question.text,
+            sources=list(question.warning.sources),
+        )
+    if rule.urgency is not None and rule.urgency.rank > flag.urgency.rank:
+        flag.urgency = rule.urgency
+        if rule.text:
+            flag.message = rule.text
+    _add_unique(flag.sources, rule.sources)
+
+
+def _reason(
+    questionnaire: Questionnaire,
+    rule: Rule,
+    outcome: Outcome,
+    answers: Mapping[str, AnswerValue],
+    scores: Mapping[str, Score],
+) -> str:
+    if rule.reason:
+        return _fill(rule.reason, questionnaire, answers, scores)
+    said = [f"{e.text} {e.answer}" for e in _evidence(questionnaire, outcome, answers)]
+    if outcome.medications:
+        said.append("medicines: " + ", ".join(outcome.medications))
+    return "Because you said: " + "; ".join(said) if said else "From your answers."
+
+
+def _evidence(
+    questionnaire: Questionnaire, outcome: Outcome, answers: Mapping[str, AnswerValue]
+) -> list[Evidence]:
+    found = []
+    for question_id in outcome.questions:
+        question = questionnaire.question(question_id)
+        if question is None or question_id not in answers:
+            continue
+        if question.kind is QuestionKind.TEXT_LIST and outcome.medications:
+            answer = ", ".join(outcome.medications)
+        else:
+            answer = describe_answer(question, answers[question_id])
+        found.append(Evidence(question=question_id, text=question.text, answer=answer))
+    return found
+
+
+def _fill(
+    text: str,
+    questionnaire: Questionnaire,
+    answers: Mapping[str, AnswerValue],
+    scores: Mapping[str, Score],
+) -> str:
+    """Replace {answer:id} and {score:id} with the patient's answer or score (no templating)."""
+
+    def replace(match: re.Match[str]) -> str:
+        kind, key = match.group(1), match.group(2)
+        if kind == "answer":
+            question = questionnaire.question(key)
+            if question is None or key not in answers:
+                return "(not answered)"
+            return describe_answer(question, answers[key])
+        score = scores.get(key)
+        if score is None or score.value is None:
+            return "(not scored)"
+        value = score.value
+        return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+    return PLACEHOLDER.sub(replace, text)
+
+
+def _add_unique(target: list[str], items: list[str] | tuple[str, ...]) -> None:
+    for item in items:
+        if item not in target:
+            target.append(item)
+
+
+def _used_sources(*groups: object) -> list[str]:
+    used: dict[str, None] = {}
+    for group in groups:
+        for item in group:  # type: ignore[attr-defined]  # each group is an iterable of items
+            used.update(dict.fromkeys(getattr(item, "sources", ())))
+    return list(used)

@@ -1,0 +1,315 @@
+"""Read YAML (and JSON) files safely, keeping the line and column of every key and item."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from spinecheck.errors import Problem, SpinecheckError
+
+MAX_BYTES = 1_000_000
+"""Files larger than this are refused before parsing (1 MB)."""
+
+MAX_EXPANDED_NODES = 200_000
+"""Aliases may repeat a node, but a document may not expand beyond this many nodes."""
+
+MAX_DEPTH = 60
+"""Deeper nesting than this is refused (no questionnaire or answer file needs it)."""
+
+Path_ = tuple[str | int, ...]
+
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class Position:
+    """A 1-based line and column in a file."""
+
+    line: int
+    column: int
+
+
+@dataclass
+class Document:
+    """Parsed data plus where each part of it came from."""
+
+    data: Any
+    label: str
+    keys: dict[Path_, Position] = field(default_factory=dict)
+    values: dict[Path_, Position] = field(default_factory=dict)
+
+    def locate(self, path: Path_, *, value: bool = False) -> Position | None:
+        """Return the position of `path`, or of its nearest ancestor that has one."""
+        table = self.values if value else self.keys
+        probe = tuple(path)
+        while True:
+            if probe in table:
+                return table[probe]
+            if value and probe in self.keys:
+                return self.keys[probe]
+            if not probe:
+                return None
+            probe = probe[:-1]
+
+    def problem(
+        self,
+        path: Path_,
+        message: str,
+        *,
+        hint: str | None = None,
+        value: bool = False,
+        question: str | None = None,
+    ) -> Problem:
+        """Build a `Problem` located at `path` in this document."""
+        where = self.locate(path, value=value)
+        return Problem(
+            message,
+            path=self.label,
+            line=where.line if where else None,
+            column=where.column if where else None,
+            hint=hint,
+            question=question,
+        )
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]  # CSafeLoader has no stubs
+    """A safe loader that records duplicate keys instead of silently keeping the last one."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates: list[tuple[str, yaml.Mark]] = []
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                key = key_node.value
+                if key in seen:
+                    self.duplicates.append((key, key_node.start_mark))
+                seen.add(key)
+        result: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        return result
+
+
+def read_text(path: Path | str, *, label: str | None = None) -> tuple[str, str]:
+    """Read a file (or standard input for `-`) as UTF-8 text, with clear errors for bad files.
+
+    Returns the text and the label to use in messages.
+    """
+    import sys
+
+    name = label or ("<stdin>" if str(path) == "-" else str(path))
+    try:
+        if str(path) == "-":
+            raw = sys.stdin.buffer.read(MAX_BYTES + 1)
+        else:
+            file = Path(path)
+            if file.is_dir():
+                raise SpinecheckError(
+                    "is a folder, not a file", path=name, hint="give the path of a YAML file"
+                )
+            with file.open("rb") as handle:
+                raw = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError as err:
+        raise SpinecheckError(
+            "file not found", path=name, hint="check the path and the spelling"
+        ) from err
+    except PermissionError as err:
+        raise SpinecheckError(
+            "permission denied", path=name, hint="check that you may read this file"
+        ) from err
+    except OSError as err:
+        raise SpinecheckError(f"cannot read the file: {err.strerror}", path=name) from err
+    return decode(raw, name), name
+
+
+def decode(raw: bytes, name: str) -> str:
+    """Turn file bytes into text, refusing files that are too large, empty or not UTF-8."""
+    if len(raw) > MAX_BYTES:
+        raise SpinecheckError(
+            f"file is larger than {MAX_BYTES // 1_000_000} MB",
+            path=name,
+            hint="a questionnaire or answer file is a few kilobytes; is this the right file?",
+        )
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if b"\x00" in raw:
+        raise SpinecheckError(
+            "file contains binary data (NUL bytes)",
+            path=name,
+            hint="save the file as plain UTF-8 text",
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise SpinecheckError(
+            "file is not valid UTF-8 text",
+            path=name,
+            line=line,
+            hint="save the file with UTF-8 encoding",
+        ) from err
+    if not text.strip():
+        raise SpinecheckError("file is empty", path=name, hint="the file must hold a YAML mapping")
+    return text
+
+
+def parse_yaml(text: str, label: str) -> Document:
+    """Parse YAML text into a `Document`; every duplicate key is reported with its line."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise SpinecheckError(
+                "file is empty", path=label, hint="the file must hold a YAML mapping"
+            )
+        _check_size(node, label)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        problem = err.problem or "YAML syntax error"
+        context = f" ({err.context})" if err.context and err.problem else ""
+        raise SpinecheckError(
+            f"YAML syntax error: {problem}{context}",
+            path=label,
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+            hint="check indentation, colons and quotes on this line and the one before",
+        ) from err
+    except yaml.YAMLError as err:
+        raise SpinecheckError(f"YAML error: {err}", path=label) from err
+    except RecursionError as err:
+        raise SpinecheckError(
+            "the file is nested too deeply", path=label, hint="flatten the structure"
+        ) from err
+    finally:
+        loader.dispose()
+    document = Document(data=data, label=label)
+    _record_positions(node, (), document, set())
+    if loader.duplicates:
+        problems = [
+            Problem(
+                f"duplicate key '{key}'",
+                path=label,
+                line=mark.line + 1,
+                column=mark.column + 1,
+                hint="each key may appear once in a mapping; remove or rename one of them",
+            )
+            for key, mark in loader.duplicates
+        ]
+        raise SpinecheckError(problems=problems)
+    return document
+
+
+def parse_json(text: str, label: str) -> Document:
+    """Parse JSON text into a `Document`, with positions taken from the YAML node tree."""
+    try:
+        data = json.loads(text, object_pairs_hook=_no_duplicate_pairs)
+    except json.JSONDecodeError as err:
+        raise SpinecheckError(
+            f"JSON syntax error: {err.msg}",
+            path=label,
+            line=err.lineno,
+            column=err.colno,
+            hint="check commas, quotes and brackets near this point",
+        ) from err
+    except _DuplicateKeyError as err:
+        raise SpinecheckError(
+            f"duplicate key '{err.key}'",
+            path=label,
+            hint="each key may appear once in an object; remove or rename one of them",
+        ) from err
+    except RecursionError as err:
+        raise SpinecheckError("the file is nested too deeply", path=label) from err
+    document = Document(data=data, label=label)
+    try:  # JSON is (nearly) YAML: borrow its positions when it parses; they are only for messages.
+        positions = parse_yaml(text, label)
+        document.keys, document.values = positions.keys, positions.values
+    except SpinecheckError:
+        pass
+    return document
+
+
+def parse_document(text: str, label: str) -> Document:
+    """Parse JSON when the file looks like JSON (by name or first character), else YAML."""
+    if label.lower().endswith(".json") or text.lstrip().startswith(("{", "[")):
+        return parse_json(text, label)
+    return parse_yaml(text, label)
+
+
+class _DuplicateKeyError(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _no_duplicate_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKeyError(key)
+        result[key] = value
+    return result
+
+
+def _check_size(root: yaml.Node, label: str) -> None:
+    """Refuse alias bombs and absurd nesting before anything expands the tree."""
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node, depth: int) -> int:
+        if depth > MAX_DEPTH:
+            raise SpinecheckError(
+                f"the file is nested more than {MAX_DEPTH} levels deep",
+                path=label,
+                line=node.start_mark.line + 1,
+                hint="flatten the structure",
+            )
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        sizes[id(node)] = 1  # a cycle through an alias counts once
+        total = 1
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                total += size(key, depth + 1) + size(value, depth + 1)
+        elif isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                total += size(item, depth + 1)
+        if total > MAX_EXPANDED_NODES:
+            raise SpinecheckError(
+                "the file expands to too many values (are aliases repeating each other?)",
+                path=label,
+                line=node.start_mark.line + 1,
+                hint="write the values out, or use fewer nested aliases",
+            )
+        sizes[id(node)] = total
+        return total
+
+    size(root, 0)
+
+
+def _record_positions(node: yaml.Node, path: Path_, document: Document, seen: set[int]) -> None:
+    """Walk the node tree once, remembering where each key and item starts."""
+    if id(node) in seen:  # an alias: its positions are those of its anchor
+        return
+    seen.add(id(node))
+    document.values.setdefault(path, _position(node.start_mark))
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+            child = (*path, key)
+            document.keys.setdefault(child, _position(key_node.start_mark))
+            _record_positions(value_node, child, document, seen)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            child = (*path, index)
+            document.keys.setdefault(child, _position(item.start_mark))
+            _record_positions(item, child, document, seen)
+
+
+def _position(mark: yaml.Mark) -> Position:
+    return Position(line=mark.line + 1, column=mark.column + 1)
