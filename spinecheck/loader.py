@@ -78,7 +78,7 @@ def parse_questionnaire(text: str, label: str) -> Questionnaire:
             line=1,
             hint="a questionnaire starts with keys such as id, version, title and sections",
         )
-    problems: list[Problem] = []
+    problems: list[Problem] = list(document.problems)
     try:
         questionnaire = Questionnaire.model_validate(document.data)
         invalid_ids: set[str] = set()
@@ -502,7 +502,7 @@ class _Checker:
                 hint,
             )
         medicine_questions = self.questionnaire.medicine_questions()
-        if not medicine_questions:
+        if not medicine_questions and not self.invalid_ids:
             self.add(
                 (*where, "medication_class"),
                 "no question collects medicines (a text_list with autocomplete: medicines)",
@@ -766,7 +766,7 @@ def parse_answers(text: str, label: str, questionnaire: Questionnaire) -> Answer
             hint="write one 'question_id: answer' per line",
         )
     metadata = data.get("spinecheck") or {}
-    problems: list[Problem] = []
+    problems: list[Problem] = list(document.problems)
     if not isinstance(metadata, dict):
         problems.append(
             document.problem(("spinecheck",), "the 'spinecheck' block must be a mapping")

@@ -159,4 +159,6 @@ def default_index() -> MedicineIndex:
     """The medicine data shipped with spinecheck."""
     resource = files("spinecheck") / "data" / "medicines.yaml"
     document = parse_yaml(decode(resource.read_bytes(), "medicines.yaml"), "medicines.yaml")
+    if document.problems:
+        raise SpinecheckError(problems=document.problems)
     return build_index(document.data)

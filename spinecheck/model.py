@@ -425,6 +425,8 @@ class Questionnaire(_Model):
         """Index the questions once, in the order they are asked."""
         for section in self.sections:
             for question in section.questions:
+                if question is None:  # only in the partial model the loader builds to report errors
+                    continue
                 self._questions.append(question)
                 self._by_id.setdefault(question.id, question)
                 self._order.setdefault(question.id, len(self._order))

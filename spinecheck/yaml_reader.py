@@ -41,6 +41,8 @@ class Document:
     label: str
     keys: dict[Path_, Position] = field(default_factory=dict)
     values: dict[Path_, Position] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    """Problems found while parsing that did not stop it (duplicate keys)."""
 
     def locate(self, path: Path_, *, value: bool = False) -> Position | None:
         """Return the position of `path`, or of its nearest ancestor that has one."""
@@ -159,7 +161,7 @@ def decode(raw: bytes, name: str) -> str:
 
 
 def parse_yaml(text: str, label: str) -> Document:
-    """Parse YAML text into a `Document`; every duplicate key is reported with its line."""
+    """Parse YAML text into a `Document`; duplicate keys are listed in `Document.problems`."""
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -190,18 +192,16 @@ def parse_yaml(text: str, label: str) -> Document:
         loader.dispose()
     document = Document(data=data, label=label)
     _record_positions(node, (), document, set())
-    if loader.duplicates:
-        problems = [
-            Problem(
-                f"duplicate key '{key}'",
-                path=label,
-                line=mark.line + 1,
-                column=mark.column + 1,
-                hint="each key may appear once in a mapping; remove or rename one of them",
-            )
-            for key, mark in loader.duplicates
-        ]
-        raise SpinecheckError(problems=problems)
+    document.problems = [
+        Problem(
+            f"duplicate key '{key}'",
+            path=label,
+            line=mark.line + 1,
+            column=mark.column + 1,
+            hint="each key may appear once in a mapping; remove or rename one of them",
+        )
+        for key, mark in loader.duplicates
+    ]
     return document
 
 

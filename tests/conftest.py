@@ -1,0 +1,58 @@
+"""Shared fixtures: the shipped questionnaire, sample answers, a stable terminal environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from spinecheck.loader import load_questionnaire, questions_file
+from spinecheck.model import Questionnaire
+
+DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def stable_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("TERM", "dumb")
+
+
+@pytest.fixture(scope="session")
+def questionnaire() -> Questionnaire:
+    return load_questionnaire()
+
+
+@pytest.fixture(scope="session")
+def shipped_text() -> str:
+    return questions_file().read_text(encoding="utf-8")
+
+
+def no_red_flags(questionnaire: Questionnaire) -> dict[str, Any]:
+    return {q.id: False for q in questionnaire.questions if q.warning is not None}
+
+
+def minimal_answers(questionnaire: Questionnaire, **overrides: Any) -> dict[str, Any]:
+    """A complete, routine set of answers (every required question answered)."""
+    answers: dict[str, Any] = {
+        **no_red_flags(questionnaire),
+        "pain_areas": ["neck"],
+        "pain_duration": "under_2_weeks",
+        "pain_trend": "improving",
+        "pain_average": 3,
+        "interference_enjoyment": 2,
+        "interference_activity": 2,
+        "treatments_tried": ["none"],
+        "age": 45,
+    }
+    answers.update(overrides)
+    return {k: v for k, v in answers.items() if v is not None}
+
+
+def write_answers(path: Path, answers: dict[str, Any]) -> Path:
+    path.write_text(yaml.safe_dump(answers, sort_keys=False), encoding="utf-8")
+    return path
