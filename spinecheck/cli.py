@@ -1,4 +1,4 @@
-"""The `spinecheck` command: wiring, options and exit codes around the core (the only Typer user)."""
+"""The `spinecheck` command: options and exit codes around the core (the only Typer user)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from spinecheck.errors import SpinecheckError
 
 app = typer.Typer(
     name="spinecheck",
-    help="Prepare for a back or neck pain visit: a short questionnaire and a summary to take along.",
+    help="Prepare for a back or neck pain visit: a questionnaire and a summary to take along.",
     add_completion=False,
     pretty_exceptions_show_locals=False,  # answers are health data: never print them in a traceback
     rich_markup_mode=None,
@@ -201,7 +201,8 @@ def check(
     ] = None,
 ) -> None:
     """Check a questionnaire file and report every problem with its file and line."""
-    from spinecheck.loader import load_questionnaire, questions_file as builtin
+    from spinecheck.loader import load_questionnaire
+    from spinecheck.loader import questions_file as builtin
 
     try:
         questionnaire = load_questionnaire(questions_file)

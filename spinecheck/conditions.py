@@ -1,4 +1,4 @@
-"""Evaluate conditions (data, never code) against answers, recording which answers made them true."""
+"""Evaluate conditions (data, never code) against answers, recording what made them true."""
 
 from __future__ import annotations
 
@@ -73,13 +73,11 @@ def evaluate(condition: Condition, facts: Facts) -> Outcome:
         return _FALSE
     if form == "score":
         assert condition.score is not None
-        value = facts.scores.get(condition.score)
-        if _test(value, condition):
+        if _test(facts.scores.get(condition.score), condition):
             return Outcome(True, tuple(facts.score_items.get(condition.score, ())))
         return _FALSE
     assert condition.question is not None
-    value = facts.answers.get(condition.question)
-    if _test(value, condition):
+    if _test(facts.answers.get(condition.question), condition):
         return Outcome(True, (condition.question,))
     return _FALSE
 

@@ -57,7 +57,8 @@ def parse_answer(question: Question, raw: object) -> AnswerValue | None:
     """
     kind = question.kind
     if raw is None:
-        return _no_answer(question)
+        _no_answer(question)
+        return None
     if kind is QuestionKind.YES_NO:
         return _parse_yes_no(question, raw)
     if kind is QuestionKind.SINGLE:
@@ -106,9 +107,9 @@ def _fail(question: Question, message: str, hint: str | None = None) -> Spineche
 
 
 def _no_answer(question: Question) -> None:
+    """An empty answer: an error for a required question, else simply no answer."""
     if question.required:
         raise _fail(question, "an answer is needed here")
-    return None
 
 
 def _parse_yes_no(question: Question, raw: object) -> bool:
@@ -160,7 +161,8 @@ def _parse_multiple(question: Question, raw: object) -> list[str] | None:
         if value not in values:
             values.append(value)
     if not values:
-        return _no_answer(question)
+        _no_answer(question)
+        return None
     exclusive = [v for v in values if (c := question.choice(v)) is not None and c.exclusive]
     if exclusive and len(values) > 1:
         raise _fail(
@@ -199,7 +201,8 @@ def _parse_text(question: Question, raw: object) -> str | None:
             raise _fail(question, f"expected text, got {_show(raw)}")
     text = raw.strip()
     if not text:
-        return _no_answer(question)
+        _no_answer(question)
+        return None
     if len(text) > question.text_limit():
         raise _fail(question, f"the text is {len(text)} characters long, more than allowed")
     return text
@@ -229,7 +232,8 @@ def _parse_text_list(question: Question, raw: object) -> list[str] | None:
     if len(items) > question.item_limit():
         raise _fail(question, f"{len(items)} entries, more than allowed")
     if not items:
-        return _no_answer(question)
+        _no_answer(question)
+        return None
     return items
 
 
@@ -288,13 +292,14 @@ def check_answers(
     asked_ids = {q.id for q in asked}
     for question_id in list(parsed):
         if question_id not in asked_ids:
-            question = questionnaire.question(question_id)
-            assert question is not None and question.when is not None
+            hidden = questionnaire.question(question_id)
+            assert hidden is not None
+            assert hidden.when is not None
             problems.append(
                 AnswerProblem(
                     question_id,
                     f"'{question_id}' is answered, but it is only asked when "
-                    f"{describe_condition(question.when)}",
+                    f"{describe_condition(hidden.when)}",
                     "remove this answer, or check the answer it depends on",
                 )
             )

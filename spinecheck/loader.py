@@ -1,4 +1,4 @@
-"""Load questions.yaml and answer files into checked models, reporting every problem with its line."""
+"""Load questions.yaml and answer files into checked models; every problem comes with its line."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ from spinecheck.model import (
     Rule,
     Section,
     Source,
+    Subscale,
 )
 from spinecheck.yaml_reader import Document, parse_document, parse_yaml, read_text
 
@@ -533,10 +534,11 @@ class _Checker:
             if instrument is None:
                 continue
             path: tuple[str | int, ...] = ("instruments", index)
-            for scale, scale_path in [
+            scales: list[tuple[Instrument | Subscale, tuple[str | int, ...]]] = [
                 (instrument, path),
                 *((sub, (*path, "subscales", i)) for i, sub in enumerate(instrument.subscales)),
-            ]:
+            ]
+            for scale, scale_path in scales:
                 if scale.id in seen:
                     self.add((*scale_path, "id"), f"duplicate score id '{scale.id}'")
                 seen.add(scale.id)
@@ -789,7 +791,7 @@ def parse_answers(text: str, label: str, questionnaire: Questionnaire) -> Answer
                 f"missing required answers: {', '.join(missing)}",
                 path=label,
                 line=None,
-                hint="answer these questions, or run 'spinecheck start --resume' to finish the walk",
+                hint="answer them, or run 'spinecheck start --resume' to finish the walk",
             )
         )
     if problems:

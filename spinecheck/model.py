@@ -71,7 +71,7 @@ class CountTrue(_Model):
 
 
 class Condition(_Model):
-    """A condition, written as data: a combination (all/any/not/count_true) or a test of one subject.
+    """A condition as data: a combination (all/any/not/count_true) or a test of one subject.
 
     A test names one subject (`question`, `score` or `medication_class`) and, for questions and
     scores, one operator: `equals`, `in`, `includes`, `answered`, or comparisons (`at_least`,
@@ -144,7 +144,7 @@ class Condition(_Model):
 
     @property
     def form(self) -> str:
-        """Which kind of condition this is: all, any, not, count_true, question, score, medication_class."""
+        """Which kind of condition this is (all, any, not, count_true or the subject tested)."""
         for name in ("all", "any", "not", "count_true", "question", "score", "medication_class"):
             if getattr(self, _attr(name)) is not None:
                 return name
@@ -398,7 +398,7 @@ class PainPhaseRule(_Model):
 class Questionnaire(_Model):
     """A whole questionnaire file."""
 
-    format: Literal[1] = FORMAT_VERSION
+    format: Literal[1] = 1
     """The questionnaire format version (1)."""
     id: Id
     """Stable id written into answer files."""

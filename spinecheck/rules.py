@@ -1,4 +1,4 @@
-"""Turn answers into an assessment: warning signs, urgency, scores and the rules' recommendations."""
+"""Turn answers into an assessment: warning signs, urgency, scores and recommendations."""
 
 from __future__ import annotations
 
@@ -86,10 +86,10 @@ def assess(
             _add_unique(flag.sources, rule.sources)
             _add_unique(flag.reasons, [reason])
         elif action in ("preparation", "message") and target is not None:
-            bucket = preparation if action == "preparation" else messages
+            notes = preparation if action == "preparation" else messages
             text = _fill(rule.text or "", questionnaire, answers, scores)
-            if target not in bucket:
-                bucket[target] = Note(
+            if target not in notes:
+                notes[target] = Note(
                     id=target, text=text, urgency=rule.urgency, sources=list(rule.sources)
                 )
 
@@ -189,7 +189,8 @@ def _raise_red_flag(
     questionnaire: Questionnaire, red_flags: dict[str, RedFlag], rule: Rule, target: str
 ) -> None:
     question = questionnaire.question(target)
-    assert question is not None and question.warning is not None  # checked by the loader
+    assert question is not None
+    assert question.warning is not None
     flag = red_flags.get(target)
     if flag is None:
         flag = red_flags[target] = RedFlag(

@@ -55,7 +55,7 @@ def dump_answers(document: Mapping[str, Any]) -> str:
 
 
 def write_private(path: Path, text: str) -> None:
-    """Write `text` to `path` atomically (temporary file, fsync, rename), readable by the owner only.
+    """Write `text` to `path` atomically (temporary file, fsync, rename), owner-only (0600).
 
     A crash at any moment leaves either the old file or the new one, never a torn file. The
     folder is created owner-only if it does not exist.

@@ -95,42 +95,55 @@ def test_minimal_questionnaire_loads():
             id="duplicate-choice",
         ),
         pytest.param(
-            SIMPLE_SECTION.replace("        text: Where?", "        text: Where?\n        when: {question: hurst, equals: true}"),
+            SIMPLE_SECTION.replace(
+                "        text: Where?",
+                "        text: Where?\n        when: {question: hurst, equals: true}",
+            ),
             15,
             "unknown question 'hurst'",
             "did you mean 'hurts'?",
             id="unknown-question-in-condition",
         ),
         pytest.param(
-            SIMPLE_SECTION.replace("        text: Does it hurt?", "        text: Does it hurt?\n        when: {question: where, includes: back}"),
+            SIMPLE_SECTION.replace(
+                "        text: Does it hurt?",
+                "        text: Does it hurt?\n        when: {question: where, includes: back}",
+            ),
             12,
             "not asked before it",
             "earlier answers",
             id="condition-names-later-question",
         ),
         pytest.param(
-            SIMPLE_SECTION.replace("        text: Where?", "        text: Where?\n        when: {question: hurts, equals: maybe}"),
+            SIMPLE_SECTION.replace(
+                "        text: Where?",
+                "        text: Where?\n        when: {question: hurts, equals: maybe}",
+            ),
             15,
             "yes/no question",
             None,
             id="condition-wrong-value",
         ),
         pytest.param(
-            SIMPLE_SECTION + "      - id: extra\n        kind: yes_no\n        text: X?\n        when: {question: where, includes: [bak]}\n",
+            SIMPLE_SECTION
+            + "      - id: extra\n        kind: yes_no\n        text: X?\n        when: {question: where, includes: [bak]}\n",
             22,
             "'where' has no choice 'bak'",
             "did you mean 'back'?",
             id="condition-unknown-choice",
         ),
         pytest.param(
-            SIMPLE_SECTION + "      - id: extra\n        kind: yes_no\n        text: X?\n        when: {all: [{question: hurts, equals: true}, {question: hurts, equals: false}]}\n",
+            SIMPLE_SECTION
+            + "      - id: extra\n        kind: yes_no\n        text: X?\n        when: {all: [{question: hurts, equals: true}, {question: hurts, equals: false}]}\n",
             22,
             "can never be asked",
             None,
             id="unreachable",
         ),
         pytest.param(
-            SIMPLE_SECTION.replace("        text: Does it hurt?", "        text: Does it hurt?\n        text: Again?"),
+            SIMPLE_SECTION.replace(
+                "        text: Does it hurt?", "        text: Does it hurt?\n        text: Again?"
+            ),
             12,
             "duplicate key 'text'",
             None,
@@ -144,14 +157,18 @@ def test_minimal_questionnaire_loads():
             id="choices-missing",
         ),
         pytest.param(
-            SIMPLE_SECTION.replace("        text: Does it hurt?", "        text: Does it hurt?\n        unit: cm"),
+            SIMPLE_SECTION.replace(
+                "        text: Does it hurt?", "        text: Does it hurt?\n        unit: cm"
+            ),
             12,
             "'unit' does not apply to a yes_no question",
             None,
             id="key-for-other-kind",
         ),
         pytest.param(
-            SIMPLE_SECTION.replace("        text: Where?", "        text: Where?\n        when: {question: hurts}"),
+            SIMPLE_SECTION.replace(
+                "        text: Where?", "        text: Where?\n        when: {question: hurts}"
+            ),
             15,
             "needs an operator",
             None,
@@ -211,7 +228,10 @@ def test_rules_load():
         (("    sources: [nice]\n", ""), "recommends without 'sources'"),
         (("specialist: physio", "specialist: physio\n    option: rest"), "a rule does one thing"),
         (("specialist: physio", "red_flag: hurts"), "not a warning-sign question"),
-        (("{question: hurts, equals: true}", "{medication_class: opiod}"), "unknown medicine class"),
+        (
+            ("{question: hurts, equals: true}", "{medication_class: opiod}"),
+            "unknown medicine class",
+        ),
         (("{question: hurts, equals: true}", "{score: nothing, at_least: 1}"), "unknown score"),
     ],
 )

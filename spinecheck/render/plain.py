@@ -59,7 +59,8 @@ def to_text(assessment: Assessment, questionnaire: Questionnaire) -> str:
     if assessment.pain_phase is not None:
         heading("Your pain")
         para(
-            f"Phase: {assessment.pain_phase.value} (acute under 4 weeks, subacute 4 to 12, chronic over 12)."
+            f"Phase: {assessment.pain_phase.value} "
+            "(acute under 4 weeks, subacute 4 to 12, chronic over 12)."
         )
     for title, items in (
         ("Who to talk to", assessment.specialists),
@@ -75,10 +76,11 @@ def to_text(assessment: Assessment, questionnaire: Questionnaire) -> str:
             para("Sources: " + _sources(assessment, item.sources), "      ")
     if assessment.medication_flags:
         heading("Medicine combinations to raise with a clinician")
-        for flag in assessment.medication_flags:
-            para(f"{flag.label}: {', '.join(flag.medications)}", "    ", "  - ")
-            para(flag.message, "      ")
-            para("Sources: " + _sources(assessment, flag.sources), "      ")
+        for medication_flag in assessment.medication_flags:
+            medicines = ", ".join(medication_flag.medications)
+            para(f"{medication_flag.label}: {medicines}", "    ", "  - ")
+            para(medication_flag.message, "      ")
+            para("Sources: " + _sources(assessment, medication_flag.sources), "      ")
     unrecognised = [m.as_typed for m in assessment.medications if not m.recognized]
     if unrecognised:
         heading("Ask your pharmacist to check these")
