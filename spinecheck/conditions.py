@@ -68,7 +68,8 @@ def evaluate(condition: Condition, facts: Facts) -> Outcome:
     if form == "medication_class":
         assert condition.medication_class is not None
         typed = facts.medication_classes.get(condition.medication_class, ())
-        if typed:
+        needed = 1 if condition.at_least is None else condition.at_least
+        if typed and len(typed) >= needed:
             return Outcome(True, facts.medication_questions, tuple(typed))
         return _FALSE
     if form == "score":

@@ -28,6 +28,7 @@ from spinecheck.model import (
     Question,
     QuestionKind,
     Questionnaire,
+    Region,
     Rule,
     Section,
     Source,
@@ -86,7 +87,7 @@ def parse_questionnaire(text: str, label: str) -> Questionnaire:
     except ValidationError as err:
         problems.extend(_validation_problems(err, document, ()))
         questionnaire, invalid_ids = _salvage(document)
-    problems.extend(_Checker(questionnaire, document, invalid_ids).run())
+    problems.extend(_Checker(questionnaire, document, invalid_ids, text).run())
     if problems:
         raise SpinecheckError(problems=_sorted_unique(problems))
     return questionnaire
@@ -237,6 +238,11 @@ def _salvage(document: Document) -> tuple[Questionnaire, set[str]]:
         medication_flags=valid_map("medication_flags", CatalogEntry),
         rules=valid_list("rules", Rule),
         sources=valid_map("sources", Source),
+        urgency_messages={},
+        regions={k: v for k, v in valid_map("regions", Region).items() if v is not None},
+        default_region=data.get("default_region")
+        if isinstance(data.get("default_region"), str)
+        else None,
     )
     return questionnaire, invalid_ids
 
@@ -252,6 +258,7 @@ class _Checker:
     questionnaire: Questionnaire
     document: Document
     invalid_ids: set[str]
+    document_text: str = ""
     problems: list[Problem] = field(default_factory=list)
     paths: dict[str, tuple[str | int, ...]] = field(default_factory=dict)
     order: dict[str, int] = field(default_factory=dict)
@@ -262,6 +269,7 @@ class _Checker:
         self._check_instruments()
         self._check_pain_phase()
         self._check_rules()
+        self._check_texts()
         self._check_unreachable()
         return self.problems
 
@@ -632,6 +640,36 @@ class _Checker:
                 self._unknown_question(key, where)
             if kind == "score" and key not in scores:
                 self.add(where, f"unknown score '{key}' in {{score:{key}}}")
+            if kind == "contact" and key not in Region.model_fields:
+                self.add(
+                    where,
+                    f"unknown contact '{key}' in {{contact:{key}}}",
+                    "use one of: " + ", ".join(Region.model_fields),
+                )
+
+    def _check_texts(self) -> None:
+        """Placeholders in every text a patient reads, and the region settings."""
+        for s_index, section in enumerate(self.questionnaire.sections):
+            self._check_placeholders(section.intro, ("sections", s_index, "intro"))
+        for path, question in self._questions():
+            self._check_placeholders(question.text, (*path, "text"))
+            self._check_placeholders(question.help, (*path, "help"))
+            if question.warning is not None:
+                self._check_placeholders(question.warning.message, (*path, "warning", "message"))
+        for urgency, text in self.questionnaire.urgency_messages.items():
+            self._check_placeholders(text, ("urgency_messages", urgency.value))
+        default = self.questionnaire.default_region
+        if default is not None and default not in self.questionnaire.regions:
+            self.add(
+                ("default_region",),
+                f"default_region '{default}' is not defined under 'regions'",
+                "add it under regions, or choose one of: "
+                + (", ".join(self.questionnaire.regions) or "(none defined)"),
+            )
+        uses_contacts = "{contact:" in self.document_text
+        if uses_contacts and default is None:
+            self.add((), "text uses {contact:...} but no default_region is set",
+                     "set default_region to one of the regions")  # fmt: skip
 
     def _check_sources(self, sources: list[str], where: tuple[str | int, ...]) -> None:
         known = self.questionnaire.sources

@@ -52,6 +52,8 @@ class MedicineMatch:
     classes: tuple[str, ...] = ()
     matched_name: str | None = None
     """The brand or generic name found in the text."""
+    fuzzy: bool = False
+    """True when the name was recognised despite a spelling slip ('oxycodon' as 'oxycodone')."""
 
 
 @dataclass
@@ -74,9 +76,43 @@ class MedicineIndex:
                 candidate = " ".join(words[start : start + size])
                 if candidate in self.names:
                     return self._found(typed, candidate)
+        for size in (2, 1):
+            for start in range(len(words) - size + 1):
+                candidate = " ".join(words[start : start + size])
+                close = self._close_name(candidate)
+                if close is not None:
+                    return self._found(typed, close, fuzzy=True)
         return MedicineMatch(as_typed=typed, recognized=False)
 
-    def _found(self, typed: str, name: str) -> MedicineMatch:
+    def _close_name(self, candidate: str) -> str | None:
+        """The one known name within a small spelling slip of `candidate`, if it is unambiguous.
+
+        Short words are never guessed (one letter turns 'some' into 'soma'); a slip may not be
+        read as a name whose medicines differ from another equally close name's.
+        """
+        from rapidfuzz import process
+        from rapidfuzz.distance import DamerauLevenshtein
+
+        letters = len(candidate.replace(" ", ""))
+        if letters < 5:
+            return None
+        allowed = 1 if letters < 8 else 2
+        found = process.extract(
+            candidate,
+            list(self.names),
+            scorer=DamerauLevenshtein.distance,
+            score_cutoff=allowed,
+            limit=10,
+        )
+        if not found:
+            return None
+        best = min(distance for _, distance, _ in found)
+        nearest = {name for name, distance, _ in found if distance == best}
+        if len({self.names[name] for name in nearest}) > 1:
+            return None  # two different medicines are equally close: do not guess
+        return sorted(nearest)[0]
+
+    def _found(self, typed: str, name: str, *, fuzzy: bool = False) -> MedicineMatch:
         generics = self.names[name]
         classes: dict[str, None] = {}
         for generic in generics:
@@ -87,6 +123,7 @@ class MedicineIndex:
             generic_names=generics,
             classes=tuple(classes),
             matched_name=self.display.get(name, name),
+            fuzzy=fuzzy,
         )
 
     def match_all(self, typed: Iterable[str]) -> list[MedicineMatch]:

@@ -91,7 +91,8 @@ class Condition(_Model):
     score: Id | None = None
     """The score (instrument or subscale id) whose value is tested."""
     medication_class: Id | None = None
-    """True when any medicine the patient listed belongs to this class (e.g. opioid)."""
+    """True when a listed medicine belongs to this class (e.g. opioid); with `at_least: n`, when
+    n or more listed medicines do."""
     equals: Scalar | list[str] | None = None
     """The answer is exactly this value (for multiple choice: exactly this set)."""
     in_: list[Scalar] | None = Field(default=None, alias="in", min_length=1)
@@ -125,7 +126,13 @@ class Condition(_Model):
                 )
             raise ValueError(f"a condition takes one of {', '.join(forms)}, not several")
         form = forms[0]
-        if form in ("all", "any", "not", "count_true", "medication_class"):
+        if form == "medication_class":
+            if set(operators) - {"at_least"}:
+                raise ValueError(
+                    "a medication_class test takes only at_least (a count of medicines)"
+                )
+            return self
+        if form in ("all", "any", "not", "count_true"):
             if operators:
                 raise ValueError(f"'{form}' takes no {', '.join(operators)}")
             return self
@@ -395,6 +402,23 @@ class PainPhaseRule(_Model):
     values: dict[Value, PainPhase]
 
 
+class Region(_Model):
+    """Who to contact, and how, in one country or service area: the one place numbers live."""
+
+    label: str
+    """The name of the region, such as 'United States'."""
+    emergency_number: str
+    """The number to call in an emergency, such as 911."""
+    emergency: str
+    """Where to go in an emergency, in plain words."""
+    same_day: str
+    """Whom to contact for help the same day."""
+    soon: str
+    """Whom to contact for an appointment within days."""
+    crisis_line: str
+    """A free support line for people who are struggling."""
+
+
 class Questionnaire(_Model):
     """A whole questionnaire file."""
 
@@ -415,6 +439,12 @@ class Questionnaire(_Model):
     medication_flags: dict[Id, CatalogEntry] = Field(default_factory=dict)
     rules: list[Rule] = Field(default_factory=list)
     sources: dict[Id, Source] = Field(default_factory=dict)
+    urgency_messages: dict[Urgency, str] = Field(default_factory=dict)
+    """What to do at each urgency; may use {contact:KEY} from the chosen region."""
+    regions: dict[Id, Region] = Field(default_factory=dict)
+    """Contacts and numbers by region; text uses them as {contact:emergency_number} and so on."""
+    default_region: Id | None = None
+    """The region used unless another is chosen (--region or SPINECHECK_REGION)."""
 
     _questions: list[Question] = PrivateAttr(default_factory=list)
     _by_id: dict[str, Question] = PrivateAttr(default_factory=dict)

@@ -83,12 +83,17 @@ class Assessment:
     sources: dict[str, dict[str, str | None]]
     walk_stopped: bool = False
     """True when an emergency warning sign ended the walk early."""
+    urgency_message: str = ""
+    """What to do now, at this urgency, with the region's contacts filled in."""
+    region: str | None = None
+    """The region whose contacts are shown."""
 
 
 def to_json_dict(assessment: Assessment) -> dict[str, Any]:
     """The JSON summary exactly as the answers contract fixes it (plus a few added keys)."""
     return {
         "urgency": assessment.urgency.value,
+        "urgency_message": assessment.urgency_message,
         "red_flags": [
             {
                 "id": flag.id,
@@ -117,6 +122,8 @@ def to_json_dict(assessment: Assessment) -> dict[str, Any]:
                 "recognized": match.recognized,
                 "generic_names": list(match.generic_names),
                 "classes": list(match.classes),
+                "read_as": match.matched_name,
+                "spelling_corrected": match.fuzzy,
             }
             for match in assessment.medications
         ],
@@ -135,6 +142,7 @@ def to_json_dict(assessment: Assessment) -> dict[str, Any]:
             "version": assessment.questionnaire_version,
         },
         "walk_stopped": assessment.walk_stopped,
+        "region": assessment.region,
         "sources": assessment.sources,
     }
 

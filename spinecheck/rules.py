@@ -7,8 +7,9 @@ from collections.abc import Mapping
 
 from spinecheck.conditions import AnswerValue, Facts, Outcome, evaluate
 from spinecheck.engine import describe_answer
+from spinecheck.errors import SpinecheckError
 from spinecheck.medicines import MedicineIndex, MedicineMatch, default_index
-from spinecheck.model import PainPhase, QuestionKind, Questionnaire, Rule, Urgency
+from spinecheck.model import PainPhase, QuestionKind, Questionnaire, Region, Rule, Urgency
 from spinecheck.report import (
     Assessment,
     Evidence,
@@ -19,17 +20,43 @@ from spinecheck.report import (
 )
 from spinecheck.scoring import Score, compute_scores
 
-PLACEHOLDER = re.compile(r"\{(answer|score):([a-z][a-z0-9_]*)\}")
-"""Reason text may quote an answer as {answer:question_id} or a score as {score:score_id}."""
+PLACEHOLDER = re.compile(r"\{(answer|score|contact):([a-z][a-z0-9_]*)\}")
+"""Text may quote an answer as {answer:question_id}, a score as {score:score_id}, and a contact
+of the chosen region as {contact:emergency_number}; nothing else in text is interpreted."""
+
+
+def choose_region(questionnaire: Questionnaire, region: str | None = None) -> Region | None:
+    """The region whose contacts text shows: the one asked for, else the questionnaire's default.
+
+    Raises:
+        SpinecheckError: the region asked for is not defined in the questionnaire.
+    """
+    wanted = region or questionnaire.default_region
+    if wanted is None:
+        return None
+    found = questionnaire.regions.get(wanted.lower())
+    if found is None:
+        known = ", ".join(sorted(questionnaire.regions)) or "none defined"
+        raise SpinecheckError(
+            f"unknown region '{wanted}'",
+            hint=f"choose one of: {known} (with --region or SPINECHECK_REGION)",
+        )
+    return found
 
 
 def assess(
     questionnaire: Questionnaire,
     answers: Mapping[str, AnswerValue],
     medicines: MedicineIndex | None = None,
+    region: str | None = None,
 ) -> Assessment:
-    """Evaluate every warning sign, score and rule for one patient's (checked) answers."""
+    """Evaluate every warning sign, score and rule for one patient's (checked) answers.
+
+    Raises:
+        SpinecheckError: an unknown region was asked for.
+    """
     index = medicines if medicines is not None else default_index()
+    contacts = choose_region(questionnaire, region)
     matches = _match_medicines(questionnaire, answers, index)
     scores = compute_scores(questionnaire, answers)
     facts = _facts(questionnaire, answers, scores, matches)
@@ -44,6 +71,9 @@ def assess(
                 question_text=question.text,
                 sources=list(question.warning.sources),
             )
+
+    def fill(text: str) -> str:
+        return fill_text(text, questionnaire, answers, scores, contacts)
 
     urgency = max(
         [Urgency.ROUTINE, *(flag.urgency for flag in red_flags.values())], key=lambda u: u.rank
@@ -60,7 +90,7 @@ def assess(
             continue
         if rule.urgency is not None and rule.urgency.rank > urgency.rank:
             urgency = rule.urgency
-        reason = _reason(questionnaire, rule, outcome, answers, scores)
+        reason = fill(rule.reason) if rule.reason else _reason(questionnaire, outcome, answers)
         action, target = rule.action, rule.target
         if action == "red_flag" and target is not None:
             _raise_red_flag(questionnaire, red_flags, rule, target)
@@ -80,19 +110,23 @@ def assess(
             entry = questionnaire.medication_flags[target]
             flag = flags.setdefault(
                 target,
-                MedicationFlag(id=target, label=entry.label, message=rule.text or entry.label),
+                MedicationFlag(
+                    id=target, label=entry.label, message=fill(rule.text or entry.label)
+                ),
             )
             _add_unique(flag.medications, list(outcome.medications))
             _add_unique(flag.sources, rule.sources)
             _add_unique(flag.reasons, [reason])
         elif action in ("preparation", "message") and target is not None:
             notes = preparation if action == "preparation" else messages
-            text = _fill(rule.text or "", questionnaire, answers, scores)
+            text = fill(rule.text or "")
             if target not in notes:
                 notes[target] = Note(
                     id=target, text=text, urgency=rule.urgency, sources=list(rule.sources)
                 )
 
+    for flag in red_flags.values():
+        flag.message = fill(flag.message)
     stopped = urgency is Urgency.EMERGENCY
     if stopped:
         # The summary's one job on this path is to send the patient to emergency care.
@@ -126,6 +160,8 @@ def assess(
             if source_id in questionnaire.sources
         },
         walk_stopped=stopped,
+        urgency_message=fill(questionnaire.urgency_messages.get(urgency, "")),
+        region=contacts.label if contacts else None,
     )
 
 
@@ -208,14 +244,9 @@ def _raise_red_flag(
 
 
 def _reason(
-    questionnaire: Questionnaire,
-    rule: Rule,
-    outcome: Outcome,
-    answers: Mapping[str, AnswerValue],
-    scores: Mapping[str, Score],
+    questionnaire: Questionnaire, outcome: Outcome, answers: Mapping[str, AnswerValue]
 ) -> str:
-    if rule.reason:
-        return _fill(rule.reason, questionnaire, answers, scores)
+    """A reason built from the answers that made a rule hold (for rules without `reason`)."""
     said = [f"{e.text} {e.answer}" for e in _evidence(questionnaire, outcome, answers)]
     if outcome.medications:
         said.append("medicines: " + ", ".join(outcome.medications))
@@ -238,13 +269,14 @@ def _evidence(
     return found
 
 
-def _fill(
+def fill_text(
     text: str,
     questionnaire: Questionnaire,
     answers: Mapping[str, AnswerValue],
-    scores: Mapping[str, Score],
+    scores: Mapping[str, Score] | None = None,
+    contacts: Region | None = None,
 ) -> str:
-    """Replace {answer:id} and {score:id} with the patient's answer or score (no templating)."""
+    """Replace {answer:id}, {score:id} and {contact:key} in text (substitution, not templating)."""
 
     def replace(match: re.Match[str]) -> str:
         kind, key = match.group(1), match.group(2)
@@ -253,7 +285,10 @@ def _fill(
             if question is None or key not in answers:
                 return "(not answered)"
             return describe_answer(question, answers[key])
-        score = scores.get(key)
+        if kind == "contact":
+            value = getattr(contacts, key, None) if contacts is not None else None
+            return str(value) if isinstance(value, str) else "your local emergency number"
+        score = (scores or {}).get(key)
         if score is None or score.value is None:
             return "(not scored)"
         value = score.value

@@ -292,23 +292,28 @@ def _check_size(root: yaml.Node, label: str) -> None:
     size(root, 0)
 
 
-def _record_positions(node: yaml.Node, path: Path_, document: Document, seen: set[int]) -> None:
-    """Walk the node tree once, remembering where each key and item starts."""
-    if id(node) in seen:  # an alias: its positions are those of its anchor
+def _record_positions(node: yaml.Node, path: Path_, document: Document, active: set[int]) -> None:
+    """Walk the node tree, remembering where each key and item starts.
+
+    An alias is walked again under its new path, so a problem inside reused text points at the
+    anchor's lines; `active` stops a recursive alias from looping.
+    """
+    if id(node) in active:
         return
-    seen.add(id(node))
+    active.add(id(node))
     document.values.setdefault(path, _position(node.start_mark))
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
             child = (*path, key)
             document.keys.setdefault(child, _position(key_node.start_mark))
-            _record_positions(value_node, child, document, seen)
+            _record_positions(value_node, child, document, active)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             child = (*path, index)
             document.keys.setdefault(child, _position(item.start_mark))
-            _record_positions(item, child, document, seen)
+            _record_positions(item, child, document, active)
+    active.discard(id(node))
 
 
 def _position(mark: yaml.Mark) -> Position:

@@ -138,7 +138,7 @@ def test_medication_flags_list_the_medicines_as_typed(questionnaire):
         "Percocet 5/325 twice a day",
         "xanax 0.5mg",
     ]
-    assert "do not stop" in flags["opioid_benzodiazepine"]["message"]
+    assert "do not stop" in flags["opioid_benzodiazepine"]["message"].lower()
     medicines = {m["as_typed"]: m for m in summary["medications"]}
     assert medicines["Percocet 5/325 twice a day"]["generic_names"] == [
         "oxycodone",
