@@ -125,8 +125,8 @@ def assess(
                     id=target, text=text, urgency=rule.urgency, sources=list(rule.sources)
                 )
 
-    for flag in red_flags.values():
-        flag.message = fill(flag.message)
+    for red_flag in red_flags.values():
+        red_flag.message = fill(red_flag.message)
     stopped = urgency is Urgency.EMERGENCY
     if stopped:
         # The summary's one job on this path is to send the patient to emergency care.
