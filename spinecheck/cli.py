@@ -78,6 +78,15 @@ def _main(
         ctx.invoke(start)
 
 
+RegionOption = Annotated[
+    str | None,
+    typer.Option(
+        "--region",
+        envvar="SPINECHECK_REGION",
+        help="Whose emergency and support numbers to show: us (default), uk or other.",
+    ),
+]
+
 QuestionsOption = Annotated[
     Path | None,
     typer.Option(
@@ -142,6 +151,7 @@ def summary(
     audience: Annotated[
         Audience, typer.Option("--audience", help="Who the summary is for.")
     ] = Audience.PATIENT,
+    region: RegionOption = None,
 ) -> None:
     """Print summaries from answer files.
 
@@ -149,10 +159,11 @@ def summary(
     """
     from spinecheck.loader import load_answers, load_questionnaire
     from spinecheck.report import to_json_dict
-    from spinecheck.rules import assess
+    from spinecheck.rules import assess, choose_region
 
     try:
         questionnaire = load_questionnaire(questions)
+        choose_region(questionnaire, region)
     except SpinecheckError as err:
         _fail(err)
     chosen = output_format or (OutputFormat.RICH if sys.stdout.isatty() else OutputFormat.TEXT)
@@ -169,7 +180,7 @@ def summary(
             failures.append(err)
             sys.stderr.write(f"{err}\n")
             continue
-        assessment = assess(questionnaire, answer_file.answers)
+        assessment = assess(questionnaire, answer_file.answers, region=region)
         if chosen is OutputFormat.JSON:
             documents.append(to_json_dict(assessment))
         else:

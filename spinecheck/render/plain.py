@@ -54,6 +54,8 @@ def to_text(assessment: Assessment, questionnaire: Questionnaire) -> str:
         "This summary helps you prepare for a conversation with a clinician. It is not a diagnosis."
     )
     heading("How soon to act: " + URGENCY_HEADINGS[assessment.urgency])
+    if assessment.urgency_message:
+        para(assessment.urgency_message)
     for flag in assessment.red_flags:
         para(f"{flag.message} ({flag.urgency.value.replace('_', ' ')})", "    ", "  - ")
     if assessment.pain_phase is not None:
@@ -100,9 +102,10 @@ def to_text(assessment: Assessment, questionnaire: Questionnaire) -> str:
         heading("How to prepare")
         for note in assessment.preparation:
             para(note.text, "      ", "  [ ] ")
-    for note in assessment.messages:
-        out.append("")
-        para(note.text)
+    if assessment.messages:
+        heading("Good to know")
+        for note in assessment.messages:
+            para(note.text, "    ", "  - ")
     return "\n".join(out).rstrip() + "\n"
 
 

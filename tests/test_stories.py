@@ -1,0 +1,510 @@
+"""Patient stories written from the clinical reference (not from the rules): what each should get.
+
+Each story is a patient in plain terms, the answers they would give, and what the JSON summary
+must show: the urgency, specialists and options that must (and must not) appear, the medication
+flags, and the points of the Spine-health article (A1-A12) the story exercises.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from spinecheck.engine import check_answers
+from spinecheck.report import to_json_dict
+from spinecheck.rules import assess
+from tests.conftest import minimal_answers
+from tests.contract import (
+    MEDICATION_FLAGS,
+    OPTIONS,
+    RED_FLAGS,
+    SPECIALISTS,
+    assert_contract_json,
+)
+
+RANK = {"routine": 0, "soon": 1, "same_day": 2, "emergency": 3}
+CHRONIC_BACK = {"pain_areas": ["lower_back"], "pain_duration": "over_1_year", "pain_trend": "same"}
+
+
+@dataclass
+class Story:
+    name: str
+    answers: dict[str, Any]
+    urgency: str
+    specialists: set[str] = field(default_factory=set)
+    options: set[str] = field(default_factory=set)
+    flags: set[str] | None = None
+    """Exactly these medication flags (None: not checked)."""
+    not_specialists: set[str] = field(default_factory=set)
+    not_options: set[str] = field(default_factory=set)
+    red_flags: dict[str, str] = field(default_factory=dict)
+    """Warning sign id → the urgency it must show at least."""
+    says: tuple[str, ...] = ()
+    """Phrases the summary must contain (case-insensitive)."""
+    points: tuple[str, ...] = ()
+    """Spine-health article points this story shows."""
+
+
+def emergency(flag: str) -> Story:
+    return Story(
+        f"emergency sign {flag}",
+        {flag: True},
+        "emergency",
+        red_flags={flag: "emergency"},
+        says=("call 911", "do not drive yourself"),
+    )
+
+
+STORIES = [
+    *(emergency(f) for f, urgency in RED_FLAGS.items() if urgency == "emergency"),
+    Story(
+        "both legs only", {"rf_both_legs": True}, "same_day", red_flags={"rf_both_legs": "same_day"}
+    ),
+    Story(
+        "both legs with bladder trouble",
+        {"rf_both_legs": True, "rf_bladder_change": True},
+        "emergency",
+        red_flags={"rf_both_legs": "emergency", "rf_bladder_change": "emergency"},
+    ),
+    Story(
+        "clumsy hands with neck pain",
+        {"rf_hand_clumsiness_or_balance": True},
+        "same_day",
+        specialists={"spine_surgeon"},
+        red_flags={"rf_hand_clumsiness_or_balance": "same_day"},
+        says=("speak to a clinician today",),
+    ),
+    Story(
+        "minor fall with osteoporosis",
+        {"rf_minor_trauma_fragile_bones": True, "age": 78, "conditions": ["osteoporosis"]},
+        "same_day",
+        red_flags={"rf_minor_trauma_fragile_bones": "same_day"},
+    ),
+    Story(
+        "new pain after cancer, losing weight",
+        {"rf_cancer_history": True, "rf_weight_loss": True},
+        "same_day",
+        specialists={"primary_care"},
+        red_flags={"rf_cancer_history": "same_day", "rf_weight_loss": "same_day"},
+        says=("cancer team",),
+    ),
+    Story(
+        "weight loss alone", {"rf_weight_loss": True}, "soon", red_flags={"rf_weight_loss": "soon"}
+    ),
+    Story("night pain alone", {"rf_night_pain": True}, "soon", red_flags={"rf_night_pain": "soon"}),
+    Story(
+        "night pain with fever",
+        {"rf_night_pain": True, "rf_fever": True},
+        "same_day",
+        red_flags={"rf_night_pain": "same_day", "rf_fever": "same_day"},
+    ),
+    Story(
+        "infection risk alone",
+        {"rf_infection_risk": True},
+        "soon",
+        red_flags={"rf_infection_risk": "soon"},
+    ),
+    Story(
+        "recent spine injection and now a fever",
+        {"rf_infection_risk": True, "rf_fever": True},
+        "same_day",
+        red_flags={"rf_infection_risk": "same_day", "rf_fever": "same_day"},
+    ),
+    Story(
+        "UK patient with a same-day sign sees UK numbers",
+        {"rf_fever": True, "_region": "uk"},
+        "same_day",
+        says=("nhs 111",),
+    ),
+    Story(
+        "acute low back pain, one week, getting better (ACP 2017 acute options)",
+        {"pain_areas": ["lower_back"], "pain_duration": "under_2_weeks", "pain_trend": "improving"},
+        "routine",
+        specialists={"primary_care", "chiropractor", "massage_therapist", "acupuncturist"},
+        options={
+            "stay_active",
+            "superficial_heat",
+            "massage",
+            "spinal_manipulation",
+            "acupuncture",
+        },
+        flags=set(),
+        not_specialists={"interventional_pain_specialist", "spine_surgeon"},
+        not_options={"epidural_steroid_injection", "medial_branch_block", "surgical_opinion"},
+        says=("advises against acupuncture", "suggests acupuncture", "team effort"),
+        points=("A1", "A4", "A11", "A12"),
+    ),
+    Story(
+        "neck pain for three weeks, not better (OPTIMa; 2-3 week point)",
+        {"pain_areas": ["neck"], "pain_duration": "2_to_4_weeks", "pain_trend": "same"},
+        "routine",
+        specialists={"interventional_pain_specialist"},
+        options={"stay_active", "spinal_manipulation", "exercise_therapy"},
+        not_options={"superficial_heat", "acupuncture"},
+        says=("whether a pain specialist should be involved",),
+        points=("A3",),
+    ),
+    Story(
+        "chronic back pain without leg pain after physical therapy (NICE RF criteria)",
+        {
+            **CHRONIC_BACK,
+            "leg_pain_below_knee": False,
+            "pain_average": 6,
+            "treatments_tried": ["physical_therapy", "otc_medicines"],
+            "physical_therapy_result": "helped_a_little",
+        },
+        "routine",
+        specialists={"physiatrist", "interventional_pain_specialist"},
+        options={
+            "exercise_therapy",
+            "mindfulness",
+            "yoga_tai_chi",
+            "cognitive_behavioral_therapy",
+            "medial_branch_block",
+            "radiofrequency_ablation",
+            "acupuncture",
+            "spinal_manipulation",
+        },
+        not_options={"epidural_steroid_injection", "surgical_opinion", "spinal_cord_stimulation"},
+        says=("medial branch block", "rarely the first step"),
+        points=("A1", "A2", "A3", "A7", "A8"),
+    ),
+    Story(
+        "chronic sciatica, worse despite therapy and an injection (NICE sciatica)",
+        {
+            **CHRONIC_BACK,
+            "pain_areas": ["lower_back", "leg"],
+            "pain_trend": "worse",
+            "leg_pain_below_knee": True,
+            "pain_average": 8,
+            "treatments_tried": ["physical_therapy", "spinal_injections"],
+            "physical_therapy_result": "did_not_help",
+            "injection_result": "short_relief",
+        },
+        "routine",
+        specialists={"spine_surgeon", "interventional_pain_specialist"},
+        options={"epidural_steroid_injection", "surgical_opinion"},
+        not_options={"medial_branch_block", "radiofrequency_ablation", "physical_therapy"},
+        says=("only for a few people", "rare but serious risks"),
+        points=("A6", "A8"),
+    ),
+    Story(
+        "too much pain to keep going with physical therapy",
+        {
+            "pain_areas": ["lower_back"],
+            "pain_duration": "4_to_12_weeks",
+            "pain_trend": "same",
+            "treatments_tried": ["physical_therapy"],
+            "physical_therapy_result": "too_painful_to_continue",
+        },
+        "routine",
+        specialists={"interventional_pain_specialist"},
+        options={"medication_review"},
+        not_options={"physical_therapy", "surgical_opinion"},
+        says=("too painful to keep going",),
+        points=("A6",),
+    ),
+    Story(
+        "six weeks after surgery, still on Percocet",
+        {
+            "pain_areas": ["lower_back"],
+            "pain_duration": "4_to_12_weeks",
+            "treatments_tried": ["spine_surgery", "prescription_medicines"],
+            "surgery_when": "under_8_weeks",
+            "pain_since_surgery": "better",
+            "medications": ["Percocet 5/325 every 6 hours"],
+        },
+        "routine",
+        specialists={"interventional_pain_specialist"},
+        options={"medication_review"},
+        flags=set(),
+        says=("8 to 12 weeks", "rely less on opioids"),
+        points=("A9", "A12"),
+    ),
+    Story(
+        "leg pain that stayed after surgery a year ago (PSPS-2; NICE TA159)",
+        {
+            **CHRONIC_BACK,
+            "pain_areas": ["lower_back", "leg"],
+            "leg_pain_below_knee": True,
+            "pain_average": 7,
+            "treatments_tried": ["spine_surgery"],
+            "surgery_when": "over_1_year",
+            "pain_since_surgery": "worse",
+        },
+        "routine",
+        specialists={"interventional_pain_specialist"},
+        options={"spinal_cord_stimulation"},
+        says=("failed back surgery",),
+        points=("A3",),
+    ),
+    Story(
+        "young adult with inflammatory back pain (ASAS 4 of 5)",
+        {
+            **CHRONIC_BACK,
+            "age": 29,
+            "ibp_started_before_40": True,
+            "ibp_gradual_onset": True,
+            "ibp_better_with_exercise": True,
+            "ibp_wakes_second_half_night": True,
+        },
+        "routine",
+        specialists={"rheumatologist"},
+    ),
+    Story(
+        "worried about own use, on oxycodone, drinks most days",
+        {
+            **CHRONIC_BACK,
+            "medications": ["OxyContin 20mg twice a day"],
+            "alcohol_per_week": "8_to_20",
+            "substance_concern": "yes",
+        },
+        "routine",
+        specialists={"addiction_medicine", "pharmacist"},
+        options={"medication_review"},
+        flags={"opioid_alcohol", "naloxone_discussion"},
+        says=("strong step", "signs of an overdose"),
+        points=("A5", "A12"),
+    ),
+    Story(
+        "low mood and worry with long-lasting pain (PHQ-4-style cut-offs)",
+        {
+            **CHRONIC_BACK,
+            "interference_enjoyment": 8,
+            "mood_low_interest": "more_than_half_the_days",
+            "mood_down": "more_than_half_the_days",
+            "mood_nervous": "several_days",
+            "mood_worry": "several_days",
+        },
+        "routine",
+        specialists={"pain_psychologist"},
+        options={"cognitive_behavioral_therapy"},
+        says=("988",),
+        points=("A2",),
+    ),
+    Story(
+        "off work for months with back pain, no physical therapy yet",
+        {**CHRONIC_BACK, "work_status": "off_work_due_to_pain", "treatments_tried": ["self_care"]},
+        "routine",
+        specialists={"physical_therapist", "physiatrist"},
+        options={"multidisciplinary_rehabilitation", "physical_therapy"},
+        says=("work matters",),
+        points=("A5", "A6"),
+    ),
+    Story(
+        "opioid with a benzodiazepine (brand names)",
+        {"medications": ["Percocet 10/325", "Xanax 0.5 mg at night"]},
+        "routine",
+        flags={"opioid_benzodiazepine", "naloxone_discussion"},
+        options={"medication_review"},
+        says=("slow or stop breathing",),
+    ),
+    Story(
+        "opioid with pregabalin, both misspelled",
+        {"medications": ["oxycodon 5mg", "Lyricaa 75"]},
+        "routine",
+        flags={"opioid_gabapentinoid", "naloxone_discussion"},
+    ),
+    Story(
+        "opioid with a muscle relaxant",
+        {"medications": ["Norco 5/325", "Flexeril 10 mg"]},
+        "routine",
+        flags={"opioid_muscle_relaxant"},
+    ),
+    Story(
+        "tramadol with an SSRI (UK brand)",
+        {"medications": ["tramadol 50mg", "Lustral 100mg"], "_region": "uk"},
+        "routine",
+        flags={"serotonin_syndrome_risk"},
+        says=("serotonin syndrome",),
+    ),
+    Story(
+        "ibuprofen with warfarin",
+        {"medications": ["Advil 400", "Coumadin 5 mg"]},
+        "routine",
+        flags={"nsaid_bleeding_risk", "blood_thinner_before_procedure"},
+        says=("do not stop", "blood thinner"),
+    ),
+    Story(
+        "naproxen with an old ulcer, high blood pressure and kidney disease",
+        {
+            "medications": ["Aleve 220mg"],
+            "conditions": ["stomach_ulcer_or_bleeding", "high_blood_pressure", "kidney_disease"],
+        },
+        "routine",
+        flags={"nsaid_ulcer_history", "nsaid_heart_blood_pressure", "nsaid_kidney"},
+    ),
+    Story(
+        "pregnant and taking ibuprofen (misspelled)",
+        {"medications": ["ibuprofin"], "conditions": ["pregnant"]},
+        "routine",
+        flags={"nsaid_pregnancy"},
+    ),
+    Story(
+        "two anti-inflammatories",
+        {"medications": ["Advil", "Naprosyn 500"]},
+        "routine",
+        flags={"multiple_nsaids"},
+    ),
+    Story(
+        "paracetamol hidden in two UK products",
+        {"medications": ["co-codamol 30/500", "Panadol"], "_region": "uk"},
+        "routine",
+        flags={"acetaminophen_liver"},
+        says=("add up",),
+    ),
+    Story(
+        "older adult on gabapentin and a sleeping tablet",
+        {"age": 74, "medications": ["Neurontin 300 mg", "Ambien"]},
+        "routine",
+        options={"medication_review"},
+        flags=set(),
+        says=("weighs your age",),
+        points=("A10",),
+    ),
+    Story(
+        "numbness with no spreading pain",
+        {"numbness_tingling": True, "pain_areas": ["neck"]},
+        "routine",
+        specialists={"neurologist"},
+        says=("nerve tests",),
+        points=("A4",),
+    ),
+    Story(
+        "a flare-up of an old problem",
+        {**CHRONIC_BACK, "flare_up": True},
+        "routine",
+        specialists={"interventional_pain_specialist"},
+        says=("flare-up",),
+        points=("A3",),
+    ),
+    Story(
+        "a medicine nobody knows",
+        {"medications": ["Zzyzx root tea"]},
+        "routine",
+        specialists={"pharmacist"},
+        flags=set(),
+    ),
+]
+
+
+def summarise(story: Story, questionnaire) -> dict[str, Any]:
+    answers = dict(story.answers)
+    region = answers.pop("_region", None)
+    raw = minimal_answers(questionnaire, **answers)
+    if story.urgency == "emergency":
+        raw = {k: v for k, v in raw.items() if k.startswith("rf_")}
+    checked, problems, missing = check_answers(questionnaire, raw)
+    assert not problems, problems
+    if story.urgency != "emergency":
+        assert not missing, missing
+    return to_json_dict(assess(questionnaire, checked, region=region))
+
+
+@pytest.mark.parametrize("story", STORIES, ids=[s.name for s in STORIES])
+def test_story(story: Story, questionnaire) -> None:
+    summary = summarise(story, questionnaire)
+    assert_contract_json(summary)
+    assert summary["urgency"] == story.urgency
+    for flag_id, urgency in story.red_flags.items():
+        shown = {f["id"]: f["urgency"] for f in summary["red_flags"]}
+        assert RANK[shown[flag_id]] >= RANK[urgency], shown
+    specialists = {s["id"] for s in summary["specialists"]}
+    options = {o["id"] for o in summary["options"]}
+    assert story.specialists <= specialists, specialists
+    assert story.options <= options, options
+    assert not story.not_specialists & specialists
+    assert not story.not_options & options
+    if story.flags is not None:
+        assert {f["id"] for f in summary["medication_flags"]} == story.flags
+    if story.urgency == "emergency":
+        assert specialists == set()
+        assert options == set()
+    text = json.dumps(summary, ensure_ascii=False).lower()
+    for phrase in story.says:
+        assert phrase.lower() in text, phrase
+
+
+def test_stories_cover_every_sign_specialist_option_and_flag(questionnaire) -> None:
+    assert len(STORIES) >= 25
+    seen = {"red": set(), "specialists": set(), "options": set(), "flags": set()}
+    for story in STORIES:
+        summary = summarise(story, questionnaire)
+        seen["red"] |= {f["id"] for f in summary["red_flags"]} & set(story.red_flags)
+        seen["specialists"] |= story.specialists
+        seen["options"] |= story.options
+        seen["flags"] |= story.flags or set()
+    assert seen["red"] == set(RED_FLAGS)
+    assert seen["specialists"] == SPECIALISTS
+    assert seen["options"] == OPTIONS
+    assert seen["flags"] == MEDICATION_FLAGS
+
+
+def test_stories_cover_every_article_point() -> None:
+    covered = {point for story in STORIES for point in story.points}
+    assert covered == {f"A{n}" for n in range(1, 13)}
+
+
+@pytest.mark.parametrize(
+    ("typed", "generics"),
+    [
+        ("Percocet 5/325 twice a day", {"oxycodone", "acetaminophen"}),
+        ("Tylenol #3", {"codeine", "acetaminophen"}),
+        ("tylenol 500mg", {"acetaminophen"}),
+        ("Tylenol 3 times a day", {"acetaminophen"}),
+        ("OXYCONTIN ER 20 MG", {"oxycodone"}),
+        ("Duragesic patch 25 mcg/hr", {"fentanyl"}),
+        ("Voltaren gel", {"diclofenac"}),
+        ("Voltarol", {"diclofenac"}),
+        ("Zapain", {"codeine", "acetaminophen"}),
+        ("Lyrica CR 82.5mg", {"pregabalin"}),
+        ("Percoset", {"oxycodone", "acetaminophen"}),
+        ("gabapentine 300mg tid", {"gabapentin"}),
+        ("xanex", {"alprazolam"}),
+        ("cymbolta 60", {"duloxetine"}),
+        ("Eliquiss 5mg", {"apixaban"}),
+    ],
+)
+def test_medicine_names_brands_and_typos(typed, generics):
+    from spinecheck.medicines import default_index
+
+    match = default_index().match(typed)
+    assert match.recognized
+    assert set(match.generic_names) == generics
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["some pills", "Zyrtec", "vitamin D 1000 units", "fish oil", "water", "the blue one"],
+)
+def test_unknown_or_ambiguous_names_are_not_guessed(typed):
+    from spinecheck.medicines import default_index
+
+    match = default_index().match(typed)
+    assert not match.recognized, match
+
+
+def test_a_typo_never_changes_the_class():
+    """Every single-letter slip of every name reads as the same medicines, or not at all."""
+    from spinecheck.medicines import default_index
+
+    index = default_index()
+    for name, generics in index.names.items():
+        if len(name) < 5 or " " in name:
+            continue
+        for position in range(len(name)):
+            slip = name[:position] + name[position + 1 :]  # a letter left out
+            match = index.match(slip)
+            if match.recognized and match.fuzzy:
+                assert set(match.generic_names) == set(generics), (name, slip, match)
+
+
+def test_autocomplete_comes_from_the_medicine_data():
+    from spinecheck.medicines import default_index
+
+    names = default_index().completions()
+    assert {"Percocet", "gabapentin", "co-codamol", "Tylenol #3"} <= set(names)
+    assert names == sorted(names, key=str.lower)
