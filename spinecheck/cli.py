@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -102,7 +104,10 @@ def start(
     questions: QuestionsOption = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue where you stopped.")] = False,
     plain: Annotated[
-        bool, typer.Option("--plain", help="Numbered line-by-line questions, no colour.")
+        bool,
+        typer.Option(
+            "--plain", help="Numbered line-by-line questions, no colour (screen readers)."
+        ),
     ] = False,
     save: Annotated[
         Path | None,
@@ -110,23 +115,137 @@ def start(
             "--save", help="Where to keep your answers (saved after every answer).", dir_okay=False
         ),
     ] = None,
+    region: RegionOption = None,
 ) -> None:
-    """Answer the questionnaire, one question at a time, then see your summary."""
+    """Answer the questionnaire, one question at a time, then see your summary.
+
+    Your answers are saved after every answer. Stop at any time with Ctrl-C and continue later
+    with: spinecheck start --resume
+    """
     from spinecheck.loader import load_questionnaire
+    from spinecheck.rules import choose_region, stops_walk
+    from spinecheck.saving import (
+        default_progress_path,
+        keep_aside,
+        load_progress,
+        now,
+        progress_text,
+        write_private,
+    )
+    from spinecheck.walk import Outcome, Progress, Walk
 
     try:
-        load_questionnaire(questions)
+        questionnaire = load_questionnaire(questions)
+        contacts = choose_region(questionnaire, region)
     except SpinecheckError as err:
         _fail(err)
-    if not sys.stdin.isatty():
+    plain = plain or os.environ.get("TERM") == "dumb"
+    if not plain and not _stdin_is_terminal():
         sys.stderr.write(
-            "spinecheck start needs a terminal to ask questions.\n"
+            "spinecheck start needs a terminal to ask its questions.\n"
             "  hint: to summarise answers you already have, run "
-            "'spinecheck summary ANSWERS_FILE'\n"
+            "'spinecheck summary ANSWERS_FILE'; for line-by-line questions over a pipe, "
+            "use 'spinecheck start --plain'\n"
         )
         raise typer.Exit(EXIT_BAD_INPUT)
-    sys.stderr.write("The interactive questionnaire is not available in this version yet.\n")
-    raise typer.Exit(EXIT_BAD_INPUT)
+    path = save or default_progress_path()
+    # Prompts and messages go to the terminal even when the summary is redirected to a file.
+    screen = sys.stdout if sys.stdout.isatty() or plain else sys.stderr
+
+    progress = Progress()
+    started = now()
+    if path.exists():
+        try:
+            saved = load_progress(path, questionnaire)
+        except SpinecheckError as err:
+            _fail(err)  # never overwrite a file we cannot read: it may hold answers
+        if resume:
+            progress, started = saved.progress, saved.started
+            screen.write(f"Continuing your answers saved in {path}.\n")
+        else:
+            aside = keep_aside(path)
+            screen.write(
+                f"Earlier answers were kept in {aside} (use --resume to continue saved answers).\n"
+            )
+    elif resume:
+        screen.write(f"No saved answers were found in {path}, so we start from the beginning.\n")
+
+    def save_progress(current: Progress) -> None:
+        write_private(path, progress_text(questionnaire, current, started))
+
+    emergency_number = contacts.emergency_number if contacts else "your local emergency number"
+    emergency_place = contacts.emergency if contacts else "the nearest emergency department"
+    if plain:
+        from spinecheck.plain_prompts import PlainAsker
+
+        asker: Any = PlainAsker(sys.stdin, screen)
+        session: Any = contextlib.nullcontext()
+    else:
+        from spinecheck.medicines import default_index
+        from spinecheck.prompts import QuestionaryAsker, terminal_session
+
+        asker = QuestionaryAsker(screen, default_index().completions())
+        session = terminal_session(to_stderr=screen is sys.stderr)
+
+    from spinecheck.asking import welcome_text
+
+    asker.say(welcome_text(emergency_number, emergency_place, str(path)))
+    if progress.answers and stops_walk(questionnaire, progress.answers):
+        first_yes = next(
+            q.id
+            for q in questionnaire.questions
+            if q.warning and progress.answers.get(q.id) is True
+        )
+        asker.say(
+            "\nYou said yes to a warning sign that needs help now. If that is right, call "
+            f"{emergency_number} now. If it was a mistake, change your answer."
+        )
+        progress.current = first_yes
+        progress.stopped_at_emergency = False
+
+    walk = Walk(questionnaire, asker, progress, save_progress)
+    try:
+        with session:
+            outcome = walk.run()
+    except (KeyboardInterrupt, EOFError):
+        if walk.progress.answers:
+            save_progress(walk.progress)
+            resume_command = "spinecheck start --resume" + (f" --save {path}" if save else "")
+            screen.write(
+                f"\n\nStopped. Your answers are saved in {path}.\n"
+                f"To continue where you stopped, run: {resume_command}\n"
+            )
+        else:
+            screen.write("\n\nStopped. Nothing was saved yet.\n")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+
+    from spinecheck.render.plain import to_text
+    from spinecheck.rules import assess
+
+    assessment = assess(questionnaire, walk.progress.answers, region=region)
+    if outcome is Outcome.EMERGENCY:
+        asker.say("\n" + _emergency_text(assessment))
+        asker.say(f"\nYour answers are saved in {path}.")
+        raise typer.Exit(EXIT_EMERGENCY)
+    sys.stdout.write("\n" + to_text(assessment, questionnaire))
+    sys.stdout.flush()
+    screen.write(
+        f"\nYour answers are saved in {path}.\n"
+        f"To print this summary: spinecheck summary {path} --format pdf --output summary.pdf\n"
+    )
+
+
+def _stdin_is_terminal() -> bool:
+    """Whether a person can answer prompts (tests drive prompts through a pipe and patch this)."""
+    return sys.stdin.isatty()
+
+
+def _emergency_text(assessment: Any) -> str:
+    """The emergency screen: what to do now, and which sign led to it."""
+    lines = ["=" * 60, "GET HELP NOW", "=" * 60, assessment.urgency_message, ""]
+    for flag in assessment.red_flags:
+        lines.append(f"- {flag.message}")
+    return "\n".join(lines)
 
 
 @app.command()

@@ -781,7 +781,9 @@ class AnswerFile:
     label: str
 
 
-def load_answers(path: Path | str, questionnaire: Questionnaire) -> AnswerFile:
+def load_answers(
+    path: Path | str, questionnaire: Questionnaire, *, partial: bool = False
+) -> AnswerFile:
     """Read an answer file (YAML or JSON; `-` is standard input) and check it against the questions.
 
     Raises:
@@ -789,11 +791,13 @@ def load_answers(path: Path | str, questionnaire: Questionnaire) -> AnswerFile:
             allowed; missing required answers are listed together.
     """
     text, label = read_text(path)
-    return parse_answers(text, label, questionnaire)
+    return parse_answers(text, label, questionnaire, partial=partial)
 
 
-def parse_answers(text: str, label: str, questionnaire: Questionnaire) -> AnswerFile:
-    """Check answer-file text (see `load_answers`)."""
+def parse_answers(
+    text: str, label: str, questionnaire: Questionnaire, *, partial: bool = False
+) -> AnswerFile:
+    """Check answer-file text (see `load_answers`); `partial` allows missing required answers."""
     from spinecheck.rules import stops_walk
 
     document = parse_document(text, label)
@@ -823,7 +827,7 @@ def parse_answers(text: str, label: str, questionnaire: Questionnaire) -> Answer
                 question=item.question,
             )
         )  # fmt: skip
-    if missing and not stops_walk(questionnaire, answers):
+    if missing and not partial and not stops_walk(questionnaire, answers):
         problems.append(
             Problem(
                 f"missing required answers: {', '.join(missing)}",

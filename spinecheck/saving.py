@@ -6,6 +6,7 @@ import contextlib
 import os
 import tempfile
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -13,8 +14,93 @@ from typing import Any
 import yaml
 
 from spinecheck.conditions import AnswerValue
-from spinecheck.loader import ANSWERS_FORMAT
+from spinecheck.errors import SpinecheckError
+from spinecheck.loader import ANSWERS_FORMAT, load_answers
 from spinecheck.model import Questionnaire
+from spinecheck.walk import Progress
+
+DATA_DIR_VARIABLE = "SPINECHECK_DATA_DIR"
+"""Set this to keep progress files somewhere else than the platform's user data folder."""
+
+
+def default_progress_path() -> Path:
+    """Where the walk keeps its progress unless --save says otherwise."""
+    override = os.environ.get(DATA_DIR_VARIABLE)
+    if override:
+        return Path(override) / "progress.yaml"
+    from platformdirs import user_data_path
+
+    return user_data_path("spinecheck", appauthor=False) / "progress.yaml"
+
+
+@dataclass(frozen=True)
+class SavedProgress:
+    """A progress file as read back."""
+
+    progress: Progress
+    started: str
+    updated: str | None
+
+
+def progress_text(questionnaire: Questionnaire, progress: Progress, started: str) -> str:
+    """The progress file: an answer file (contract shape) whose metadata says where the walk is."""
+    extra: dict[str, Any] = {
+        "completed": progress.completed,
+        "current": progress.current,
+        "seen": list(progress.seen),
+    }
+    if progress.stopped_at_emergency:
+        extra["stopped_at_emergency"] = True
+    return dump_answers(
+        answers_document(questionnaire, progress.answers, started=started, extra=extra)
+    )
+
+
+def load_progress(path: Path, questionnaire: Questionnaire) -> SavedProgress:
+    """Read a progress file back (answers may be incomplete).
+
+    Raises:
+        SpinecheckError: the file is not a valid answer file for this questionnaire.
+    """
+    loaded = load_answers(path, questionnaire, partial=True)
+    meta = loaded.metadata
+    current = meta.get("current")
+    seen = meta.get("seen")
+    if current is not None and (
+        not isinstance(current, str) or questionnaire.question(current) is None
+    ):
+        raise SpinecheckError(
+            f"the saved position '{current}' is not a question", path=path,
+            hint="remove the 'current' line from the spinecheck block",
+        )  # fmt: skip
+    progress = Progress(
+        answers=dict(loaded.answers),
+        current=current,
+        seen=[s for s in seen if isinstance(s, str)]
+        if isinstance(seen, list)
+        else list(loaded.answers),
+        completed=meta.get("completed") is True,
+        stopped_at_emergency=meta.get("stopped_at_emergency") is True,
+    )
+    started = meta.get("started")
+    updated = meta.get("updated")
+    return SavedProgress(
+        progress=progress,
+        started=started if isinstance(started, str) else now(),
+        updated=updated if isinstance(updated, str) else None,
+    )
+
+
+def keep_aside(path: Path) -> Path:
+    """Rename an old progress file out of the way (never delete answers); return its new path."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    target = path.with_name(f"{path.stem}-{stamp}{path.suffix}")
+    counter = 1
+    while target.exists():
+        target = path.with_name(f"{path.stem}-{stamp}-{counter}{path.suffix}")
+        counter += 1
+    path.replace(target)
+    return target
 
 
 def now() -> str:

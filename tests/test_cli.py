@@ -132,7 +132,8 @@ def test_shipped_questionnaire_validates_against_the_published_schema(shipped_te
     jsonschema.validate(yaml.safe_load(shipped_text), schema)
 
 
-def test_start_without_a_terminal_points_to_summary():
+def test_start_without_a_terminal_points_to_summary(monkeypatch):
+    monkeypatch.setenv("TERM", "xterm")
     result = runner.invoke(app, ["start"], input="")
     assert result.exit_code == 1
     assert "spinecheck summary" in result.stderr
