@@ -22,6 +22,11 @@ def progress_line(position: Position) -> str:
     )
 
 
+def question_text(question: Question) -> str:
+    """The question wrapped for an 80-column terminal (prompts add 2 characters in front)."""
+    return "\n  ".join(textwrap.wrap(" ".join(question.text.split()), WIDTH - 4))
+
+
 def wrap(text: str, indent: str = "") -> str:
     """Wrap a paragraph for the terminal."""
     return "\n".join(
@@ -63,13 +68,11 @@ def review_table(rows: list[tuple[Question, str]]) -> str:
     """The numbered table of every answer shown before the patient confirms."""
     lines = ["Please check your answers:", ""]
     for number, (question, answer) in enumerate(rows, 1):
-        prompt = " ".join(question.text.split())
-        if len(prompt) > 44:
-            prompt = prompt[:41].rstrip() + "..."
         shown = clean(answer)
-        first, *rest = textwrap.wrap(shown, WIDTH - 51) or [""]
-        lines.append(f"{number:>3}. {prompt:<44}  {first}")
-        lines.extend(f"{'':51}{part}" for part in rest)
+        shown = shown[:1].upper() + shown[1:]
+        first, *rest = textwrap.wrap(shown, WIDTH - 42) or [""]
+        lines.append(f"{number:>3}. {question.title():<35}  {first}")
+        lines.extend(f"{'':42}{part}" for part in rest)
     return "\n".join(lines)
 
 
@@ -92,27 +95,32 @@ def kind_hint(question: Question) -> str:
     return "Type your answer"
 
 
-def welcome_text(emergency_number: str, emergency_place: str, saved_in: str) -> str:
+def welcome_text(
+    emergency_number: str, emergency_place: str, saved_in: str, *, resuming: bool, keys: str
+) -> str:
     """The first screen: what this is, how long it takes, privacy, and what to do now if urgent."""
-    return "\n".join(
-        [
-            "Welcome to spinecheck",
-            "",
+    lines = ["Welcome back to spinecheck" if resuming else "Welcome to spinecheck", ""]
+    if resuming:
+        lines.append(wrap(f"We continue where you stopped. Your answers are in {saved_in}."))
+    else:
+        lines += [
             wrap(
                 "These questions help you get ready for a visit about back or neck pain. "
                 "They are not a diagnosis. It takes about 10 minutes."
             ),
             "",
             wrap(
-                f"Your answers stay on this computer. They are saved after each answer in "
+                "Your answers stay on this computer. They are saved after each answer in "
                 f"{saved_in}, so you can stop and come back."
             ),
-            "",
-            wrap(
-                f"If you need help now, call {emergency_number} or go to {emergency_place}. "
-                "Do not wait to finish these questions."
-            ),
-            "",
-            "We start with a few questions about warning signs.",
         ]
-    )
+    lines += [
+        "",
+        wrap(
+            f"If you need help now, call {emergency_number} or go to {emergency_place}. "
+            "Do not wait to finish these questions."
+        ),
+        "",
+        wrap(keys),
+    ]
+    return "\n".join(lines)

@@ -161,7 +161,6 @@ def start(
             _fail(err)  # never overwrite a file we cannot read: it may hold answers
         if resume:
             progress, started = saved.progress, saved.started
-            screen.write(f"Continuing your answers saved in {path}.\n")
         else:
             aside = keep_aside(path)
             screen.write(
@@ -180,16 +179,22 @@ def start(
 
         asker: Any = PlainAsker(sys.stdin, screen)
         session: Any = contextlib.nullcontext()
+        from spinecheck.plain_prompts import KEYS_HINT
     else:
         from spinecheck.medicines import default_index
-        from spinecheck.prompts import QuestionaryAsker, terminal_session
+        from spinecheck.prompts import KEYS_HINT, QuestionaryAsker, terminal_session
 
         asker = QuestionaryAsker(screen, default_index().completions())
         session = terminal_session(to_stderr=screen is sys.stderr)
 
     from spinecheck.asking import welcome_text
 
-    asker.say(welcome_text(emergency_number, emergency_place, str(path)))
+    asker.say(
+        welcome_text(
+            emergency_number, emergency_place, str(path),
+            resuming=bool(progress.answers), keys=KEYS_HINT,
+        )
+    )  # fmt: skip
     if progress.answers and stops_walk(questionnaire, progress.answers):
         first_yes = next(
             q.id

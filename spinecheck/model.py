@@ -217,6 +217,8 @@ class Question(_Model):
     """yes_no, single, multiple, scale, integer, text or text_list."""
     text: str = Field(min_length=1)
     """The question as the patient reads it."""
+    short: str | None = Field(default=None, max_length=60)
+    """A few words naming the question, for the review table and the clinician summary."""
     help: str | None = None
     """A short explanation shown on request."""
     required: bool = False
@@ -258,6 +260,13 @@ class Question(_Model):
     def item_limit(self) -> int:
         """The most entries of a text_list answer."""
         return self.max_items or 50
+
+    def title(self) -> str:
+        """The short name if there is one, else the question text cut to 45 characters."""
+        if self.short:
+            return self.short
+        text = " ".join(self.text.split())
+        return text if len(text) <= 45 else text[:42].rstrip() + "..."
 
     def choice(self, value: str) -> Choice | None:
         """The choice with this value, if any."""

@@ -16,6 +16,12 @@ BACK_WORDS = {"b", "back"}
 HELP_WORDS = {"?", "h", "help"}
 
 
+KEYS_HINT = (
+    "How to answer: type the number of your answer and press Enter. Type b to go back, "
+    "? for help. Press Ctrl-C to stop; your answers are kept."
+)
+
+
 class PlainAsker:
     """Asks each question as numbered text and reads one line per answer."""
 

@@ -17,6 +17,7 @@ from questionary.prompts.common import InquirerControl
 from spinecheck.asking import (
     check_typed,
     progress_line,
+    question_text,
     review_table,
     scale_label,
     validation_message,
@@ -32,7 +33,10 @@ _BACK = "\x00back"
 _HELP = "\x00help"
 _SKIP = "\x00skip"  # questionary uses the title as value when a choice's value is None
 
-KEYS_HINT = "Ctrl-B: go back   ?: help   Ctrl-C: stop (your answers are kept)"
+KEYS_HINT = (
+    "How to answer: arrow keys move, Enter chooses, Space ticks a box. Ctrl-B goes back to the "
+    "last question, ? shows help, Ctrl-C stops (your answers are kept)."
+)
 STYLE = questionary.Style(
     [("qmark", "bold"), ("question", "bold"), ("pointer", "bold"), ("highlighted", "bold")]
 )
@@ -66,7 +70,7 @@ class QuestionaryAsker:
         """Ask one question until it gets a valid answer, a skip, or Ctrl-B."""
         if position.first_in_section and position.section.intro:
             self.say("\n" + wrap(position.section.intro))
-        self.say(f"\n{progress_line(position)}    ({KEYS_HINT})")
+        self.say(f"\n{progress_line(position)}")
         while True:
             reply = self._ask_kind(question, current)
             if reply == _HELP:
@@ -106,7 +110,7 @@ class QuestionaryAsker:
 
     def _ask_kind(self, question: Question, current: AnswerValue | None) -> Any:
         kind = question.kind
-        message = " ".join(question.text.split())
+        message = question_text(question)
         if kind is QuestionKind.YES_NO:
             choices = [Choice("Yes", value=True), Choice("No", value=False)]
             return self._select(question, message, choices, current)
@@ -134,7 +138,7 @@ class QuestionaryAsker:
             choices=choices,
             default=default,
             style=STYLE,
-            instruction="(arrow keys, then Enter)",
+            instruction="(arrows, Enter)",
         )
         reply = _run(prompt, help_key=True)
         return None if reply == _SKIP else reply
@@ -185,7 +189,7 @@ class QuestionaryAsker:
 
     def _text_list(self, question: Question, message: str, current: AnswerValue | None) -> Any:
         items: list[str] = list(current) if isinstance(current, list) else []
-        self.say(wrap(message))
+        self.say(message)
         if items:
             self.say("  Your list so far: " + "; ".join(clean(i) for i in items))
             keep = _run(

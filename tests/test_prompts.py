@@ -246,7 +246,7 @@ def test_resume_finishes_the_walk_and_prints_the_summary(keys, data_dir, monkeyp
     )
     result = run_start(keys, NO * 13 + ROUTINE_REST + ENTER, "--resume")
     assert result.exit_code == 0, result.output
-    assert "Continuing your answers" in result.output
+    assert "We continue where you stopped" in result.output
     assert "not a diagnosis" in " ".join(result.stdout.split())
     final = saved(data_dir)
     assert final["spinecheck"]["completed"] is True
