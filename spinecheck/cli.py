@@ -150,7 +150,7 @@ def start(
         raise typer.Exit(EXIT_BAD_INPUT)
     path = save or default_progress_path()
     # Prompts and messages go to the terminal even when the summary is redirected to a file.
-    screen = sys.stdout if sys.stdout.isatty() or plain else sys.stderr
+    screen = sys.stdout if sys.stdout.isatty() or not sys.stderr.isatty() else sys.stderr
 
     progress = Progress()
     started = now()

@@ -138,7 +138,7 @@ class QuestionaryAsker:
             choices=choices,
             default=default,
             style=STYLE,
-            instruction="(arrows, Enter)",
+            instruction="(arrows, Enter. Ctrl-B: back)",
         )
         reply = _run(prompt, help_key=True)
         return None if reply == _SKIP else reply
@@ -163,7 +163,7 @@ class QuestionaryAsker:
             choices=choices,
             validate=valid,
             style=STYLE,
-            instruction="(Space to tick, Enter when done)",
+            instruction="(Space ticks, Enter when done. Ctrl-B: back)",
         )
         if exclusive:
             _make_exclusive(prompt, exclusive)

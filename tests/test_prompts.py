@@ -349,3 +349,42 @@ def test_prompts_go_to_the_terminal_when_stdout_is_redirected():
 
         output = get_app_session().output
         assert output.fileno() == sys.stderr.fileno() or os.environ.get("CI")
+
+
+def test_plain_mode_over_a_real_pipe(tmp_path):
+    """`spinecheck start --plain` reads numbered answers from a pipe; the summary goes to stdout."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    command = Path(sys.executable).with_name("spinecheck")
+    lines = ["2"] * 16 + ["1", "1", "1", "2", "2", "3", "2", "2", "14", "", "", "", "", "30",
+                          "12", "", "", "", "", "", "", "", "", "", ""]  # fmt: skip
+    env = {"PATH": "/usr/bin:/bin", "SPINECHECK_DATA_DIR": str(tmp_path), "HOME": str(tmp_path)}
+    result = subprocess.run(
+        [str(command), "start", "--plain"],
+        input="\n".join(lines) + "\n", capture_output=True, text=True, env=env, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "How soon to act" in result.stdout
+    assert "\x1b" not in result.stdout
+    saved = yaml.safe_load((tmp_path / "progress.yaml").read_text())
+    assert saved["pain_areas"] == ["neck"]
+    assert saved["age"] == 30
+
+
+def test_summary_does_not_import_the_prompt_libraries():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from spinecheck.cli import app\n"
+        "sys.argv = ['spinecheck', 'summary', 'tests/data/chronic_back.yaml', '--format', 'json']\n"
+        "try:\n    app()\nexcept SystemExit:\n    pass\n"
+        "print('questionary' in sys.modules, 'prompt_toolkit' in sys.modules, file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stderr.strip().endswith("False False")
