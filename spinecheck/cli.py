@@ -14,6 +14,7 @@ import typer
 
 from spinecheck import __version__
 from spinecheck.errors import SpinecheckError
+from spinecheck.output_format import OutputFormat, PageSize
 
 app = typer.Typer(
     name="spinecheck",
@@ -27,18 +28,6 @@ app = typer.Typer(
 EXIT_BAD_INPUT = 1
 EXIT_EMERGENCY = 3
 EXIT_INTERRUPTED = 130
-
-
-class OutputFormat(StrEnum):
-    """The summary formats."""
-
-    RICH = "rich"
-    TEXT = "text"
-    MARKDOWN = "markdown"
-    HTML = "html"
-    PDF = "pdf"
-    JSON = "json"
-    FHIR = "fhir"
 
 
 class Audience(StrEnum):
@@ -224,7 +213,8 @@ def start(
             screen.write("\n\nStopped. Nothing was saved yet.\n")
         raise typer.Exit(EXIT_INTERRUPTED) from None
 
-    from spinecheck.render.plain import to_text
+    from spinecheck.render.document import SummaryInfo
+    from spinecheck.render.formats import Summary, document_of, render
     from spinecheck.rules import assess
 
     assessment = assess(questionnaire, walk.progress.answers, region=region)
@@ -232,7 +222,17 @@ def start(
         asker.say("\n" + _emergency_text(assessment))
         asker.say(f"\nYour answers are saved in {path}.")
         raise typer.Exit(EXIT_EMERGENCY)
-    sys.stdout.write("\n" + to_text(assessment, questionnaire))
+    result = Summary(
+        questionnaire, walk.progress.answers, assessment, SummaryInfo(source=path.name)
+    )
+    if sys.stdout.isatty() and not plain:
+        from rich.console import Console
+
+        from spinecheck.render.terminal import render as draw
+
+        draw(document_of(result, "patient"), Console())
+    else:
+        sys.stdout.write("\n" + str(render(OutputFormat.TEXT, [result])))
     sys.stdout.flush()
     screen.write(
         f"\nYour answers are saved in {path}.\n"
@@ -253,79 +253,230 @@ def _emergency_text(assessment: Any) -> str:
     return "\n".join(lines)
 
 
+FormatOption = Annotated[
+    OutputFormat | None,
+    typer.Option("--format", "-f", help="Output format (default: rich on a terminal, else text)."),
+]
+
+
 @app.command()
 def summary(
     answers: Annotated[
         list[str],
         typer.Argument(
-            help="Answer files (YAML or JSON); '-' reads standard input.", metavar="ANSWERS..."
+            help="Answer files (YAML or JSON) or folders of them; '-' reads standard input.",
+            metavar="ANSWERS...",
         ),
     ],
     questions: QuestionsOption = None,
-    output_format: Annotated[
-        OutputFormat | None,
-        typer.Option(
-            "--format", "-f", help="Output format (default: rich on a terminal, else text)."
-        ),
-    ] = None,
+    output_format: FormatOption = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write to this file instead of the screen."),
+        typer.Option(
+            "--output",
+            "-o",
+            help="A file for all summaries (day.pdf, day.html), or a folder for one file each.",
+        ),
     ] = None,
     audience: Annotated[
         Audience, typer.Option("--audience", help="Who the summary is for.")
     ] = Audience.PATIENT,
+    page: Annotated[
+        PageSize | None,
+        typer.Option(
+            "--page",
+            help="Paper size for html and pdf (default: letter for the US region, else a4).",
+        ),
+    ] = None,
     region: RegionOption = None,
 ) -> None:
-    """Print summaries from answer files.
+    """Print summaries from answer files: one patient, or a whole day's list.
 
-    Example: spinecheck summary answers.yaml --format json
+    Examples:
+      spinecheck summary answers.yaml
+
+      spinecheck summary answers.yaml --format json
+
+      spinecheck summary todays-answers/ --audience clinician --output day.pdf
+
+      spinecheck summary todays-answers/ --format html --output summaries/
     """
     from spinecheck.loader import load_answers, load_questionnaire
-    from spinecheck.report import to_json_dict
+    from spinecheck.render.document import SummaryInfo
+    from spinecheck.render.formats import Summary, render
     from spinecheck.rules import assess, choose_region
 
     try:
         questionnaire = load_questionnaire(questions)
-        choose_region(questionnaire, region)
+        contacts = choose_region(questionnaire, region)
+        files = _expand(answers)
     except SpinecheckError as err:
         _fail(err)
-    chosen = output_format or (OutputFormat.RICH if sys.stdout.isatty() else OutputFormat.TEXT)
-    if chosen in (OutputFormat.PDF, OutputFormat.FHIR):
-        sys.stderr.write(f"error: the {chosen.value} format is not available in this version yet\n")
+    chosen = OutputFormat(
+        output_format or ("rich" if sys.stdout.isatty() and output is None else "text")
+    )
+    paper = page or (
+        "letter" if contacts is not None and contacts.label == "United States" else "a4"
+    )
+    per_file = output is not None and (output.is_dir() or not output.suffix)
+    if chosen.binary and output is None and sys.stdout.isatty():
+        sys.stderr.write(
+            "error: a PDF cannot be shown on the terminal\n  hint: add --output summary.pdf\n"
+        )
         raise typer.Exit(2)
-    rendered: list[str] = []
-    documents: list[dict[str, object]] = []
-    failures: list[SpinecheckError] = []
-    for name in answers:
-        try:
-            answer_file = load_answers(name, questionnaire)
-        except SpinecheckError as err:
-            failures.append(err)
-            sys.stderr.write(f"{err}\n")
-            continue
-        assessment = assess(questionnaire, answer_file.answers, region=region)
-        if chosen is OutputFormat.JSON:
-            documents.append(to_json_dict(assessment))
-        else:
-            from spinecheck.render.plain import to_text
 
-            rendered.append(to_text(assessment, questionnaire))
-    if chosen is OutputFormat.JSON:
-        payload: object = documents[0] if len(answers) == 1 and documents else documents
-        text = json.dumps(payload, indent=2, ensure_ascii=False) + "\n" if documents else ""
-    else:
-        text = "\f\n".join(rendered)
-    if text:
-        if output is not None:
-            from spinecheck.saving import write_private
+    summaries: list[Summary] = []
+    failures: list[tuple[str, SpinecheckError]] = []
+    with _progress(len(files)) as advance:
+        for name in files:
+            try:
+                loaded = load_answers(name, questionnaire)
+            except SpinecheckError as err:
+                failures.append((name, err))
+                advance()
+                continue
+            meta = loaded.metadata
+            updated = meta.get("updated")
+            info = SummaryInfo(
+                source=Path(name).name if name != "-" else "standard input",
+                answered_at=str(updated) if updated else None,
+            )
+            summaries.append(
+                Summary(
+                    questionnaire,
+                    loaded.answers,
+                    assess(questionnaire, loaded.answers, region=region),
+                    info,
+                    completed=meta.get("completed") is not False,
+                )
+            )
+            if per_file and output is not None:
+                _write(
+                    output / f"{_stem(name)}.{chosen.extension}",
+                    _render(render, chosen, summaries[-1:], audience, paper, many=False),
+                )
+            advance()
 
-            write_private(output, text)
+    if summaries and not per_file:
+        if chosen is OutputFormat.RICH and output is None and sys.stdout.isatty():
+            from rich.console import Console
+
+            from spinecheck.render.formats import document_of
+            from spinecheck.render.terminal import render as draw
+
+            console = Console()
+            for item in summaries:
+                draw(document_of(item, audience.value), console)
         else:
-            sys.stdout.write(text)
+            result = _render(render, chosen, summaries, audience, paper, many=len(files) > 1)
+            if output is not None:
+                _write(output, result)
+            elif isinstance(result, bytes):
+                sys.stdout.buffer.write(result)
+                sys.stdout.flush()
+            else:
+                sys.stdout.write(result)
     if failures:
-        sys.stderr.write(f"{len(failures)} of {len(answers)} answer files could not be read.\n")
+        for _, problem in failures:
+            sys.stderr.write(f"{problem}\n")
+        sys.stderr.write(
+            f"{len(failures)} of {len(files)} answer files could not be read and were skipped:\n"
+        )
+        for name, _ in failures:
+            sys.stderr.write(f"  {name}\n")
         raise typer.Exit(EXIT_BAD_INPUT)
+    if output is not None:
+        count = len(summaries)
+        where = f"{output}{'/' if per_file else ''}"
+        sys.stderr.write(f"Wrote {count} summar{'y' if count == 1 else 'ies'} to {where}\n")
+
+
+def _render(
+    render: Any, chosen: Any, summaries: list[Any], audience: Audience, page: str, *, many: bool
+) -> str | bytes:
+    try:
+        result: str | bytes = render(
+            chosen, summaries, audience=audience.value, page=page, many=many
+        )
+    except SpinecheckError as err:
+        _fail(err)
+    return result
+
+
+def _write(path: Path, content: str | bytes) -> None:
+    from spinecheck.saving import write_private
+
+    try:
+        write_private(path, content)
+    except OSError as err:
+        _fail(SpinecheckError(f"cannot write the file: {err.strerror}", path=path))
+
+
+def _stem(name: str) -> str:
+    if name == "-":
+        return "stdin"
+    stem = Path(name).name
+    for ending in (".yaml", ".yml", ".json"):
+        if stem.endswith(ending):
+            return stem[: -len(ending)]
+    return stem
+
+
+def _expand(names: list[str]) -> list[str]:
+    """Answer files from the arguments, folders opened to their .yaml, .yml and .json files."""
+    files: list[str] = []
+    for name in names:
+        path = Path(name)
+        if name != "-" and path.is_dir():
+            found = sorted(
+                str(p)
+                for p in path.iterdir()
+                if p.suffix in (".yaml", ".yml", ".json") and p.is_file()
+            )
+            if not found:
+                raise SpinecheckError(
+                    "no answer files (.yaml, .yml, .json) in this folder", path=name
+                )
+            files += found
+        else:
+            files.append(name)
+    return files
+
+
+@contextlib.contextmanager
+def _progress(total: int) -> Any:
+    """A progress bar on the terminal for batches (stderr, so stdout stays clean)."""
+    if total < 2 or not sys.stderr.isatty():
+        yield lambda: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("Summaries", total=total)
+        yield lambda: bar.advance(task)
+
+
+@app.command("export-questionnaire")
+def export_questionnaire(
+    questions: QuestionsOption = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead.")
+    ] = None,
+) -> None:
+    """Print the questionnaire as a FHIR R4 Questionnaire (JSON), to match --format fhir answers."""
+    from spinecheck.loader import load_questionnaire
+    from spinecheck.render.fhir import to_questionnaire
+
+    try:
+        questionnaire = load_questionnaire(questions)
+    except SpinecheckError as err:
+        _fail(err)
+    text = json.dumps(to_questionnaire(questionnaire), indent=2, ensure_ascii=False) + "\n"
+    if output is not None:
+        _write(output, text)
+    else:
+        sys.stdout.write(text)
 
 
 @app.command()

@@ -284,7 +284,7 @@ def fill_text(
             question = questionnaire.question(key)
             if question is None or key not in answers:
                 return "(not answered)"
-            return describe_answer(question, answers[key])
+            return _mid_sentence(describe_answer(question, answers[key]), text, match.start())
         if kind == "contact":
             value = getattr(contacts, key, None) if contacts is not None else None
             return str(value) if isinstance(value, str) else "your local emergency number"
@@ -295,6 +295,15 @@ def fill_text(
         return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
     return PLACEHOLDER.sub(replace, text)
+
+
+def _mid_sentence(value: str, text: str, start: int) -> str:
+    """'More than a year' reads 'more than a year' mid-sentence (acronyms such as 'CBT' stay)."""
+    before = text[:start].rstrip()
+    at_start = not before or before[-1] in ".!?:"
+    if at_start or len(value) < 2 or value[1].isupper():
+        return value
+    return value[0].lower() + value[1:]
 
 
 def _add_unique(target: list[str], items: list[str] | tuple[str, ...]) -> None:

@@ -140,7 +140,7 @@ def dump_answers(document: Mapping[str, Any]) -> str:
     )
 
 
-def write_private(path: Path, text: str) -> None:
+def write_private(path: Path, text: str | bytes) -> None:
     """Write `text` to `path` atomically (temporary file, fsync, rename), owner-only (0600).
 
     A crash at any moment leaves either the old file or the new one, never a torn file. The
@@ -152,8 +152,9 @@ def write_private(path: Path, text: str) -> None:
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         os.fchmod(handle, 0o600)
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         Path(temporary).replace(path)

@@ -1,12 +1,11 @@
-"""A plain-text summary (80 columns, no escape codes) and the cleaning of untrusted text."""
+"""Plain text: 80 columns, no escape codes, for any printer; and cleaning of untrusted text."""
 
 from __future__ import annotations
 
 import re
 import textwrap
 
-from spinecheck.model import Questionnaire, Urgency
-from spinecheck.report import Assessment
+from spinecheck.render.document import Block, Document, Item, Section
 
 WIDTH = 80
 
@@ -15,14 +14,8 @@ _CONTROL = re.compile(
     r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC sequences (titles, hyperlinks)
     r"|\x1b[@-_]?"  # other escapes
     r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"  # C0/C1 controls except tab and newline
+    r"|[\u202a-\u202e\u2066-\u2069]"  # bidirectional overrides that reorder what is shown
 )
-
-URGENCY_HEADINGS = {
-    Urgency.EMERGENCY: "EMERGENCY: get help now",
-    Urgency.SAME_DAY: "Speak to a clinician today",
-    Urgency.SOON: "Book an appointment within days",
-    Urgency.ROUTINE: "No warning signs found",
-}
 
 
 def clean(text: str) -> str:
@@ -30,88 +23,76 @@ def clean(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
-def to_text(assessment: Assessment, questionnaire: Questionnaire) -> str:
-    """The patient summary as plain text, wrapped at 80 columns."""
-    out: list[str] = []
+def _wrap(text: str, first: str, rest: str) -> list[str]:
+    return textwrap.wrap(
+        " ".join(clean(text).split()),
+        WIDTH,
+        initial_indent=first,
+        subsequent_indent=rest,
+        break_on_hyphens=False,
+    ) or [first.rstrip()]
 
-    def heading(title: str) -> None:
-        out.extend(["", title, "-" * len(title)])
 
-    def para(text: str, indent: str = "", first: str | None = None) -> None:
-        out.extend(
-            textwrap.wrap(
-                clean(text),
-                WIDTH,
-                initial_indent=first if first is not None else indent,
-                subsequent_indent=indent,
-            )
-            or [indent.rstrip()]
-        )
-
-    out.append(clean(questionnaire.title))
-    out.append("=" * min(WIDTH, len(out[0])))
-    para(
-        "This summary helps you prepare for a conversation with a clinician. It is not a diagnosis."
+def _item(item: Item) -> list[str]:
+    lines = _wrap(
+        item.title, "  [ ] " if item.checkbox else "  - ", "      " if item.checkbox else "    "
     )
-    heading("How soon to act: " + URGENCY_HEADINGS[assessment.urgency])
-    if assessment.urgency_message:
-        para(assessment.urgency_message)
-    for flag in assessment.red_flags:
-        para(f"{flag.message} ({flag.urgency.value.replace('_', ' ')})", "    ", "  - ")
-    if assessment.pain_phase is not None:
-        heading("Your pain")
-        para(
-            f"Phase: {assessment.pain_phase.value} "
-            "(acute under 4 weeks, subacute 4 to 12, chronic over 12)."
-        )
-    for title, items in (
-        ("Who to talk to", assessment.specialists),
-        ("Options to discuss", assessment.options),
-    ):
-        if not items:
-            continue
-        heading(title)
-        for item in items:
-            para(item.label, "    ", "  - ")
-            for reason in item.reasons:
-                para(reason, "      ")
-            para("Sources: " + _sources(assessment, item.sources), "      ")
-    if assessment.medication_flags:
-        heading("Medicine combinations to raise with a clinician")
-        for medication_flag in assessment.medication_flags:
-            medicines = ", ".join(medication_flag.medications)
-            para(f"{medication_flag.label}: {medicines}", "    ", "  - ")
-            para(medication_flag.message, "      ")
-            para("Sources: " + _sources(assessment, medication_flag.sources), "      ")
-    unrecognised = [m.as_typed for m in assessment.medications if not m.recognized]
-    if unrecognised:
-        heading("Ask your pharmacist to check these")
-        for name in unrecognised:
-            para(name, "    ", "  - ")
-    scored = [s for s in assessment.scores.values() if s.value is not None]
-    if scored:
-        heading("Scores")
-        for score in scored:
-            value = f"{score.value:g}" + (f" of {score.maximum:g}" if score.maximum else "")
-            extra = " (positive screen: talk to your clinician)" if score.positive else ""
-            band = f", {score.band}" if score.band else ""
-            para(f"{score.label}: {value}{band}{extra}", "    ", "  - ")
-            if score.modelled_on:
-                para(f"Modelled on {score.modelled_on}.", "      ")
-    if assessment.preparation:
-        heading("How to prepare")
-        for note in assessment.preparation:
-            para(note.text, "      ", "  [ ] ")
-    if assessment.messages:
-        heading("Good to know")
-        for note in assessment.messages:
-            para(note.text, "    ", "  - ")
-    return "\n".join(out).rstrip() + "\n"
+    for line in item.lines:
+        lines += _wrap(line, "      ", "      ")
+    if item.sources:
+        lines += _wrap(f"Sources: {item.sources}", "      ", "      ")
+    return lines
 
 
-def _sources(assessment: Assessment, ids: list[str]) -> str:
-    names = []
-    for source_id in ids:
-        source = assessment.sources.get(source_id, {})
-        names.append(source.get("short") or source_id)
-    return ", ".join(n for n in names if n)
+def _table(block: Block) -> list[str]:
+    if not any(block.header):
+        width = min(max((len(r[0]) for r in block.rows), default=0) + 2, 34)
+        lines = []
+        for key, value in block.rows:
+            label = f"{clean(key)}:".ljust(width)
+            lines += _wrap(value, "  " + label, " " * (width + 2))
+        return lines
+    columns = len(block.header)
+    widths = [
+        max(len(clean(row[i])) for row in (block.header, *block.rows)) for i in range(columns)
+    ]
+    budget = WIDTH - 2 - 2 * (columns - 1)
+    while sum(widths) > budget:
+        widest = widths.index(max(widths))
+        widths[widest] -= 1
+    lines = []
+    for row in (block.header, *block.rows):
+        cells = [textwrap.wrap(clean(cell), widths[i]) or [""] for i, cell in enumerate(row)]
+        for n in range(max(len(c) for c in cells)):
+            parts = [(c[n] if n < len(c) else "").ljust(widths[i]) for i, c in enumerate(cells)]
+            lines.append(("  " + "  ".join(parts)).rstrip())
+        if row is block.header:
+            lines.append("  " + "  ".join("-" * w for w in widths))
+    return lines
+
+
+def _section(section: Section) -> list[str]:
+    title = clean(section.title)
+    if section.urgent:
+        title = f"!! {title.upper()} !!"
+    lines = ["", title, ("=" if section.urgent else "-") * min(len(title), WIDTH)]
+    for block in section.blocks:
+        if block.kind == "paragraph":
+            text = block.text.upper() if block.emphasis and section.urgent else block.text
+            lines += _wrap(text, "", "")
+        elif block.kind == "items":
+            for item in block.items:
+                lines += _item(item)
+        else:
+            lines += _table(block)
+    return lines
+
+
+def to_text(document: Document) -> str:
+    """The summary as plain text wrapped at 80 columns."""
+    title = clean(document.title)
+    lines = [title, "=" * min(len(title), WIDTH), *_wrap(document.subtitle, "", "")]
+    for section in document.sections:
+        lines += _section(section)
+    lines += ["", *_wrap(document.footer, "", "")]
+    return "\n".join(lines).rstrip() + "\n"

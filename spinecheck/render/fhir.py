@@ -1,0 +1,323 @@
+"""FHIR R4: the questionnaire as a Questionnaire and answers as a matching QuestionnaireResponse.
+
+Built as plain JSON data (no FHIR library at run time); the tests validate both with the
+fhir.resources R4B models and check that every answer merges back into its Questionnaire item.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from spinecheck.conditions import AnswerValue
+from spinecheck.model import Condition, Question, QuestionKind, Questionnaire
+
+SDC_ENABLE_WHEN = (
+    "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression"
+)
+MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
+MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
+ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
+UNIT = "http://hl7.org/fhir/StructureDefinition/questionnaire-unit"
+
+_TYPES = {
+    QuestionKind.YES_NO: "boolean",
+    QuestionKind.SINGLE: "choice",
+    QuestionKind.MULTIPLE: "choice",
+    QuestionKind.SCALE: "integer",
+    QuestionKind.INTEGER: "integer",
+    QuestionKind.TEXT: "text",
+    QuestionKind.TEXT_LIST: "string",
+}
+
+
+def canonical_url(questionnaire: Questionnaire) -> str:
+    """The Questionnaire's canonical URL (a URN: spinecheck has no server of its own)."""
+    return f"urn:spinecheck:questionnaire:{questionnaire.id}"
+
+
+def choice_system(questionnaire: Questionnaire, question: Question) -> str:
+    """The code system of one question's choices."""
+    return f"{canonical_url(questionnaire)}:{question.id}"
+
+
+def _name(identifier: str) -> str:
+    return "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", identifier) if part)
+
+
+def to_questionnaire(questionnaire: Questionnaire) -> dict[str, Any]:
+    """The FHIR R4 Questionnaire resource for a questionnaire file."""
+    groups = []
+    for section in questionnaire.sections:
+        groups.append(
+            {
+                "linkId": section.id,
+                "type": "group",
+                "text": section.title,
+                "item": [_question_item(questionnaire, q) for q in section.questions],
+            }
+        )
+    resource: dict[str, Any] = {
+        "resourceType": "Questionnaire",
+        "id": questionnaire.id.replace("_", "-"),
+        "url": canonical_url(questionnaire),
+        "version": questionnaire.version,
+        "name": _name(questionnaire.id),
+        "title": questionnaire.title,
+        "status": "active",
+        "subjectType": ["Patient"],
+        "item": groups,
+    }
+    if questionnaire.description:
+        resource["description"] = questionnaire.description
+    return resource
+
+
+def _question_item(questionnaire: Questionnaire, question: Question) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "linkId": question.id,
+        "text": " ".join(question.text.split()),
+        "type": _TYPES[question.kind],
+        "required": question.required,
+    }
+    if question.kind in (QuestionKind.MULTIPLE, QuestionKind.TEXT_LIST):
+        item["repeats"] = True
+    if question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+        item["answerOption"] = [
+            {"valueCoding": _coding(questionnaire, question, choice.value)}
+            for choice in question.choices or ()
+        ]
+    extensions = []
+    if question.kind in (QuestionKind.SCALE, QuestionKind.INTEGER):
+        low, high = question.bounds()
+        extensions += [
+            {"url": MIN_VALUE, "valueInteger": low},
+            {"url": MAX_VALUE, "valueInteger": high},
+        ]
+    if question.kind is QuestionKind.SCALE:
+        extensions.append(
+            {
+                "url": ITEM_CONTROL,
+                "valueCodeableConcept": {
+                    "coding": [
+                        {
+                            "system": "http://hl7.org/fhir/questionnaire-item-control",
+                            "code": "slider",
+                        }
+                    ]
+                },
+            }
+        )
+    if question.unit:
+        extensions.append({"url": UNIT, "valueCoding": {"display": question.unit}})
+    if question.kind in (QuestionKind.TEXT, QuestionKind.TEXT_LIST):
+        item["maxLength"] = question.text_limit()
+    if question.when is not None:
+        simple = _enable_when(questionnaire, question.when)
+        if simple is not None:
+            item["enableWhen"], behavior = simple
+            if len(item["enableWhen"]) > 1:
+                item["enableBehavior"] = behavior
+        else:
+            extensions.append(
+                {
+                    "url": SDC_ENABLE_WHEN,
+                    "valueExpression": {
+                        "language": "text/fhirpath",
+                        "expression": _fhirpath(questionnaire, question.when),
+                    },
+                }
+            )
+    if extensions:
+        item["extension"] = extensions
+    if question.help:
+        item["item"] = [
+            {
+                "linkId": f"{question.id}.help",
+                "type": "display",
+                "text": " ".join(question.help.split()),
+                "extension": [
+                    {
+                        "url": ITEM_CONTROL,
+                        "valueCodeableConcept": {
+                            "coding": [
+                                {
+                                    "system": "http://hl7.org/fhir/questionnaire-item-control",
+                                    "code": "help",
+                                }
+                            ]
+                        },
+                    }
+                ],
+            }
+        ]
+    return item
+
+
+def _coding(questionnaire: Questionnaire, question: Question, value: str) -> dict[str, str]:
+    choice = question.choice(value)
+    return {
+        "system": choice_system(questionnaire, question),
+        "code": value,
+        "display": choice.label if choice else value,
+    }
+
+
+def _leaf_enable_when(questionnaire: Questionnaire, test: Condition) -> list[dict[str, Any]] | None:
+    """EnableWhen entries for one test (several entries mean 'any of them')."""
+    if test.question is None:
+        return None
+    target = questionnaire.question(test.question)
+    if target is None:
+        return None
+    operators = test.operators()
+    if len(operators) != 1:
+        return None
+    ((name, expected),) = operators.items()
+    if name == "answered":
+        return [{"question": target.id, "operator": "exists", "answerBoolean": bool(expected)}]
+    values = expected if isinstance(expected, list) else [expected]
+    if target.kind is QuestionKind.YES_NO and name == "equals":
+        return [{"question": target.id, "operator": "=", "answerBoolean": bool(expected)}]
+    if target.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE) and name in (
+        "equals",
+        "in",
+        "includes",
+    ):
+        if target.kind is QuestionKind.MULTIPLE and name == "equals":
+            return None
+        return [
+            {
+                "question": target.id,
+                "operator": "=",
+                "answerCoding": _coding(questionnaire, target, str(v)),
+            }
+            for v in values
+        ]
+    comparisons = {"at_least": ">=", "at_most": "<=", "above": ">", "below": "<"}
+    if name in comparisons and target.kind in (QuestionKind.SCALE, QuestionKind.INTEGER):
+        return [
+            {
+                "question": target.id,
+                "operator": comparisons[name],
+                "answerInteger": int(float(str(expected))),
+            }
+        ]
+    return None
+
+
+def _enable_when(
+    questionnaire: Questionnaire, condition: Condition
+) -> tuple[list[dict[str, Any]], str] | None:
+    """EnableWhen and enableBehavior when the condition fits FHIR's flat form, else None."""
+    form = condition.form
+    if form == "question":
+        entries = _leaf_enable_when(questionnaire, condition)
+        return (entries, "any") if entries else None
+    if form in ("all", "any"):
+        collected: list[dict[str, Any]] = []
+        for child in condition.children():
+            entries = _leaf_enable_when(questionnaire, child) if child.form == "question" else None
+            if entries is None or (form == "all" and len(entries) > 1):
+                return None
+            collected += entries
+        return collected, form
+    return None
+
+
+def _fhirpath(questionnaire: Questionnaire, condition: Condition) -> str:
+    """A FHIRPath expression for any condition (SDC enableWhenExpression)."""
+    form = condition.form
+    children = condition.children()
+    if form in ("all", "any"):
+        joiner = " and " if form == "all" else " or "
+        return "(" + joiner.join(_fhirpath(questionnaire, c) for c in children) + ")"
+    if form == "not":
+        return f"({_fhirpath(questionnaire, children[0])}).not()"
+    if form == "count_true":
+        assert condition.count_true is not None
+        parts = " | ".join(
+            f"iif({_fhirpath(questionnaire, c)}, '{i}', {{}})" for i, c in enumerate(children)
+        )
+        return f"(({parts}).count() >= {condition.count_true.at_least})"
+    if form != "question" or condition.question is None:
+        return "true"  # scores and medicines are not visible to a form renderer: always ask
+    answer = f"%resource.repeat(item).where(linkId='{condition.question}').answer.value"
+    target = questionnaire.question(condition.question)
+    tests = []
+    for name, expected in condition.operators().items():
+        if name == "answered":
+            tests.append(f"{answer}.exists()" if expected else f"{answer}.empty()")
+            continue
+        values = expected if isinstance(expected, list) else [expected]
+        if target is not None and target.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+            codes = ", ".join(f"'{v}'" for v in values)
+            tests.append(f"{answer}.code.intersect({{{codes}}}).exists()")
+        elif name in ("equals", "in"):
+            literals = ", ".join(
+                json.dumps(v) if not isinstance(v, bool) else str(v).lower() for v in values
+            )
+            tests.append(f"{answer}.intersect({{{literals}}}).exists()")
+        else:
+            symbol = {"at_least": ">=", "at_most": "<=", "above": ">", "below": "<"}[name]
+            tests.append(f"({answer} {symbol} {expected:g})")
+    return "(" + " and ".join(tests) + ")"
+
+
+def to_questionnaire_response(
+    questionnaire: Questionnaire,
+    answers: Mapping[str, AnswerValue],
+    *,
+    authored: str | None = None,
+    completed: bool = True,
+) -> dict[str, Any]:
+    """The answers as a FHIR R4 QuestionnaireResponse shaped like the Questionnaire's items."""
+    groups = []
+    for section in questionnaire.sections:
+        items = [
+            {
+                "linkId": q.id,
+                "text": " ".join(q.text.split()),
+                "answer": _answers(questionnaire, q, answers[q.id]),
+            }
+            for q in section.questions
+            if q.id in answers
+        ]
+        if items:
+            groups.append({"linkId": section.id, "text": section.title, "item": items})
+    resource: dict[str, Any] = {
+        "resourceType": "QuestionnaireResponse",
+        "questionnaire": f"{canonical_url(questionnaire)}|{questionnaire.version}",
+        "status": "completed" if completed else "in-progress",
+        "item": groups,
+    }
+    if authored:
+        resource["authored"] = authored
+    return resource
+
+
+def _answers(
+    questionnaire: Questionnaire, question: Question, value: AnswerValue
+) -> list[dict[str, Any]]:
+    kind = question.kind
+    if kind is QuestionKind.YES_NO:
+        return [{"valueBoolean": bool(value)}]
+    if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+        values = value if isinstance(value, list) else [str(value)]
+        return [{"valueCoding": _coding(questionnaire, question, v)} for v in values]
+    if kind in (QuestionKind.SCALE, QuestionKind.INTEGER):
+        return [{"valueInteger": int(value)}]  # type: ignore[arg-type]  # checked as int
+    if kind is QuestionKind.TEXT_LIST:
+        return [{"valueString": v} for v in (value if isinstance(value, list) else [str(value)])]
+    return [{"valueString": str(value)}]
+
+
+def to_bundle(responses: list[dict[str, Any]]) -> dict[str, Any]:
+    """Several QuestionnaireResponses in one collection Bundle (for a batch)."""
+    return {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [{"resource": response} for response in responses],
+    }

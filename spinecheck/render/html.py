@@ -1,0 +1,103 @@
+"""HTML: one self-contained file with a print stylesheet (no scripts, no outside assets)."""
+
+from __future__ import annotations
+
+from html import escape as _escape
+
+from spinecheck.render.document import Block, Document, Item
+from spinecheck.render.plain import clean
+
+PAGE_SIZES = {"a4": "A4", "letter": "letter"}
+
+STYLE = """
+@page { size: %(page)s; margin: 16mm 14mm; }
+* { box-sizing: border-box; }
+body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; font-size: 11pt;
+       line-height: 1.4; color: #111; margin: 0 auto; max-width: 48rem; padding: 1rem; }
+body.clinician { font-size: 9pt; line-height: 1.25; max-width: 60rem; }
+h1 { font-size: 1.5em; margin: 0 0 .2em; }
+h2 { font-size: 1.15em; margin: 1.1em 0 .3em; border-bottom: 1px solid #999; }
+.clinician h2 { margin-top: .6em; }
+.subtitle, footer { color: #444; }
+footer { margin-top: 1.5em; font-size: .85em; border-top: 1px solid #999; padding-top: .4em; }
+section.urgent { border: 3px solid #b00; padding: .2em .8em .6em; margin: .8em 0; }
+section.urgent h2 { color: #b00; border: 0; }
+.emphasis { font-weight: bold; }
+ul { margin: .2em 0 .4em; padding-left: 1.3em; }
+li { margin: .25em 0; }
+li.check { list-style: "\\2610  "; }
+.line { display: block; }
+.sources { display: block; color: #555; font-size: .9em; font-style: italic; }
+table { border-collapse: collapse; margin: .2em 0 .4em; width: 100%%; }
+th, td { text-align: left; vertical-align: top; padding: .1em .5em .1em 0; }
+th { border-bottom: 1px solid #999; }
+td.key { font-weight: bold; width: 14em; }
+article { page-break-after: always; break-after: page; }
+article:last-of-type { page-break-after: auto; break-after: auto; }
+section, li, tr { page-break-inside: avoid; break-inside: avoid; }
+@media print { body { max-width: none; padding: 0; } }
+"""
+
+
+def escape(text: str) -> str:
+    """HTML-escape text (quotes too) after removing terminal control characters."""
+    return _escape(clean(text), quote=True)
+
+
+def _item(item: Item) -> str:
+    parts = [f"<strong>{escape(item.title)}</strong>" if not item.checkbox else escape(item.title)]
+    parts += [f'<span class="line">{escape(line)}</span>' for line in item.lines]
+    if item.sources:
+        parts.append(f'<span class="sources">Sources: {escape(item.sources)}</span>')
+    css = ' class="check"' if item.checkbox else ""
+    return f"<li{css}>{''.join(parts)}</li>"
+
+
+def _block(block: Block) -> str:
+    if block.kind == "paragraph":
+        css = ' class="emphasis"' if block.emphasis else ""
+        return f"<p{css}>{escape(block.text)}</p>"
+    if block.kind == "items":
+        return "<ul>" + "".join(_item(i) for i in block.items) + "</ul>"
+    rows = []
+    if any(block.header):
+        rows.append("<tr>" + "".join(f"<th>{escape(h)}</th>" for h in block.header) + "</tr>")
+        for row in block.rows:
+            rows.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>")
+    else:
+        for key, value in block.rows:
+            rows.append(f'<tr><td class="key">{escape(key)}</td><td>{escape(value)}</td></tr>')
+    return "<table>" + "".join(rows) + "</table>"
+
+
+def _article(document: Document) -> str:
+    parts = [
+        f'<article class="{escape(document.audience)}">',
+        f"<h1>{escape(document.title)}</h1>",
+        f'<p class="subtitle">{escape(document.subtitle)}</p>',
+    ]
+    for section in document.sections:
+        css = ' class="urgent"' if section.urgent else ""
+        parts.append(f"<section{css}><h2>{escape(section.title)}</h2>")
+        parts += [_block(b) for b in section.blocks]
+        parts.append("</section>")
+    parts.append(f"<footer>{escape(document.footer)}</footer></article>")
+    return "\n".join(parts)
+
+
+def to_html(documents: list[Document], *, page: str = "a4", title: str | None = None) -> str:
+    """One HTML file holding every summary, a printed page (or more) per patient."""
+    body_class = "clinician" if documents and documents[0].audience == "clinician" else "patient"
+    heading = title or (documents[0].title if documents else "spinecheck")
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "style-src 'unsafe-inline'\">\n"
+        f"<title>{escape(heading)}</title>\n"
+        f"<style>{STYLE % {'page': PAGE_SIZES.get(page, 'A4')}}</style>\n"
+        f'</head>\n<body class="{body_class}">\n'
+        + "\n".join(_article(d) for d in documents)
+        + "\n</body>\n</html>\n"
+    )
