@@ -356,10 +356,7 @@ def build_clinician(
         blocks.append(
             items(
                 [
-                    Item(
-                        f"{f.id}: {', '.join(f.medications)}",
-                        sources=_sources(assessment, f.sources),
-                    )
+                    Item(f"{f.id}: {', '.join(f.medications)} ({_sources(assessment, f.sources)})")
                     for f in assessment.medication_flags
                 ]
             )
@@ -376,7 +373,7 @@ def build_clinician(
         if (s := assessment.scores.get(key)) is not None and s.value is not None
     ]
     drinks = a("alcohol_per_week")
-    habits = [x for x in (a("smoking"), drinks and f"{drinks} drinks a week") if x]
+    habits = [x for x in (a("smoking"), drinks and f"alcohol: {drinks.lower()} a week") if x]
     health_rows = [
         ("Age", a("age")),
         ("BMI", f"{bmi} ({a('height_cm')}, {a('weight_kg')})" if bmi else ""),
@@ -397,11 +394,20 @@ def build_clinician(
         )
 
     suggested = [
-        Item(f"{r.label}", sources=_sources(assessment, r.sources))
-        for r in [*assessment.specialists, *assessment.options]
+        (title, "; ".join(r.label for r in entries))
+        for title, entries in (
+            ("Specialists", assessment.specialists),
+            ("Options", assessment.options),
+        )
+        if entries
     ]
     if suggested:
-        sections.append(Section("Suggested for discussion (decision support)", (items(suggested),)))
+        sections.append(
+            Section(
+                "Suggested for discussion (reasons and sources: see the patient summary)",
+                (table(("", ""), suggested),),
+            )
+        )
     subtitle = "Pre-visit summary for the clinician"
     if info.answered_at:
         subtitle += f" - answered {info.answered_at}"

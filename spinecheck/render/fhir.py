@@ -43,6 +43,11 @@ def choice_system(questionnaire: Questionnaire, question: Question) -> str:
     return f"{canonical_url(questionnaire)}:{question.id}"
 
 
+def section_link(section_id: str) -> str:
+    """A section's linkId (sections and questions may share ids, linkIds may not)."""
+    return f"section-{section_id}"
+
+
 def _name(identifier: str) -> str:
     return "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", identifier) if part)
 
@@ -53,7 +58,7 @@ def to_questionnaire(questionnaire: Questionnaire) -> dict[str, Any]:
     for section in questionnaire.sections:
         groups.append(
             {
-                "linkId": section.id,
+                "linkId": section_link(section.id),
                 "type": "group",
                 "text": section.title,
                 "item": [_question_item(questionnaire, q) for q in section.questions],
@@ -286,7 +291,9 @@ def to_questionnaire_response(
             if q.id in answers
         ]
         if items:
-            groups.append({"linkId": section.id, "text": section.title, "item": items})
+            groups.append(
+                {"linkId": section_link(section.id), "text": section.title, "item": items}
+            )
     resource: dict[str, Any] = {
         "resourceType": "QuestionnaireResponse",
         "questionnaire": f"{canonical_url(questionnaire)}|{questionnaire.version}",

@@ -35,18 +35,18 @@ def to_pdf(documents: list[Document], *, page: str = "a4") -> bytes:
 def _draw(pdf: Any, document: Document) -> None:
     dense = document.audience == "clinician"
     size = 8.0 if dense else 10.5
-    line = size * 0.48
+    line = size * (0.44 if dense else 0.48)
     pdf.add_page()
     pdf.set_font("Body", "B", size + 5)
-    pdf.multi_cell(0, line * 1.7, _t(document.title), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, line * 1.7, _t(document.title), new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.set_font("Body", "", size)
-    pdf.multi_cell(0, line, _t(document.subtitle), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, line, _t(document.subtitle), new_x="LMARGIN", new_y="NEXT", align="L")
     for section in document.sections:
         pdf.ln(line * (0.5 if dense else 0.9))
         pdf.set_font("Body", "B", size + 1.5)
         if section.urgent:
             pdf.set_text_color(170, 0, 0)
-        pdf.multi_cell(0, line * 1.3, _t(section.title), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, line * 1.3, _t(section.title), new_x="LMARGIN", new_y="NEXT", align="L")
         y = pdf.get_y()
         pdf.set_draw_color(150, 150, 150)
         pdf.line(pdf.l_margin, y, pdf.w - pdf.r_margin, y)
@@ -57,7 +57,7 @@ def _draw(pdf: Any, document: Document) -> None:
     pdf.ln(line)
     pdf.set_font("Body", "", size - 1.5)
     pdf.set_text_color(80, 80, 80)
-    pdf.multi_cell(0, line, _t(document.footer), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, line, _t(document.footer), new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.set_text_color(0, 0, 0)
 
 
@@ -68,7 +68,7 @@ def _t(text: str) -> str:
 def _block(pdf: Any, block: Block, size: float, line: float) -> None:
     if block.kind == "paragraph":
         pdf.set_font("Body", "B" if block.emphasis else "", size)
-        pdf.multi_cell(0, line, _t(block.text), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, line, _t(block.text), new_x="LMARGIN", new_y="NEXT", align="L")
         pdf.set_font("Body", "", size)
         return
     if block.kind == "items":
@@ -82,7 +82,7 @@ def _block(pdf: Any, block: Block, size: float, line: float) -> None:
         first_row_as_headings=headed,
         borders_layout="HORIZONTAL_LINES" if headed else "NONE",
         line_height=line,
-        padding=0.6,
+        padding=0.3 if size < 9 else 0.6,
         text_align="LEFT",
     ) as grid:
         if headed:
@@ -103,13 +103,15 @@ def _item(pdf: Any, item: Item, size: float, line: float) -> None:
     pdf.set_x(pdf.l_margin)
     pdf.cell(indent, line, "☐" if item.checkbox else "•")
     pdf.set_font("Body", "" if item.checkbox else "B", size)
-    pdf.multi_cell(0, line, _t(item.title), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, line, _t(item.title), new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.set_font("Body", "", size)
     for text in item.lines:
         pdf.set_x(pdf.l_margin + indent)
-        pdf.multi_cell(0, line, _t(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, line, _t(text), new_x="LMARGIN", new_y="NEXT", align="L")
     if item.sources:
         pdf.set_x(pdf.l_margin + indent)
         pdf.set_text_color(90, 90, 90)
-        pdf.multi_cell(0, line, _t(f"Sources: {item.sources}"), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(
+            0, line, _t(f"Sources: {item.sources}"), new_x="LMARGIN", new_y="NEXT", align="L"
+        )
         pdf.set_text_color(0, 0, 0)

@@ -75,7 +75,9 @@ def _section(section: Section) -> list[str]:
     title = clean(section.title)
     if section.urgent:
         title = f"!! {title.upper()} !!"
-    lines = ["", title, ("=" if section.urgent else "-") * min(len(title), WIDTH)]
+    wrapped = _wrap(title, "", "")
+    rule = ("=" if section.urgent else "-") * max(len(line) for line in wrapped)
+    lines = ["", *wrapped, rule]
     for block in section.blocks:
         if block.kind == "paragraph":
             text = block.text.upper() if block.emphasis and section.urgent else block.text

@@ -1,0 +1,428 @@
+"""Summaries in every format: golden files, hostile text, PDF text, FHIR validity, batches."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from spinecheck.cli import app
+from spinecheck.loader import load_answers
+from spinecheck.output_format import OutputFormat
+from spinecheck.render.document import SummaryInfo
+from spinecheck.render.formats import Summary, render
+from spinecheck.rules import assess
+from tests.conftest import DATA, minimal_answers, write_answers
+
+SAMPLES = {
+    "chronic_back": ("chronic_back.yaml", None),
+    "neck_uk": ("neck_uk.json", "uk"),
+    "after_surgery": ("after_surgery.yaml", None),
+    "emergency": ("emergency.yaml", None),
+}
+DRAWN = [OutputFormat.RICH, OutputFormat.TEXT, OutputFormat.MARKDOWN, OutputFormat.HTML]
+runner = CliRunner()
+
+
+def summary_for(questionnaire, name: str) -> Summary:
+    filename, region = SAMPLES[name]
+    loaded = load_answers(DATA / filename, questionnaire)
+    info = SummaryInfo(source=filename, answered_at=loaded.metadata.get("updated"))
+    return Summary(
+        questionnaire, loaded.answers, assess(questionnaire, loaded.answers, region=region), info
+    )
+
+
+@pytest.mark.parametrize("audience", ["patient", "clinician"])
+@pytest.mark.parametrize("output_format", DRAWN, ids=str)
+@pytest.mark.parametrize("sample", list(SAMPLES))
+def test_golden_drawn_formats(questionnaire, golden, sample, output_format, audience):
+    output = render(
+        output_format, [summary_for(questionnaire, sample)], audience=audience, page="a4"
+    )
+    assert isinstance(output, str)
+    golden(f"{sample}.{audience}.{output_format.value}", output)
+
+
+@pytest.mark.parametrize("output_format", [OutputFormat.JSON, OutputFormat.FHIR], ids=str)
+@pytest.mark.parametrize("sample", list(SAMPLES))
+def test_golden_data_formats(questionnaire, golden, sample, output_format):
+    output = render(output_format, [summary_for(questionnaire, sample)])
+    assert isinstance(output, str)
+    golden(f"{sample}.{output_format.value}", output)
+
+
+def test_patient_summary_leads_with_urgency(questionnaire):
+    text = render(OutputFormat.TEXT, [summary_for(questionnaire, "neck_uk")])
+    assert isinstance(text, str)
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert lines[3].startswith("!! HOW SOON TO ACT: BOOK AN APPOINTMENT")
+    assert "CALL YOUR GP SURGERY" in text
+    assert "Samaritans on 116 123" in text  # mood is positive: the support line is shown
+    assert "not a diagnosis" in " ".join(text.split())
+
+
+def test_emergency_summary_sends_the_patient_to_emergency_care(questionnaire):
+    text = render(OutputFormat.TEXT, [summary_for(questionnaire, "emergency")])
+    assert isinstance(text, str)
+    assert "CALL 911 NOW" in text
+    assert "DO NOT DRIVE YOURSELF" in text
+    assert "Who to talk to" not in text
+    assert "Options to discuss" not in text
+
+
+def test_text_is_80_columns_without_escape_codes(questionnaire):
+    for sample in SAMPLES:
+        for audience in ("patient", "clinician"):
+            text = render(
+                OutputFormat.TEXT, [summary_for(questionnaire, sample)], audience=audience
+            )
+            assert isinstance(text, str)
+            assert "\x1b" not in text
+            assert max(len(line) for line in text.splitlines()) <= 80
+
+
+def test_clinician_summary_has_what_the_issue_lists(questionnaire):
+    text = render(
+        OutputFormat.TEXT, [summary_for(questionnaire, "after_surgery")], audience="clinician"
+    )
+    assert isinstance(text, str)
+    flat = " ".join(text.split())
+    for expected in [
+        "Urgency: ROUTINE", "Lower back, Leg or foot", "More than a year (chronic)", "Getting worse",
+        "8 / 8 / 9", "8.3 of 10", "It did not help", "pain since: Worse",
+        "gabapentine 600mg three times a day", "gabapentin (spelling corrected)",
+        "opioid_gabapentinoid", "67 years", "BMI: 32.1", "Sleep apnea", "I used to smoke",
+        "Retired", "Low mood and interest 4 (positive)", "Walk to the shops without stopping.",
+        "Would a stimulator help me?", "spinecheck_default version 2026.11.1",
+        "answered 2026-11-23T10:15:00+00:00",
+    ]:  # fmt: skip
+        assert expected in flat, expected
+
+
+# -- PDF ------------------------------------------------------------------------------------------
+
+
+def pdf_text(data: bytes) -> tuple[int, str]:
+    import io
+
+    import pypdf
+
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    return len(reader.pages), "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_pdf_text_has_non_ascii_names_and_symbols(questionnaire):
+    data = render(OutputFormat.PDF, [summary_for(questionnaire, "neck_uk")], page="a4")
+    assert isinstance(data, bytes)
+    assert data.startswith(b"%PDF")
+    _, text = pdf_text(data)
+    flat = " ".join(text.split())
+    assert "Muñoz" in flat
+    assert "≥ 6" in flat
+    assert "How soon to act: Book an appointment within days" in flat
+    assert "Sertraline 50 mg" in flat
+
+
+@pytest.mark.parametrize("page", ["letter", "a4"])
+@pytest.mark.parametrize("sample", ["chronic_back", "neck_uk", "after_surgery"])
+def test_clinician_pdf_is_one_page(questionnaire, sample, page):
+    data = render(
+        OutputFormat.PDF, [summary_for(questionnaire, sample)], audience="clinician", page=page
+    )
+    assert isinstance(data, bytes)
+    pages, text = pdf_text(data)
+    assert pages == 1
+    assert "Medicines and flags" in text
+
+
+def test_pdf_page_size(questionnaire):
+    import io
+
+    import pypdf
+
+    for page, width in (("a4", 595), ("letter", 612)):
+        data = render(OutputFormat.PDF, [summary_for(questionnaire, "chronic_back")], page=page)
+        assert isinstance(data, bytes)
+        box = pypdf.PdfReader(io.BytesIO(data)).pages[0].mediabox
+        assert round(float(box.width)) == width
+
+
+def test_pdf_without_a_font_says_what_to_do(questionnaire, monkeypatch, tmp_path):
+    monkeypatch.setenv("SPINECHECK_FONT", str(tmp_path / "missing.ttf"))
+    path = DATA / "chronic_back.yaml"
+    result = runner.invoke(
+        app, ["summary", str(path), "--format", "pdf", "--output", str(tmp_path / "x.pdf")]
+    )
+    assert result.exit_code == 1
+    assert "font" in result.stderr
+    assert "Traceback" not in result.output
+
+
+# -- HTML -------------------------------------------------------------------------------------------
+
+
+def test_html_is_self_contained_and_printable(questionnaire):
+    html = render(
+        OutputFormat.HTML,
+        [summary_for(questionnaire, s) for s in ("chronic_back", "neck_uk")],
+        page="letter",
+    )
+    assert isinstance(html, str)
+    assert "<script" not in html.lower()
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
+    assert "@page { size: letter" in html
+    assert "page-break-after: always" in html
+    assert html.count("<article") == 2
+
+
+# -- FHIR -------------------------------------------------------------------------------------------
+
+
+def fhir_models():
+    pytest.importorskip("fhir.resources")
+    from fhir.resources.R4B.bundle import Bundle
+    from fhir.resources.R4B.questionnaire import Questionnaire
+    from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+
+    return Questionnaire, QuestionnaireResponse, Bundle
+
+
+def test_exported_questionnaire_is_valid_fhir():
+    fhir_questionnaire, _, _ = fhir_models()
+    result = runner.invoke(app, ["export-questionnaire"])
+    assert result.exit_code == 0
+    resource = json.loads(result.stdout)
+    fhir_questionnaire.model_validate(resource)
+    assert resource["url"] == "urn:spinecheck:questionnaire:spinecheck_default"
+
+
+@pytest.mark.parametrize("sample", list(SAMPLES))
+def test_fhir_responses_are_valid_and_merge_into_the_questionnaire(questionnaire, sample):
+    fhir_questionnaire, fhir_response, _ = fhir_models()
+    from spinecheck.render.fhir import to_questionnaire
+
+    response = json.loads(str(render(OutputFormat.FHIR, [summary_for(questionnaire, sample)])))
+    fhir_response.model_validate(response)
+    form = to_questionnaire(questionnaire)
+    fhir_questionnaire.model_validate(form)
+    assert response["questionnaire"] == f"{form['url']}|{form['version']}"
+    items = {i["linkId"]: i for group in form["item"] for i in [group, *group["item"]]}
+    value_keys = {"boolean": "valueBoolean", "choice": "valueCoding", "integer": "valueInteger",
+                  "text": "valueString", "string": "valueString"}  # fmt: skip
+    for group in response["item"]:
+        assert items[group["linkId"]]["type"] == "group"
+        for answered in group["item"]:
+            item = items[answered["linkId"]]
+            assert answered["linkId"] in [i["linkId"] for i in items[group["linkId"]]["item"]]
+            assert len(answered["answer"]) == 1 or item.get("repeats")
+            for answer in answered["answer"]:
+                ((key, value),) = answer.items()
+                assert key == value_keys[item["type"]]
+                if key == "valueCoding":
+                    assert value in [o["valueCoding"] for o in item["answerOption"]]
+
+
+def test_fhir_batch_is_a_bundle(questionnaire):
+    _, _, bundle = fhir_models()
+    output = render(
+        OutputFormat.FHIR, [summary_for(questionnaire, s) for s in ("chronic_back", "neck_uk")]
+    )
+    bundle.model_validate(json.loads(str(output)))
+
+
+# -- hostile text -------------------------------------------------------------------------------------
+
+HOSTILE = [
+    "[red]x[/]",
+    "oops [/] closing tag",
+    "[link=http://evil.example]click[/link]",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "\x1b[31mred\x1b[0m and \x1b]8;;http://evil.example\x07link\x1b]8;;\x07",
+    "**bold** _it_ `code` # heading | pipe",
+    "C:\\path\\[x]",
+    "\u202egnp.exe",
+]
+
+
+@pytest.mark.parametrize("output_format", list(OutputFormat), ids=str)
+@pytest.mark.parametrize("audience", ["patient", "clinician"])
+def test_hostile_text_in_every_free_text_field(questionnaire, output_format, audience):
+    answers = minimal_answers(
+        questionnaire,
+        medications=HOSTILE,
+        goals=" ".join(HOSTILE),
+        questions_for_clinician=HOSTILE[3],
+    )
+    summary = Summary(
+        questionnaire, answers, assess(questionnaire, answers), SummaryInfo(source="<x>.yaml")
+    )
+    output = render(output_format, [summary], audience=audience)
+    if output_format is OutputFormat.PDF:
+        assert isinstance(output, bytes)
+        _, text = pdf_text(output)
+        assert "[red]x[/]" in text
+        assert "<script>alert(1)</script>" in text
+        assert "\x1b" not in text
+        return
+    assert isinstance(output, str)
+    if output_format is OutputFormat.JSON:
+        data = json.loads(output)  # JSON is data: the strings come back exactly as typed
+        assert [m["as_typed"] for m in data["medications"]] == HOSTILE
+        return
+    if output_format is OutputFormat.FHIR:
+        data = json.loads(output)
+        typed = [
+            answer["valueString"]
+            for group in data["item"]
+            for item in group["item"]
+            if item["linkId"] == "medications"
+            for answer in item["answer"]
+        ]
+        assert typed == HOSTILE
+        return
+    assert "\x1b" not in output
+    assert "\u202e" not in output
+    if output_format is OutputFormat.HTML:
+        assert "<script>alert(1)</script>" not in output
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in output
+        assert "<img" not in output
+    elif output_format is OutputFormat.MARKDOWN:
+        assert "<script>" not in output
+        assert "\\<script\\>alert\\(1\\)\\</script\\>" in output
+        assert "\\*\\*bold\\*\\*" in output
+    else:
+        flat = " ".join(output.split())
+        assert "[red]x[/]" in flat
+        assert "oops [/] closing tag" in flat
+        assert "[link=http://evil.example]click[/link]" in flat
+        assert "<script>alert(1)</script>" in flat
+
+
+def test_rich_on_a_real_console_keeps_markup_literal(questionnaire):
+    import io
+
+    from rich.console import Console
+
+    from spinecheck.render.formats import document_of
+    from spinecheck.render.terminal import render as draw
+
+    answers = minimal_answers(questionnaire, goals="[bold red]shout[/] oops [/]")
+    summary = Summary(questionnaire, answers, assess(questionnaire, answers), SummaryInfo())
+    buffer = io.StringIO()
+    draw(
+        document_of(summary, "patient"),
+        Console(file=buffer, width=100, force_terminal=True, color_system="truecolor"),
+    )
+    shown = re.sub(r"\x1b\[[0-9;]*m", "", buffer.getvalue())
+    assert "[bold red]shout[/] oops [/]" in " ".join(shown.split()) or "oops [/]" in shown
+
+
+# -- batches --------------------------------------------------------------------------------------------
+
+
+def make_batch(folder: Path, questionnaire, count: int, broken: dict[int, str]) -> None:
+    folder.mkdir()
+    for number in range(count):
+        path = folder / f"patient-{number:03}.yaml"
+        if number in broken:
+            path.write_text(broken[number])
+        else:
+            write_answers(path, minimal_answers(questionnaire, age=20 + number % 70))
+
+
+def test_batch_of_200_with_two_broken(questionnaire, tmp_path):
+    make_batch(
+        tmp_path / "day", questionnaire, 200,
+        {17: "age: [unclosed\n", 142: yaml.safe_dump(minimal_answers(questionnaire, pain_trend="sideways"))},
+    )  # fmt: skip
+    out = tmp_path / "out"
+    out.mkdir()
+    result = runner.invoke(
+        app, ["summary", str(tmp_path / "day"), "--format", "text", "--output", str(out)]
+    )
+    assert result.exit_code == 1
+    assert len(list(out.iterdir())) == 198
+    assert "2 of 200 answer files could not be read and were skipped:" in result.stderr
+    assert "patient-017.yaml:" in result.stderr
+    assert "YAML syntax error" in result.stderr
+    assert "patient-142.yaml:" in result.stderr
+    assert "pain_trend" in result.stderr
+    assert (out / "patient-000.txt").stat().st_mode & 0o777 == 0o600
+
+
+def test_batch_into_one_html_document(questionnaire, tmp_path):
+    make_batch(tmp_path / "day", questionnaire, 5, {2: "rf_fever: maybe\n"})
+    out = tmp_path / "day.html"
+    result = runner.invoke(
+        app,
+        [
+            "summary",
+            str(tmp_path / "day"),
+            "--audience",
+            "clinician",
+            "--output",
+            str(out),
+            "--format",
+            "html",
+        ],
+    )
+    assert result.exit_code == 1
+    html = out.read_text()
+    assert html.count("<article") == 4
+    assert "patient-002.yaml" in result.stderr
+
+
+def test_batch_into_one_pdf_with_a_page_per_patient(questionnaire, tmp_path):
+    make_batch(tmp_path / "day", questionnaire, 3, {})
+    out = tmp_path / "day.pdf"
+    result = runner.invoke(
+        app,
+        [
+            "summary",
+            str(tmp_path / "day"),
+            "--audience",
+            "clinician",
+            "--format",
+            "pdf",
+            "--output",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.stderr
+    pages, _ = pdf_text(out.read_bytes())
+    assert pages == 3
+
+
+def test_json_for_many_files_is_a_list(tmp_path, questionnaire):
+    paths = [
+        write_answers(tmp_path / f"{n}.yaml", minimal_answers(questionnaire)) for n in range(2)
+    ]
+    result = runner.invoke(app, ["summary", *map(str, paths), "--format", "json"])
+    assert [s["urgency"] for s in json.loads(result.stdout)] == ["routine", "routine"]
+
+
+def test_heavy_libraries_load_only_for_their_formats():
+    import subprocess
+    import sys
+
+    def loaded_for(fmt: str) -> str:
+        code = (
+            "import sys\nfrom spinecheck.cli import app\n"
+            f"sys.argv = ['spinecheck', 'summary', 'tests/data/chronic_back.yaml', '--format', '{fmt}', '--output', '/dev/null']\n"
+            "try:\n    app()\nexcept SystemExit:\n    pass\n"
+            "print(' '.join(m for m in ('fpdf', 'fhir', 'rich.console', 'questionary') if m in sys.modules), file=sys.stderr)\n"
+        )
+        return subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stderr.splitlines()[-1]
+
+    assert loaded_for("json").strip() == ""
+    assert loaded_for("text").strip() == ""
+    assert loaded_for("fhir").strip() == ""
+    assert loaded_for("pdf").split() == ["fpdf"]
