@@ -133,10 +133,31 @@ def answers_document(
     return document
 
 
+class _AnswerDumper(yaml.SafeDumper):
+    """Writes text that YAML would fold or trim (line breaks, NEL, control characters, edge
+    spaces) double-quoted, where every character is escaped and reads back exactly.
+    """
+
+
+def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    risky = text != text.strip() or any(
+        ch in "\n\r\x85\u2028\u2029\ufeff" or not ch.isprintable() for ch in text
+    )
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style='"' if risky else None)
+
+
+_AnswerDumper.add_representer(str, _represent_text)
+
+
 def dump_answers(document: Mapping[str, Any]) -> str:
-    """YAML text for an answer document (safe dumper, Unicode kept, order kept)."""
-    return yaml.safe_dump(
-        dict(document), sort_keys=False, allow_unicode=True, default_flow_style=False, width=100
+    """YAML text for an answer document (safe dumper, Unicode kept, order kept, exact round trip)."""
+    return yaml.dump(
+        dict(document),
+        Dumper=_AnswerDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=100,
     )
 
 

@@ -1,0 +1,190 @@
+"""Property-based tests: random valid answers never break the engine; random edits of files give
+a clean load or our error (file, line, hint), never another exception."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from spinecheck.engine import check_answers, visible_questions
+from spinecheck.errors import SpinecheckError
+from spinecheck.loader import load_questionnaire, parse_answers, parse_questionnaire, questions_file
+from spinecheck.model import QuestionKind
+from spinecheck.output_format import OutputFormat
+from spinecheck.render.document import SummaryInfo
+from spinecheck.render.formats import Summary, render
+from spinecheck.report import to_json_dict
+from spinecheck.rules import assess
+from spinecheck.saving import answers_document, dump_answers
+from tests.contract import assert_contract_json
+
+QUESTIONNAIRE = load_questionnaire()
+SHIPPED = questions_file().read_text(encoding="utf-8")
+MEDICINE_NAMES = ["Percocet 5/325", "Xanax", "gabapentin 300 mg", "Advil", "Coumadin", "tramadol",
+                  "Zoloft", "Tylenol #3", "oxycodon", "Lyrica", "co-codamol", "Eliquis"]  # fmt: skip
+FREE_TEXT = st.text(min_size=1, max_size=60).filter(lambda t: t.strip() != "")
+
+
+@st.composite
+def answer_sets(draw: st.DrawFn) -> dict[str, object]:
+    """A valid answer set, built question by question along the walk."""
+    answers: dict[str, object] = {}
+    for question in QUESTIONNAIRE.questions:
+        if question.id not in {q.id for q in visible_questions(QUESTIONNAIRE, answers)}:
+            continue
+        if not question.required and draw(st.booleans()):
+            continue
+        kind = question.kind
+        choices = [c.value for c in question.choices or ()]
+        if kind is QuestionKind.YES_NO:
+            value: object = (
+                draw(st.booleans())
+                if question.warning is None
+                else draw(st.sampled_from([False] * 6 + [True]))
+            )
+        elif kind is QuestionKind.SINGLE:
+            value = draw(st.sampled_from(choices))
+        elif kind is QuestionKind.MULTIPLE:
+            exclusive = [c.value for c in question.choices or () if c.exclusive]
+            others = [c for c in choices if c not in exclusive]
+            if exclusive and draw(st.booleans()):
+                value = [exclusive[0]]
+            else:
+                value = draw(st.lists(st.sampled_from(others), min_size=1, unique=True))
+        elif kind in (QuestionKind.SCALE, QuestionKind.INTEGER):
+            low, high = question.bounds()
+            value = draw(st.integers(min_value=low, max_value=high))
+        elif kind is QuestionKind.TEXT:
+            value = draw(FREE_TEXT).strip()
+        else:
+            value = [
+                item.strip()
+                for item in draw(
+                    st.lists(
+                        st.one_of(st.sampled_from(MEDICINE_NAMES), FREE_TEXT),
+                        min_size=1,
+                        max_size=6,
+                    )
+                )
+            ]
+        answers[question.id] = value
+    return answers
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answer_sets(), st.sampled_from(["us", "uk", "other"]))
+def test_random_valid_answers_give_contract_json(answers, region):
+    checked, problems, missing = check_answers(QUESTIONNAIRE, answers)
+    assert problems == []
+    assert missing == []
+    assessment = assess(QUESTIONNAIRE, checked, region=region)
+    summary = to_json_dict(assessment)
+    assert_contract_json(summary)
+    json.dumps(summary)
+    if summary["urgency"] == "emergency":
+        assert summary["specialists"] == []
+        assert summary["options"] == []
+    text = render(OutputFormat.TEXT, [Summary(QUESTIONNAIRE, checked, assessment, SummaryInfo())])
+    assert "not a diagnosis" in " ".join(str(text).split())
+
+
+@settings(max_examples=60, deadline=None)
+@given(answer_sets())
+def test_answers_survive_a_round_trip_through_a_file(answers):
+    checked, _, _ = check_answers(QUESTIONNAIRE, answers)
+    text = dump_answers(answers_document(QUESTIONNAIRE, checked))
+    assert parse_answers(text, "a.yaml", QUESTIONNAIRE).answers == checked
+
+
+def mutate(text: str, data: st.DataObject) -> str:
+    """One random edit of the kind a person makes by mistake (or a fuzzer on purpose)."""
+    lines = text.splitlines(keepends=True)
+    if not lines:
+        return data.draw(st.text(max_size=30))
+    index = data.draw(st.integers(0, len(lines) - 1))
+    edit = data.draw(
+        st.sampled_from(["delete", "duplicate", "swap", "char", "insert", "indent", "truncate"])
+    )
+    if edit == "delete":
+        del lines[index]
+    elif edit == "duplicate":
+        lines.insert(index, lines[index])
+    elif edit == "swap":
+        other = data.draw(st.integers(0, len(lines) - 1))
+        lines[index], lines[other] = lines[other], lines[index]
+    elif edit == "char":
+        line = lines[index]
+        if line:
+            at = data.draw(st.integers(0, len(line) - 1))
+            lines[index] = (
+                line[:at]
+                + data.draw(st.sampled_from(list(":-[]{}&*!|>'\"#% \tx0")))
+                + line[at + 1 :]
+            )
+    elif edit == "insert":
+        lines.insert(index, data.draw(st.text(max_size=30)) + "\n")
+    elif edit == "indent":
+        lines[index] = data.draw(st.sampled_from(["", " ", "  ", "    "])) + lines[index].lstrip()
+    else:
+        return "".join(lines[:index])
+    return "".join(lines)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_random_edits_of_the_questionnaire_give_a_load_or_our_error(data):
+    text = SHIPPED
+    for _ in range(data.draw(st.integers(1, 3))):
+        text = mutate(text, data)
+    try:
+        parse_questionnaire(text, "questions.yaml")
+    except SpinecheckError as err:
+        assert err.problems
+        for problem in err.problems:
+            assert problem.path == "questions.yaml"
+            assert problem.message
+        assert str(err).startswith("questions.yaml")
+
+
+@pytest.fixture(scope="module")
+def sample_answers() -> str:
+    from tests.conftest import DATA
+
+    return (DATA / "after_surgery.yaml").read_text(encoding="utf-8")
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.data())
+def test_random_edits_of_an_answer_file_give_a_load_or_our_error(sample_answers, data):
+    text = sample_answers
+    for _ in range(data.draw(st.integers(1, 3))):
+        text = mutate(text, data)
+    try:
+        loaded = parse_answers(text, "answers.yaml", QUESTIONNAIRE)
+    except SpinecheckError as err:
+        for problem in err.problems:
+            assert problem.path == "answers.yaml"
+            assert problem.message
+        return
+    assert_contract_json(to_json_dict(assess(QUESTIONNAIRE, loaded.answers)))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(st.sampled_from([q.id for q in QUESTIONNAIRE.questions] + ["other", "spinecheck"]),
+                       st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+                                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+                                    max_leaves=8),
+                       max_size=12))  # fmt: skip
+def test_any_json_shaped_answers_give_our_error_or_a_summary(raw):
+    text = json.dumps(raw)
+    try:
+        loaded = parse_answers(text, "answers.json", QUESTIONNAIRE)
+    except SpinecheckError as err:
+        assert all(problem.message for problem in err.problems)
+        return
+    assert_contract_json(to_json_dict(assess(QUESTIONNAIRE, loaded.answers)))
