@@ -134,8 +134,10 @@ def answers_document(
 
 
 class _AnswerDumper(yaml.SafeDumper):
-    """Writes text that YAML would fold or trim (line breaks, NEL, control characters, edge
-    spaces) double-quoted, where every character is escaped and reads back exactly.
+    """Writes risky text double-quoted, where every character is escaped and reads back exactly.
+
+    Risky is text that plain YAML would fold or trim: line breaks, NEL, control characters and
+    spaces at either end.
     """
 
 
@@ -150,7 +152,7 @@ _AnswerDumper.add_representer(str, _represent_text)
 
 
 def dump_answers(document: Mapping[str, Any]) -> str:
-    """YAML text for an answer document (safe dumper, Unicode kept, order kept, exact round trip)."""
+    """YAML text for an answer document (safe, Unicode and order kept, exact round trip)."""
     return yaml.dump(
         dict(document),
         Dumper=_AnswerDumper,

@@ -4,6 +4,8 @@ a clean load or our error (file, line, hint), never another exception."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import TypeVar
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -21,6 +23,7 @@ from spinecheck.rules import assess
 from spinecheck.saving import answers_document, dump_answers
 from tests.contract import assert_contract_json
 
+T = TypeVar("T")
 QUESTIONNAIRE = load_questionnaire()
 SHIPPED = questions_file().read_text(encoding="utf-8")
 MEDICINE_NAMES = ["Percocet 5/325", "Xanax", "gabapentin 300 mg", "Advil", "Coumadin", "tramadol",
@@ -99,6 +102,14 @@ def test_answers_survive_a_round_trip_through_a_file(answers):
     assert parse_answers(text, "a.yaml", QUESTIONNAIRE).answers == checked
 
 
+def load_or_error(load: Callable[[], T]) -> T | SpinecheckError:
+    """The loaded value, or our error; any other exception fails the test."""
+    try:
+        return load()
+    except SpinecheckError as err:
+        return err
+
+
 def mutate(text: str, data: st.DataObject) -> str:
     """One random edit of the kind a person makes by mistake (or a fuzzer on purpose)."""
     lines = text.splitlines(keepends=True)
@@ -139,9 +150,8 @@ def test_random_edits_of_the_questionnaire_give_a_load_or_our_error(data):
     text = SHIPPED
     for _ in range(data.draw(st.integers(1, 3))):
         text = mutate(text, data)
-    try:
-        parse_questionnaire(text, "questions.yaml")
-    except SpinecheckError as err:
+    err = load_or_error(lambda: parse_questionnaire(text, "questions.yaml"))
+    if isinstance(err, SpinecheckError):
         assert err.problems
         for problem in err.problems:
             assert problem.path == "questions.yaml"
@@ -164,10 +174,9 @@ def test_random_edits_of_an_answer_file_give_a_load_or_our_error(sample_answers,
     text = sample_answers
     for _ in range(data.draw(st.integers(1, 3))):
         text = mutate(text, data)
-    try:
-        loaded = parse_answers(text, "answers.yaml", QUESTIONNAIRE)
-    except SpinecheckError as err:
-        for problem in err.problems:
+    loaded = load_or_error(lambda: parse_answers(text, "answers.yaml", QUESTIONNAIRE))
+    if isinstance(loaded, SpinecheckError):
+        for problem in loaded.problems:
             assert problem.path == "answers.yaml"
             assert problem.message
         return
@@ -182,9 +191,8 @@ def test_random_edits_of_an_answer_file_give_a_load_or_our_error(sample_answers,
                        max_size=12))  # fmt: skip
 def test_any_json_shaped_answers_give_our_error_or_a_summary(raw):
     text = json.dumps(raw)
-    try:
-        loaded = parse_answers(text, "answers.json", QUESTIONNAIRE)
-    except SpinecheckError as err:
-        assert all(problem.message for problem in err.problems)
+    loaded = load_or_error(lambda: parse_answers(text, "answers.json", QUESTIONNAIRE))
+    if isinstance(loaded, SpinecheckError):
+        assert all(problem.message for problem in loaded.problems)
         return
     assert_contract_json(to_json_dict(assess(QUESTIONNAIRE, loaded.answers)))
