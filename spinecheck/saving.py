@@ -185,6 +185,9 @@ def write_private(path: Path, text: str | bytes) -> None:
         with contextlib.suppress(OSError):
             Path(temporary).unlink()
         raise
+    for leftover in folder.glob(f".{path.name}.*.tmp"):  # from a process killed mid-write
+        with contextlib.suppress(OSError):
+            leftover.unlink()
     with contextlib.suppress(OSError):  # make the rename itself durable
         directory = os.open(folder, os.O_RDONLY)
         try:

@@ -139,6 +139,10 @@ def decode(raw: bytes, name: str) -> str:
         )
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SpinecheckError(
+            "file is UTF-16 text", path=name, hint="save the file with UTF-8 encoding"
+        )
     if b"\x00" in raw:
         raise SpinecheckError(
             "file contains binary data (NUL bytes)",
@@ -175,12 +179,22 @@ def parse_yaml(text: str, label: str) -> Document:
         mark = err.problem_mark or err.context_mark
         problem = err.problem or "YAML syntax error"
         context = f" ({err.context})" if err.context and err.problem else ""
+        message = f"YAML syntax error: {problem}{context}"
+        hint = "check indentation, colons and quotes on this line and the one before"
+        line_text = (
+            text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
+        )
+        if "could not determine a constructor" in problem:
+            message = f"YAML tags that make objects are not allowed: {problem.split('tag ')[-1]}"
+            hint = "remove the tag (the part starting with !!); these files hold plain values only"
+        elif line_text[: mark.column + 1 if mark else 0].count("\t") or line_text.startswith("\t"):
+            hint = "YAML does not allow tabs for indentation: use spaces"
         raise SpinecheckError(
-            f"YAML syntax error: {problem}{context}",
+            message,
             path=label,
             line=mark.line + 1 if mark else None,
             column=mark.column + 1 if mark else None,
-            hint="check indentation, colons and quotes on this line and the one before",
+            hint=hint,
         ) from err
     except yaml.YAMLError as err:
         raise SpinecheckError(f"YAML error: {err}", path=label) from err
