@@ -1,0 +1,165 @@
+"""Benchmarks with targets, as ratios to baselines measured in the same run (never timed tests).
+
+    python benchmarks/run.py                 # builds a fresh venv with `pip install .`
+    python benchmarks/run.py --python PATH   # uses an existing environment's python
+
+T = `python -c "import typer"`; B = benchmarks/minimal_app.py (a Typer app with one command that
+does nothing: with Typer 0.29 every command run imports pydantic, so B is the floor for ours).
+Prints one line per measurement and exits 1 if a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "tests" / "data" / "chronic_back.yaml"
+
+
+def build_environment(folder: Path) -> Path:
+    """A fresh venv with the project installed as a wheel, bytecode compiled."""
+    subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True)
+    python = folder / "bin" / "python"
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(ROOT), "pexpect"],
+        check=True,
+    )  # fmt: skip
+    # These machines set PYTHONDONTWRITEBYTECODE: compile once so every run reads .pyc files.
+    subprocess.run([str(python), "-m", "compileall", "-q", str(folder / "lib")], check=False)
+    return python
+
+
+def timed(command: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start
+
+
+def median_interleaved(commands: dict[str, Callable[[], float]], runs: int) -> dict[str, float]:
+    """Run every command once per round, `runs` rounds, so machine noise hits all alike."""
+    samples: dict[str, list[float]] = {name: [] for name in commands}
+    for name, run in commands.items():  # warm-up: file cache, bytecode
+        run()
+    for _ in range(runs):
+        for name, run in commands.items():
+            samples[name].append(run())
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def first_question_time(spinecheck: Path, env: dict[str, str]) -> float:
+    """Seconds from starting `spinecheck start` in a pseudo-terminal to the first question."""
+    import pexpect
+
+    data = tempfile.mkdtemp()
+    start = time.perf_counter()
+    child = pexpect.spawn(
+        str(spinecheck), ["start"], env={**env, "TERM": "xterm", "SPINECHECK_DATA_DIR": data,
+                                         "PROMPT_TOOLKIT_NO_CPR": "1"},
+        encoding="utf-8", dimensions=(24, 80), timeout=30,
+    )  # fmt: skip
+    child.expect_exact("question 1 of")
+    elapsed = time.perf_counter() - start
+    child.terminate(force=True)
+    shutil.rmtree(data, ignore_errors=True)
+    return elapsed
+
+
+def make_batch(folder: Path, count: int) -> None:
+    text = SAMPLE.read_text()
+    folder.mkdir(parents=True, exist_ok=True)
+    for number in range(count):
+        (folder / f"patient-{number:04}.yaml").write_text(text.replace("age: 38", f"age: {20 + number % 70}"))
+
+
+def peak_memory_mb(command: list[str], env: dict[str, str]) -> float:
+    """Peak resident memory of a command, in MB (from a wrapper process's child usage)."""
+    wrapper = (
+        "import resource, subprocess, sys\n"
+        "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", wrapper, *command], env=env, capture_output=True, text=True)
+    return int(out.stdout.strip()) / 1024  # ru_maxrss is in KiB on Linux
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--python", type=Path, help="a python with spinecheck installed")
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--batch", type=int, default=1000)
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="spinecheck-bench-"))
+    try:
+        python = args.python or build_environment(work / "venv")
+        spinecheck = python.with_name("spinecheck")
+        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE",)}
+        env.update({"NO_COLOR": "1", "COLUMNS": "80"})
+        minimal = str(ROOT / "benchmarks" / "minimal_app.py")
+        out = str(work / "out")
+        Path(out).mkdir()
+        runs = {
+            "T: python -c 'import typer'": lambda: timed([str(python), "-c", "import typer"], env),
+            "B: minimal Typer app": lambda: timed([str(python), minimal, "nothing"], env),
+            "spinecheck --version": lambda: timed([str(spinecheck), "--version"], env),
+            "summary --format json": lambda: timed(
+                [str(spinecheck), "summary", str(SAMPLE), "--format", "json"], env
+            ),
+            "summary --format rich": lambda: timed(
+                [str(spinecheck), "summary", str(SAMPLE), "--format", "rich"], env
+            ),
+            "start: first question": lambda: first_question_time(spinecheck, env),
+        }
+        medians = median_interleaved(runs, args.runs)
+        t, b = medians["T: python -c 'import typer'"], medians["B: minimal Typer app"]
+
+        batch = work / "batch"
+        make_batch(batch, args.batch)
+        per_file: dict[str, float] = {}
+        for fmt in ("json", "text"):
+            single = medians["summary --format json"] if fmt == "json" else timed(
+                [str(spinecheck), "summary", str(SAMPLE), "--format", fmt], env
+            )
+            whole = statistics.median(
+                timed([str(spinecheck), "summary", str(batch), "--format", fmt, "--output", f"{out}/day.{fmt}"], env)
+                for _ in range(3)
+            )
+            per_file[fmt] = (whole - single) / (args.batch - 1)
+        memory = peak_memory_mb(
+            [str(spinecheck), "summary", str(batch), "--format", "json", "--output", f"{out}/mem.json"], env
+        )
+
+        results = [
+            ("spinecheck --version", medians["spinecheck --version"] / t, "x T", 1.15),
+            ("summary --format json (one file)", medians["summary --format json"] / b, "x B", 1.3),
+            ("summary --format rich (one file)", medians["summary --format rich"] / b, "x B", 1.6),
+            ("start: time to the first question", medians["start: first question"] / b, "x B", 2.0),
+            (f"batch of {args.batch}, json, per file beyond start-up", per_file["json"] * 1000, "ms", 3.0),
+            (f"batch of {args.batch}, text, per file beyond start-up", per_file["text"] * 1000, "ms", 3.0),
+            (f"batch of {args.batch}, peak memory", memory, "MB", 100.0),
+        ]
+        print(f"baselines: T = {t * 1000:.0f} ms, B = {b * 1000:.0f} ms (medians of {args.runs})")
+        for name, value in medians.items():
+            print(f"  {name:<32} {value * 1000:7.0f} ms")
+        missed = 0
+        for name, value, unit, target in results:
+            ok = value <= target
+            missed += not ok
+            print(f"{'ok  ' if ok else 'MISS'} {name:<48} {value:6.2f} {unit:<3} (target <= {target:g})")
+        return 1 if missed else 0
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
