@@ -41,7 +41,9 @@ def build_environment(folder: Path) -> Path:
 
 def timed(command: list[str], env: dict[str, str]) -> float:
     start = time.perf_counter()
-    subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    subprocess.run(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+    )
     return time.perf_counter() - start
 
 
@@ -78,7 +80,9 @@ def make_batch(folder: Path, count: int) -> None:
     text = SAMPLE.read_text()
     folder.mkdir(parents=True, exist_ok=True)
     for number in range(count):
-        (folder / f"patient-{number:04}.yaml").write_text(text.replace("age: 38", f"age: {20 + number % 70}"))
+        (folder / f"patient-{number:04}.yaml").write_text(
+            text.replace("age: 38", f"age: {20 + number % 70}")
+        )
 
 
 def peak_memory_mb(command: list[str], env: dict[str, str]) -> float:
@@ -88,7 +92,9 @@ def peak_memory_mb(command: list[str], env: dict[str, str]) -> float:
         "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
     )
-    out = subprocess.run([sys.executable, "-c", wrapper, *command], env=env, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", wrapper, *command], env=env, capture_output=True, text=True
+    )
     return int(out.stdout.strip()) / 1024  # ru_maxrss is in KiB on Linux
 
 
@@ -127,16 +133,38 @@ def main() -> int:
         make_batch(batch, args.batch)
         per_file: dict[str, float] = {}
         for fmt in ("json", "text"):
-            single = medians["summary --format json"] if fmt == "json" else timed(
-                [str(spinecheck), "summary", str(SAMPLE), "--format", fmt], env
+            single = (
+                medians["summary --format json"]
+                if fmt == "json"
+                else timed([str(spinecheck), "summary", str(SAMPLE), "--format", fmt], env)
             )
             whole = statistics.median(
-                timed([str(spinecheck), "summary", str(batch), "--format", fmt, "--output", f"{out}/day.{fmt}"], env)
+                timed(
+                    [
+                        str(spinecheck),
+                        "summary",
+                        str(batch),
+                        "--format",
+                        fmt,
+                        "--output",
+                        f"{out}/day.{fmt}",
+                    ],
+                    env,
+                )
                 for _ in range(3)
             )
             per_file[fmt] = (whole - single) / (args.batch - 1)
         memory = peak_memory_mb(
-            [str(spinecheck), "summary", str(batch), "--format", "json", "--output", f"{out}/mem.json"], env
+            [
+                str(spinecheck),
+                "summary",
+                str(batch),
+                "--format",
+                "json",
+                "--output",
+                f"{out}/mem.json",
+            ],
+            env,
         )
 
         results = [
@@ -144,8 +172,18 @@ def main() -> int:
             ("summary --format json (one file)", medians["summary --format json"] / b, "x B", 1.3),
             ("summary --format rich (one file)", medians["summary --format rich"] / b, "x B", 1.6),
             ("start: time to the first question", medians["start: first question"] / b, "x B", 2.0),
-            (f"batch of {args.batch}, json, per file beyond start-up", per_file["json"] * 1000, "ms", 3.0),
-            (f"batch of {args.batch}, text, per file beyond start-up", per_file["text"] * 1000, "ms", 3.0),
+            (
+                f"batch of {args.batch}, json, per file beyond start-up",
+                per_file["json"] * 1000,
+                "ms",
+                3.0,
+            ),
+            (
+                f"batch of {args.batch}, text, per file beyond start-up",
+                per_file["text"] * 1000,
+                "ms",
+                3.0,
+            ),
             (f"batch of {args.batch}, peak memory", memory, "MB", 100.0),
         ]
         print(f"baselines: T = {t * 1000:.0f} ms, B = {b * 1000:.0f} ms (medians of {args.runs})")
@@ -155,7 +193,9 @@ def main() -> int:
         for name, value, unit, target in results:
             ok = value <= target
             missed += not ok
-            print(f"{'ok  ' if ok else 'MISS'} {name:<48} {value:6.2f} {unit:<3} (target <= {target:g})")
+            print(
+                f"{'ok  ' if ok else 'MISS'} {name:<48} {value:6.2f} {unit:<3} (target <= {target:g})"
+            )
         return 1 if missed else 0
     finally:
         shutil.rmtree(work, ignore_errors=True)

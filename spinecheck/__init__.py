@@ -1,8 +1,5 @@
 """spinecheck: prepare for a spine or pain clinic visit with a short questionnaire."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("spinecheck")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+unknown"
+# The one place the version lives; the build reads it from here ([tool.hatch.version]), and
+# reading it needs no importlib.metadata at start-up.
+__version__ = "0.1.0"

@@ -1,5 +1,5 @@
 """Run spinecheck as `python -m spinecheck`."""
 
-from spinecheck.cli import main
+from spinecheck.launcher import main
 
 main()

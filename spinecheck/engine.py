@@ -318,9 +318,8 @@ def describe_condition(condition: Condition) -> str:
         return "not " + describe_condition(condition.children()[0])
     if form == "count_true":
         assert condition.count_true is not None
-        return f"at least {condition.count_true.at_least} of " + describe_condition(
-            condition.model_copy(update={"all_": condition.count_true.of, "count_true": None})
-        )
+        parts = "; ".join(describe_condition(c) for c in condition.children())
+        return f"at least {condition.count_true.at_least} of ({parts})"
     if form == "medication_class":
         return f"a {condition.medication_class} medicine is listed"
     subject = condition.question or condition.score

@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib.resources import files
 from typing import Any
 
 from spinecheck.errors import SpinecheckError
-from spinecheck.yaml_reader import decode, parse_yaml
 
 _DOSE = re.compile(
     r"\b\d+(?:[.,]\d+)?(?:\s*/\s*\d+(?:[.,]\d+)?)*\s*"
@@ -67,10 +66,15 @@ class MedicineIndex:
     display: dict[str, str] = field(default_factory=dict)
     """Normalised name → the name as written in the data file (for autocomplete)."""
 
+    @cached_property
+    def longest_name(self) -> int:
+        """The most words in one known name (matching tries longer phrases first)."""
+        return max((len(name.split()) for name in self.names), default=1)
+
     def match(self, typed: str) -> MedicineMatch:
         """Recognise one entry such as 'Percocet 5/325 twice a day'."""
         words = normalise(typed).split()
-        longest = max((len(name.split()) for name in self.names), default=1)
+        longest = self.longest_name
         for size in range(min(longest, len(words)), 0, -1):
             for start in range(len(words) - size + 1):
                 candidate = " ".join(words[start : start + size])
@@ -194,8 +198,12 @@ def _add_name(index: MedicineIndex, name: str, generics: tuple[str, ...]) -> Non
 @lru_cache(maxsize=1)
 def default_index() -> MedicineIndex:
     """The medicine data shipped with spinecheck."""
+    import yaml
+
+    # Our own file, checked by the tests (duplicates included), so the fast plain loader will do.
     resource = files("spinecheck") / "data" / "medicines.yaml"
-    document = parse_yaml(decode(resource.read_bytes(), "medicines.yaml"), "medicines.yaml")
-    if document.problems:
-        raise SpinecheckError(problems=document.problems)
-    return build_index(document.data)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(resource.read_bytes())
+    try:
+        return build_index(loader.get_single_data())
+    finally:
+        loader.dispose()

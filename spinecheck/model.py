@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 """An identifier: lower-case letters, digits and underscores, starting with a letter."""
@@ -52,7 +53,7 @@ class PainPhase(StrEnum):
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 Scalar = bool | int | float | str
@@ -149,7 +150,9 @@ class Condition(_Model):
             raise ValueError("a score test takes at_least, at_most, above, below or answered")
         return self
 
-    @property
+    # Worked out once (cached in the instance): conditions are evaluated for every rule of every
+    # answer file, and pydantic's private attributes are slow to read.
+    @cached_property
     def form(self) -> str:
         """Which kind of condition this is (all, any, not, count_true or the subject tested)."""
         for name in ("all", "any", "not", "count_true", "question", "score", "medication_class"):
@@ -157,16 +160,20 @@ class Condition(_Model):
                 return name
         raise AssertionError("validated conditions always have a form")  # pragma: no cover
 
-    def operators(self) -> dict[str, Any]:
-        """The operators of a test, by their file names."""
+    @cached_property
+    def _operators(self) -> dict[str, Any]:
         return {
             name: getattr(self, _attr(name))
             for name in LEAF_OPERATORS
             if getattr(self, _attr(name)) is not None
         }
 
-    def children(self) -> list[Condition]:
-        """The directly nested conditions (empty for a test)."""
+    def operators(self) -> dict[str, Any]:
+        """The operators of a test, by their file names."""
+        return self._operators
+
+    @cached_property
+    def _children(self) -> list[Condition]:
         if self.all_ is not None:
             return list(self.all_)
         if self.any_ is not None:
@@ -176,6 +183,10 @@ class Condition(_Model):
         if self.count_true is not None:
             return list(self.count_true.of)
         return []
+
+    def children(self) -> list[Condition]:
+        """The directly nested conditions (empty for a test)."""
+        return self._children
 
 
 def _attr(name: str) -> str:
@@ -455,38 +466,41 @@ class Questionnaire(_Model):
     default_region: Id | None = None
     """The region used unless another is chosen (--region or SPINECHECK_REGION)."""
 
-    _questions: list[Question] = PrivateAttr(default_factory=list)
-    _by_id: dict[str, Question] = PrivateAttr(default_factory=dict)
-    _order: dict[str, int] = PrivateAttr(default_factory=dict)
-    _section_of: dict[str, Section] = PrivateAttr(default_factory=dict)
-
-    def model_post_init(self, context: Any, /) -> None:
-        """Index the questions once, in the order they are asked."""
+    @cached_property
+    def _index(
+        self,
+    ) -> tuple[list[Question], dict[str, Question], dict[str, int], dict[str, Section]]:
+        """The questions in order, by id, their positions and sections (built once)."""
+        questions: list[Question] = []
+        by_id: dict[str, Question] = {}
+        order: dict[str, int] = {}
+        section_of: dict[str, Section] = {}
         for section in self.sections:
             for question in section.questions:
                 if question is None:  # only in the partial model the loader builds to report errors
                     continue
-                self._questions.append(question)
-                self._by_id.setdefault(question.id, question)
-                self._order.setdefault(question.id, len(self._order))
-                self._section_of.setdefault(question.id, section)
+                questions.append(question)
+                by_id.setdefault(question.id, question)
+                order.setdefault(question.id, len(order))
+                section_of.setdefault(question.id, section)
+        return questions, by_id, order, section_of
 
     @property
     def questions(self) -> list[Question]:
         """Every question, in the order asked."""
-        return self._questions
+        return self._index[0]
 
     def question(self, question_id: str) -> Question | None:
         """The question with this id, if any."""
-        return self._by_id.get(question_id)
+        return self._index[1].get(question_id)
 
     def order(self, question_id: str) -> int:
         """The position of a question in the walk (0-based)."""
-        return self._order[question_id]
+        return self._index[2][question_id]
 
     def section_of(self, question_id: str) -> Section:
         """The section holding a question."""
-        return self._section_of[question_id]
+        return self._index[3][question_id]
 
     def scores(self) -> dict[str, Instrument | Subscale]:
         """Every instrument and subscale by id."""
@@ -499,4 +513,4 @@ class Questionnaire(_Model):
 
     def medicine_questions(self) -> list[Question]:
         """The questions whose answers are lists of medicines."""
-        return [q for q in self._questions if q.autocomplete == "medicines"]
+        return [q for q in self.questions if q.autocomplete == "medicines"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,14 +36,34 @@ class Position:
 
 @dataclass
 class Document:
-    """Parsed data plus where each part of it came from."""
+    """Parsed data plus where each part of it came from (worked out only when a problem needs it)."""
 
     data: Any
     label: str
-    keys: dict[Path_, Position] = field(default_factory=dict)
-    values: dict[Path_, Position] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     """Problems found while parsing that did not stop it (duplicate keys)."""
+    find_root: Callable[[], yaml.Node | None] | None = None
+    """Gives the YAML node tree the positions are read from."""
+    _keys: dict[Path_, Position] | None = None
+    _values: dict[Path_, Position] | None = None
+
+    def _positions(self) -> tuple[dict[Path_, Position], dict[Path_, Position]]:
+        if self._keys is None or self._values is None:
+            self._keys, self._values = {}, {}
+            root = self.find_root() if self.find_root is not None else None
+            if root is not None:
+                _record_positions(root, (), self, set())
+        return self._keys, self._values
+
+    @property
+    def keys(self) -> dict[Path_, Position]:
+        """Where each mapping key and list item starts."""
+        return self._positions()[0]
+
+    @property
+    def values(self) -> dict[Path_, Position]:
+        """Where each value starts."""
+        return self._positions()[1]
 
     def locate(self, path: Path_, *, value: bool = False) -> Position | None:
         """Return the position of `path`, or of its nearest ancestor that has one."""
@@ -204,8 +225,7 @@ def parse_yaml(text: str, label: str) -> Document:
         ) from err
     finally:
         loader.dispose()
-    document = Document(data=data, label=label)
-    _record_positions(node, (), document, set())
+    document = Document(data=data, label=label, find_root=lambda: node)
     document.problems = [
         Problem(
             f"duplicate key '{key}'",
@@ -239,13 +259,18 @@ def parse_json(text: str, label: str) -> Document:
         ) from err
     except RecursionError as err:
         raise SpinecheckError("the file is nested too deeply", path=label) from err
-    document = Document(data=data, label=label)
-    try:  # JSON is (nearly) YAML: borrow its positions when it parses; they are only for messages.
-        positions = parse_yaml(text, label)
-        document.keys, document.values = positions.keys, positions.values
-    except SpinecheckError:
-        pass
-    return document
+
+    def find_root() -> yaml.Node | None:
+        # JSON is (nearly) YAML: borrow its positions when it parses; they are only for messages.
+        loader = _Loader(text)
+        try:
+            return loader.get_single_node()
+        except (yaml.YAMLError, RecursionError):
+            return None
+        finally:
+            loader.dispose()
+
+    return Document(data=data, label=label, find_root=find_root)
 
 
 def parse_document(text: str, label: str) -> Document:
@@ -315,17 +340,19 @@ def _record_positions(node: yaml.Node, path: Path_, document: Document, active: 
     if id(node) in active:
         return
     active.add(id(node))
-    document.values.setdefault(path, _position(node.start_mark))
+    keys, values = document._keys, document._values
+    assert keys is not None and values is not None
+    values.setdefault(path, _position(node.start_mark))
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
             child = (*path, key)
-            document.keys.setdefault(child, _position(key_node.start_mark))
+            keys.setdefault(child, _position(key_node.start_mark))
             _record_positions(value_node, child, document, active)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             child = (*path, index)
-            document.keys.setdefault(child, _position(item.start_mark))
+            keys.setdefault(child, _position(item.start_mark))
             _record_positions(item, child, document, active)
     active.discard(id(node))
 

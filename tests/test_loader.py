@@ -295,7 +295,8 @@ def test_ten_mistakes_in_a_copy_of_the_shipped_file_are_all_reported(shipped_tex
     [
         (b"", "file is empty"),
         (b"   \n\n", "file is empty"),
-        (b"\xff\xfeb\x00a\x00d\x00", "binary data"),
+        (b"\xff\xfeb\x00a\x00d\x00", "UTF-16"),
+        (b"id: x\x00y\n", "binary data"),
         (b"id: caf\xe9\n", "not valid UTF-8"),
         (b"x" * 1_000_001, "larger than 1 MB"),
         (b"- just\n- a list\n", "expected a mapping"),

@@ -508,3 +508,19 @@ def test_autocomplete_comes_from_the_medicine_data():
     names = default_index().completions()
     assert {"Percocet", "gabapentin", "co-codamol", "Tylenol #3"} <= set(names)
     assert names == sorted(names, key=str.lower)
+
+
+def test_medicine_data_file_is_clean():
+    """The data file is read with the fast loader at run time, so check it strictly here."""
+    from importlib.resources import files
+
+    from spinecheck.yaml_reader import decode, parse_yaml
+
+    raw = (files("spinecheck") / "data" / "medicines.yaml").read_bytes()
+    document = parse_yaml(decode(raw, "medicines.yaml"), "medicines.yaml")
+    assert document.problems == []
+    data = document.data
+    for brand, components in data["combinations"].items():
+        assert set(components) <= set(data["medicines"]), brand
+    for generic, entry in data["medicines"].items():
+        assert set(entry["classes"]) <= set(data["classes"]), generic

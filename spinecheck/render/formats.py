@@ -50,7 +50,7 @@ def render(
     several = len(summaries) > 1 if many is None else many
     if output_format is OutputFormat.JSON:
         payloads = [to_json_dict(s.assessment) for s in summaries]
-        return _json(payloads if several else payloads[0])
+        return _json_list(payloads) if several else _json(payloads[0])
     if output_format is OutputFormat.FHIR:
         from spinecheck.render.fhir import to_bundle, to_questionnaire_response
 
@@ -60,7 +60,12 @@ def render(
             )
             for s in summaries
         ]
-        return _json(to_bundle(responses) if several else responses[0])
+        if not several:
+            return _json(responses[0])
+        bundle = to_bundle([])
+        entries = ",\n".join(_compact({"resource": r}) for r in responses)
+        head = _compact(bundle)[: -len("[]}")]
+        return head + "[\n" + entries + "\n]}\n"
     documents = [document_of(s, audience) for s in summaries]
     if output_format is OutputFormat.TEXT:
         from spinecheck.render.plain import to_text
@@ -87,3 +92,13 @@ def render(
 
 def _json(payload: Any) -> str:
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def _compact(payload: Any) -> str:
+    # Without indent the json module uses its C encoder: much faster for batches.
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+
+
+def _json_list(payloads: list[Any]) -> str:
+    """A JSON list with one summary per line (fast to write, easy to read line by line)."""
+    return "[\n" + ",\n".join(_compact(p) for p in payloads) + "\n]\n"

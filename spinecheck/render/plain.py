@@ -23,14 +23,28 @@ def clean(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
-def _wrap(text: str, first: str, rest: str) -> list[str]:
-    return textwrap.wrap(
-        " ".join(clean(text).split()),
-        WIDTH,
-        initial_indent=first,
-        subsequent_indent=rest,
-        break_on_hyphens=False,
-    ) or [first.rstrip()]
+def _wrap(text: str, first: str, rest: str, width: int = WIDTH) -> list[str]:
+    """Greedy word wrap (textwrap is several times slower, and batches wrap a lot of text)."""
+    lines: list[str] = []
+    line, empty = first, True
+    for word in clean(text).split():
+        while len(word) > width - len(rest):  # a word longer than a whole line is cut
+            room = width - len(line) - (0 if empty else 1)
+            if room > 0:
+                line += ("" if empty else " ") + word[:room]
+                word = word[room:]
+            lines.append(line)
+            line, empty = rest, True
+        if empty:
+            line, empty = line + word, False
+        elif len(line) + 1 + len(word) <= width:
+            line += " " + word
+        else:
+            lines.append(line)
+            line = rest + word
+    if not empty:
+        lines.append(line)
+    return lines or [first.rstrip()]
 
 
 def _item(item: Item) -> list[str]:
