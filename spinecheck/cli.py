@@ -124,7 +124,7 @@ def start(
     from spinecheck.walk import Outcome, Progress, Walk
 
     try:
-        questionnaire = load_questionnaire(questions)
+        questionnaire = load_questionnaire(questions, remember=True)
         contacts = choose_region(questionnaire, region)
     except SpinecheckError as err:
         _fail(err)
@@ -307,7 +307,7 @@ def summary(
     from spinecheck.rules import assess, choose_region
 
     try:
-        questionnaire = load_questionnaire(questions)
+        questionnaire = load_questionnaire(questions, remember=True)
         contacts = choose_region(questionnaire, region)
         files = _expand(answers)
     except SpinecheckError as err:

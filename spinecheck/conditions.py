@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from spinecheck.model import Condition
@@ -41,46 +41,82 @@ _FALSE = Outcome(False)
 
 def evaluate(condition: Condition, facts: Facts) -> Outcome:
     """Evaluate `condition`; a test of a missing answer is false (and so its `not` is true)."""
+    return _compiled(condition)(facts)
+
+
+Check = Callable[[Facts], Outcome]
+_COMPILED: dict[int, tuple[Condition, Check]] = {}
+
+
+def _compiled(condition: Condition) -> Check:
+    """The condition turned once into nested Python functions (plain closures, no eval)."""
+    found = _COMPILED.get(id(condition))
+    if found is not None and found[0] is condition:
+        return found[1]
+    check = _compile(condition)
+    _COMPILED[id(condition)] = (condition, check)  # the entry keeps the condition alive
+    return check
+
+
+def _compile(condition: Condition) -> Check:
     form = condition.form
+    children = [_compiled(child) for child in condition.children()]
     if form == "all":
-        parts = [evaluate(child, facts) for child in condition.children()]
-        if all(part.holds for part in parts):
+
+        def check_all(facts: Facts) -> Outcome:
+            parts = []
+            for child in children:
+                part = child(facts)
+                if not part.holds:
+                    return _FALSE
+                parts.append(part)
             return _merge(True, parts)
-        return _FALSE
-    if form == "any":
-        parts = [evaluate(child, facts) for child in condition.children()]
-        true_parts = [part for part in parts if part.holds]
-        return _merge(True, true_parts) if true_parts else _FALSE
+
+        return check_all
+    if form in ("any", "count_true"):
+        needed = 1 if condition.count_true is None else condition.count_true.at_least
+
+        def check_some(facts: Facts) -> Outcome:
+            true_parts = [part for part in (child(facts) for child in children) if part.holds]
+            return _merge(True, true_parts) if len(true_parts) >= needed else _FALSE
+
+        return check_some
     if form == "not":
-        inner = evaluate(condition.children()[0], facts)
-        if inner.holds:
-            return _FALSE
-        return Outcome(
-            True, tuple(q for q in referenced_questions(condition) if q in facts.answers)
-        )
-    if form == "count_true":
-        assert condition.count_true is not None
-        parts = [evaluate(child, facts) for child in condition.count_true.of]
-        true_parts = [part for part in parts if part.holds]
-        if len(true_parts) >= condition.count_true.at_least:
-            return _merge(True, true_parts)
-        return _FALSE
+        inner, referenced = children[0], referenced_questions(condition)
+
+        def check_not(facts: Facts) -> Outcome:
+            if inner(facts).holds:
+                return _FALSE
+            return Outcome(True, tuple(q for q in referenced if q in facts.answers))
+
+        return check_not
     if form == "medication_class":
-        assert condition.medication_class is not None
-        typed = facts.medication_classes.get(condition.medication_class, ())
-        needed = 1 if condition.at_least is None else condition.at_least
-        if typed and len(typed) >= needed:
-            return Outcome(True, facts.medication_questions, tuple(typed))
-        return _FALSE
+        medicine_class = condition.medication_class or ""
+        least = 1 if condition.at_least is None else condition.at_least
+
+        def check_medicines(facts: Facts) -> Outcome:
+            typed = facts.medication_classes.get(medicine_class, ())
+            if typed and len(typed) >= least:
+                return Outcome(True, facts.medication_questions, tuple(typed))
+            return _FALSE
+
+        return check_medicines
     if form == "score":
-        assert condition.score is not None
-        if _test(facts.scores.get(condition.score), condition):
-            return Outcome(True, tuple(facts.score_items.get(condition.score, ())))
-        return _FALSE
-    assert condition.question is not None
-    if _test(facts.answers.get(condition.question), condition):
-        return Outcome(True, (condition.question,))
-    return _FALSE
+        score = condition.score or ""
+
+        def check_score(facts: Facts) -> Outcome:
+            if _test(facts.scores.get(score), condition):
+                return Outcome(True, tuple(facts.score_items.get(score, ())))
+            return _FALSE
+
+        return check_score
+    question = condition.question or ""
+    true = Outcome(True, (question,))
+
+    def check_answer(facts: Facts) -> Outcome:
+        return true if _test(facts.answers.get(question), condition) else _FALSE
+
+    return check_answer
 
 
 def holds(condition: Condition | None, answers: Mapping[str, AnswerValue]) -> bool:

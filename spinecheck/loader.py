@@ -59,18 +59,57 @@ def questions_file() -> Path:
     return Path(__file__).resolve().parent.parent / "questions.yaml"
 
 
-def load_questionnaire(path: Path | str | None = None) -> Questionnaire:
+CACHE_DIR_VARIABLE = "SPINECHECK_CACHE_DIR"
+"""Where to remember which questionnaire files passed every check (default: the user cache)."""
+
+
+def load_questionnaire(path: Path | str | None = None, *, remember: bool = False) -> Questionnaire:
     """Read, validate and cross-check a questionnaire file (the built-in one by default).
+
+    With `remember`, a file whose exact text passed every check before (noted as an empty
+    marker file named by its hash) skips the cross-reference checks; it is still validated.
 
     Raises:
         SpinecheckError: with every problem found, each with its line and a hint.
     """
     source = questions_file() if path is None else path
     text, label = read_text(source)
-    return parse_questionnaire(text, label)
+    marker = _checked_marker(text) if remember else None
+    if marker is not None and marker.exists():
+        return parse_questionnaire(text, label, cross_check=False)
+    questionnaire = parse_questionnaire(text, label)
+    if marker is not None:
+        _remember_checked(marker)
+    return questionnaire
 
 
-def parse_questionnaire(text: str, label: str) -> Questionnaire:
+def _checked_marker(text: str) -> Path | None:
+    import hashlib
+    import os
+
+    from spinecheck import __version__
+
+    folder = os.environ.get(CACHE_DIR_VARIABLE)
+    if folder is None:
+        from platformdirs import user_cache_path
+
+        base = user_cache_path("spinecheck", appauthor=False)
+    else:
+        base = Path(folder)
+    digest = hashlib.sha256(f"{__version__}\0{text}".encode()).hexdigest()
+    return base / "checked" / digest
+
+
+def _remember_checked(marker: Path) -> None:
+    import contextlib
+    import os
+
+    with contextlib.suppress(OSError):  # a cache: never a reason to fail
+        marker.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+        os.close(os.open(marker, os.O_CREAT | os.O_WRONLY, 0o600))
+
+
+def parse_questionnaire(text: str, label: str, *, cross_check: bool = True) -> Questionnaire:
     """Validate questionnaire text (see `load_questionnaire`)."""
     document = parse_yaml(text, label)
     if not isinstance(document.data, dict):
@@ -87,7 +126,8 @@ def parse_questionnaire(text: str, label: str) -> Questionnaire:
     except ValidationError as err:
         problems.extend(_validation_problems(err, document, ()))
         questionnaire, invalid_ids = _salvage(document)
-    problems.extend(_Checker(questionnaire, document, invalid_ids, text).run())
+    if cross_check or problems:
+        problems.extend(_Checker(questionnaire, document, invalid_ids, text).run())
     if problems:
         raise SpinecheckError(problems=_sorted_unique(problems))
     return questionnaire

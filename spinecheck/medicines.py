@@ -65,6 +65,7 @@ class MedicineIndex:
     """Normalised name → generic names."""
     display: dict[str, str] = field(default_factory=dict)
     """Normalised name → the name as written in the data file (for autocomplete)."""
+    _matched: dict[str, MedicineMatch] = field(default_factory=dict, repr=False)
 
     @cached_property
     def longest_name(self) -> int:
@@ -72,7 +73,13 @@ class MedicineIndex:
         return max((len(name.split()) for name in self.names), default=1)
 
     def match(self, typed: str) -> MedicineMatch:
-        """Recognise one entry such as 'Percocet 5/325 twice a day'."""
+        """Recognise one entry such as 'Percocet 5/325 twice a day' (remembered per text)."""
+        known = self._matched.get(typed)
+        if known is None:
+            known = self._matched[typed] = self._match(typed)
+        return known
+
+    def _match(self, typed: str) -> MedicineMatch:
         words = normalise(typed).split()
         longest = self.longest_name
         for size in range(min(longest, len(words)), 0, -1):

@@ -41,7 +41,8 @@ def golden(request: pytest.FixtureRequest):
 
 
 @pytest.fixture(autouse=True)
-def stable_env(monkeypatch: pytest.MonkeyPatch) -> None:
+def stable_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    monkeypatch.setenv("SPINECHECK_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
     monkeypatch.setenv("COLUMNS", "80")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("TERM", "dumb")

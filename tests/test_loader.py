@@ -349,3 +349,19 @@ def test_python_tags_are_not_executed(tmp_path):
     path.write_text("id: !!python/object/apply:os.system ['echo hacked']\n")
     with pytest.raises(SpinecheckError, match="YAML"):
         load_questionnaire(path)
+
+
+def test_a_checked_file_is_remembered_and_a_changed_one_checked_again(
+    tmp_path, monkeypatch, shipped_text
+):
+    monkeypatch.setenv("SPINECHECK_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "q.yaml"
+    path.write_text(shipped_text)
+    load_questionnaire(path, remember=True)
+    markers = list((tmp_path / "cache" / "checked").iterdir())
+    assert len(markers) == 1
+    assert markers[0].stat().st_mode & 0o777 == 0o600
+    assert load_questionnaire(path, remember=True).id == "spinecheck_default"
+    path.write_text(shipped_text.replace("    sources: [asas_2009]", "    sources: [asas_2090]"))
+    with pytest.raises(SpinecheckError, match="unknown source 'asas_2090'"):
+        load_questionnaire(path, remember=True)

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, assert_never
+from typing import TYPE_CHECKING, Any, assert_never
 
 from spinecheck.conditions import AnswerValue
 from spinecheck.model import Questionnaire
 from spinecheck.output_format import OutputFormat
-from spinecheck.render.document import Document, SummaryInfo, build_clinician, build_patient
 from spinecheck.report import Assessment, to_json_dict
+
+if TYPE_CHECKING:
+    from spinecheck.render.document import Document, SummaryInfo
 
 __all__ = ["OutputFormat", "Summary", "document_of", "render"]
 
@@ -29,6 +31,8 @@ class Summary:
 
 def document_of(summary: Summary, audience: str) -> Document:
     """The drawable document for one summary and audience."""
+    from spinecheck.render.document import build_clinician, build_patient
+
     build = build_clinician if audience == "clinician" else build_patient
     return build(summary.assessment, summary.questionnaire, summary.answers, summary.info)
 
