@@ -30,7 +30,8 @@ def build_environment(folder: Path) -> Path:
     subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True)
     python = folder / "bin" / "python"
     subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(ROOT), "pexpect"],
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+         str(ROOT), "pexpect"],
         check=True,
     )  # fmt: skip
     # These machines set PYTHONDONTWRITEBYTECODE: compile once so every run reads .pyc files.
@@ -49,7 +50,7 @@ def timed(command: list[str], env: dict[str, str]) -> float:
 def median_interleaved(commands: dict[str, Callable[[], float]], runs: int) -> dict[str, float]:
     """Run every command once per round, `runs` rounds, so machine noise hits all alike."""
     samples: dict[str, list[float]] = {name: [] for name in commands}
-    for name, run in commands.items():  # warm-up: file cache, bytecode
+    for run in commands.values():  # warm-up: file cache, bytecode
         run()
     for _ in range(runs):
         for name, run in commands.items():
@@ -192,9 +193,8 @@ def main() -> int:
         for name, value, unit, target in results:
             ok = value <= target
             missed += not ok
-            print(
-                f"{'ok  ' if ok else 'MISS'} {name:<48} {value:6.2f} {unit:<3} (target <= {target:g})"
-            )
+            mark = "ok  " if ok else "MISS"
+            print(f"{mark} {name:<48} {value:6.2f} {unit:<3} (target <= {target:g})")
         return 1 if missed else 0
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -303,7 +303,7 @@ def summary(
     """
     from spinecheck.loader import load_answers, load_questionnaire
     from spinecheck.render.document import SummaryInfo
-    from spinecheck.render.formats import Summary, render
+    from spinecheck.render.formats import STREAMED, Summary, combine, piece, render
     from spinecheck.rules import assess, choose_region
 
     try:
@@ -325,7 +325,14 @@ def summary(
         )
         raise typer.Exit(2)
 
-    summaries: list[Summary] = []
+    many = len(files) > 1
+    terminal = chosen is OutputFormat.RICH and output is None and sys.stdout.isatty()
+    # A batch keeps only what it must: each summary's text as soon as it is drawn (streamed
+    # formats), or the summaries themselves for one HTML or PDF document.
+    streamed = many and chosen in STREAMED and not terminal
+    kept: list[Summary] = []
+    pieces: list[str] = []
+    written = 0
     failures: list[tuple[str, SpinecheckError]] = []
     with _progress(len(files)) as advance:
         for name in files:
@@ -341,41 +348,44 @@ def summary(
                 source=Path(name).name if name != "-" else "standard input",
                 answered_at=str(updated) if updated else None,
             )
-            summaries.append(
-                Summary(
-                    questionnaire,
-                    loaded.answers,
-                    assess(questionnaire, loaded.answers, region=region),
-                    info,
-                    completed=meta.get("completed") is not False,
-                )
+            one = Summary(
+                questionnaire,
+                loaded.answers,
+                assess(questionnaire, loaded.answers, region=region),
+                info,
+                completed=meta.get("completed") is not False,
             )
+            written += 1
             if per_file and output is not None:
                 _write(
                     output / f"{_stem(name)}.{chosen.extension}",
-                    _render(render, chosen, summaries[-1:], audience, paper, many=False),
+                    _render(render, chosen, [one], audience, paper, many=False),
                 )
+            elif terminal:
+                from rich.console import Console
+
+                from spinecheck.render.formats import document_of
+                from spinecheck.render.terminal import render as draw
+
+                draw(document_of(one, audience.value), Console())
+            elif streamed:
+                pieces.append(piece(chosen, one, audience=audience.value))
+            else:
+                kept.append(one)
             advance()
 
-    if summaries and not per_file:
-        if chosen is OutputFormat.RICH and output is None and sys.stdout.isatty():
-            from rich.console import Console
-
-            from spinecheck.render.formats import document_of
-            from spinecheck.render.terminal import render as draw
-
-            console = Console()
-            for item in summaries:
-                draw(document_of(item, audience.value), console)
+    if written and not per_file and not terminal:
+        if streamed:
+            result: str | bytes = combine(chosen, pieces)
         else:
-            result = _render(render, chosen, summaries, audience, paper, many=len(files) > 1)
-            if output is not None:
-                _write(output, result)
-            elif isinstance(result, bytes):
-                sys.stdout.buffer.write(result)
-                sys.stdout.flush()
-            else:
-                sys.stdout.write(result)
+            result = _render(render, chosen, kept, audience, paper, many=many)
+        if output is not None:
+            _write(output, result)
+        elif isinstance(result, bytes):
+            sys.stdout.buffer.write(result)
+            sys.stdout.flush()
+        else:
+            sys.stdout.write(result)
     if failures:
         for _, problem in failures:
             sys.stderr.write(f"{problem}\n")
@@ -386,7 +396,7 @@ def summary(
             sys.stderr.write(f"  {name}\n")
         raise typer.Exit(EXIT_BAD_INPUT)
     if output is not None:
-        count = len(summaries)
+        count = written
         where = f"{output}{'/' if per_file else ''}"
         sys.stderr.write(f"Wrote {count} summar{'y' if count == 1 else 'ies'} to {where}\n")
 

@@ -36,7 +36,7 @@ class Position:
 
 @dataclass
 class Document:
-    """Parsed data plus where each part of it came from (worked out only when a problem needs it)."""
+    """Parsed data plus where each part came from (worked out only when a problem needs it)."""
 
     data: Any
     label: str
@@ -264,7 +264,8 @@ def parse_json(text: str, label: str) -> Document:
         # JSON is (nearly) YAML: borrow its positions when it parses; they are only for messages.
         loader = _Loader(text)
         try:
-            return loader.get_single_node()
+            root: yaml.Node | None = loader.get_single_node()
+            return root
         except (yaml.YAMLError, RecursionError):
             return None
         finally:
@@ -341,7 +342,8 @@ def _record_positions(node: yaml.Node, path: Path_, document: Document, active: 
         return
     active.add(id(node))
     keys, values = document._keys, document._values
-    assert keys is not None and values is not None
+    assert keys is not None
+    assert values is not None
     values.setdefault(path, _position(node.start_mark))
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:

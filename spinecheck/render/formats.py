@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, assert_never
+from typing import TYPE_CHECKING, Any
 
 from spinecheck.conditions import AnswerValue
 from spinecheck.model import Questionnaire
@@ -15,7 +15,7 @@ from spinecheck.report import Assessment, to_json_dict
 if TYPE_CHECKING:
     from spinecheck.render.document import Document, SummaryInfo
 
-__all__ = ["OutputFormat", "Summary", "document_of", "render"]
+__all__ = ["STREAMED", "OutputFormat", "Summary", "combine", "document_of", "piece", "render"]
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,70 @@ def document_of(summary: Summary, audience: str) -> Document:
     return build(summary.assessment, summary.questionnaire, summary.answers, summary.info)
 
 
+STREAMED = frozenset(
+    {
+        OutputFormat.JSON,
+        OutputFormat.FHIR,
+        OutputFormat.TEXT,
+        OutputFormat.MARKDOWN,
+        OutputFormat.RICH,
+    }
+)
+"""Formats whose batch output is each summary's piece joined, so a batch keeps only text."""
+
+_SEPARATORS = {
+    OutputFormat.JSON: ",\n",
+    OutputFormat.FHIR: ",\n",
+    OutputFormat.TEXT: "\f\n",
+    OutputFormat.RICH: "\f\n",
+    OutputFormat.MARKDOWN: "\n\n---\n\n",
+}
+
+
+def piece(output_format: OutputFormat, summary: Summary, *, audience: str = "patient",
+          width: int = 80) -> str:  # fmt: skip
+    """One summary as it stands inside a batch (compact JSON, or a drawn document)."""
+    if output_format is OutputFormat.JSON:
+        return _compact(to_json_dict(summary.assessment))
+    if output_format is OutputFormat.FHIR:
+        return _compact({"resource": _response(summary)})
+    document = document_of(summary, audience)
+    if output_format is OutputFormat.TEXT:
+        from spinecheck.render.plain import to_text
+
+        return to_text(document)
+    if output_format is OutputFormat.MARKDOWN:
+        from spinecheck.render.markdown import to_markdown
+
+        return to_markdown(document)
+    if output_format is OutputFormat.RICH:
+        from spinecheck.render.terminal import to_string
+
+        return to_string(document, width=width)
+    raise ValueError(f"{output_format} is drawn as one document, not in pieces")
+
+
+def combine(output_format: OutputFormat, pieces: list[str]) -> str:
+    """Join batch pieces: a JSON list, a FHIR Bundle, or documents one after another."""
+    joined = _SEPARATORS[output_format].join(pieces)
+    if output_format is OutputFormat.JSON:
+        return "[\n" + joined + "\n]\n"
+    if output_format is OutputFormat.FHIR:
+        return '{"resourceType":"Bundle","type":"collection","entry":[\n' + joined + "\n]}\n"
+    return joined
+
+
+def _response(summary: Summary) -> dict[str, Any]:
+    from spinecheck.render.fhir import to_questionnaire_response
+
+    return to_questionnaire_response(
+        summary.questionnaire,
+        summary.answers,
+        authored=summary.info.answered_at,
+        completed=summary.completed,
+    )
+
+
 def render(
     output_format: OutputFormat,
     summaries: list[Summary],
@@ -52,33 +116,16 @@ def render(
     says which, so the shape does not depend on how many files could be read.
     """
     several = len(summaries) > 1 if many is None else many
-    if output_format is OutputFormat.JSON:
-        payloads = [to_json_dict(s.assessment) for s in summaries]
-        return _json_list(payloads) if several else _json(payloads[0])
-    if output_format is OutputFormat.FHIR:
-        from spinecheck.render.fhir import to_bundle, to_questionnaire_response
-
-        responses = [
-            to_questionnaire_response(
-                s.questionnaire, s.answers, authored=s.info.answered_at, completed=s.completed
-            )
-            for s in summaries
-        ]
-        if not several:
-            return _json(responses[0])
-        bundle = to_bundle([])
-        entries = ",\n".join(_compact({"resource": r}) for r in responses)
-        head = _compact(bundle)[: -len("[]}")]
-        return head + "[\n" + entries + "\n]}\n"
+    if not several and output_format is OutputFormat.JSON:
+        return _json(to_json_dict(summaries[0].assessment))
+    if not several and output_format is OutputFormat.FHIR:
+        return _json(_response(summaries[0]))
+    if output_format in STREAMED:
+        return combine(
+            output_format,
+            [piece(output_format, s, audience=audience, width=width) for s in summaries],
+        )
     documents = [document_of(s, audience) for s in summaries]
-    if output_format is OutputFormat.TEXT:
-        from spinecheck.render.plain import to_text
-
-        return "\f\n".join(to_text(d) for d in documents)
-    if output_format is OutputFormat.MARKDOWN:
-        from spinecheck.render.markdown import to_markdown
-
-        return "\n\n---\n\n".join(to_markdown(d) for d in documents)
     if output_format is OutputFormat.HTML:
         from spinecheck.render.html import to_html
 
@@ -87,11 +134,7 @@ def render(
         from spinecheck.render.pdf import to_pdf
 
         return to_pdf(documents, page=page)
-    if output_format is OutputFormat.RICH:
-        from spinecheck.render.terminal import to_string
-
-        return "\f\n".join(to_string(d, width=width) for d in documents)
-    assert_never(output_format)
+    raise AssertionError(f"unhandled format {output_format}")  # pragma: no cover
 
 
 def _json(payload: Any) -> str:
@@ -101,8 +144,3 @@ def _json(payload: Any) -> str:
 def _compact(payload: Any) -> str:
     # Without indent the json module uses its C encoder: much faster for batches.
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-
-
-def _json_list(payloads: list[Any]) -> str:
-    """A JSON list with one summary per line (fast to write, easy to read line by line)."""
-    return "[\n" + ",\n".join(_compact(p) for p in payloads) + "\n]\n"
