@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import sys
@@ -303,7 +304,7 @@ def summary(
     """
     from spinecheck.loader import load_answers, load_questionnaire
     from spinecheck.render.document import SummaryInfo
-    from spinecheck.render.formats import STREAMED, Summary, combine, piece, render
+    from spinecheck.render.formats import STREAMED, Summary, frame, piece, render
     from spinecheck.rules import assess, choose_region
 
     try:
@@ -329,12 +330,14 @@ def summary(
     terminal = chosen is OutputFormat.RICH and output is None and sys.stdout.isatty()
     # A batch keeps only what it must: each summary's text as soon as it is drawn (streamed
     # formats), or the summaries themselves for one HTML or PDF document.
-    streamed = many and chosen in STREAMED and not terminal
+    streamed = many and not per_file and chosen in STREAMED and not terminal
     kept: list[Summary] = []
-    pieces: list[str] = []
     written = 0
     failures: list[tuple[str, SpinecheckError]] = []
-    with _progress(len(files)) as advance:
+    before, between, after = frame(chosen)
+    with contextlib.suppress(_NothingWritten), contextlib.ExitStack() as stack:
+        sink = _sink(stack, output) if streamed else None
+        advance = stack.enter_context(_progress(len(files)))
         for name in files:
             try:
                 loaded = load_answers(name, questionnaire)
@@ -368,17 +371,19 @@ def summary(
                 from spinecheck.render.terminal import render as draw
 
                 draw(document_of(one, audience.value), Console())
-            elif streamed:
-                pieces.append(piece(chosen, one, audience=audience.value))
+            elif sink is not None:
+                start = before if written == 1 else between
+                sink.write(start + piece(chosen, one, audience=audience.value))
             else:
                 kept.append(one)
             advance()
+        if sink is not None and written:
+            sink.write(after)
+        elif sink is not None and output is not None:
+            raise _NothingWritten  # every file failed: leave no empty output file behind
 
-    if written and not per_file and not terminal:
-        if streamed:
-            result: str | bytes = combine(chosen, pieces)
-        else:
-            result = _render(render, chosen, kept, audience, paper, many=many)
+    if written and not per_file and not terminal and not streamed:
+        result = _render(render, chosen, kept, audience, paper, many=many)
         if output is not None:
             _write(output, result)
         elif isinstance(result, bytes):
@@ -399,6 +404,25 @@ def summary(
         count = written
         where = f"{output}{'/' if per_file else ''}"
         sys.stderr.write(f"Wrote {count} summar{'y' if count == 1 else 'ies'} to {where}\n")
+
+
+class _NothingWritten(Exception):
+    """Raised inside a streamed batch to discard its output file."""
+
+
+def _sink(stack: contextlib.ExitStack[Any], output: Path | None) -> Any:
+    """Where a streamed batch goes: a private file written atomically, or standard output."""
+    if output is None:
+        return sys.stdout
+    from spinecheck.saving import open_private
+
+    try:
+        binary = stack.enter_context(open_private(output))
+    except OSError as err:
+        _fail(SpinecheckError(f"cannot write the file: {err.strerror}", path=output))
+    text = io.TextIOWrapper(binary, encoding="utf-8", write_through=True)
+    stack.callback(text.detach)  # flush into the file, but leave closing it to open_private
+    return text
 
 
 def _render(

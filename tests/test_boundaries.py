@@ -8,7 +8,10 @@ import sys
 CORE = [
     "spinecheck.errors", "spinecheck.model", "spinecheck.yaml_reader", "spinecheck.loader",
     "spinecheck.conditions", "spinecheck.engine", "spinecheck.scoring", "spinecheck.medicines",
-    "spinecheck.rules", "spinecheck.report", "spinecheck.saving", "spinecheck.render.plain",
+    "spinecheck.rules", "spinecheck.report", "spinecheck.saving", "spinecheck.walk",
+    "spinecheck.asking", "spinecheck.plain_prompts", "spinecheck.render.plain",
+    "spinecheck.render.document", "spinecheck.render.formats", "spinecheck.render.fhir",
+    "spinecheck.render.markdown", "spinecheck.render.html", "spinecheck.launcher",
 ]  # fmt: skip
 FORBIDDEN = ("typer", "click", "questionary", "prompt_toolkit", "rich")
 

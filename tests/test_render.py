@@ -426,3 +426,29 @@ def test_heavy_libraries_load_only_for_their_formats():
     assert loaded_for("text").strip() == ""
     assert loaded_for("fhir").strip() == ""
     assert loaded_for("pdf").split() == ["fpdf"]
+
+
+def test_a_batch_where_every_file_fails_writes_nothing(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a", "b"):
+        (folder / f"{name}.yaml").write_text("age: 999\n")
+    out = tmp_path / "out.json"
+    result = runner.invoke(app, ["summary", str(folder), "--format", "json", "--output", str(out)])
+    assert result.exit_code == 1
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [folder]
+
+
+def test_streamed_batch_to_a_file_is_valid_json(tmp_path, questionnaire):
+    paths = [
+        write_answers(tmp_path / f"{n}.yaml", minimal_answers(questionnaire, age=30 + n))
+        for n in range(3)
+    ]
+    out = tmp_path / "day.json"
+    result = runner.invoke(
+        app, ["summary", *map(str, paths), "--format", "json", "--output", str(out)]
+    )
+    assert result.exit_code == 0
+    assert [s["urgency"] for s in json.loads(out.read_text())] == ["routine"] * 3
+    assert out.stat().st_mode & 0o777 == 0o600

@@ -15,7 +15,16 @@ from spinecheck.report import Assessment, to_json_dict
 if TYPE_CHECKING:
     from spinecheck.render.document import Document, SummaryInfo
 
-__all__ = ["STREAMED", "OutputFormat", "Summary", "combine", "document_of", "piece", "render"]
+__all__ = [
+    "STREAMED",
+    "OutputFormat",
+    "Summary",
+    "combine",
+    "document_of",
+    "frame",
+    "piece",
+    "render",
+]
 
 
 @dataclass(frozen=True)
@@ -48,13 +57,16 @@ STREAMED = frozenset(
 )
 """Formats whose batch output is each summary's piece joined, so a batch keeps only text."""
 
-_SEPARATORS = {
-    OutputFormat.JSON: ",\n",
-    OutputFormat.FHIR: ",\n",
-    OutputFormat.TEXT: "\f\n",
-    OutputFormat.RICH: "\f\n",
-    OutputFormat.MARKDOWN: "\n\n---\n\n",
-}
+
+def frame(output_format: OutputFormat) -> tuple[str, str, str]:
+    """What goes before, between and after the pieces of a streamed batch."""
+    if output_format is OutputFormat.JSON:
+        return "[\n", ",\n", "\n]\n"
+    if output_format is OutputFormat.FHIR:
+        return '{"resourceType":"Bundle","type":"collection","entry":[\n', ",\n", "\n]}\n"
+    if output_format is OutputFormat.MARKDOWN:
+        return "", "\n\n---\n\n", ""
+    return "", "\f\n", ""
 
 
 def piece(output_format: OutputFormat, summary: Summary, *, audience: str = "patient",
@@ -82,12 +94,8 @@ def piece(output_format: OutputFormat, summary: Summary, *, audience: str = "pat
 
 def combine(output_format: OutputFormat, pieces: list[str]) -> str:
     """Join batch pieces: a JSON list, a FHIR Bundle, or documents one after another."""
-    joined = _SEPARATORS[output_format].join(pieces)
-    if output_format is OutputFormat.JSON:
-        return "[\n" + joined + "\n]\n"
-    if output_format is OutputFormat.FHIR:
-        return '{"resourceType":"Bundle","type":"collection","entry":[\n' + joined + "\n]}\n"
-    return joined
+    before, between, after = frame(output_format)
+    return before + between.join(pieces) + after
 
 
 def _response(summary: Summary) -> dict[str, Any]:
