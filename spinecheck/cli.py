@@ -214,8 +214,8 @@ def start(
             screen.write("\n\nStopped. Nothing was saved yet.\n")
         raise typer.Exit(EXIT_INTERRUPTED) from None
 
-    from spinecheck.render.document import SummaryInfo
     from spinecheck.render.formats import Summary, document_of, render
+    from spinecheck.report import SummaryInfo
     from spinecheck.rules import assess
 
     assessment = assess(questionnaire, walk.progress.answers, region=region)
@@ -303,8 +303,8 @@ def summary(
       spinecheck summary todays-answers/ --format html --output summaries/
     """
     from spinecheck.loader import load_answers, load_questionnaire
-    from spinecheck.render.document import SummaryInfo
     from spinecheck.render.formats import STREAMED, Summary, frame, piece, render
+    from spinecheck.report import SummaryInfo
     from spinecheck.rules import assess, choose_region
 
     try:

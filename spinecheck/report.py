@@ -89,6 +89,16 @@ class Assessment:
     """The region whose contacts are shown."""
 
 
+@dataclass(frozen=True)
+class SummaryInfo:
+    """Where the answers came from, for headers and footers."""
+
+    source: str = ""
+    """The answer file's name."""
+    answered_at: str | None = None
+    """When the answers were last updated (from the file's metadata)."""
+
+
 def to_json_dict(assessment: Assessment) -> dict[str, Any]:
     """The JSON summary exactly as the answers contract fixes it (plus a few added keys)."""
     return {

@@ -16,9 +16,8 @@ from spinecheck.errors import SpinecheckError
 from spinecheck.loader import load_questionnaire, parse_answers, parse_questionnaire, questions_file
 from spinecheck.model import QuestionKind
 from spinecheck.output_format import OutputFormat
-from spinecheck.render.document import SummaryInfo
 from spinecheck.render.formats import Summary, render
-from spinecheck.report import to_json_dict
+from spinecheck.report import SummaryInfo, to_json_dict
 from spinecheck.rules import assess
 from spinecheck.saving import answers_document, dump_answers
 from tests.contract import assert_contract_json

@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 from spinecheck.cli import app
 from spinecheck.loader import load_answers
 from spinecheck.output_format import OutputFormat
-from spinecheck.render.document import SummaryInfo
 from spinecheck.render.formats import Summary, render
+from spinecheck.report import SummaryInfo
 from spinecheck.rules import assess
 from tests.conftest import DATA, minimal_answers, write_answers
 

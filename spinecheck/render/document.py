@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from spinecheck.conditions import AnswerValue
 from spinecheck.engine import describe_answer
 from spinecheck.model import Questionnaire, Urgency
-from spinecheck.report import Assessment, Recommendation
+from spinecheck.report import Assessment, Recommendation, SummaryInfo
 
 URGENCY_TITLES = {
     Urgency.EMERGENCY: "EMERGENCY: get help now",
@@ -69,16 +69,6 @@ class Document:
     sections: tuple[Section, ...]
     footer: str
     audience: str = "patient"
-
-
-@dataclass(frozen=True)
-class SummaryInfo:
-    """Where the answers came from, for headers and footers."""
-
-    source: str = ""
-    """The answer file's name."""
-    answered_at: str | None = None
-    """When the answers were last updated (from the file's metadata)."""
 
 
 def paragraph(text: str, *, emphasis: bool = False) -> Block:

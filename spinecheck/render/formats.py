@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 from spinecheck.conditions import AnswerValue
 from spinecheck.model import Questionnaire
 from spinecheck.output_format import OutputFormat
-from spinecheck.report import Assessment, to_json_dict
+from spinecheck.report import Assessment, SummaryInfo, to_json_dict
 
 if TYPE_CHECKING:
-    from spinecheck.render.document import Document, SummaryInfo
+    from spinecheck.render.document import Document
 
 __all__ = [
     "STREAMED",
