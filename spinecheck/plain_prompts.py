@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from spinecheck.asking import check_typed, kind_hint, progress_line, review_table, scale_label, wrap
+from spinecheck.asking import check_typed, kind_hint, review_table, scale_label, wrap
 from spinecheck.conditions import AnswerValue
 from spinecheck.engine import allowed
 from spinecheck.errors import SpinecheckError
@@ -46,9 +46,6 @@ class PlainAsker:
         self, question: Question, position: Position, current: AnswerValue | None
     ) -> AnswerValue | Back | None:
         """Ask one question until it gets a valid answer, a skip, or 'b' to go back."""
-        if position.first_in_section and position.section.intro:
-            self.say("\n" + wrap(position.section.intro))
-        self.say(f"\n{progress_line(position)}")
         self.say(wrap(question.text))
         options = self._options(question)
         for number, label in enumerate(options, 1):

@@ -16,7 +16,6 @@ from questionary.prompts.common import InquirerControl
 
 from spinecheck.asking import (
     check_typed,
-    progress_line,
     question_text,
     review_table,
     scale_label,
@@ -68,9 +67,6 @@ class QuestionaryAsker:
         self, question: Question, position: Position, current: AnswerValue | None
     ) -> AnswerValue | Back | None:
         """Ask one question until it gets a valid answer, a skip, or Ctrl-B."""
-        if position.first_in_section and position.section.intro:
-            self.say("\n" + wrap(position.section.intro))
-        self.say(f"\n{progress_line(position)}")
         while True:
             reply = self._ask_kind(question, current)
             if reply == _HELP:

@@ -126,9 +126,7 @@ class Walk:
                 continue
             index = ids.index(self.progress.current)
             question = visible[index]
-            reply = self.asker.ask(
-                question, self._position(visible, index), self.progress.answers.get(question.id)
-            )
+            reply = self._ask(question, self._position(visible, index))
             if reply is BACK:
                 if index > 0:
                     self.progress.current = ids[index - 1]
@@ -153,6 +151,15 @@ class Walk:
             self.progress.current = following[0] if following else self._next_unseen()
             self.save(self.progress)
         return None
+
+    def _ask(self, question: Question, position: Position) -> AnswerValue | Back | None:
+        """Show where the patient is (and a new section's introduction), then ask."""
+        from spinecheck.asking import progress_line, wrap
+
+        if position.first_in_section and position.section.intro:
+            self.asker.say("\n" + wrap(position.section.intro))
+        self.asker.say(f"\n{progress_line(position)}")
+        return self.asker.ask(question, position, self.progress.answers.get(question.id))
 
     def _record(self, question: Question, value: AnswerValue | None) -> None:
         answers = dict(self.progress.answers)
@@ -195,11 +202,7 @@ class Walk:
             if choice is None:
                 return True
             question = visible[choice]
-            reply = self.asker.ask(
-                question,
-                self._position(visible, choice),
-                self.progress.answers.get(question.id),
-            )
+            reply = self._ask(question, self._position(visible, choice))
             if reply is BACK:
                 continue
             self._record(question, reply)
