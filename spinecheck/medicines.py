@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -68,6 +69,11 @@ class MedicineIndex:
     _matched: dict[str, MedicineMatch] = field(default_factory=dict, repr=False)
 
     @cached_property
+    def _shapes(self) -> dict[str, tuple[int, Counter[str]]]:
+        """Each name's length and letter counts, for ruling names out before fuzzy matching."""
+        return {name: (len(name), Counter(name)) for name in self.names}
+
+    @cached_property
     def longest_name(self) -> int:
         """The most words in one known name (matching tries longer phrases first)."""
         return max((len(name.split()) for name in self.names), default=1)
@@ -101,16 +107,27 @@ class MedicineIndex:
         Short words are never guessed (one letter turns 'some' into 'soma'); a slip may not be
         read as a name whose medicines differ from another equally close name's.
         """
-        from rapidfuzz import process
-        from rapidfuzz.distance import DamerauLevenshtein
-
         letters = len(candidate.replace(" ", ""))
         if letters < 5:
             return None
         allowed = 1 if letters < 8 else 2
+        # A cheap exact bound first: an edit changes the letter counts by at most 2 and the
+        # length by at most 1, so most names are ruled out without the fuzzy matcher.
+        bag = Counter(candidate)
+        possible = [
+            name
+            for name, (length, counts) in self._shapes.items()
+            if abs(length - len(candidate)) <= allowed
+            and (sum(((bag - counts) + (counts - bag)).values()) + 1) // 2 <= allowed
+        ]
+        if not possible:
+            return None
+        from rapidfuzz import process
+        from rapidfuzz.distance import DamerauLevenshtein
+
         found = process.extract(
             candidate,
-            list(self.names),
+            possible,
             scorer=DamerauLevenshtein.distance,
             score_cutoff=allowed,
             limit=10,
