@@ -152,7 +152,12 @@ def start(
         if resume:
             progress, started = saved.progress, saved.started
         else:
-            aside = keep_aside(path)
+            try:
+                aside = keep_aside(path)
+            except OSError as err:
+                _fail(
+                    SpinecheckError(f"cannot keep the earlier answers: {err.strerror}", path=path)
+                )
             screen.write(
                 f"Earlier answers were kept in {aside} (use --resume to continue saved answers).\n"
             )
@@ -165,11 +170,10 @@ def start(
     emergency_number = contacts.emergency_number if contacts else "your local emergency number"
     emergency_place = contacts.emergency if contacts else "the nearest emergency department"
     if plain:
-        from spinecheck.plain_prompts import PlainAsker
+        from spinecheck.plain_prompts import KEYS_HINT, PlainAsker
 
         asker: Any = PlainAsker(sys.stdin, screen)
         session: Any = contextlib.nullcontext()
-        from spinecheck.plain_prompts import KEYS_HINT
     else:
         from spinecheck.medicines import default_index
         from spinecheck.prompts import KEYS_HINT, QuestionaryAsker, terminal_session
