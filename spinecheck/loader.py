@@ -76,10 +76,17 @@ def load_questionnaire(path: Path | str | None = None, *, remember: bool = False
     text, label = read_text(source)
     marker = _checked_marker(text) if remember else None
     if marker is not None and marker.exists():
+        remembered = _remembered_data(marker)
+        if remembered is not None:
+            try:
+                return Questionnaire.model_validate(remembered)
+            except ValidationError:
+                pass  # a damaged cache entry: read the file itself, which reports any problem
         return parse_questionnaire(text, label, cross_check=False)
-    questionnaire = parse_questionnaire(text, label)
+    document = parse_yaml(text, label)
+    questionnaire = parse_questionnaire(text, label, document=document)
     if marker is not None:
-        _remember_checked(marker)
+        _remember_checked(marker, document.data)
     return questionnaire
 
 
@@ -100,18 +107,46 @@ def _checked_marker(text: str) -> Path | None:
     return base / "checked" / digest
 
 
-def _remember_checked(marker: Path) -> None:
+def _remember_checked(marker: Path, data: Any) -> None:
+    """Note that this exact text passed every check, with its data as JSON when that is exact.
+
+    The data spares later runs the YAML parsing; it is plain data, never code, and it is used
+    only for text whose hash names the file.
+    """
     import contextlib
+    import json
     import os
 
+    try:
+        encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        exact = json.loads(encoded) == data
+    except (TypeError, ValueError):
+        exact = False
     with contextlib.suppress(OSError):  # a cache: never a reason to fail
         marker.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
-        os.close(os.open(marker, os.O_CREAT | os.O_WRONLY, 0o600))
+        temporary = marker.with_name(marker.name + ".tmp")
+        handle = os.open(temporary, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(encoded if exact else "")
+        temporary.replace(marker)
 
 
-def parse_questionnaire(text: str, label: str, *, cross_check: bool = True) -> Questionnaire:
+def _remembered_data(marker: Path) -> Any:
+    """The data remembered for a checked file, or None (empty, unreadable or not JSON)."""
+    import json
+
+    try:
+        text = marker.read_text(encoding="utf-8")
+        return json.loads(text) if text else None
+    except (OSError, ValueError):
+        return None
+
+
+def parse_questionnaire(
+    text: str, label: str, *, cross_check: bool = True, document: Document | None = None
+) -> Questionnaire:
     """Validate questionnaire text (see `load_questionnaire`)."""
-    document = parse_yaml(text, label)
+    document = document or parse_yaml(text, label)
     if not isinstance(document.data, dict):
         raise SpinecheckError(
             "expected a mapping at the top of the file",

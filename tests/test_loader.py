@@ -365,3 +365,19 @@ def test_a_checked_file_is_remembered_and_a_changed_one_checked_again(
     path.write_text(shipped_text.replace("    sources: [asas_2009]", "    sources: [asas_2090]"))
     with pytest.raises(SpinecheckError, match="unknown source 'asas_2090'"):
         load_questionnaire(path, remember=True)
+
+
+def test_remembered_data_gives_the_same_questionnaire_and_survives_damage(
+    tmp_path, monkeypatch, shipped_text
+):
+    monkeypatch.setenv("SPINECHECK_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "q.yaml"
+    path.write_text(shipped_text)
+    first = load_questionnaire(path, remember=True)
+    (marker,) = (tmp_path / "cache" / "checked").iterdir()
+    assert marker.read_text().startswith("{")
+    assert load_questionnaire(path, remember=True) == first
+    marker.write_text('{"id": 5}')  # damaged or tampered: validation fails, the file is read
+    assert load_questionnaire(path, remember=True) == first
+    marker.write_text("not json")
+    assert load_questionnaire(path, remember=True) == first
