@@ -39,12 +39,28 @@ def build_environment(folder: Path) -> Path:
     return python
 
 
+CPU: dict[str, list[float]] = {}
+"""CPU seconds (user + system) of each timed command, by command line: steadier than wall time
+on a shared machine, so it is printed beside it."""
+
+
 def timed(command: list[str], env: dict[str, str]) -> float:
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
     )
-    return time.perf_counter() - start
+    elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    CPU.setdefault(" ".join(command), []).append(cpu)
+    return elapsed
+
+
+def cpu_median(command: list[str]) -> float:
+    return statistics.median(CPU[" ".join(command)])
 
 
 def median_interleaved(commands: dict[str, Callable[[], float]], runs: int) -> dict[str, float]:
@@ -187,6 +203,24 @@ def main() -> int:
             (f"batch of {args.batch}, peak memory", memory, "MB", 100.0),
         ]
         print(f"baselines: T = {t * 1000:.0f} ms, B = {b * 1000:.0f} ms (medians of {args.runs})")
+        cpu_t = cpu_median([str(python), "-c", "import typer"])
+        cpu_b = cpu_median([str(python), minimal, "nothing"])
+        for label, command, base, name in (
+            ("--version", [str(spinecheck), "--version"], cpu_t, "T"),
+            (
+                "summary json",
+                [str(spinecheck), "summary", str(SAMPLE), "--format", "json"],
+                cpu_b,
+                "B",
+            ),
+            (
+                "summary rich",
+                [str(spinecheck), "summary", str(SAMPLE), "--format", "rich"],
+                cpu_b,
+                "B",
+            ),
+        ):
+            print(f"  CPU time: {label:<14} {cpu_median(command) / base:5.2f} x {name}")
         for name, value in medians.items():
             print(f"  {name:<32} {value * 1000:7.0f} ms")
         missed = 0

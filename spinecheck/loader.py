@@ -103,7 +103,8 @@ def _checked_marker(text: str) -> Path | None:
         base = user_cache_path("spinecheck", appauthor=False)
     else:
         base = Path(folder)
-    digest = hashlib.sha256(f"{__version__}\0{text}".encode()).hexdigest()
+    # The cache format is part of the key: entries of an older format are simply not found.
+    digest = hashlib.sha256(f"{__version__}\0cache-2\0{text}".encode()).hexdigest()
     return base / "checked" / digest
 
 
