@@ -78,9 +78,11 @@ def load_questionnaire(path: Path | str | None = None, *, remember: bool = False
     if marker is not None and marker.exists():
         remembered = _remembered_data(marker)
         if remembered is not None:
-            try:
-                return Questionnaire.model_validate(remembered)
-            except ValidationError:
+            from spinecheck.rebuild import rebuild
+
+            try:  # checked when it was remembered: rebuilt without pydantic's validators
+                return rebuild(remembered)
+            except (TypeError, ValueError, KeyError, AttributeError):
                 pass  # a damaged cache entry: read the file itself, which reports any problem
         return parse_questionnaire(text, label, cross_check=False)
     document = parse_yaml(text, label)

@@ -381,3 +381,33 @@ def test_remembered_data_gives_the_same_questionnaire_and_survives_damage(
     assert load_questionnaire(path, remember=True) == first
     marker.write_text("not json")
     assert load_questionnaire(path, remember=True) == first
+
+
+def test_rebuilt_questionnaire_equals_the_validated_one(shipped_text):
+    import json
+
+    from spinecheck.rebuild import rebuild
+    from spinecheck.yaml_reader import parse_yaml
+
+    validated = parse_questionnaire(shipped_text, "q.yaml")
+    data = json.loads(json.dumps(parse_yaml(shipped_text, "q.yaml").data))
+    rebuilt = rebuild(data)
+    assert rebuilt == validated
+    assert rebuilt.model_dump() == validated.model_dump()
+    assert rebuilt.question("pain_duration").kind is validated.question("pain_duration").kind
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        {"id": 5},
+        {"sections": "nope"},
+        {"sections": [{"id": "s", "title": "S", "questions": [{"id": "q", "kind": "banana"}]}]},
+        {"surprise": True},
+    ],
+)
+def test_rebuild_refuses_data_that_does_not_fit(damage):
+    from spinecheck.rebuild import rebuild
+
+    with pytest.raises((TypeError, ValueError, KeyError, AttributeError)):
+        rebuild({"format": 1, "id": "x", "version": "1", "title": "T", "sections": [], **damage})
