@@ -338,17 +338,21 @@ def test_review_change_that_opens_a_question_asks_it(keys, data_dir):
     assert final["physical_therapy_result"] == "helped_a_little"
 
 
-def test_prompts_go_to_the_terminal_when_stdout_is_redirected():
-    import os
+def test_prompts_go_to_the_terminal_when_stdout_is_redirected(tmp_path, monkeypatch):
+    """With stdout redirected, the prompt session writes to stderr (the terminal), not stdout."""
     import sys
+
+    from prompt_toolkit.application.current import get_app_session
 
     from spinecheck.prompts import terminal_session
 
+    stderr = (tmp_path / "stderr").open("w")
+    monkeypatch.setattr(sys, "stderr", stderr)
     with terminal_session(to_stderr=True):
-        from prompt_toolkit.application.current import get_app_session
-
         output = get_app_session().output
-        assert output.fileno() == sys.stderr.fileno() or os.environ.get("CI")
+        assert output.fileno() == stderr.fileno()
+    with terminal_session(to_stderr=False):
+        assert get_app_session().output is not output
 
 
 def test_plain_mode_over_a_real_pipe(tmp_path):
