@@ -117,13 +117,15 @@ def _parse_yes_no(question: Question, raw: object) -> bool:
         return raw
     if isinstance(raw, str) and raw.strip().lower() in _TRUE_WORDS | _FALSE_WORDS:
         return raw.strip().lower() in _TRUE_WORDS
-    raise _fail(question, f"expected yes or no, got {_show(raw)}")
+    raise _fail(question, f"expected yes or no, got {show_value(raw)}")
 
 
 def _parse_single(question: Question, raw: object) -> str:
     value = _choice_value(question, raw)
     if question.choice(value) is None:
-        raise _fail(question, f"{_show(raw)} is not one of the choices", _suggest(question, value))
+        raise _fail(
+            question, f"{show_value(raw)} is not one of the choices", _suggest(question, value)
+        )
     return value
 
 
@@ -133,11 +135,11 @@ def _choice_value(question: Question, raw: object) -> str:
         word = "yes" if raw else "no"
         if question.choice(word) is not None:
             return word
-        raise _fail(question, f"expected a choice value, got {_show(raw)}")
+        raise _fail(question, f"expected a choice value, got {show_value(raw)}")
     if isinstance(raw, int | float):
         return str(raw)
     if not isinstance(raw, str):
-        raise _fail(question, f"expected a choice value, got {_show(raw)}")
+        raise _fail(question, f"expected a choice value, got {show_value(raw)}")
     return raw.strip()
 
 
@@ -145,18 +147,18 @@ def _parse_multiple(question: Question, raw: object) -> list[str] | None:
     if isinstance(raw, str | bool):
         raise _fail(
             question,
-            f"expected a list of values, got {_show(raw)}",
+            f"expected a list of values, got {show_value(raw)}",
             f"write it as a list, e.g. [{_choice_value(question, raw)}]; allowed: "
             + ", ".join(c.value for c in question.choices or ()),
         )
     if not isinstance(raw, list):
-        raise _fail(question, f"expected a list of values, got {_show(raw)}")
+        raise _fail(question, f"expected a list of values, got {show_value(raw)}")
     values: list[str] = []
     for item in raw:
         value = _choice_value(question, item)
         if question.choice(value) is None:
             raise _fail(
-                question, f"{_show(item)} is not one of the choices", _suggest(question, value)
+                question, f"{show_value(item)} is not one of the choices", _suggest(question, value)
             )
         if value not in values:
             values.append(value)
@@ -187,7 +189,7 @@ def _parse_number(question: Question, raw: object) -> int:
         if text.lstrip("-").isdigit() and len(text) < 12:
             number = int(text)
     if number is None:
-        raise _fail(question, f"expected a whole number, got {_show(raw)}")
+        raise _fail(question, f"expected a whole number, got {show_value(raw)}")
     if not low <= number <= high:
         raise _fail(question, f"{number} is outside the allowed range {low} to {high}")
     return number
@@ -198,7 +200,7 @@ def _parse_text(question: Question, raw: object) -> str | None:
         if isinstance(raw, int | float) and not isinstance(raw, bool):
             raw = str(raw)
         else:
-            raise _fail(question, f"expected text, got {_show(raw)}")
+            raise _fail(question, f"expected text, got {show_value(raw)}")
     text = raw.strip()
     if not text:
         _no_answer(question)
@@ -216,13 +218,13 @@ def _parse_text_list(question: Question, raw: object) -> list[str] | None:
             "write one entry per line, each starting with '- '",
         )
     if not isinstance(raw, list):
-        raise _fail(question, f"expected a list of texts, got {_show(raw)}")
+        raise _fail(question, f"expected a list of texts, got {show_value(raw)}")
     items: list[str] = []
     for item in raw:
         if isinstance(item, int | float) and not isinstance(item, bool):
             item = str(item)
         if not isinstance(item, str):
-            raise _fail(question, f"expected text in the list, got {_show(item)}")
+            raise _fail(question, f"expected text in the list, got {show_value(item)}")
         text = item.strip()
         if not text:
             continue
@@ -237,7 +239,8 @@ def _parse_text_list(question: Question, raw: object) -> list[str] | None:
     return items
 
 
-def _show(raw: object) -> str:
+def show_value(raw: object) -> str:
+    """A value as messages quote it: short text in quotes, 'a list', 'true', 'nothing'."""
     if isinstance(raw, bool):
         return "true" if raw else "false"
     if isinstance(raw, str):

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from spinecheck.conditions import AnswerValue, Facts, evaluate, walk
-from spinecheck.engine import check_answers
+from spinecheck.engine import check_answers, show_value
 from spinecheck.errors import Problem, SpinecheckError
 from spinecheck.medicines import default_index
 from spinecheck.model import (
@@ -205,22 +205,22 @@ def _validation_problems(
             problems.append(document.problem(path[:-1], message, hint=hint))
             continue
         if kind in ("enum", "literal_error"):
-            message = f"{_short(value)} is not allowed for '{_field(loc)}'"
+            message = f"{show_value(value)} is not allowed for '{_field(loc)}'"
             hint = f"expected {error.get('ctx', {}).get('expected', 'another value')}"
         elif kind == "string_type" and isinstance(value, bool):
             message = f"expected text for '{_field(loc)}', got {str(value).lower()}"
             hint = "YAML reads unquoted yes/no/on/off as true/false: put the word in quotes"
         elif kind == "string_pattern_mismatch":
-            message = f"{_short(value)} is not a valid id or value for '{_field(loc)}'"
+            message = f"{show_value(value)} is not a valid id or value for '{_field(loc)}'"
             hint = "use lower-case letters, digits and underscores (ids start with a letter)"
         elif kind == "value_error":
             message = str(error["msg"]).removeprefix("Value error, ")
             hint = "see the conditions and rules sections of docs/questionnaire-format.md"
         elif kind in ("dict_type", "model_type", "model_attributes_type"):
-            message = f"expected a mapping for '{_field(loc)}', got {_kind_of(value)}"
+            message = f"expected a mapping for '{_field(loc)}', got {show_value(value)}"
             hint = "write it as 'key: value' lines indented under it"
         elif kind == "list_type":
-            message = f"expected a list for '{_field(loc)}', got {_kind_of(value)}"
+            message = f"expected a list for '{_field(loc)}', got {show_value(value)}"
             hint = "write each item on its own line starting with '- '"
         else:
             message = f"'{_field(loc)}': {error['msg']}"
@@ -241,21 +241,6 @@ def _field(loc: tuple[Any, ...]) -> str:
         if isinstance(part, str) and part.isidentifier():
             return part
     return "value"
-
-
-def _short(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-def _kind_of(value: object) -> str:
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    if value is None:
-        return "nothing"
-    return _short(value)
 
 
 def _try(model: type[BaseModel], data: Any) -> Any:
@@ -530,7 +515,7 @@ class _Checker:
             low, high = q.bounds()
             for value in values:
                 if isinstance(value, bool) or not isinstance(value, int | float):
-                    self.add(where, f"'{q.id}' takes numbers, not {_short(value)}")
+                    self.add(where, f"'{q.id}' takes numbers, not {show_value(value)}")
                 elif not low <= value <= high:
                     self.add(where, f"{value} is outside the range of '{q.id}' ({low} to {high})")
 

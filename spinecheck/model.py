@@ -14,9 +14,6 @@ Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=6
 Value = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=64)]
 """A choice value as stored in answer files: lower case, digits and underscores."""
 
-FORMAT_VERSION = 1
-"""The version of the questionnaire format described in docs/questionnaire-format.md."""
-
 
 class QuestionKind(StrEnum):
     """The kinds of question a questionnaire can ask."""
