@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from spinecheck import cache
 from spinecheck.conditions import AnswerValue, Facts, evaluate, walk
 from spinecheck.engine import check_answers, show_value
 from spinecheck.errors import Problem, SpinecheckError
@@ -59,24 +60,20 @@ def questions_file() -> Path:
     return Path(__file__).resolve().parent.parent / "questions.yaml"
 
 
-CACHE_DIR_VARIABLE = "SPINECHECK_CACHE_DIR"
-"""Where to remember which questionnaire files passed every check (default: the user cache)."""
-
-
 def load_questionnaire(path: Path | str | None = None, *, remember: bool = False) -> Questionnaire:
     """Read, validate and cross-check a questionnaire file (the built-in one by default).
 
-    With `remember`, a file whose exact text passed every check before (noted as an empty
-    marker file named by its hash) skips the cross-reference checks; it is still validated.
+    With `remember`, a file whose exact text passed every check before is rebuilt from the data
+    remembered for it (see `spinecheck.cache`), skipping YAML parsing and every check.
 
     Raises:
         SpinecheckError: with every problem found, each with its line and a hint.
     """
     source = questions_file() if path is None else path
     text, label = read_text(source)
-    marker = _checked_marker(text) if remember else None
+    marker = cache.entry("questionnaire-2", text) if remember else None
     if marker is not None and marker.exists():
-        remembered = _remembered_data(marker)
+        remembered = cache.recall(marker)
         if remembered is not None:
             from spinecheck.rebuild import rebuild
 
@@ -88,61 +85,8 @@ def load_questionnaire(path: Path | str | None = None, *, remember: bool = False
     document = parse_yaml(text, label)
     questionnaire = parse_questionnaire(text, label, document=document)
     if marker is not None:
-        _remember_checked(marker, document.data)
+        cache.remember(marker, document.data)
     return questionnaire
-
-
-def _checked_marker(text: str) -> Path | None:
-    import hashlib
-    import os
-
-    from spinecheck import __version__
-
-    folder = os.environ.get(CACHE_DIR_VARIABLE)
-    if folder is None:
-        from platformdirs import user_cache_path
-
-        base = user_cache_path("spinecheck", appauthor=False)
-    else:
-        base = Path(folder)
-    # The cache format is part of the key: entries of an older format are simply not found.
-    digest = hashlib.sha256(f"{__version__}\0cache-2\0{text}".encode()).hexdigest()
-    return base / "checked" / digest
-
-
-def _remember_checked(marker: Path, data: Any) -> None:
-    """Note that this exact text passed every check, with its data as JSON when that is exact.
-
-    The data spares later runs the YAML parsing; it is plain data, never code, and it is used
-    only for text whose hash names the file.
-    """
-    import contextlib
-    import json
-    import os
-
-    try:
-        encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        exact = json.loads(encoded) == data
-    except (TypeError, ValueError):
-        exact = False
-    with contextlib.suppress(OSError):  # a cache: never a reason to fail
-        marker.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
-        temporary = marker.with_name(marker.name + ".tmp")
-        handle = os.open(temporary, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(encoded if exact else "")
-        temporary.replace(marker)
-
-
-def _remembered_data(marker: Path) -> Any:
-    """The data remembered for a checked file, or None (empty, unreadable or not JSON)."""
-    import json
-
-    try:
-        text = marker.read_text(encoding="utf-8")
-        return json.loads(text) if text else None
-    except (OSError, ValueError):
-        return None
 
 
 def parse_questionnaire(

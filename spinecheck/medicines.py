@@ -69,9 +69,9 @@ class MedicineIndex:
     _matched: dict[str, MedicineMatch] = field(default_factory=dict, repr=False)
 
     @cached_property
-    def _shapes(self) -> dict[str, tuple[int, Counter[str]]]:
-        """Each name's length and letter counts, for ruling names out before fuzzy matching."""
-        return {name: (len(name), Counter(name)) for name in self.names}
+    def _shapes(self) -> list[tuple[str, int, frozenset[str]]]:
+        """Each name's length and letters, for ruling names out before fuzzy matching."""
+        return [(name, len(name), frozenset(name)) for name in self.names]
 
     @cached_property
     def longest_name(self) -> int:
@@ -111,14 +111,18 @@ class MedicineIndex:
         if letters < 5:
             return None
         allowed = 1 if letters < 8 else 2
-        # A cheap exact bound first: an edit changes the letter counts by at most 2 and the
-        # length by at most 1, so most names are ruled out without the fuzzy matcher.
+        # Cheap exact bounds first, so most names never reach the fuzzy matcher: an edit changes
+        # the length by at most 1, the set of letters by at most 2 and the letter counts by at
+        # most 2 (a swap of neighbours changes none of them).
+        size = len(candidate)
+        letters_used = frozenset(candidate)
         bag = Counter(candidate)
         possible = [
             name
-            for name, (length, counts) in self._shapes.items()
-            if abs(length - len(candidate)) <= allowed
-            and (sum(((bag - counts) + (counts - bag)).values()) + 1) // 2 <= allowed
+            for name, length, used in self._shapes
+            if abs(length - size) <= allowed
+            and len(used ^ letters_used) <= 2 * allowed
+            and _count_edits(bag, Counter(name)) <= allowed
         ]
         if not possible:
             return None
@@ -161,6 +165,11 @@ class MedicineIndex:
     def completions(self) -> list[str]:
         """Every brand and generic name, for autocomplete while typing."""
         return sorted(set(self.display.values()), key=str.lower)
+
+
+def _count_edits(first: Counter[str], second: Counter[str]) -> int:
+    """A lower bound on the edits between two words, from their letter counts alone."""
+    return (sum(((first - second) + (second - first)).values()) + 1) // 2
 
 
 def normalise(text: str) -> str:
@@ -221,13 +230,65 @@ def _add_name(index: MedicineIndex, name: str, generics: tuple[str, ...]) -> Non
 
 @lru_cache(maxsize=1)
 def default_index() -> MedicineIndex:
-    """The medicine data shipped with spinecheck."""
+    """The medicine data shipped with spinecheck (built once per data file, then remembered)."""
+    from spinecheck import cache
+
+    text = (files("spinecheck") / "data" / "medicines.yaml").read_text(encoding="utf-8")
+    entry = cache.entry("medicine-index-1", text)
+    remembered = cache.recall(entry)
+    if remembered is not None:
+        try:
+            return index_from_data(remembered)
+        except (TypeError, ValueError, KeyError, AttributeError):
+            pass  # a damaged cache entry: build the index from the file again
     import yaml
 
     # Our own file, checked by the tests (duplicates included), so the fast plain loader will do.
-    resource = files("spinecheck") / "data" / "medicines.yaml"
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(resource.read_bytes())
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
-        return build_index(loader.get_single_data())
+        index = build_index(loader.get_single_data())
     finally:
         loader.dispose()
+    cache.remember(entry, index_data(index))
+    return index
+
+
+def index_data(index: MedicineIndex) -> dict[str, Any]:
+    """The index as plain JSON-ready data (see `index_from_data`)."""
+    return {
+        "class_labels": index.class_labels,
+        "medicines": {generic: list(m.classes) for generic, m in index.medicines.items()},
+        "names": {name: list(generics) for name, generics in index.names.items()},
+        "display": index.display,
+    }
+
+
+def index_from_data(data: Any) -> MedicineIndex:
+    """An index from `index_data`'s output; raises TypeError if anything does not fit."""
+
+    def strings(value: Any) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise TypeError("expected a list of names")
+        return tuple(value)
+
+    def mapping(value: Any) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise TypeError("expected a mapping")
+        return value
+
+    labels = {str(k): v for k, v in mapping(data["class_labels"]).items()}
+    if not all(isinstance(v, str) for v in labels.values()):
+        raise TypeError("class labels must be text")
+    index = MedicineIndex(class_labels=labels)
+    for generic, classes in mapping(data["medicines"]).items():
+        index.medicines[generic] = Medicine(generic=generic, classes=strings(classes))
+        if not set(index.medicines[generic].classes) <= set(labels):
+            raise TypeError(f"{generic}: unknown class")
+    for name, generics in mapping(data["names"]).items():
+        index.names[name] = strings(generics)
+        if not set(index.names[name]) <= set(index.medicines):
+            raise TypeError(f"{name}: unknown medicine")
+    index.display = {str(k): str(v) for k, v in mapping(data["display"]).items()}
+    if set(index.display) != set(index.names):
+        raise TypeError("names and display names differ")
+    return index

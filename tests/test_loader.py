@@ -6,7 +6,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel, ValidationError
 
+from spinecheck import cache
 from spinecheck.errors import SpinecheckError
 from spinecheck.loader import load_questionnaire, parse_questionnaire, questions_file
 
@@ -358,9 +360,10 @@ def test_a_checked_file_is_remembered_and_a_changed_one_checked_again(
     path = tmp_path / "q.yaml"
     path.write_text(shipped_text)
     load_questionnaire(path, remember=True)
-    markers = list((tmp_path / "cache" / "checked").iterdir())
-    assert len(markers) == 1
-    assert markers[0].stat().st_mode & 0o777 == 0o600
+    assert cache.entry("questionnaire-2", shipped_text).exists()
+    entries = list((tmp_path / "cache" / "checked").iterdir())
+    assert all(entry.stat().st_mode & 0o777 == 0o600 for entry in entries)
+    assert (tmp_path / "cache" / "checked").stat().st_mode & 0o777 == 0o700
     assert load_questionnaire(path, remember=True).id == "spinecheck_default"
     path.write_text(shipped_text.replace("    sources: [asas_2009]", "    sources: [asas_2090]"))
     with pytest.raises(SpinecheckError, match="unknown source 'asas_2090'"):
@@ -374,7 +377,7 @@ def test_remembered_data_gives_the_same_questionnaire_and_survives_damage(
     path = tmp_path / "q.yaml"
     path.write_text(shipped_text)
     first = load_questionnaire(path, remember=True)
-    (marker,) = (tmp_path / "cache" / "checked").iterdir()
+    marker = cache.entry("questionnaire-2", shipped_text)
     assert marker.read_text().startswith("{")
     assert load_questionnaire(path, remember=True) == first
     marker.write_text('{"id": 5}')  # damaged or tampered: validation fails, the file is read
@@ -395,6 +398,24 @@ def test_rebuilt_questionnaire_equals_the_validated_one(shipped_text):
     assert rebuilt == validated
     assert rebuilt.model_dump() == validated.model_dump()
     assert rebuilt.question("pain_duration").kind is validated.question("pain_duration").kind
+    pairs = [(rebuilt, validated)]
+    while pairs:  # every model inside, field by field, as pydantic itself would have made it
+        made, checked = pairs.pop()
+        assert type(made) is type(checked)
+        assert made.model_fields_set == checked.model_fields_set
+        assert made.__pydantic_extra__ == checked.__pydantic_extra__
+        assert made.__pydantic_private__ == checked.__pydantic_private__
+        for name in type(made).model_fields:
+            mine, theirs = getattr(made, name), getattr(checked, name)
+            if isinstance(mine, BaseModel):
+                pairs.append((mine, theirs))
+            elif isinstance(mine, list | dict):
+                items = zip(mine, theirs, strict=True) if isinstance(mine, list) else (
+                    (mine[k], theirs[k]) for k in mine
+                )  # fmt: skip
+                pairs.extend((a, b) for a, b in items if isinstance(a, BaseModel))
+    with pytest.raises(ValidationError, match="frozen"):
+        rebuilt.id = "changed"  # type: ignore[misc]
 
 
 @pytest.mark.parametrize(
@@ -411,3 +432,34 @@ def test_rebuild_refuses_data_that_does_not_fit(damage):
 
     with pytest.raises((TypeError, ValueError, KeyError, AttributeError)):
         rebuild({"format": 1, "id": "x", "version": "1", "title": "T", "sections": [], **damage})
+
+
+def test_the_medicine_index_is_remembered_and_survives_damage(tmp_path, monkeypatch):
+    from importlib.resources import files
+
+    from spinecheck import medicines
+
+    monkeypatch.setenv("SPINECHECK_CACHE_DIR", str(tmp_path / "cache"))
+    text = (files("spinecheck") / "data" / "medicines.yaml").read_text(encoding="utf-8")
+    entry = cache.entry("medicine-index-1", text)
+    medicines.default_index.cache_clear()
+    try:
+        built = medicines.default_index()
+        assert entry.read_text().startswith("{")
+        assert entry.stat().st_mode & 0o777 == 0o600
+        for damage in ("", "not json", '{"names": 5}', '{"class_labels": {}, "medicines": {}, '
+                       '"names": {"x": ["no such medicine"]}, "display": {"x": "x"}}'):  # fmt: skip
+            entry.write_text(damage)
+            medicines.default_index.cache_clear()
+            again = medicines.default_index()
+            assert again.names == built.names
+            assert again.match("Percocet 5/325").generic_names == ("oxycodone", "acetaminophen")
+        medicines.default_index.cache_clear()
+        remembered = medicines.default_index()
+        assert (remembered.names, remembered.medicines, remembered.display) == (
+            built.names,
+            built.medicines,
+            built.display,
+        )
+    finally:
+        medicines.default_index.cache_clear()
