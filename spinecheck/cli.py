@@ -46,6 +46,15 @@ def _fail(err: SpinecheckError) -> NoReturn:
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
+def _startup_over() -> None:
+    """Start-up is over: collect garbage again, leaving out what start-up made (see launcher)."""
+    import gc
+
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"spinecheck {__version__}")
@@ -183,6 +192,7 @@ def start(
 
     from spinecheck.asking import welcome_text
 
+    _startup_over()
     asker.say(
         welcome_text(
             emergency_number, emergency_place, str(path),
@@ -342,7 +352,9 @@ def summary(
     with contextlib.suppress(_NothingWritten), contextlib.ExitStack() as stack:
         sink = _sink(stack, output) if streamed else None
         advance = stack.enter_context(_progress(len(files)))
-        for name in files:
+        for number, name in enumerate(files):
+            if number == 1:
+                _startup_over()  # after the first file, which loaded the renderer it needed
             try:
                 loaded = load_answers(name, questionnaire)
             except SpinecheckError as err:
@@ -503,6 +515,7 @@ def export_questionnaire(
     ] = None,
 ) -> None:
     """Print the questionnaire as a FHIR R4 Questionnaire (JSON), to match --format fhir answers."""
+    _startup_over()
     from spinecheck.loader import load_questionnaire
     from spinecheck.render.fhir import to_questionnaire
 
@@ -525,6 +538,7 @@ def check(
     ] = None,
 ) -> None:
     """Check a questionnaire file and report every problem with its file and line."""
+    _startup_over()
     from spinecheck.loader import load_questionnaire
     from spinecheck.loader import questions_file as builtin
 
@@ -542,6 +556,7 @@ def check(
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of questionnaire files (for editor autocomplete and checks)."""
+    _startup_over()
     from spinecheck.model import Questionnaire
 
     document = Questionnaire.model_json_schema(by_alias=True)

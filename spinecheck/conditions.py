@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from spinecheck.model import Condition
 
@@ -11,22 +12,24 @@ AnswerValue = bool | int | str | list[str]
 """An answer as stored: yes/no, a number, a choice value or text, or a list of values or texts."""
 
 
-@dataclass(frozen=True)
-class Facts:
+_NOTHING: Mapping[str, Any] = MappingProxyType({})
+"""An empty mapping no one can add to (a shared default)."""
+
+
+class Facts(NamedTuple):
     """What conditions can test: the answers, the computed scores and the recognised medicines."""
 
     answers: Mapping[str, AnswerValue]
-    scores: Mapping[str, float | None] = field(default_factory=dict)
-    score_items: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    scores: Mapping[str, float | None] = _NOTHING
+    score_items: Mapping[str, tuple[str, ...]] = _NOTHING
     """For each score id, the question ids it is computed from (for tracing)."""
-    medication_classes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    medication_classes: Mapping[str, tuple[str, ...]] = _NOTHING
     """For each medicine class, the medicines as typed that belong to it."""
     medication_questions: tuple[str, ...] = ()
     """The question ids that hold medicine lists (for tracing)."""
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     """The result of a condition and the evidence for it."""
 
     holds: bool

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from spinecheck.conditions import AnswerValue, holds
 from spinecheck.errors import SpinecheckError
@@ -14,8 +14,7 @@ _TRUE_WORDS = {"yes", "y", "true"}
 _FALSE_WORDS = {"no", "n", "false"}
 
 
-@dataclass(frozen=True)
-class AnswerProblem:
+class AnswerProblem(NamedTuple):
     """Something wrong with one answer (the caller adds the file and line)."""
 
     question: str
@@ -283,9 +282,7 @@ def check_answers(
         if question.id not in raw_answers:
             continue
         try:
-            value = parse_answer(
-                question.model_copy(update={"required": False}), raw_answers[question.id]
-            )
+            value = parse_answer(_optional(question), raw_answers[question.id])
         except SpinecheckError as err:
             problems.append(AnswerProblem(question.id, err.message, err.hint))
             continue
@@ -309,6 +306,22 @@ def check_answers(
             del parsed[question_id]
     missing = [q.id for q in asked if q.required and q.id not in parsed]
     return parsed, problems, missing
+
+
+_OPTIONAL: dict[int, tuple[Question, Question]] = {}
+
+
+def _optional(question: Question) -> Question:
+    """The question with `required` off (missing answers are reported apart), made once."""
+    if not question.required:
+        return question
+    found = _OPTIONAL.get(id(question))
+    if found is None or found[0] is not question:
+        found = _OPTIONAL[id(question)] = (
+            question,
+            question.model_copy(update={"required": False}),
+        )
+    return found[1]  # the entry keeps the question alive, so its id is not reused
 
 
 def describe_condition(condition: Condition) -> str:

@@ -7,9 +7,8 @@ import itertools
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
@@ -53,11 +52,12 @@ _SCORABLE = (QuestionKind.YES_NO, QuestionKind.SINGLE, QuestionKind.SCALE, Quest
 
 def questions_file() -> Path:
     """The built-in questions.yaml: inside the installed package, or at the repository root."""
-    packaged = files("spinecheck") / "questions.yaml"
+    package = Path(__file__).resolve().parent
+    packaged = package / "questions.yaml"
     if packaged.is_file():
-        return Path(str(packaged))
+        return packaged
     # An editable install imports spinecheck from the source tree, where the file sits at the root.
-    return Path(__file__).resolve().parent.parent / "questions.yaml"
+    return package.parent / "questions.yaml"
 
 
 def load_questionnaire(path: Path | str | None = None, *, remember: bool = False) -> Questionnaire:
@@ -779,8 +779,7 @@ def _candidates(question: Question, tests: list[Condition]) -> list[AnswerValue 
 # -- answer files ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class AnswerFile:
+class AnswerFile(NamedTuple):
     """Checked answers from one file, with its metadata block."""
 
     answers: dict[str, AnswerValue]

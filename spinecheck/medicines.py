@@ -7,8 +7,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from importlib.resources import files
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 
 from spinecheck.errors import SpinecheckError
 
@@ -34,16 +34,14 @@ _NOISE = {
 }  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Medicine:
+class Medicine(NamedTuple):
     """One generic medicine and what it is."""
 
     generic: str
     classes: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class MedicineMatch:
+class MedicineMatch(NamedTuple):
     """What one line of the patient's medicine list was recognised as."""
 
     as_typed: str
@@ -233,7 +231,7 @@ def default_index() -> MedicineIndex:
     """The medicine data shipped with spinecheck (built once per data file, then remembered)."""
     from spinecheck import cache
 
-    text = (files("spinecheck") / "data" / "medicines.yaml").read_text(encoding="utf-8")
+    text = (Path(__file__).parent / "data" / "medicines.yaml").read_text(encoding="utf-8")
     entry = cache.entry("medicine-index-1", text)
     remembered = cache.recall(entry)
     if remembered is not None:

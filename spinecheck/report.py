@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from spinecheck.medicines import MedicineMatch
 from spinecheck.model import PainPhase, Urgency
 from spinecheck.scoring import Score
 
 
-@dataclass(frozen=True)
-class Evidence:
+class Evidence(NamedTuple):
     """One answer that led to an item: the question and the answer in the patient's terms."""
 
     question: str
@@ -89,8 +88,7 @@ class Assessment:
     """The region whose contacts are shown."""
 
 
-@dataclass(frozen=True)
-class SummaryInfo:
+class SummaryInfo(NamedTuple):
     """Where the answers came from, for headers and footers."""
 
     source: str = ""

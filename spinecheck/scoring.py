@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from spinecheck.conditions import AnswerValue
 from spinecheck.model import Band, Instrument, QuestionKind, Questionnaire, Subscale
 
 
-@dataclass(frozen=True)
-class Score:
+class Score(NamedTuple):
     """A computed score; `value` is None when an item is unanswered."""
 
     id: str

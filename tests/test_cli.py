@@ -144,3 +144,26 @@ def test_every_command_has_help(command):
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0
     assert len(result.stdout) > 100
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["summary", str(DATA / "chronic_back.yaml"), str(DATA / "chronic_back.yaml")],
+        ["summary", "no-such-file.yaml", "nor-this.yaml", "--format", "json"],
+        ["check"],
+        ["schema"],
+        ["export-questionnaire"],
+    ],
+)
+def test_garbage_is_collected_again_once_started(arguments):
+    """The launcher turns the garbage collector off for start-up; every command turns it on."""
+    import gc
+
+    gc.disable()
+    try:
+        result = runner.invoke(app, arguments)
+        assert gc.isenabled(), result.output
+    finally:
+        gc.unfreeze()
+        gc.enable()

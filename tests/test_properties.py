@@ -195,3 +195,18 @@ def test_any_json_shaped_answers_give_our_error_or_a_summary(raw):
         assert all(problem.message for problem in loaded.problems)
         return
     assert_contract_json(to_json_dict(assess(QUESTIONNAIRE, loaded.answers)))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("ab cdé  \t\n\x1b[1m" + "x" * 5), max_size=300),
+    st.sampled_from([("  - ", "    "), ("  [ ] ", "      "), ("      ", "      "), ("  ", "    ")]),
+    st.integers(min_value=10, max_value=80),
+)
+def test_fast_wrapping_gives_the_same_lines_as_word_by_word_wrapping(text, prefixes, width):
+    from spinecheck.render.plain import _wrap, _wrap_cutting, clean
+
+    first, rest = prefixes
+    lines = _wrap(text, first, rest, width)
+    assert lines == _wrap_cutting(clean(text).split(), first, rest, width)
+    assert all(len(line) <= width for line in lines[1:])

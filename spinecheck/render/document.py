@@ -7,7 +7,7 @@ says is decided here only. Text typed by the patient stays raw here; each format
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from spinecheck.conditions import AnswerValue
 from spinecheck.engine import describe_answer
@@ -27,8 +27,7 @@ STANDING_NOTE = (
 )
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(NamedTuple):
     """A bullet: a title and its lines (reasons, medicines, what to do) and sources."""
 
     title: str
@@ -37,8 +36,7 @@ class Item:
     checkbox: bool = False
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(NamedTuple):
     """One part of a section: a paragraph, a list of items, or a table of rows."""
 
     kind: str
@@ -50,8 +48,7 @@ class Block:
     emphasis: bool = False
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     """A titled part of the summary."""
 
     title: str
@@ -59,8 +56,7 @@ class Section:
     urgent: bool = False
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(NamedTuple):
     """A whole summary, ready to draw."""
 
     title: str

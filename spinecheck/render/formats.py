@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from spinecheck.conditions import AnswerValue
 from spinecheck.model import Questionnaire
@@ -27,8 +26,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Summary:
+class Summary(NamedTuple):
     """Everything one patient's summary is made from."""
 
     questionnaire: Questionnaire

@@ -25,9 +25,33 @@ def clean(text: str) -> str:
 
 def _wrap(text: str, first: str, rest: str, width: int = WIDTH) -> list[str]:
     """Greedy word wrap (textwrap is several times slower, and batches wrap a lot of text)."""
+    words = clean(text).split()
+    if not words:
+        return [first.rstrip()]
+    if max(map(len, words)) > width - len(rest):
+        return _wrap_cutting(words, first, rest, width)
+    # No word is longer than a line: break each line at its last space that fits.
+    joined = " ".join(words)
+    lines: list[str] = []
+    prefix = first
+    while len(prefix) + len(joined) > width:
+        cut = joined.rfind(" ", 0, width - len(prefix) + 1)
+        if cut < 0:  # a first word longer than a wider first prefix leaves: it stays whole
+            cut = joined.find(" ")
+            if cut < 0:
+                break
+        lines.append(prefix + joined[:cut])
+        joined = joined[cut + 1 :]
+        prefix = rest
+    lines.append(prefix + joined)
+    return lines
+
+
+def _wrap_cutting(words: list[str], first: str, rest: str, width: int) -> list[str]:
+    """Word by word, cutting words longer than a whole line (pasted links, hostile text)."""
     lines: list[str] = []
     line, empty = first, True
-    for word in clean(text).split():
+    for word in words:
         while len(word) > width - len(rest):  # a word longer than a whole line is cut
             room = width - len(line) - (0 if empty else 1)
             if room > 0:
