@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.panel import Panel
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
@@ -23,16 +24,36 @@ def _text(text: str, style: str = "") -> Text:
     return Text(" ".join(clean(text).split()), style=style)
 
 
+class _Hanging:
+    """A bullet or checkbox with its text indented beside it.
+
+    It looks like a two-column grid but skips the grid's measuring of every cell, which made long
+    summaries slow to print.
+    """
+
+    MARKER = 4
+    """Columns for the marker and the space after it."""
+
+    def __init__(self, marker: str, body: RenderableType) -> None:
+        self.marker = marker
+        self.body = body
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(options.max_width - self.MARKER, 1)
+        lines = console.render_lines(self.body, options.update_width(width), pad=False)
+        indent = Segment(" " * self.MARKER)
+        for number, line in enumerate(lines):
+            yield Segment(self.marker.ljust(self.MARKER)) if number == 0 else indent
+            yield from line
+            yield Segment.line()
+
+
 def _item(item: Item) -> RenderableType:
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(width=3, no_wrap=True)
-    grid.add_column()
     body = [_text(item.title, "" if item.checkbox else "bold")]
     body += [_text(line) for line in item.lines]
     if item.sources:
         body.append(_text(f"Sources: {item.sources}", "dim italic"))
-    grid.add_row(Text("[ ]" if item.checkbox else " •"), Group(*body))
-    return grid
+    return _Hanging("[ ]" if item.checkbox else " •", Group(*body))
 
 
 def _block(block: Block) -> RenderableType:
