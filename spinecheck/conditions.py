@@ -104,11 +104,12 @@ def _compile(condition: Condition) -> Check:
             return _FALSE
 
         return check_medicines
+    operators = tuple(condition.operators().items())
     if form == "score":
         score = condition.score or ""
 
         def check_score(facts: Facts) -> Outcome:
-            if _test(facts.scores.get(score), condition):
+            if _test(facts.scores.get(score), operators):
                 return Outcome(True, tuple(facts.score_items.get(score, ())))
             return _FALSE
 
@@ -117,7 +118,7 @@ def _compile(condition: Condition) -> Check:
     true = Outcome(True, (question,))
 
     def check_answer(facts: Facts) -> Outcome:
-        return true if _test(facts.answers.get(question), condition) else _FALSE
+        return true if _test(facts.answers.get(question), operators) else _FALSE
 
     return check_answer
 
@@ -127,9 +128,9 @@ def holds(condition: Condition | None, answers: Mapping[str, AnswerValue]) -> bo
     return condition is None or evaluate(condition, Facts(answers=answers)).holds
 
 
-def _test(value: object, condition: Condition) -> bool:
-    """Apply a test's operators to one value; every operator must pass."""
-    for name, expected in condition.operators().items():
+def _test(value: object, operators: tuple[tuple[str, Any], ...]) -> bool:
+    """Apply a test's operators (name and expected value) to one value; every one must pass."""
+    for name, expected in operators:
         if name == "answered":
             if (value is not None) != expected:
                 return False

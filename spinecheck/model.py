@@ -378,13 +378,13 @@ class Rule(_Model):
         """The action keys this rule sets (one after validation, or none for urgency-only)."""
         return [name for name in RULE_ACTIONS if getattr(self, name) is not None]
 
-    @property
+    @cached_property
     def action(self) -> str | None:
-        """The one action key, or None for an urgency-only rule."""
+        """The one action key, or None for an urgency-only rule (worked out once per rule)."""
         actions = self.actions()
         return actions[0] if actions else None
 
-    @property
+    @cached_property
     def target(self) -> str | None:
         """The id the action names."""
         return None if self.action is None else str(getattr(self, self.action))

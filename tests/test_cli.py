@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 import yaml
@@ -167,3 +169,36 @@ def test_garbage_is_collected_again_once_started(arguments):
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+def _installed(*arguments: str, **options: object) -> subprocess.CompletedProcess[str]:
+    """Run spinecheck in its own process, as `python -m spinecheck` (through the launcher)."""
+    return subprocess.run(
+        [sys.executable, "-m", "spinecheck", *arguments],
+        capture_output=True, text=True, timeout=120, check=False, **options,  # type: ignore[call-overload]
+    )  # fmt: skip
+
+
+def test_a_real_process_flushes_all_output_and_keeps_exit_codes(tmp_path):
+    """The launcher skips the interpreter's teardown: nothing may be lost, no code changed."""
+    folder = tmp_path / "day"
+    folder.mkdir()
+    sample = (DATA / "chronic_back.yaml").read_text()
+    for number in range(40):
+        (folder / f"p{number:02}.yaml").write_text(sample)
+    expected = runner.invoke(app, ["summary", str(folder), "--format", "text"])
+    assert expected.exit_code == 0
+    piped = _installed("summary", str(folder), "--format", "text")
+    assert piped.returncode == 0, piped.stderr
+    assert piped.stdout == expected.stdout  # every byte, though it is far beyond a pipe's buffer
+    assert len(piped.stdout) > 100_000
+
+    written = _installed("summary", str(folder), "--format", "json", "-o", str(tmp_path / "d.json"))
+    assert written.returncode == 0, written.stderr
+    assert len(json.loads((tmp_path / "d.json").read_text())) == 40
+
+    bad = _installed("summary", str(tmp_path / "missing.yaml"))
+    assert bad.returncode == 1
+    assert "file not found" in bad.stderr
+    assert _installed("summary").returncode == 2
+    assert _installed("--version").stdout.startswith("spinecheck ")

@@ -208,5 +208,5 @@ def test_fast_wrapping_gives_the_same_lines_as_word_by_word_wrapping(text, prefi
 
     first, rest = prefixes
     lines = _wrap(text, first, rest, width)
-    assert lines == _wrap_cutting(clean(text).split(), first, rest, width)
+    assert list(lines) == _wrap_cutting(clean(text).split(), first, rest, width)
     assert all(len(line) <= width for line in lines[1:])

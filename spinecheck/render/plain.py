@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from functools import lru_cache
 
 from spinecheck.render.document import Block, Document, Item, Section
 
@@ -23,13 +24,17 @@ def clean(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
-def _wrap(text: str, first: str, rest: str, width: int = WIDTH) -> list[str]:
-    """Greedy word wrap (textwrap is several times slower, and batches wrap a lot of text)."""
+@lru_cache(maxsize=4096)
+def _wrap(text: str, first: str, rest: str, width: int = WIDTH) -> tuple[str, ...]:
+    """Greedy word wrap (textwrap is several times slower, and batches wrap a lot of text).
+
+    Remembered: a day's summaries repeat the same reasons and advice for many patients.
+    """
     words = clean(text).split()
     if not words:
-        return [first.rstrip()]
+        return (first.rstrip(),)
     if max(map(len, words)) > width - len(rest):
-        return _wrap_cutting(words, first, rest, width)
+        return tuple(_wrap_cutting(words, first, rest, width))
     # No word is longer than a line: break each line at its last space that fits.
     joined = " ".join(words)
     lines: list[str] = []
@@ -44,7 +49,7 @@ def _wrap(text: str, first: str, rest: str, width: int = WIDTH) -> list[str]:
         joined = joined[cut + 1 :]
         prefix = rest
     lines.append(prefix + joined)
-    return lines
+    return tuple(lines)
 
 
 def _wrap_cutting(words: list[str], first: str, rest: str, width: int) -> list[str]:
@@ -72,8 +77,10 @@ def _wrap_cutting(words: list[str], first: str, rest: str, width: int) -> list[s
 
 
 def _item(item: Item) -> list[str]:
-    lines = _wrap(
-        item.title, "  [ ] " if item.checkbox else "  - ", "      " if item.checkbox else "    "
+    lines = list(
+        _wrap(
+            item.title, "  [ ] " if item.checkbox else "  - ", "      " if item.checkbox else "    "
+        )
     )
     for line in item.lines:
         lines += _wrap(line, "      ", "      ")
@@ -85,7 +92,7 @@ def _item(item: Item) -> list[str]:
 def _table(block: Block) -> list[str]:
     if not any(block.header):
         width = min(max((len(r[0]) for r in block.rows), default=0) + 2, 34)
-        lines = []
+        lines: list[str] = []
         for key, value in block.rows:
             label = f"{clean(key)}:".ljust(width)
             lines += _wrap(value, "  " + label, " " * (width + 2))
