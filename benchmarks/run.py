@@ -39,6 +39,13 @@ def build_environment(folder: Path) -> Path:
     return python
 
 
+USUAL_EXIT = (
+    "import sys, spinecheck.launcher as launcher\n"
+    "def leave(code): raise SystemExit(code)\n"
+    "launcher.leave = leave; sys.argv[0] = 'spinecheck'; launcher.main()\n"
+)
+"""Runs spinecheck with the interpreter's usual teardown at exit (for comparison only)."""
+
 CPU: dict[str, list[float]] = {}
 """CPU seconds (user + system) of each timed command, by command line: steadier than wall time
 on a shared machine, so it is printed beside it."""
@@ -87,7 +94,10 @@ def first_question_time(spinecheck: Path, env: dict[str, str]) -> float:
     )  # fmt: skip
     child.expect_exact("question 1 of")
     elapsed = time.perf_counter() - start
-    child.terminate(force=True)
+    # Stop it cleanly and wait, so its exit does not run beside the next measurement.
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close(force=True)
     shutil.rmtree(data, ignore_errors=True)
     return elapsed
 
@@ -141,6 +151,14 @@ def main() -> int:
                 [str(spinecheck), "summary", str(SAMPLE), "--format", "rich"], env
             ),
             "start: first question": lambda: first_question_time(spinecheck, env),
+            # For information: the same runs with Python's usual teardown at exit, which the
+            # launcher skips once the output is flushed (see spinecheck/launcher.py).
+            "json, usual exit": lambda: timed(
+                [str(python), "-c", USUAL_EXIT, "summary", str(SAMPLE), "--format", "json"], env
+            ),
+            "rich, usual exit": lambda: timed(
+                [str(python), "-c", USUAL_EXIT, "summary", str(SAMPLE), "--format", "rich"], env
+            ),
         }
         medians = median_interleaved(runs, args.runs)
         t, b = medians["T: python -c 'import typer'"], medians["B: minimal Typer app"]
@@ -222,7 +240,7 @@ def main() -> int:
         ):
             print(f"  CPU time: {label:<14} {cpu_median(command) / base:5.2f} x {name}")
         for name, value in medians.items():
-            print(f"  {name:<32} {value * 1000:7.0f} ms")
+            print(f"  {name:<32} {value * 1000:7.0f} ms  ({value / b:.2f} x B)")
         missed = 0
         for name, value, unit, target in results:
             ok = value <= target
