@@ -234,7 +234,9 @@ def start(
 
     assessment = assess(questionnaire, walk.progress.answers, region=region)
     if outcome is Outcome.EMERGENCY:
-        asker.say("\n" + _emergency_text(assessment))
+        from spinecheck.render.plain import urgency_text
+
+        asker.say("\n" + urgency_text(assessment))
         asker.say(f"\nYour answers are saved in {path}.")
         raise typer.Exit(EXIT_EMERGENCY)
     result = Summary(
@@ -258,14 +260,6 @@ def start(
 def _stdin_is_terminal() -> bool:
     """Whether a person can answer prompts (tests drive prompts through a pipe and patch this)."""
     return sys.stdin.isatty()
-
-
-def _emergency_text(assessment: Any) -> str:
-    """The emergency screen: what to do now, and which sign led to it."""
-    lines = ["=" * 60, "GET HELP NOW", "=" * 60, assessment.urgency_message, ""]
-    for flag in assessment.red_flags:
-        lines.append(f"- {flag.message}")
-    return "\n".join(lines)
 
 
 FormatOption = Annotated[

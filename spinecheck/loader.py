@@ -132,7 +132,7 @@ def _validation_problems(
     problems = []
     for error in err.errors():
         loc = (*prefix, *error["loc"])
-        path = tuple(part for part in loc if isinstance(part, int) or part in _path_keys(document))
+        path = tuple(part for part in loc if isinstance(part, int) or part in document.key_names)
         kind = error["type"]
         value = error.get("input")
         hint: str | None = None
@@ -170,14 +170,6 @@ def _validation_problems(
             message = f"'{_field(loc)}': {error['msg']}"
         problems.append(document.problem(path, message, hint=hint, value=True))
     return problems
-
-
-def _path_keys(document: Document) -> set[str]:
-    cached: set[str] | None = getattr(document, "_key_names", None)
-    if cached is None:
-        cached = {str(part) for path in document.keys for part in path if isinstance(part, str)}
-        document._key_names = cached  # type: ignore[attr-defined]  # a private cache on the document
-    return cached
 
 
 def _field(loc: tuple[Any, ...]) -> str:

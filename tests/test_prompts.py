@@ -259,6 +259,7 @@ def test_emergency_sign_stops_the_walk_with_exit_3(keys, data_dir, monkeypatch):
     assert result.exit_code == 3
     assert "Call 911 now" in result.output
     assert "Do not drive yourself" in result.output
+    assert "You said yes to: Do you have new trouble starting to pee" in result.output
     assert saved(data_dir)["rf_bladder_change"] is True
 
 

@@ -110,7 +110,8 @@ def _footer(assessment: Assessment, info: SummaryInfo) -> str:
     return "; ".join(parts) + "."
 
 
-def _urgency_section(assessment: Assessment) -> Section:
+def urgency_section(assessment: Assessment) -> Section:
+    """How soon to act, and the warning signs answered yes (first in every patient summary)."""
     blocks = (
         [paragraph(assessment.urgency_message, emphasis=True)] if assessment.urgency_message else []
     )
@@ -185,7 +186,7 @@ def build_patient(
 ) -> Document:
     """The patient's summary: what to do and how soon first, then whom to see and why."""
     info = info or SummaryInfo()
-    sections = [_urgency_section(assessment)]
+    sections = [urgency_section(assessment)]
     if assessment.urgency is not Urgency.EMERGENCY:
         brief = [
             (title, value)

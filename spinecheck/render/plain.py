@@ -6,7 +6,8 @@ import re
 import textwrap
 from functools import lru_cache
 
-from spinecheck.render.document import Block, Document, Item, Section
+from spinecheck.render.document import Block, Document, Item, Section, urgency_section
+from spinecheck.report import Assessment
 
 WIDTH = 80
 
@@ -143,3 +144,13 @@ def to_text(document: Document) -> str:
         lines += _section(section)
     lines += ["", *_wrap(document.footer, "", "")]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def urgency_text(assessment: Assessment) -> str:
+    """The summary's first section alone (the emergency screen that stops the walk).
+
+    Its message stays in ordinary letters on screen, which are easier to read than capitals.
+    """
+    section = urgency_section(assessment)
+    calm = section._replace(blocks=tuple(b._replace(emphasis=False) for b in section.blocks))
+    return "\n".join(_section(calm)).strip("\n") + "\n"
