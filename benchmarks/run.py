@@ -94,9 +94,11 @@ def first_question_time(spinecheck: Path, env: dict[str, str]) -> float:
     )  # fmt: skip
     child.expect_exact("question 1 of")
     elapsed = time.perf_counter() - start
-    # Stop it cleanly and wait, so its exit does not run beside the next measurement.
+    # Stop it and wait, so its exit does not run beside the next measurement. A Ctrl-C sent
+    # while the prompt is still starting can be lost (a patient would press it again).
     child.sendcontrol("c")
-    child.expect(pexpect.EOF)
+    if child.expect([pexpect.EOF, pexpect.TIMEOUT], timeout=5) == 1:
+        child.terminate(force=True)
     child.close(force=True)
     shutil.rmtree(data, ignore_errors=True)
     return elapsed
