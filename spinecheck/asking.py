@@ -1,126 +1,280 @@
-"""What both walk front ends share: progress lines, help, review rows and checking typed answers."""
+"""What both walk front ends share: wrapping to the window, hints, and reading typed answers.
+
+Nothing here draws or reads a terminal; the arrow-key prompts and the plain prompts call these
+functions so that both say the same things in the same words.
+"""
 
 from __future__ import annotations
 
+import os
+import re
 import textwrap
+from typing import TextIO
 
+from spinecheck.clean import clean_line
 from spinecheck.conditions import AnswerValue
-from spinecheck.engine import allowed, parse_answer
+from spinecheck.engine import parse_answer
 from spinecheck.errors import SpinecheckError
 from spinecheck.model import Question, QuestionKind
-from spinecheck.render.plain import clean
-from spinecheck.walk import Position
 
-WIDTH = 78
+MIN_WIDTH = 20
+"""Narrower windows than this are drawn as if they were this wide."""
 
-
-def progress_line(position: Position) -> str:
-    """'Your pain - question 3 of 12' (within the section; sections change as answers do)."""
-    return (
-        f"{position.section.title} - question {position.number_in_section} "
-        f"of {position.section_total}"
-    )
+MAX_WIDTH = 100
+"""Paragraphs are never wider than this, even in a wide window (long lines are hard to read)."""
 
 
-def question_text(question: Question) -> str:
-    """The question wrapped for an 80-column terminal (prompts add 2 characters in front)."""
-    return "\n  ".join(textwrap.wrap(" ".join(question.text.split()), WIDTH - 4))
+def stream_width(stream: TextIO | None) -> int:
+    """The width of the terminal `stream` writes to (COLUMNS, else 80, when it is not one)."""
+    columns = 0
+    if stream is not None:
+        try:
+            if stream.isatty():
+                columns = os.get_terminal_size(stream.fileno()).columns
+        except (OSError, ValueError, AttributeError):
+            columns = 0
+    if columns <= 0:
+        try:
+            columns = int(os.environ.get("COLUMNS", "80"))
+        except ValueError:
+            columns = 80
+    return fit_width(columns if columns > 0 else 80)
 
 
-def wrap(text: str, indent: str = "") -> str:
-    """Wrap a paragraph for the terminal."""
+def fit_width(columns: int) -> int:
+    """The width to wrap to in a window `columns` wide (one column spare, within the limits)."""
+    return max(MIN_WIDTH, min(MAX_WIDTH, columns - 1))
+
+
+def wrap(text: str, width: int, indent: str = "", rest: str | None = None) -> list[str]:
+    """Wrap a paragraph at word boundaries; words longer than a line are cut, never hidden."""
+    later = indent if rest is None else rest
+    return textwrap.wrap(
+        " ".join(text.split()),
+        max(width, len(later) + 8),
+        initial_indent=indent,
+        subsequent_indent=later,
+        break_on_hyphens=False,  # "Ctrl-B" and "--format" stay whole
+        break_long_words=True,
+    ) or [indent.rstrip()]
+
+
+def wrap_text(text: str, width: int, indent: str = "") -> str:
+    """Wrap every paragraph of `text` (blank lines kept) to `width`."""
     return "\n".join(
-        textwrap.wrap(
-            " ".join(text.split()), WIDTH, initial_indent=indent, subsequent_indent=indent
-        )
+        "\n".join(wrap(part, width, indent)) if part.strip() else "" for part in text.split("\n")
     )
 
 
-def check_typed(question: Question, typed: object) -> AnswerValue | None:
-    """Check what the patient typed with the same rules as answer files (raises SpinecheckError)."""
-    if isinstance(typed, str) and not typed.strip():
-        typed = None
-    return parse_answer(question, typed)
+def progress_line(section_title: str, number: int, total: int) -> str:
+    """'Your pain - question 3 of 12' (within the section; sections change as answers do)."""
+    return f"{section_title} - question {number} of {total}"
 
 
-def validation_message(question: Question, typed: str) -> str | bool:
-    """True if the typed text is a valid answer, else what is allowed (for live validation)."""
-    if typed.strip() == "?":
-        return True
-    try:
-        check_typed(question, typed)
-    except SpinecheckError as err:
-        return f"{err.message}. Allowed: {allowed(question)}"
-    return True
-
-
-def scale_label(question: Question, number: int) -> str:
-    """'0 - no pain', '5', '10 - pain as bad as you can imagine'."""
-    low, high = question.bounds()
-    if number == low and question.min_label:
-        return f"{number} - {question.min_label}"
-    if number == high and question.max_label:
-        return f"{number} - {question.max_label}"
-    return str(number)
-
-
-def review_table(rows: list[tuple[Question, str]]) -> str:
-    """The numbered table of every answer shown before the patient confirms."""
-    lines = ["Please check your answers:", ""]
-    for number, (question, answer) in enumerate(rows, 1):
-        shown = clean(answer)
-        shown = shown[:1].upper() + shown[1:]
-        first, *rest = textwrap.wrap(shown, WIDTH - 42) or [""]
-        lines.append(f"{number:>3}. {question.title():<35}  {first}")
-        lines.extend(f"{'':42}{part}" for part in rest)
-    return "\n".join(lines)
-
-
-def kind_hint(question: Question) -> str:
-    """How to answer, in plain words, for the plain (line-by-line) prompts."""
+def keys_hint(question: Question, *, can_go_back: bool, has_help: bool) -> str:
+    """How to answer with the arrow-key prompts, in plain words."""
     kind = question.kind
+    if kind is QuestionKind.YES_NO:
+        first = "Press y for yes or n for no, then Enter."
+    elif kind is QuestionKind.MULTIPLE:
+        first = "Up and down arrows move. Space ticks a box. Enter when done."
+    elif kind in (QuestionKind.SINGLE, QuestionKind.SCALE):
+        first = "Up and down arrows choose. Enter to answer."
+    elif kind is QuestionKind.TEXT_LIST:
+        first = (
+            "Type one and press Enter. Press Enter on an empty line when done. "
+            "Ctrl-X removes the last one."
+        )
+    else:
+        first = "Type your answer and press Enter."
+        if not question.required:
+            first += " Press Enter alone to skip."
+    extras = []
+    if can_go_back:
+        extras.append("Ctrl-B: back.")
+    if has_help:
+        extras.append("?: help.")
+    return " ".join([first, *extras])
+
+
+def plain_hint(question: Question, low_label: str | None, high_label: str | None) -> str:
+    """How to answer with the plain (line-by-line) prompts."""
+    kind = question.kind
+    if kind is QuestionKind.YES_NO:
+        return "Type y for yes or n for no"
+    if kind is QuestionKind.SINGLE:
+        return "Type the number of your answer"
     if kind is QuestionKind.MULTIPLE:
-        return "Type the numbers of all that apply, separated by commas"
-    if kind in (QuestionKind.YES_NO, QuestionKind.SINGLE):
-        return "Type a number"
+        return "Type the numbers of all that apply, with commas between them"
     if kind is QuestionKind.SCALE:
         low, high = question.bounds()
-        return f"Type a number from {low} to {high}"
+        low_text = f"{low} ({low_label})" if low_label else str(low)
+        high_text = f"{high} ({high_label})" if high_label else str(high)
+        return f"Type a number from {low_text} to {high_text}"
     if kind is QuestionKind.INTEGER:
-        low, high = question.bounds()
-        unit = f" ({question.unit})" if question.unit else ""
-        return f"Type a whole number from {low} to {high}{unit}"
+        return f"Type a whole number{_unit_words(question)}"
     if kind is QuestionKind.TEXT_LIST:
         return "Type one, press Enter, then the next. Press Enter on an empty line when done"
     return "Type your answer"
 
 
+def _unit_words(question: Question) -> str:
+    unit = question.unit
+    if unit == "cm":
+        return " of centimetres, or feet and inches (like 5 ft 7)"
+    if unit == "kg":
+        return " of kilograms, or pounds (like 160 lb)"
+    if unit:
+        return f" ({unit})"
+    return ""
+
+
+def check_typed(question: Question, typed: object) -> AnswerValue | None:
+    """Check what the patient typed with the same rules as answer files (raises SpinecheckError).
+
+    Text is cleaned of control characters first, and numbers may carry the units patients use.
+    """
+    if isinstance(typed, str):
+        typed = clean_line(typed)
+        if not typed:
+            typed = None
+        elif question.kind in (QuestionKind.INTEGER, QuestionKind.SCALE):
+            typed = read_number(question, typed)
+    elif isinstance(typed, list):
+        typed = [clean_line(item) if isinstance(item, str) else item for item in typed]
+    return parse_answer(question, typed)
+
+
+def problem_text(question: Question, err: SpinecheckError) -> str:
+    """What went wrong with a typed answer, in the patient's words (no internal values)."""
+    kind = question.kind
+    if err.message == "an answer is needed here":
+        if kind is QuestionKind.MULTIPLE:
+            has_none = any(c.exclusive for c in question.choices or ())
+            return "Please choose at least one" + (
+                ", or the 'None of these' choice." if has_none else "."
+            )
+        return "This question needs an answer."
+    if kind is QuestionKind.YES_NO:
+        return "Please answer y for yes or n for no."
+    if kind is QuestionKind.SINGLE:
+        return f"Please type the number of one answer, from 1 to {len(question.choices or ())}."
+    if kind is QuestionKind.MULTIPLE:
+        if "cannot be combined" in err.message:
+            label = next((c.label for c in question.choices or () if c.exclusive), "None")
+            return f"'{label}' cannot go with other answers. Choose it alone, or leave it out."
+        return (
+            f"Please type the numbers of your answers, from 1 to {len(question.choices or ())}, "
+            "with commas between them."
+        )
+    if kind in (QuestionKind.SCALE, QuestionKind.INTEGER):
+        low, high = question.bounds()
+        return f"Please type a whole number from {low} to {high}{_unit_words(question)}."
+    limit = question.text_limit()
+    if "characters long" in err.message:
+        return f"That is too long. Please use at most {limit} characters."
+    if "entries, more than allowed" in err.message:
+        return f"That is too many. The list can hold {question.item_limit()} entries."
+    return "Please check your answer."
+
+
+_NUMBER = r"(\d+(?:[.,]\d+)?)"
+_FEET_INCHES = re.compile(
+    rf"^{_NUMBER}\s*(?:'|ft|feet|foot)\s*(?:{_NUMBER}\s*(?:\"|''|in|inch|inches)?)?$"
+)
+_INCHES = re.compile(rf"^{_NUMBER}\s*(?:\"|in|inch|inches)$")
+_METRES = re.compile(rf"^{_NUMBER}\s*(?:m|metres?|meters?)$")
+_CENTIMETRES = re.compile(rf"^{_NUMBER}\s*(?:cm|cms|centimet(?:re|er)s?)$")
+_POUNDS = re.compile(rf"^{_NUMBER}\s*(?:lb|lbs|pounds?)$")
+_STONE = re.compile(rf"^{_NUMBER}\s*(?:st|stone)\s*(?:{_NUMBER}\s*(?:lb|lbs|pounds?)?)?$")
+_KILOGRAMS = re.compile(rf"^{_NUMBER}\s*(?:kg|kgs|kilos?|kilograms?)$")
+_YEARS = re.compile(r"^(\d+)\s*(?:y|yr|yrs|years?)(?:\s+old)?$")
+
+
+def read_number(question: Question, typed: str) -> str:
+    """Turn typed numbers with units into the question's own unit ('5 ft 7' into '170').
+
+    Anything not recognised is returned unchanged, for `parse_answer` to report.
+    """
+    text = typed.strip().lower()
+    unit = question.unit
+    if unit == "cm":
+        converted = _to_centimetres(text)
+    elif unit == "kg":
+        converted = _to_kilograms(text)
+    elif unit == "years":
+        match = _YEARS.match(text)
+        converted = float(match.group(1)) if match else None
+    else:
+        converted = None
+        if unit and text.endswith(unit.lower()):
+            return text[: -len(unit)].strip()
+    if converted is None:
+        return typed
+    return str(round(converted))
+
+
+def _number(text: str | None) -> float:
+    return float((text or "0").replace(",", "."))
+
+
+def _to_centimetres(text: str) -> float | None:
+    if match := _CENTIMETRES.match(text):
+        return _number(match.group(1))
+    if match := _METRES.match(text):
+        return _number(match.group(1)) * 100
+    if match := _FEET_INCHES.match(text):
+        return _number(match.group(1)) * 30.48 + _number(match.group(2)) * 2.54
+    if match := _INCHES.match(text):
+        return _number(match.group(1)) * 2.54
+    return None
+
+
+def _to_kilograms(text: str) -> float | None:
+    if match := _KILOGRAMS.match(text):
+        return _number(match.group(1))
+    if match := _POUNDS.match(text):
+        return _number(match.group(1)) * 0.45359237
+    if match := _STONE.match(text):
+        return (_number(match.group(1)) * 14 + _number(match.group(2))) * 0.45359237
+    return None
+
+
+def review_lines(rows: list[tuple[str, str]], width: int) -> list[str]:
+    """The numbered table of every answer shown before the patient confirms, fitted to `width`."""
+    lines = ["Please check your answers:", ""]
+    number_width = len(str(len(rows))) + 2
+    title_width = max(10, min(34, (width - number_width) // 2 - 1))
+    answer_width = max(10, width - number_width - title_width - 2)
+    for number, (title, answer) in enumerate(rows, 1):
+        shown = answer[:1].upper() + answer[1:]
+        left = wrap(title, title_width)
+        right = wrap(shown, answer_width)
+        for index in range(max(len(left), len(right))):
+            label = f"{number}." if index == 0 else ""
+            part = left[index] if index < len(left) else ""
+            value = right[index] if index < len(right) else ""
+            lines.append(f"{label:>{number_width}} {part:<{title_width}}  {value}".rstrip())
+    return lines
+
+
 def welcome_text(
     emergency_number: str, emergency_place: str, saved_in: str, *, resuming: bool, keys: str
-) -> str:
-    """The first screen: what this is, how long it takes, privacy, and what to do now if urgent."""
-    lines = ["Welcome back to spinecheck" if resuming else "Welcome to spinecheck", ""]
+) -> list[str]:
+    """The first screen's paragraphs: what this is, privacy, what to do now if urgent, the keys."""
+    paragraphs = ["Welcome back to spinecheck" if resuming else "Welcome to spinecheck"]
     if resuming:
-        lines.append(wrap(f"We continue where you stopped. Your answers are in {saved_in}."))
+        paragraphs.append(f"We continue where you stopped. Your answers are in {saved_in}.")
     else:
-        lines += [
-            wrap(
-                "These questions help you get ready for a visit about back or neck pain. "
-                "They are not a diagnosis. It takes about 10 minutes."
-            ),
-            "",
-            wrap(
-                "Your answers stay on this computer. They are saved after each answer in "
-                f"{saved_in}, so you can stop and come back."
-            ),
+        paragraphs += [
+            "These questions help you get ready for a visit about back or neck pain. "
+            "They are not a diagnosis. It takes about 10 minutes.",
+            "Your answers stay on this computer. They are saved after each answer in "
+            f"{saved_in}, so you can stop and come back.",
         ]
-    lines += [
-        "",
-        wrap(
-            f"If you need help now, call {emergency_number} or go to {emergency_place}. "
-            "Do not wait to finish these questions."
-        ),
-        "",
-        wrap(keys),
+    paragraphs += [
+        f"If you need help now, call {emergency_number} or go to {emergency_place}. "
+        "Do not wait to finish these questions.",
+        keys,
     ]
-    return "\n".join(lines)
+    return paragraphs

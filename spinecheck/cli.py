@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -121,140 +120,18 @@ def start(
     Your answers are saved after every answer. Stop at any time with Ctrl-C and continue later
     with: spinecheck start --resume
     """
-    from spinecheck.loader import load_questionnaire
-    from spinecheck.rules import choose_region, stops_walk
-    from spinecheck.saving import (
-        default_progress_path,
-        keep_aside,
-        load_progress,
-        now,
-        progress_text,
-        write_private,
-    )
-    from spinecheck.walk import Outcome, Progress, Walk
-
-    try:
-        questionnaire = load_questionnaire(questions, remember=True)
-        contacts = choose_region(questionnaire, region)
-    except SpinecheckError as err:
-        _fail(err)
-    plain = plain or os.environ.get("TERM") == "dumb"
-    if not plain and not _stdin_is_terminal():
-        sys.stderr.write(
-            "spinecheck start needs a terminal to ask its questions.\n"
-            "  hint: to summarise answers you already have, run "
-            "'spinecheck summary ANSWERS_FILE'; for line-by-line questions over a pipe, "
-            "use 'spinecheck start --plain'\n"
-        )
-        raise typer.Exit(EXIT_BAD_INPUT)
-    path = save or default_progress_path()
-    # Prompts and messages go to the terminal even when the summary is redirected to a file.
-    screen = sys.stdout if sys.stdout.isatty() or not sys.stderr.isatty() else sys.stderr
-
-    progress = Progress()
-    started = now()
-    if path.exists():
-        try:
-            saved = load_progress(path, questionnaire)
-        except SpinecheckError as err:
-            _fail(err)  # never overwrite a file we cannot read: it may hold answers
-        if resume:
-            progress, started = saved.progress, saved.started
-        else:
-            try:
-                aside = keep_aside(path)
-            except OSError as err:
-                _fail(
-                    SpinecheckError(f"cannot keep the earlier answers: {err.strerror}", path=path)
-                )
-            screen.write(
-                f"Earlier answers were kept in {aside} (use --resume to continue saved answers).\n"
-            )
-    elif resume:
-        screen.write(f"No saved answers were found in {path}, so we start from the beginning.\n")
-
-    def save_progress(current: Progress) -> None:
-        write_private(path, progress_text(questionnaire, current, started))
-
-    emergency_number = contacts.emergency_number if contacts else "your local emergency number"
-    emergency_place = contacts.emergency if contacts else "the nearest emergency department"
-    if plain:
-        from spinecheck.plain_prompts import KEYS_HINT, PlainAsker
-
-        asker: Any = PlainAsker(sys.stdin, screen)
-        session: Any = contextlib.nullcontext()
-    else:
-        from spinecheck.medicines import default_index
-        from spinecheck.prompts import KEYS_HINT, QuestionaryAsker, terminal_session
-
-        asker = QuestionaryAsker(screen, default_index().completions())
-        session = terminal_session(to_stderr=screen is sys.stderr)
-
-    from spinecheck.asking import welcome_text
+    from spinecheck.session import StartOptions, run_walk
 
     _startup_over()
-    asker.say(
-        welcome_text(
-            emergency_number, emergency_place, str(path),
-            resuming=bool(progress.answers), keys=KEYS_HINT,
-        )
-    )  # fmt: skip
-    if progress.answers and stops_walk(questionnaire, progress.answers):
-        first_yes = next(
-            q.id
-            for q in questionnaire.questions
-            if q.warning and progress.answers.get(q.id) is True
-        )
-        asker.say(
-            "\nYou said yes to a warning sign that needs help now. If that is right, call "
-            f"{emergency_number} now. If it was a mistake, change your answer."
-        )
-        progress.current = first_yes
-        progress.stopped_at_emergency = False
-
-    walk = Walk(questionnaire, asker, progress, save_progress)
+    options = StartOptions(
+        questions=questions, resume=resume, plain=plain, save=save, region=region
+    )
     try:
-        with session:
-            outcome = walk.run()
-    except (KeyboardInterrupt, EOFError):
-        if walk.progress.answers:
-            save_progress(walk.progress)
-            resume_command = "spinecheck start --resume" + (f" --save {path}" if save else "")
-            screen.write(
-                f"\n\nStopped. Your answers are saved in {path}.\n"
-                f"To continue where you stopped, run: {resume_command}\n"
-            )
-        else:
-            screen.write("\n\nStopped. Nothing was saved yet.\n")
-        raise typer.Exit(EXIT_INTERRUPTED) from None
-
-    from spinecheck.render.formats import Summary, document_of, render
-    from spinecheck.report import SummaryInfo
-    from spinecheck.rules import assess
-
-    assessment = assess(questionnaire, walk.progress.answers, region=region)
-    if outcome is Outcome.EMERGENCY:
-        from spinecheck.render.plain import urgency_text
-
-        asker.say("\n" + urgency_text(assessment))
-        asker.say(f"\nYour answers are saved in {path}.")
-        raise typer.Exit(EXIT_EMERGENCY)
-    result = Summary(
-        questionnaire, walk.progress.answers, assessment, SummaryInfo(source=path.name)
-    )
-    if sys.stdout.isatty() and not plain:
-        from rich.console import Console
-
-        from spinecheck.render.terminal import render as draw
-
-        draw(document_of(result, "patient"), Console())
-    else:
-        sys.stdout.write("\n" + str(render(OutputFormat.TEXT, [result])))
-    sys.stdout.flush()
-    screen.write(
-        f"\nYour answers are saved in {path}.\n"
-        f"To print this summary: spinecheck summary {path} --format pdf --output summary.pdf\n"
-    )
+        code = run_walk(options, stdin_is_terminal=_stdin_is_terminal())
+    except SpinecheckError as err:
+        _fail(err)
+    if code:
+        raise typer.Exit(code)
 
 
 def _stdin_is_terminal() -> bool:

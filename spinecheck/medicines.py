@@ -290,3 +290,13 @@ def index_from_data(data: Any) -> MedicineIndex:
     if set(index.display) != set(index.names):
         raise TypeError("names and display names differ")
     return index
+
+
+_ENTRY_BREAK = re.compile(r"\s*(?:[\n\r;]+|,(?!\d{3}\b)|\s\+\s)\s*")
+"""Where one typed or pasted entry holds several medicines: line breaks, semicolons, commas
+(not the comma of '1,000 mg') and ' + '."""
+
+
+def split_entry(text: str) -> list[str]:
+    """The medicines one typed or pasted entry names, each as typed ('A, B' gives two)."""
+    return [part.strip() for part in _ENTRY_BREAK.split(text) if part.strip()]

@@ -4,34 +4,52 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from spinecheck.asking import check_typed, kind_hint, review_table, scale_label, wrap
+from spinecheck.asking import (
+    check_typed,
+    plain_hint,
+    problem_text,
+    review_lines,
+    stream_width,
+    wrap_text,
+)
+from spinecheck.clean import clean_line
 from spinecheck.conditions import AnswerValue
-from spinecheck.engine import allowed
+from spinecheck.engine import describe_answer
 from spinecheck.errors import SpinecheckError
-from spinecheck.model import Question, QuestionKind
-from spinecheck.render.plain import clean
-from spinecheck.walk import BACK, Back, Position
+from spinecheck.medicines import split_entry
+from spinecheck.model import QuestionKind
+from spinecheck.walk import BACK, Back, Keep, Shown
 
 BACK_WORDS = {"b", "back"}
 HELP_WORDS = {"?", "h", "help"}
-
+REMOVE_WORDS = {"remove", "r"}
+YES_WORDS = {"y", "yes"}
+NO_WORDS = {"n", "no"}
 
 KEYS_HINT = (
-    "How to answer: type the number of your answer and press Enter. Type b to go back, "
-    "? for help. Press Ctrl-C to stop; your answers are kept."
+    "How to answer: type your answer and press Enter. Type b to go back, and ? for help where "
+    "a question has it. Press Ctrl-C to stop; your answers are kept."
 )
 
 
 class PlainAsker:
     """Asks each question as numbered text and reads one line per answer."""
 
+    keys_text = KEYS_HINT
+    """The keys paragraph of the welcome screen."""
+
     def __init__(self, stdin: TextIO, out: TextIO) -> None:
         self.stdin = stdin
         self.out = out
 
+    @property
+    def width(self) -> int:
+        """The width to wrap to: the terminal's, or COLUMNS (80) over a pipe."""
+        return stream_width(self.out)
+
     def say(self, text: str) -> None:
-        """Print a paragraph."""
-        self.out.write(text + "\n")
+        """Print a paragraph, wrapped to the window."""
+        self.out.write(wrap_text(text, self.width) + "\n")
         self.out.flush()
 
     def _read(self, prompt: str) -> str:
@@ -40,124 +58,168 @@ class PlainAsker:
         line = self.stdin.readline()
         if not line:
             raise EOFError("input closed")
-        return line.rstrip("\r\n")
+        return clean_line(line)
 
-    def ask(
-        self, question: Question, position: Position, current: AnswerValue | None
-    ) -> AnswerValue | Back | None:
+    def ask(self, shown: Shown, keep: Keep) -> AnswerValue | Back | None:
         """Ask one question until it gets a valid answer, a skip, or 'b' to go back."""
-        self.say(wrap(question.text))
-        options = self._options(question)
-        for number, label in enumerate(options, 1):
-            self.say(f"  {number}) {label}")
-        extras = ["b = back"] + (["? = help"] if question.help else [])
-        if not question.required:
-            extras.append("Enter = skip")
-        if current is not None:
-            extras.append("Enter = keep the current answer")
-            self.say(f"  Current answer: {clean(_show_current(question, current))}")
-        if question.kind is QuestionKind.TEXT_LIST:
-            return self._ask_list(question, position, current)
-        while True:
-            line = self._read(f"{kind_hint(question)} ({', '.join(extras)}): ").strip()
-            if line.lower() in BACK_WORDS:
-                if position.can_go_back:
-                    return BACK
-                self.say("This is the first question.")
-                continue
-            if line.lower() in HELP_WORDS:
-                self.say(wrap(question.help or "No extra help for this question.", "  "))
-                continue
-            if not line and current is not None:
-                return current
-            try:
-                return check_typed(question, self._to_value(question, options, line))
-            except SpinecheckError as err:
-                self.say(f"  {err.message}. Allowed: {allowed(question)}.")
-
-    def _options(self, question: Question) -> list[str]:
-        if question.kind is QuestionKind.YES_NO:
-            return ["Yes", "No"]
+        question = shown.question
+        if shown.intro:
+            self.say("\n" + shown.intro)
+        self.say(f"\n{shown.progress}")
+        self.say(shown.text)
         if question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
-            return [c.label for c in question.choices or ()]
-        if question.kind is QuestionKind.SCALE:
-            low, high = question.bounds()
-            return [] if not (question.min_label or question.max_label) else [
-                scale_label(question, low), scale_label(question, high)
-            ]  # fmt: skip
-        return []
+            for number, (_, label) in enumerate(shown.choices, 1):
+                self.say(f"  {number}) {label}")
+        if question.kind is QuestionKind.TEXT_LIST:
+            return self._ask_list(shown, keep)
+        extras = ["b = back"] if shown.can_go_back else []
+        if shown.help:
+            extras.append("? = help")
+        if shown.current is not None:
+            extras.append("Enter = keep the current answer")
+            self.say(f"  Current answer: {describe_answer(question, shown.current)}")
+        elif not question.required:
+            extras.append("Enter = skip")
+        hint = plain_hint(question, shown.low_label, shown.high_label)
+        prompt = f"{hint} ({', '.join(extras)}): " if extras else f"{hint}: "
+        while True:
+            line = self._read(prompt)
+            word = line.lower()
+            if word in BACK_WORDS:
+                if shown.can_go_back:
+                    return BACK
+                self.say("  This is the first question.")
+                continue
+            if word in HELP_WORDS:
+                self.say(
+                    wrap_text(shown.help or "There is no extra help for this question.", self.width)
+                )
+                continue
+            if not line and shown.current is not None:
+                return shown.current
+            if not line and question.kind is QuestionKind.YES_NO:
+                self.say("  Please type y for yes or n for no.")
+                continue
+            try:
+                return check_typed(question, self._to_value(shown, line))
+            except SpinecheckError as err:
+                self.say("  " + problem_text(question, err))
 
-    def _to_value(self, question: Question, options: list[str], line: str) -> object:
-        """Map typed numbers to choice values; everything else is checked as typed."""
-        kind = question.kind
+    @staticmethod
+    def _to_value(shown: Shown, line: str) -> object:
+        """Map typed numbers and words to values; everything else is checked as typed."""
+        kind = shown.question.kind
         if not line:
             return None
         if kind is QuestionKind.YES_NO:
-            return {"1": True, "2": False}.get(line, line)
+            word = line.lower()
+            return True if word in YES_WORDS else False if word in NO_WORDS else line
         if kind is QuestionKind.SINGLE:
-            return self._choice(question, line)
+            return _choice(shown, line)
         if kind is QuestionKind.MULTIPLE:
-            return [
-                self._choice(question, part.strip()) for part in line.split(",") if part.strip()
-            ]
+            return [_choice(shown, part.strip()) for part in line.split(",") if part.strip()]
         return line
 
-    @staticmethod
-    def _choice(question: Question, typed: str) -> str:
-        choices = question.choices or []
-        if typed.isdigit() and 1 <= int(typed) <= len(choices):
-            return choices[int(typed) - 1].value
-        for choice in choices:
-            if typed.lower() in (choice.value, choice.label.lower()):
-                return choice.value
-        return typed
-
-    def _ask_list(
-        self, question: Question, position: Position, current: AnswerValue | None
-    ) -> AnswerValue | Back | None:
-        items: list[str] = []
-        if isinstance(current, list) and current:
-            line = self._read("Press Enter to keep this list, or type 'new' to start again: ")
-            if line.strip().lower() in BACK_WORDS and position.can_go_back:
-                return BACK
-            if line.strip().lower() != "new":
-                return current
-        self.say(kind_hint(question) + ". Type b to go back.")
-        while len(items) < question.item_limit():
-            line = self._read(f"  {len(items) + 1}: ").strip()
-            if line.lower() in BACK_WORDS:
-                if items:
-                    self.say(f"  Removed: {clean(items.pop())}")
-                    continue
-                if position.can_go_back:
+    def _ask_list(self, shown: Shown, keep: Keep) -> AnswerValue | Back | None:
+        question = shown.question
+        items: list[str] = list(shown.current) if isinstance(shown.current, list) else []
+        if items:
+            self.say("  Your list so far: " + "; ".join(items))
+        self.say(
+            "  "
+            + plain_hint(question, None, None)
+            + ". Type remove to take off the last one"
+            + (", b to go back" if shown.can_go_back else "")
+            + (", ? for help" if shown.help else "")
+            + "."
+        )
+        while True:
+            line = self._read(f"  {len(items) + 1}: ")
+            word = line.lower()
+            if word in BACK_WORDS:
+                if shown.can_go_back:
                     return BACK
+                self.say("  This is the first question.")
                 continue
-            if line.lower() in HELP_WORDS:
-                self.say(wrap(question.help or "No extra help for this question.", "  "))
+            if word in HELP_WORDS:
+                self.say(
+                    wrap_text(shown.help or "There is no extra help for this question.", self.width)
+                )
+                continue
+            if word in REMOVE_WORDS:
+                if items:
+                    self.say(f"  Removed: {items.pop()}")
+                    keep(items or None)
+                else:
+                    self.say("  The list is empty.")
                 continue
             if not line:
                 break
-            if len(line) > question.text_limit():
-                self.say(f"  That is too long: at most {question.text_limit()} characters.")
-                continue
-            items.append(line)
+            entries = split_entry(line)
+            if len(entries) > 1:
+                self.say(f"  We read this as {len(entries)} medicines:")
+                for number, entry in enumerate(entries, 1):
+                    self.say(f"    {number}. {entry}")
+                answer = self._read("  Add them as separate entries? (y = yes, n = keep as one): ")
+                if answer.lower() in NO_WORDS:
+                    entries = [line]
+            for entry in entries:
+                if len(items) >= question.item_limit():
+                    self.say(f"  The list is full ({question.item_limit()} entries).")
+                    break
+                if len(entry) > question.text_limit():
+                    self.say(f"  That is too long: at most {question.text_limit()} characters.")
+                    continue
+                items.append(entry)
+            keep(items or None)
+            self.say("  Your list: " + "; ".join(items))
         return check_typed(question, items or None)
 
-    def review(self, rows: list[tuple[Question, str]]) -> int | None:
+    def confirm_emergency(self, question_text: str, action: str) -> bool:
+        """Read back the emergency yes and ask whether it was meant."""
+        self.say(f"\nYou answered yes to: {question_text}")
+        self.say(action)
+        while True:
+            line = self._read(
+                "Type y if that is right, or n if it was a mistake (to answer again): "
+            ).lower()
+            if line in YES_WORDS:
+                return True
+            if line in NO_WORDS:
+                return False
+            self.say("  Please type y or n.")
+
+    def choose(self, text: str, options: list[tuple[str, str]], default: str) -> str:
+        """Ask the patient to pick one of a few options (Enter takes the default)."""
+        self.say(text)
+        for number, (_, label) in enumerate(options, 1):
+            self.say(f"  {number}) {label}")
+        while True:
+            line = self._read("Type a number (Enter = 1): ")
+            if not line:
+                return default
+            if line.isdigit() and 1 <= int(line) <= len(options):
+                return options[int(line) - 1][0]
+            self.say(f"  Please type a number from 1 to {len(options)}.")
+
+    def review(self, rows: list[tuple[str, str]]) -> int | None:
         """Show every answer; return the index of one to change, or None when all is right."""
-        self.say("\n" + review_table(rows))
+        self.out.write("\n" + "\n".join(review_lines(rows, self.width)) + "\n")
         while True:
             line = self._read(
                 "Type a number to change that answer, or press Enter if all is right: "
-            ).strip()
+            )
             if not line:
                 return None
             if line.isdigit() and 1 <= int(line) <= len(rows):
                 return int(line) - 1
-            self.say(f"  Type a number from 1 to {len(rows)}, or press Enter.")
+            self.say(f"  Please type a number from 1 to {len(rows)}, or press Enter.")
 
 
-def _show_current(question: Question, value: AnswerValue) -> str:
-    from spinecheck.engine import describe_answer
-
-    return describe_answer(question, value)
+def _choice(shown: Shown, typed: str) -> str:
+    if typed.isdigit() and 1 <= int(typed) <= len(shown.choices):
+        return shown.choices[int(typed) - 1][0]
+    for value, label in shown.choices:
+        if typed.lower() in (value, label.lower()):
+            return value
+    return typed

@@ -1,44 +1,77 @@
-"""The interactive prompts (the only questionary and prompt_toolkit user)."""
+"""The arrow-key prompts, built on prompt_toolkit's public API (the only prompt_toolkit user).
+
+Every prompt wraps its text to the window's width each time it is drawn, so nothing is cut
+when the window is narrow or changes size. No answer is highlighted until the patient moves
+to one (a stray Enter chooses nothing); an answer given before starts highlighted.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
-import questionary
-from prompt_toolkit.application import create_app_session
-from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+from prompt_toolkit.application import Application, create_app_session, get_app
+from prompt_toolkit.buffer import Buffer
+from prompt_toolkit.completion import WordCompleter
+from prompt_toolkit.filters import Condition
+from prompt_toolkit.formatted_text import StyleAndTextTuples
+from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent, merge_key_bindings
+from prompt_toolkit.key_binding.defaults import load_key_bindings
+from prompt_toolkit.keys import Keys
+from prompt_toolkit.layout import (
+    Float,
+    FloatContainer,
+    HSplit,
+    Layout,
+    Window,
+)
+from prompt_toolkit.layout.controls import BufferControl, FormattedTextControl
+from prompt_toolkit.layout.menus import CompletionsMenu
+from prompt_toolkit.layout.processors import BeforeInput
 from prompt_toolkit.output import create_output
-from questionary import Choice
-from questionary.prompts.common import InquirerControl
+from prompt_toolkit.styles import Style
 
 from spinecheck.asking import (
     check_typed,
-    question_text,
-    review_table,
-    scale_label,
-    validation_message,
+    fit_width,
+    keys_hint,
+    problem_text,
+    review_lines,
+    stream_width,
     wrap,
+    wrap_text,
 )
+from spinecheck.clean import clean_line
 from spinecheck.conditions import AnswerValue
 from spinecheck.errors import SpinecheckError
-from spinecheck.model import Question, QuestionKind
-from spinecheck.render.plain import clean
-from spinecheck.walk import BACK, Back, Position
-
-_BACK = "\x00back"
-_HELP = "\x00help"
-_SKIP = "\x00skip"  # questionary uses the title as value when a choice's value is None
+from spinecheck.medicines import split_entry
+from spinecheck.model import QuestionKind
+from spinecheck.walk import BACK, Back, Keep, Shown
 
 KEYS_HINT = (
-    "How to answer: arrow keys move, Enter chooses, Space ticks a box. Ctrl-B goes back to the "
-    "last question, ? shows help, Ctrl-C stops (your answers are kept)."
+    "How to answer: the up and down arrows move, Enter chooses, Space ticks a box. For yes or "
+    "no, press y or n, then Enter. Ctrl-B goes back to the last question, ? shows help, and "
+    "Ctrl-C stops (your answers are kept)."
 )
-STYLE = questionary.Style(
-    [("qmark", "bold"), ("question", "bold"), ("pointer", "bold"), ("highlighted", "bold")]
+
+STYLE = Style.from_dict(
+    {
+        "progress": "bold",
+        "question": "bold",
+        "pointer": "reverse",
+        "problem": "bold",
+        "answer": "bold",
+    }
 )
+
+_SKIP = "\x00skip"
+_BACK = "\x00back"
+_REMOVE = "\x00remove"
+
+Lines = list[tuple[str, str]]
+"""Lines of a prompt's text, each with its style class."""
 
 
 @contextlib.contextmanager
@@ -51,240 +84,523 @@ def terminal_session(*, to_stderr: bool) -> Iterator[None]:
         yield
 
 
+def _width() -> int:
+    return fit_width(get_app().output.get_size().columns)
+
+
+def _fragments(lines: Lines) -> StyleAndTextTuples:
+    fragments: StyleAndTextTuples = []
+    for style, text in lines:
+        fragments += [(style, text), ("", "\n")]
+    return fragments[:-1]
+
+
+def _header(shown: Shown, width: int) -> Lines:
+    lines: Lines = []
+    if shown.intro:
+        lines += [("", line) for line in wrap(shown.intro, width)] + [("", "")]
+    lines.append(("class:progress", shown.progress))
+    lines += [("class:question", line) for line in wrap(shown.text, width)]
+    return lines
+
+
+def _interrupt(event: KeyPressEvent) -> None:
+    event.app.exit(exception=KeyboardInterrupt(), style="class:aborting")
+
+
+def _common_keys(can_go_back: bool, say: Callable[[str], None]) -> KeyBindings:
+    """Ctrl-C stops; Ctrl-B goes back (and leaves nothing of this prompt on the screen)."""
+    keys = KeyBindings()
+    keys.add("c-c", eager=True)(_interrupt)
+    # Pasted or typed escape codes ("\x1b[31m") can read as mouse reports: never act on them.
+    keys.add(Keys.Vt100MouseEvent, eager=True)(lambda event: None)
+
+    @keys.add("c-b", eager=True)
+    def _back(event: KeyPressEvent) -> None:
+        if can_go_back:
+            event.app.erase_when_done = True
+            event.app.exit(result=_BACK)
+        else:
+            say("This is the first question.")
+
+    return keys
+
+
+class _Menu:
+    """One list of answers to move through: a single choice, or boxes to tick."""
+
+    def __init__(
+        self,
+        header: Callable[[int], Lines],
+        options: list[tuple[Any, str]],
+        *,
+        multiple: bool = False,
+        pointer: int | None = None,
+        ticked: list[Any] | None = None,
+        exclusive: frozenset[Any] = frozenset(),
+        letters: dict[str, int] | None = None,
+        hint: str = "",
+        help_text: str | None = None,
+        can_go_back: bool = False,
+        check: Callable[[list[Any]], str | None] | None = None,
+        nothing_chosen: str = "Use the up and down arrows to choose an answer, then press Enter.",
+    ) -> None:
+        self.header = header
+        self.options = options
+        self.multiple = multiple
+        self.pointer = pointer
+        self.ticked = list(ticked or [])
+        self.exclusive = exclusive
+        self.letters = letters or {}
+        self.hint = hint
+        self.help_text = help_text
+        self.can_go_back = can_go_back
+        self.check = check
+        self.nothing_chosen = nothing_chosen
+        self.message = ""
+        self.showing_help = False
+        self.answered: str | None = None
+
+    def say(self, text: str) -> None:
+        self.message = text
+
+    def _lines(self) -> StyleAndTextTuples:
+        width = _width()
+        lines = self.header(width)
+        if get_app().is_done:
+            if self.answered is not None:
+                lines += [("class:answer", line) for line in wrap(self.answered, width, "  ")]
+            return _fragments(lines)
+        fragments = [*_fragments(lines), ("", "\n")]
+        for index, (value, label) in enumerate(self.options):
+            pointed = index == self.pointer
+            marker = "> " if pointed else "  "
+            if self.multiple and value != _SKIP:
+                marker += "[x] " if value in self.ticked else "[ ] "
+            rows = wrap(label, width, marker, " " * len(marker))
+            style = "class:pointer" if pointed else ""
+            if pointed:
+                fragments.append(("[SetCursorPosition]", ""))
+            for row in rows:
+                fragments += [(style, row), ("", "\n")]
+        extra: Lines = [("class:hint", line) for line in wrap(self.hint, width)]
+        if self.showing_help:
+            extra += [("", line) for line in wrap(self.help_text or "", width, "  ")]
+        if self.message:
+            extra += [("class:problem", line) for line in wrap(self.message, width)]
+        return fragments + _fragments(extra)
+
+    def _move(self, step: int) -> None:
+        if self.pointer is None:
+            self.pointer = 0 if step > 0 else len(self.options) - 1
+        else:
+            self.pointer = max(0, min(len(self.options) - 1, self.pointer + step))
+        self.message = ""
+
+    def _toggle(self) -> None:
+        if self.pointer is None:
+            self.message = "Use the up and down arrows to move to an answer first."
+            return
+        value = self.options[self.pointer][0]
+        if value == _SKIP:
+            return
+        if value in self.ticked:
+            self.ticked.remove(value)
+        elif value in self.exclusive:
+            self.ticked = [value]
+        else:
+            self.ticked = [v for v in self.ticked if v not in self.exclusive] + [value]
+        self.message = ""
+
+    def run(self) -> Any:
+        keys = _common_keys(self.can_go_back, self.say)
+        keys.add("up")(lambda event: self._move(-1))
+        keys.add("down")(lambda event: self._move(1))
+        keys.add("pageup")(lambda event: self._move(-5))
+        keys.add("pagedown")(lambda event: self._move(5))
+        keys.add("home")(lambda event: self._move(-len(self.options)))
+        keys.add("end")(lambda event: self._move(len(self.options)))
+        if self.multiple:
+            keys.add(" ")(lambda event: self._toggle())
+        for letter, index in self.letters.items():
+
+            def choose(event: KeyPressEvent, index: int = index) -> None:
+                self.pointer = index
+                self.message = ""
+
+            keys.add(letter)(choose)
+            keys.add(letter.upper())(choose)
+
+        @keys.add("?")
+        def _help(event: KeyPressEvent) -> None:
+            if self.help_text:
+                self.showing_help = not self.showing_help
+            else:
+                self.message = "There is no extra help for this question."
+
+        @keys.add("enter")
+        def _enter(event: KeyPressEvent) -> None:
+            pointed = None if self.pointer is None else self.options[self.pointer]
+            if self.multiple and (pointed is None or pointed[0] != _SKIP):
+                problem = self.check(self.ticked) if self.check else None
+                if problem:
+                    self.message = problem
+                    return
+                labels = [label for value, label in self.options if value in self.ticked]
+                self.answered = "Answer: " + ("; ".join(labels) or "none chosen")
+                event.app.exit(result=list(self.ticked))
+                return
+            if pointed is None:
+                self.message = self.nothing_chosen
+                return
+            self.answered = "Answer: " + pointed[1]
+            event.app.exit(result=pointed[0])
+
+        # Unbound keys are ignored (typed letters, pasted text): they never choose an answer.
+        keys.add(Keys.Any)(lambda event: None)
+        control = FormattedTextControl(self._lines, focusable=True, show_cursor=False)
+        application: Application[Any] = Application(
+            layout=Layout(HSplit([Window(control, wrap_lines=True, dont_extend_height=True)])),
+            key_bindings=merge_key_bindings([load_key_bindings(), keys]),
+            style=STYLE,
+            full_screen=False,
+            mouse_support=False,
+        )
+        return application.run()
+
+
+class _Entry:
+    """One line of typed text, with its question above and any problem below."""
+
+    def __init__(
+        self,
+        header: Callable[[int], Lines],
+        *,
+        hint: str,
+        default: str = "",
+        help_text: str | None = None,
+        can_go_back: bool = False,
+        check: Callable[[str], str | None] | None = None,
+        completions: list[str] | None = None,
+        remove: bool = False,
+        erase: bool = False,
+        paste_joiner: str = " ",
+    ) -> None:
+        self.header = header
+        self.hint = hint
+        self.help_text = help_text
+        self.can_go_back = can_go_back
+        self.check = check
+        self.message = ""
+        self.showing_help = False
+        self.remove = remove
+        self.erase = erase
+        self.paste_joiner = paste_joiner
+        completer = (
+            WordCompleter(completions, ignore_case=True, sentence=True) if completions else None
+        )
+        self.buffer = Buffer(
+            document=None, multiline=False, completer=completer, complete_while_typing=True
+        )
+        self.buffer.text = default
+        self.buffer.cursor_position = len(default)
+
+    def say(self, text: str) -> None:
+        self.message = text
+
+    def _above(self) -> StyleAndTextTuples:
+        width = _width()
+        lines = self.header(width)
+        if not get_app().is_done:
+            lines += [("class:hint", line) for line in wrap(self.hint, width)]
+        return _fragments(lines)
+
+    def _below(self) -> StyleAndTextTuples:
+        if get_app().is_done:
+            return []
+        width = _width()
+        lines: Lines = []
+        if self.showing_help:
+            lines += [("", line) for line in wrap(self.help_text or "", width, "  ")]
+        if self.message:
+            lines += [("class:problem", line) for line in wrap(self.message, width)]
+        return _fragments(lines)
+
+    def run(self) -> str:
+        keys = _common_keys(self.can_go_back, self.say)
+
+        @keys.add("enter")
+        def _enter(event: KeyPressEvent) -> None:
+            self.buffer.complete_state = None
+            text = self.buffer.text
+            problem = self.check(text) if self.check else None
+            if problem:
+                self.message = problem
+                return
+            event.app.erase_when_done = self.erase
+            event.app.exit(result=text)
+
+        @keys.add("?", filter=Condition(lambda: not self.buffer.text))
+        def _help(event: KeyPressEvent) -> None:
+            if self.help_text:
+                self.showing_help = not self.showing_help
+            else:
+                self.message = "There is no extra help for this question."
+
+        @keys.add(Keys.BracketedPaste)
+        def _paste(event: KeyPressEvent) -> None:
+            # Pasted text never brings control characters or escape codes into the answer.
+            parts = [clean_line(part) for part in event.data.replace("\r", "\n").split("\n")]
+            self.buffer.insert_text(self.paste_joiner.join(p for p in parts if p))
+
+        if self.remove:
+
+            @keys.add("c-x", eager=True)
+            def _remove(event: KeyPressEvent) -> None:
+                event.app.erase_when_done = True
+                event.app.exit(result=_REMOVE)
+
+        above = Window(FormattedTextControl(self._above), wrap_lines=True, dont_extend_height=True)
+        line = Window(
+            BufferControl(self.buffer, input_processors=[BeforeInput("> ")]),
+            wrap_lines=True,
+            dont_extend_height=True,
+        )
+        below = Window(FormattedTextControl(self._below), wrap_lines=True, dont_extend_height=True)
+        root = FloatContainer(
+            HSplit([above, line, below]),
+            floats=[Float(xcursor=True, ycursor=True, content=CompletionsMenu(max_height=6))],
+        )
+        application: Application[str] = Application(
+            layout=Layout(root, focused_element=line),
+            key_bindings=merge_key_bindings([load_key_bindings(), keys]),
+            style=STYLE,
+            full_screen=False,
+            mouse_support=False,
+        )
+        return application.run()
+
+
 class QuestionaryAsker:
-    """Arrow-key menus, checkboxes and text boxes, with Ctrl-B to go back and ? for help."""
+    """Arrow-key menus, boxes to tick and text lines, with Ctrl-B to go back and ? for help."""
+
+    keys_text = KEYS_HINT
+    """The keys paragraph of the welcome screen."""
 
     def __init__(self, out: TextIO, completions: list[str]) -> None:
         self.out = out
         self.completions = completions
 
     def say(self, text: str) -> None:
-        """Print a paragraph between prompts."""
-        self.out.write(text + "\n")
+        """Print a paragraph between prompts, wrapped to the window."""
+        self.out.write(wrap_text(text, stream_width(self.out)) + "\n")
         self.out.flush()
 
-    def ask(
-        self, question: Question, position: Position, current: AnswerValue | None
-    ) -> AnswerValue | Back | None:
+    def ask(self, shown: Shown, keep: Keep) -> AnswerValue | Back | None:
         """Ask one question until it gets a valid answer, a skip, or Ctrl-B."""
-        while True:
-            reply = self._ask_kind(question, current)
-            if reply == _HELP:
-                self.say(wrap(question.help or "No extra help for this question.", "  "))
-                continue
-            if reply == _BACK:
-                if not position.can_go_back:
-                    self.say("  This is the first question.")
-                    continue
-                return BACK
-            return reply  # type: ignore[no-any-return]  # checked by _ask_kind
-
-    def review(self, rows: list[tuple[Question, str]]) -> int | None:
-        """Show every answer; return the index of one to change, or None when all is right."""
-        self.say("\n" + review_table(rows))
-
-        def valid(text: str) -> bool | str:
-            text = text.strip()
-            if not text:
-                return True
-            if text.isdigit() and 1 <= int(text) <= len(rows):
-                return True
-            return f"Type a number from 1 to {len(rows)}, or press Enter if all is right"
-
-        answer = _run(
-            questionary.text(
-                "Type a number to change that answer, or press Enter if all is right:",
-                validate=valid,
-                style=STYLE,
-            )
-        )
-        if answer == _BACK or not str(answer).strip():
-            return None if answer != _BACK else len(rows) - 1
-        return int(str(answer).strip()) - 1
-
-    # -- one prompt per kind ----------------------------------------------------------------
-
-    def _ask_kind(self, question: Question, current: AnswerValue | None) -> Any:
+        question = shown.question
         kind = question.kind
-        message = question_text(question)
-        if kind is QuestionKind.YES_NO:
-            choices = [Choice("Yes", value=True), Choice("No", value=False)]
-            return self._select(question, message, choices, current)
-        if kind is QuestionKind.SINGLE:
-            choices = [Choice(c.label, value=c.value) for c in question.choices or ()]
-            return self._select(question, message, choices, current)
-        if kind is QuestionKind.SCALE:
-            low, high = question.bounds()
-            choices = [Choice(scale_label(question, n), value=n) for n in range(low, high + 1)]
-            return self._select(question, message, choices, current)
-        if kind is QuestionKind.MULTIPLE:
-            return self._checkbox(question, message, current)
+        hint = keys_hint(question, can_go_back=shown.can_go_back, has_help=bool(shown.help))
+
+        def header(width: int) -> Lines:
+            return _header(shown, width)
+
         if kind is QuestionKind.TEXT_LIST:
-            return self._text_list(question, message, current)
-        return self._text(question, message, current)
+            return self._ask_list(shown, keep, hint)
+        if kind in (QuestionKind.TEXT, QuestionKind.INTEGER):
 
-    def _select(
-        self, question: Question, message: str, choices: list[Choice], current: AnswerValue | None
-    ) -> Any:
-        default = next((c for c in choices if c.value == current), None)
-        if not question.required:
-            choices = [*choices, Choice("Skip this question", value=_SKIP)]
-        prompt = questionary.select(
-            message,
-            choices=choices,
-            default=default,
-            style=STYLE,
-            instruction="(arrows, Enter. Ctrl-B: back)",
-        )
-        reply = _run(prompt, help_key=True)
-        return None if reply == _SKIP else reply
+            def check(text: str) -> str | None:
+                try:
+                    check_typed(question, text)
+                except SpinecheckError as err:
+                    return problem_text(question, err)
+                return None
 
-    def _checkbox(self, question: Question, message: str, current: AnswerValue | None) -> Any:
-        selected = set(current) if isinstance(current, list) else set()
-        options = question.choices or []
-        choices = [Choice(c.label, value=c.value, checked=c.value in selected) for c in options]
-        exclusive = {c.value for c in options if c.exclusive}
-
-        def valid(values: list[str]) -> bool | str:
-            if not values and question.required:
-                return "Choose at least one (Space to tick), or the 'none' choice"
-            try:
-                check_typed(question, values)
-            except SpinecheckError as err:
-                return err.message
-            return True
-
-        prompt = questionary.checkbox(
-            message,
-            choices=choices,
-            validate=valid,
-            style=STYLE,
-            instruction="(Space ticks, Enter when done. Ctrl-B: back)",
-        )
-        if exclusive:
-            _make_exclusive(prompt, exclusive)
-        values = _run(prompt, help_key=True)
-        if values in (_BACK, _HELP):
-            return values
-        return check_typed(question, list(values)) if values else None
-
-    def _text(self, question: Question, message: str, current: AnswerValue | None) -> Any:
-        hint = "" if question.required else "  (Enter to skip)"
-        unit = f" ({question.unit})" if question.unit else ""
-        text = _run(
-            questionary.text(
-                f"{message}{unit}{hint}",
-                default="" if current is None else str(current),
-                validate=lambda typed: validation_message(question, typed),
-                style=STYLE,
-            )
-        )
-        if text in (_BACK,) or str(text).strip() == "?":
-            return _HELP if text != _BACK else _BACK
-        return check_typed(question, str(text))
-
-    def _text_list(self, question: Question, message: str, current: AnswerValue | None) -> Any:
-        items: list[str] = list(current) if isinstance(current, list) else []
-        self.say(message)
-        if items:
-            self.say("  Your list so far: " + "; ".join(clean(i) for i in items))
-            keep = _run(
-                questionary.select(
-                    "What would you like to do?",
-                    choices=[
-                        Choice("Keep this list", value="keep"),
-                        Choice("Add more", value="add"),
-                        Choice("Clear it and start again", value="clear"),
-                    ],
-                    style=STYLE,
-                ),
-                help_key=True,
-            )
-            if keep in (_BACK, _HELP):
-                return keep
-            if keep == "keep":
-                return check_typed(question, items)
-            if keep == "clear":
-                items = []
-        while len(items) < question.item_limit():
-            label = "Add one (or press Enter when done):" if items else "Add one (Enter if none):"
-            entry = _run(
-                questionary.autocomplete(
-                    label,
-                    choices=self.completions,
-                    validate=lambda typed: _entry_ok(question, typed),
-                    style=STYLE,
-                    match_middle=False,
-                )
-            )
-            if entry == _BACK:
-                if items:
-                    removed = items.pop()
-                    self.say(f"  Removed: {clean(removed)}")
-                    continue
-                return _BACK
-            if str(entry).strip() == "?":
-                return _HELP
-            if not str(entry).strip():
-                break
-            items.append(str(entry).strip())
-            self.say("  Added. Your list: " + "; ".join(clean(i) for i in items))
-        return check_typed(question, items) if items else check_typed(question, None)
-
-
-def _entry_ok(question: Question, typed: str) -> bool | str:
-    if len(typed.strip()) > question.text_limit():
-        return f"That is too long: at most {question.text_limit()} characters"
-    return True
-
-
-def _run(prompt: questionary.Question, *, help_key: bool = False) -> Any:
-    """Run a prompt with Ctrl-B (back) and, in menus, ? (help) added; Ctrl-C raises."""
-    keys = KeyBindings()
-
-    @keys.add("c-b", eager=True)
-    def _back(event: Any) -> None:
-        event.app.exit(result=_BACK)
-
-    if help_key:
-
-        @keys.add("?", eager=True)
-        def _help(event: Any) -> None:
-            event.app.exit(result=_HELP)
-
-    application = prompt.application
-    application.key_bindings = merge_key_bindings(
-        [application.key_bindings, keys] if application.key_bindings else [keys]
-    )
-    return prompt.unsafe_ask()
-
-
-def _make_exclusive(prompt: questionary.Question, exclusive: set[str]) -> None:
-    """Ticking 'none' clears the other ticks, and ticking another clears 'none'."""
-    control = next(
-        (
-            window.content
-            for window in prompt.application.layout.find_all_windows()
-            if isinstance(window.content, InquirerControl)
-        ),
-        None,
-    )
-    if control is None:  # pragma: no cover - questionary changed its layout
-        return
-    keys = KeyBindings()
-
-    @keys.add(" ", eager=True)
-    def _toggle(event: Any) -> None:
-        pointed = control.get_pointed_at().value
-        if pointed in control.selected_options:
-            control.selected_options.remove(pointed)
-        elif pointed in exclusive:
-            control.selected_options = [pointed]
+            typed = _Entry(
+                header,
+                hint=hint,
+                default="" if shown.current is None else str(shown.current),
+                help_text=shown.help,
+                can_go_back=shown.can_go_back,
+                check=check,
+            ).run()
+            return BACK if typed == _BACK else check_typed(question, typed)
+        options: list[tuple[Any, str]]
+        letters: dict[str, int] = {}
+        current: Any = shown.current
+        if kind is QuestionKind.YES_NO:
+            options = [(True, "Yes"), (False, "No")]
+            letters = {"y": 0, "n": 1}
+        elif kind is QuestionKind.SCALE:
+            low, high = question.bounds()
+            options = [(n, _scale_label(shown, n, low, high)) for n in range(low, high + 1)]
         else:
-            control.selected_options = [
-                v for v in control.selected_options if v not in exclusive
-            ] + [pointed]
+            options = list(shown.choices)
+        if kind is not QuestionKind.MULTIPLE and not question.required:
+            options.append((_SKIP, "Skip this question"))
+        pointer = next((i for i, (v, _) in enumerate(options) if v == current), None)
+        multiple = kind is QuestionKind.MULTIPLE
 
-    application = prompt.application
-    current = application.key_bindings
-    application.key_bindings = merge_key_bindings([current, keys] if current else [keys])
+        def check_ticks(values: list[Any]) -> str | None:
+            try:
+                check_typed(question, values or None)
+            except SpinecheckError as err:
+                return problem_text(question, err)
+            return None
+
+        reply = _Menu(
+            header,
+            options,
+            multiple=multiple,
+            pointer=pointer if not multiple else None,
+            ticked=list(current) if multiple and isinstance(current, list) else None,
+            exclusive=frozenset(c.value for c in question.choices or () if c.exclusive),
+            letters=letters,
+            hint=hint,
+            help_text=shown.help,
+            can_go_back=shown.can_go_back,
+            check=check_ticks,
+            nothing_chosen=(
+                "Press y for yes or n for no, then Enter."
+                if kind is QuestionKind.YES_NO
+                else "Use the up and down arrows to choose an answer, then press Enter."
+            ),
+        ).run()
+        if reply == _BACK:
+            return BACK
+        if reply == _SKIP:
+            return None
+        if multiple:
+            return check_typed(question, reply or None)
+        return check_typed(question, reply)
+
+    def _ask_list(self, shown: Shown, keep: Keep, hint: str) -> AnswerValue | Back | None:
+        """A list typed one entry at a time; each entry is saved as soon as it is added."""
+        question = shown.question
+        items: list[str] = list(shown.current) if isinstance(shown.current, list) else []
+        note = ""
+
+        def header(width: int) -> Lines:
+            lines = _header(shown, width)
+            listed = "; ".join(items) if items else "(none yet)"
+            lines += [("", line) for line in wrap(f"Your list: {listed}", width, "  ", "    ")]
+            if note:
+                lines += [("", line) for line in wrap(note, width, "  ")]
+            return lines
+
+        def check(text: str) -> str | None:
+            for entry in split_entry(text):
+                if len(entry) > question.text_limit():
+                    return f"That is too long. Please use at most {question.text_limit()} letters."
+            return None
+
+        while True:
+            typed = _Entry(
+                header,
+                hint=hint,
+                help_text=shown.help,
+                can_go_back=shown.can_go_back,
+                check=check,
+                completions=self.completions,
+                remove=True,
+                erase=True,
+                paste_joiner="; ",
+            ).run()
+            if typed == _BACK:
+                return BACK
+            if typed == _REMOVE:
+                note = f"Removed: {items.pop()}" if items else "The list is empty."
+                keep(items or None)
+                continue
+            if not typed.strip():
+                break
+            entries = split_entry(typed)
+            if len(entries) > 1 and not self._confirm_split(entries):
+                entries = [clean_line(typed)]
+            room = question.item_limit() - len(items)
+            items += [clean_line(entry) for entry in entries[:room]]
+            note = "Added: " + "; ".join(entries[:room])
+            if len(entries) > room:
+                note += f". The list is full ({question.item_limit()} entries)."
+            keep(items or None)
+        self.say("Your medicines: " + ("; ".join(items) if items else "none"))
+        return check_typed(question, items or None)
+
+    def _confirm_split(self, entries: list[str]) -> bool:
+        def header(width: int) -> Lines:
+            lines: Lines = [("class:question", f"We read this as {len(entries)} medicines:")]
+            for number, entry in enumerate(entries, 1):
+                lines += [("", line) for line in wrap(f"{number}. {entry}", width, "  ", "     ")]
+            return lines
+
+        reply = _Menu(
+            header,
+            [(True, "Yes, add them as separate medicines"), (False, "No, keep it as one entry")],
+            pointer=0,
+            letters={"y": 0, "n": 1},
+            hint="Press y or n, then Enter.",
+        ).run()
+        return reply is True or reply == _BACK
+
+    def confirm_emergency(self, question_text: str, action: str) -> bool:
+        """Read back the emergency yes; only a confirmed yes stops the walk."""
+
+        def header(width: int) -> Lines:
+            lines: Lines = [("class:question", line) for line in wrap("Please check:", width)]
+            lines += [("", line) for line in wrap(f"You answered yes to: {question_text}", width)]
+            lines += [("class:question", line) for line in wrap(action, width)]
+            return lines
+
+        reply = _Menu(
+            header,
+            [(True, "Yes, that is right"), (False, "No, that was a mistake: let me answer again")],
+            letters={"y": 0, "n": 1},
+            hint="Press y or n, then Enter.",
+            nothing_chosen="Press y if that is right, or n if it was a mistake, then Enter.",
+        ).run()
+        return reply is True
+
+    def choose(self, text: str, options: list[tuple[str, str]], default: str) -> str:
+        """Ask the patient to pick one of a few options (the default starts highlighted)."""
+
+        def header(width: int) -> Lines:
+            return [("class:question", line) for line in wrap(text, width)]
+
+        pointer = next((i for i, (v, _) in enumerate(options) if v == default), 0)
+        reply = _Menu(
+            header, list(options), pointer=pointer, hint="Up and down arrows choose. Enter."
+        ).run()
+        return str(reply) if reply != _BACK else default
+
+    def review(self, rows: list[tuple[str, str]]) -> int | None:
+        """Show every answer; return the index of one to change, or None when all is right."""
+        self.out.write("\n" + "\n".join(review_lines(rows, stream_width(self.out))) + "\n")
+        self.out.flush()
+
+        def check(text: str) -> str | None:
+            text = text.strip()
+            if not text or (text.isdigit() and 1 <= int(text) <= len(rows)):
+                return None
+            return f"Please type a number from 1 to {len(rows)}, or press Enter if all is right."
+
+        def header(width: int) -> Lines:
+            return [
+                ("class:question", line)
+                for line in wrap(
+                    "Type a number to change that answer, or press Enter if all is right.", width
+                )
+            ]
+
+        typed = _Entry(header, hint="", check=check, can_go_back=True).run()
+        if typed == _BACK:
+            return len(rows) - 1
+        typed = typed.strip()
+        return int(typed) - 1 if typed else None
+
+
+def _scale_label(shown: Shown, number: int, low: int, high: int) -> str:
+    if number == low and shown.low_label:
+        return f"{number} - {shown.low_label}"
+    if number == high and shown.high_label:
+        return f"{number} - {shown.high_label}"
+    return str(number)

@@ -103,6 +103,15 @@ def keep_aside(path: Path) -> Path:
     return target
 
 
+def kept_files(path: Path) -> list[Path]:
+    """Progress files kept aside by `keep_aside` beside `path`, newest first."""
+    try:
+        found = [p for p in path.parent.glob(f"{path.stem}-*{path.suffix}") if p.is_file()]
+    except OSError:
+        return []
+    return sorted(found, key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
+
+
 def now() -> str:
     """The current time in UTC, ISO 8601, to the second."""
     return datetime.now(UTC).replace(microsecond=0).isoformat()

@@ -1,8 +1,9 @@
 """The questionnaire walk as pure logic: what to ask next, going back, review, and saving.
 
-The walk talks to the patient only through an `Asker` (the questionary prompts or the plain
+The walk talks to the patient only through an `Asker` (the arrow-key prompts or the plain
 line-by-line prompts), and saves progress through a callback after every answer, so the same
-logic runs in tests, in a terminal and over a pipe.
+logic runs in tests, in a terminal and over a pipe. Every text the patient reads reaches the
+asker through `Shown`: placeholders filled, control characters removed.
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
+from spinecheck.asking import progress_line
+from spinecheck.clean import clean
 from spinecheck.conditions import AnswerValue
 from spinecheck.engine import describe_answer, prune_answers, visible_questions
-from spinecheck.model import Question, Questionnaire, Section
+from spinecheck.model import Question, QuestionKind, Questionnaire
 from spinecheck.rules import stops_walk
 
 
@@ -27,17 +30,28 @@ class Back(Enum):
 BACK = Back.BACK
 
 
-@dataclass(frozen=True)
-class Position:
-    """Where a question stands in the walk, for the progress line."""
+class Shown(NamedTuple):
+    """One question as the patient sees it: every text filled in and cleaned."""
 
-    section: Section
-    number_in_section: int
-    section_total: int
-    number: int
-    total: int
-    first_in_section: bool
+    question: Question
+    """The question itself (kind, range, whether an answer is required)."""
+    text: str
+    help: str | None
+    choices: tuple[tuple[str, str], ...]
+    """(value, label) for single and multiple choice."""
+    low_label: str | None
+    high_label: str | None
+    progress: str
+    """'Your pain - question 3 of 12'."""
+    intro: str | None
+    """The section's introduction, when this is its first question."""
     can_go_back: bool
+    current: AnswerValue | None
+    """The answer given before, shown as the starting point."""
+
+    def label(self, value: str) -> str:
+        """The label of a choice value."""
+        return next((label for v, label in self.choices if v == value), value)
 
 
 @dataclass
@@ -53,19 +67,24 @@ class Progress:
     stopped_at_emergency: bool = False
 
 
+Keep = Callable[[AnswerValue | None], None]
+"""Saves part of an answer at once (each medicine as it is added), without moving on."""
+
+
 class Asker(Protocol):
     """How the walk speaks with the patient."""
 
     def say(self, text: str) -> None:
-        """Show a paragraph (welcome, a section's introduction, a message)."""
+        """Show a paragraph (welcome, a message)."""
 
-    def ask(
-        self, question: Question, position: Position, current: AnswerValue | None
-    ) -> AnswerValue | Back | None:
+    def ask(self, shown: Shown, keep: Keep) -> AnswerValue | Back | None:
         """Ask one question; return the checked answer, None for skipped, or BACK."""
 
-    def review(self, rows: list[tuple[Question, str]]) -> int | None:
-        """Show every answer; return the index of one to change, or None to confirm."""
+    def confirm_emergency(self, question_text: str, action: str) -> bool:
+        """Ask whether a yes to an emergency sign was meant; True stops the walk."""
+
+    def review(self, rows: list[tuple[str, str]]) -> int | None:
+        """Show every answer (title, answer); return the index of one to change, or None."""
 
 
 class Outcome(Enum):
@@ -73,6 +92,10 @@ class Outcome(Enum):
 
     COMPLETED = "completed"
     EMERGENCY = "emergency"
+
+
+def _same(text: str) -> str:
+    return text
 
 
 @dataclass
@@ -83,9 +106,13 @@ class Walk:
     asker: Asker
     progress: Progress
     save: Callable[[Progress], None]
+    fill: Callable[[str], str] = _same
+    """Fills placeholders such as {contact:crisis_line} in texts the patient reads."""
+    emergency_action: str = "If that is right, call your local emergency number now."
+    """What the emergency confirmation tells the patient to do."""
 
     def run(self) -> Outcome:
-        """Ask until the review is confirmed or an emergency warning sign stops the walk."""
+        """Ask until the review is confirmed, or a confirmed emergency sign stops the walk."""
         only_unseen = False
         while True:
             outcome = self._ask_pending(only_unseen=only_unseen)
@@ -126,19 +153,18 @@ class Walk:
                 continue
             index = ids.index(self.progress.current)
             question = visible[index]
-            reply = self._ask(question, self._position(visible, index))
+            reply = self._ask(visible, index)
             if reply is BACK:
                 if index > 0:
                     self.progress.current = ids[index - 1]
                     self.save(self.progress)
                 continue
             self._record(question, reply)
-            if question.warning is not None and reply is True:
-                if stops_walk(self.questionnaire, self.progress.answers):
-                    self.progress.stopped_at_emergency = True
-                    self.progress.current = None
-                    self.save(self.progress)
+            self.save(self.progress)
+            if self._emergency(question, reply):
+                if self._confirmed(question):
                     return Outcome.EMERGENCY
+                continue  # a mistake: the same question is asked again
             visible = self._visible()
             ids = [q.id for q in visible]
             position = ids.index(question.id) if question.id in ids else index
@@ -152,14 +178,65 @@ class Walk:
             self.save(self.progress)
         return None
 
-    def _ask(self, question: Question, position: Position) -> AnswerValue | Back | None:
-        """Show where the patient is (and a new section's introduction), then ask."""
-        from spinecheck.asking import progress_line, wrap
+    def _emergency(self, question: Question, reply: object) -> bool:
+        return (
+            question.warning is not None
+            and reply is True
+            and stops_walk(self.questionnaire, self.progress.answers)
+        )
 
-        if position.first_in_section and position.section.intro:
-            self.asker.say("\n" + wrap(position.section.intro))
-        self.asker.say(f"\n{progress_line(position)}")
-        return self.asker.ask(question, position, self.progress.answers.get(question.id))
+    def _confirmed(self, question: Question) -> bool:
+        """Ask whether the emergency yes was meant; a mistake takes the yes back."""
+        if self.asker.confirm_emergency(self._text(question.text), self.emergency_action):
+            self.progress.stopped_at_emergency = True
+            self.progress.current = None
+            self.save(self.progress)
+            return True
+        self._record(question, None)
+        self.progress.seen = [s for s in self.progress.seen if s != question.id]
+        self.progress.current = question.id
+        self.save(self.progress)
+        return False
+
+    def _text(self, text: str) -> str:
+        return clean(self.fill(text))
+
+    def shown(self, visible: list[Question], index: int) -> Shown:
+        """The question at `index` of the visible ones, as the patient sees it."""
+        question = visible[index]
+        section = self.questionnaire.section_of(question.id)
+        in_section = [q for q in visible if self.questionnaire.section_of(q.id) is section]
+        number = next(i for i, q in enumerate(in_section, 1) if q.id == question.id)
+        if question.kind is QuestionKind.YES_NO:
+            choices: tuple[tuple[str, str], ...] = (("yes", "Yes"), ("no", "No"))
+        else:
+            choices = tuple((c.value, self._text(c.label)) for c in question.choices or ())
+        return Shown(
+            question=question,
+            text=self._text(question.text),
+            help=self._text(question.help) if question.help else None,
+            choices=choices,
+            low_label=self._text(question.min_label) if question.min_label else None,
+            high_label=self._text(question.max_label) if question.max_label else None,
+            progress=progress_line(self._text(section.title), number, len(in_section)),
+            intro=self._text(section.intro) if number == 1 and section.intro else None,
+            can_go_back=index > 0,
+            current=self.progress.answers.get(question.id),
+        )
+
+    def _ask(self, visible: list[Question], index: int) -> AnswerValue | Back | None:
+        question = visible[index]
+
+        def keep(value: AnswerValue | None) -> None:
+            answers = dict(self.progress.answers)
+            if value is None:
+                answers.pop(question.id, None)
+            else:
+                answers[question.id] = value
+            self.progress.answers = prune_answers(self.questionnaire, answers)
+            self.save(self.progress)
+
+        return self.asker.ask(self.shown(visible, index), keep)
 
     def _record(self, question: Question, value: AnswerValue | None) -> None:
         answers = dict(self.progress.answers)
@@ -174,44 +251,33 @@ class Walk:
         asked = {q.id for q in self._visible()}
         self.progress.seen = [s for s in self.progress.seen if s in asked]
 
-    def _position(self, visible: list[Question], index: int) -> Position:
-        question = visible[index]
-        section = self.questionnaire.section_of(question.id)
-        in_section = [q for q in visible if self.questionnaire.section_of(q.id) is section]
-        number_in_section = next(i for i, q in enumerate(in_section, 1) if q.id == question.id)
-        return Position(
-            section=section,
-            number_in_section=number_in_section,
-            section_total=len(in_section),
-            number=index + 1,
-            total=len(visible),
-            first_in_section=number_in_section == 1,
-            can_go_back=index > 0,
-        )
-
     def _review(self) -> bool | Outcome:
         """Show the answers; True once confirmed, False after a change that opens new questions."""
         while True:
             visible = self._visible()
             rows = [
-                (q, describe_answer(q, self.progress.answers[q.id]) if q.id in self.progress.answers
-                 else "(skipped)")
+                (self._text(q.title()),
+                 clean(describe_answer(q, self.progress.answers[q.id]))
+                 if q.id in self.progress.answers else "(skipped)")
                 for q in visible
             ]  # fmt: skip
             choice = self.asker.review(rows)
             if choice is None:
                 return True
             question = visible[choice]
-            reply = self._ask(question, self._position(visible, choice))
+            while True:  # asked again after an emergency yes that was a mistake
+                reply = self._ask(visible, choice)
+                if reply is BACK:
+                    break
+                self._record(question, reply)
+                self.save(self.progress)
+                if not self._emergency(question, reply):
+                    break
+                if self._confirmed(question):
+                    return Outcome.EMERGENCY
             if reply is BACK:
                 continue
-            self._record(question, reply)
-            self.save(self.progress)
-            if question.warning is not None and reply is True:
-                if stops_walk(self.questionnaire, self.progress.answers):
-                    self.progress.stopped_at_emergency = True
-                    self.save(self.progress)
-                    return Outcome.EMERGENCY
+            self.progress.current = None
             following = self._next_unseen()
             if following is not None:
                 self.progress.current = following

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from html import escape as _escape
 
+from spinecheck.clean import clean
 from spinecheck.render.document import Block, Document, Item
-from spinecheck.render.plain import clean
 
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from spinecheck.clean import clean
 from spinecheck.render.document import Block, Document, Item
-from spinecheck.render.plain import clean
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&])")
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from spinecheck.clean import clean
 from spinecheck.render.document import Block, Document, Item
 from spinecheck.render.fonts import find_fonts
-from spinecheck.render.plain import clean
 
 PAGE_FORMATS = {"a4": "A4", "letter": "Letter"}
 

@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-import re
 import textwrap
 from functools import lru_cache
 
+from spinecheck.clean import clean
 from spinecheck.render.document import Block, Document, Item, Section, urgency_section
 from spinecheck.report import Assessment
 
 WIDTH = 80
-
-_CONTROL = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI sequences (colours, cursor moves)
-    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC sequences (titles, hyperlinks)
-    r"|\x1b[@-_]?"  # other escapes
-    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"  # C0/C1 controls except tab and newline
-    r"|[\u202a-\u202e\u2066-\u2069]"  # bidirectional overrides that reorder what is shown
-)
-
-
-def clean(text: str) -> str:
-    """Remove terminal control sequences from text a patient typed; what remains is shown as is."""
-    return _CONTROL.sub("", text)
 
 
 @lru_cache(maxsize=4096)
@@ -77,32 +64,29 @@ def _wrap_cutting(words: list[str], first: str, rest: str, width: int) -> list[s
     return lines or [first.rstrip()]
 
 
-def _item(item: Item) -> list[str]:
-    lines = list(
-        _wrap(
-            item.title, "  [ ] " if item.checkbox else "  - ", "      " if item.checkbox else "    "
-        )
-    )
+def _item(item: Item, width: int = WIDTH) -> list[str]:
+    first, rest = ("  [ ] ", "      ") if item.checkbox else ("  - ", "    ")
+    lines = list(_wrap(item.title, first, rest, width))
     for line in item.lines:
-        lines += _wrap(line, "      ", "      ")
+        lines += _wrap(line, "      ", "      ", width)
     if item.sources:
-        lines += _wrap(f"Sources: {item.sources}", "      ", "      ")
+        lines += _wrap(f"Sources: {item.sources}", "      ", "      ", width)
     return lines
 
 
-def _table(block: Block) -> list[str]:
+def _table(block: Block, page: int = WIDTH) -> list[str]:
     if not any(block.header):
-        width = min(max((len(r[0]) for r in block.rows), default=0) + 2, 34)
+        width = min(max((len(r[0]) for r in block.rows), default=0) + 2, 34, page // 2)
         lines: list[str] = []
         for key, value in block.rows:
             label = f"{clean(key)}:".ljust(width)
-            lines += _wrap(value, "  " + label, " " * (width + 2))
+            lines += _wrap(value, "  " + label, " " * (width + 2), page)
         return lines
     columns = len(block.header)
     widths = [
         max(len(clean(row[i])) for row in (block.header, *block.rows)) for i in range(columns)
     ]
-    budget = WIDTH - 2 - 2 * (columns - 1)
+    budget = page - 2 - 2 * (columns - 1)
     while sum(widths) > budget:
         widest = widths.index(max(widths))
         widths[widest] -= 1
@@ -117,40 +101,40 @@ def _table(block: Block) -> list[str]:
     return lines
 
 
-def _section(section: Section) -> list[str]:
+def _section(section: Section, width: int = WIDTH) -> list[str]:
     title = clean(section.title)
     if section.urgent:
         title = f"!! {title.upper()} !!"
-    wrapped = _wrap(title, "", "")
+    wrapped = _wrap(title, "", "", width)
     rule = ("=" if section.urgent else "-") * max(len(line) for line in wrapped)
     lines = ["", *wrapped, rule]
     for block in section.blocks:
         if block.kind == "paragraph":
             text = block.text.upper() if block.emphasis and section.urgent else block.text
-            lines += _wrap(text, "", "")
+            lines += _wrap(text, "", "", width)
         elif block.kind == "items":
             for item in block.items:
-                lines += _item(item)
+                lines += _item(item, width)
         else:
-            lines += _table(block)
+            lines += _table(block, width)
     return lines
 
 
-def to_text(document: Document) -> str:
-    """The summary as plain text wrapped at 80 columns."""
+def to_text(document: Document, width: int = WIDTH) -> str:
+    """The summary as plain text wrapped at `width` (80 columns for printing)."""
     title = clean(document.title)
-    lines = [title, "=" * min(len(title), WIDTH), *_wrap(document.subtitle, "", "")]
+    lines = [title, "=" * min(len(title), width), *_wrap(document.subtitle, "", "", width)]
     for section in document.sections:
-        lines += _section(section)
-    lines += ["", *_wrap(document.footer, "", "")]
+        lines += _section(section, width)
+    lines += ["", *_wrap(document.footer, "", "", width)]
     return "\n".join(lines).rstrip() + "\n"
 
 
-def urgency_text(assessment: Assessment) -> str:
+def urgency_text(assessment: Assessment, width: int = WIDTH) -> str:
     """The summary's first section alone (the emergency screen that stops the walk).
 
     Its message stays in ordinary letters on screen, which are easier to read than capitals.
     """
     section = urgency_section(assessment)
     calm = section._replace(blocks=tuple(b._replace(emphasis=False) for b in section.blocks))
-    return "\n".join(_section(calm)).strip("\n") + "\n"
+    return "\n".join(_section(calm, width)).strip("\n") + "\n"

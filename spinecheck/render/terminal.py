@@ -8,9 +8,9 @@ from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
+from spinecheck.clean import clean
 from spinecheck.model import Urgency
 from spinecheck.render.document import Block, Document, Item
-from spinecheck.render.plain import clean
 
 URGENCY_STYLES = {
     Urgency.EMERGENCY: "bold white on red",
@@ -92,6 +92,11 @@ def build_renderable(document: Document) -> RenderableType:
 def render(document: Document, console: Console) -> None:
     """Print the summary on a console."""
     console.print(build_renderable(document))
+
+
+def show(document: Document) -> None:
+    """Print the summary on the terminal, at its width."""
+    render(document, Console())
 
 
 def to_string(document: Document, width: int = 80) -> str:

@@ -1,0 +1,33 @@
+"""Cleaning untrusted text (typed, pasted or read from a file) before a terminal shows it."""
+
+from __future__ import annotations
+
+import re
+
+_CONTROL = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI sequences (colours, cursor moves)
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC sequences (titles, hyperlinks, clipboard)
+    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM and APC strings
+    r"|\x1b[@-_]?"  # other escapes
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"  # C0/C1 controls except tab and newline
+    r"|[\u202a-\u202e\u2066-\u2069]"  # bidirectional overrides that reorder what is shown
+)
+
+
+def clean(text: str) -> str:
+    """Remove terminal control sequences and bidi overrides; what remains is shown as is."""
+    return _CONTROL.sub("", text)
+
+
+def clean_line(text: str) -> str:
+    """Clean typed or pasted text for a one-line answer: no controls, single spaces.
+
+    Lone surrogates (from bytes that were not UTF-8) become U+FFFD, so whatever is kept can be
+    written and read back.
+    """
+    text = text.encode("utf-8", "replace").decode("utf-8") if _has_surrogate(text) else text
+    return " ".join(clean(text).split())
+
+
+def _has_surrogate(text: str) -> bool:
+    return any("\ud800" <= ch <= "\udfff" for ch in text)

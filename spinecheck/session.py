@@ -1,0 +1,240 @@
+"""One walk from start to summary: the progress file, continuing or starting over, the stop.
+
+`run_walk` is what `spinecheck start` does; the CLI only parses its options and maps what this
+returns (or raises) to exit codes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from pathlib import Path
+from typing import Any, NamedTuple, TextIO
+
+from spinecheck.errors import SpinecheckError
+from spinecheck.model import Questionnaire
+from spinecheck.walk import Progress
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 1
+EXIT_EMERGENCY = 3
+EXIT_INTERRUPTED = 130
+
+
+class StartOptions(NamedTuple):
+    """What `spinecheck start` was asked to do."""
+
+    questions: Path | None = None
+    resume: bool = False
+    plain: bool = False
+    save: Path | None = None
+    region: str | None = None
+
+
+def run_walk(options: StartOptions, *, stdin_is_terminal: bool) -> int:
+    """Run the questionnaire and print the summary; return the exit code.
+
+    Raises:
+        SpinecheckError: a bad questionnaire, an unknown region, or a progress file that cannot
+            be read (it is never overwritten).
+    """
+    from spinecheck.loader import load_questionnaire
+    from spinecheck.rules import choose_region, fill_text
+    from spinecheck.saving import default_progress_path, progress_text, write_private
+    from spinecheck.walk import Outcome, Walk
+
+    questionnaire = load_questionnaire(options.questions, remember=True)
+    contacts = choose_region(questionnaire, options.region)
+    plain = options.plain or os.environ.get("TERM") == "dumb"
+    if not plain and not stdin_is_terminal:
+        sys.stderr.write(
+            "spinecheck start needs a terminal to ask its questions.\n"
+            "  hint: to summarise answers you already have, run "
+            "'spinecheck summary ANSWERS_FILE'; for line-by-line questions over a pipe, "
+            "use 'spinecheck start --plain'\n"
+        )
+        return EXIT_BAD_INPUT
+    path = options.save or default_progress_path()
+    # Prompts and messages go to the terminal even when the summary is redirected to a file.
+    screen = sys.stdout if sys.stdout.isatty() or not sys.stderr.isatty() else sys.stderr
+    asker, session = _front_end(plain, screen)
+    emergency_number = contacts.emergency_number if contacts else "your local emergency number"
+    place = contacts.emergency if contacts else "the nearest emergency department"
+    command = _resume_command(options)
+    with session:
+        try:
+            progress, started = _open_progress(path, questionnaire, options.resume, asker)
+        except KeyboardInterrupt:
+            screen.write("\n\nStopped. Nothing was changed.\n")
+            return EXIT_INTERRUPTED
+
+        def save_progress(current: Progress) -> None:
+            write_private(path, progress_text(questionnaire, current, started))
+
+        walk = Walk(
+            questionnaire,
+            asker,
+            progress,
+            save_progress,
+            emergency_action=f"If that is right, call {emergency_number} now, or go to {place}.",
+        )
+        walk.fill = lambda text: fill_text(
+            text, questionnaire, walk.progress.answers, None, contacts
+        )
+        _welcome(asker, questionnaire, walk.progress, emergency_number, place, path)
+        try:
+            outcome = walk.run()
+        except (KeyboardInterrupt, EOFError):
+            if walk.progress.answers:
+                save_progress(walk.progress)
+                screen.write(
+                    f"\n\nStopped. Your answers are saved in {path}.\n"
+                    f"To continue where you stopped, run: {command}\n"
+                )
+            else:
+                screen.write("\n\nStopped. Nothing was saved yet.\n")
+            return EXIT_INTERRUPTED
+    return _finish(questionnaire, walk.progress, outcome is Outcome.EMERGENCY, options, path,
+                   plain=plain, asker=asker)  # fmt: skip
+
+
+def _front_end(plain: bool, screen: TextIO) -> tuple[Any, Any]:
+    """The asker (plain or arrow-key) and the terminal session its prompts run in."""
+    if plain:
+        from spinecheck.plain_prompts import PlainAsker
+
+        return PlainAsker(sys.stdin, screen), contextlib.nullcontext()
+    from spinecheck.medicines import default_index
+    from spinecheck.prompts import QuestionaryAsker, terminal_session
+
+    asker = QuestionaryAsker(screen, default_index().completions())
+    return asker, terminal_session(to_stderr=screen is sys.stderr)
+
+
+def _resume_command(options: StartOptions) -> str:
+    parts = ["spinecheck start --resume"]
+    if options.save:
+        parts.append(f"--save {options.save}")
+    if options.questions:
+        parts.append(f"--questions {options.questions}")
+    if options.plain:
+        parts.append("--plain")
+    return " ".join(parts)
+
+
+def _open_progress(
+    path: Path, questionnaire: Questionnaire, resume: bool, asker: Any
+) -> tuple[Progress, str]:
+    """The progress to continue (and when it started), asking when unfinished answers exist.
+
+    Earlier answers are never deleted: starting over keeps them aside, and `--resume` finds the
+    newest kept file again when no current one exists.
+    """
+    from spinecheck.saving import keep_aside, kept_files, load_progress, now
+
+    if not path.exists() and resume:
+        for kept in kept_files(path):
+            with contextlib.suppress(SpinecheckError, OSError):
+                load_progress(kept, questionnaire)
+                kept.replace(path)
+                asker.say(f"We found your earlier answers in {kept} and continue them.")
+                break
+        else:
+            asker.say(f"No saved answers were found in {path}, so we start from the beginning.")
+    if not path.exists():
+        return Progress(), now()
+    saved = load_progress(path, questionnaire)
+    if resume or not saved.progress.answers:
+        return saved.progress, saved.started
+    if not saved.progress.completed:
+        when = f" from {saved.updated}" if saved.updated else ""
+        choice = asker.choose(
+            f"You have unfinished answers{when}. Would you like to continue them?",
+            [("continue", "Continue where I stopped"),
+             ("over", "Start over (your earlier answers are kept)")],
+            "continue",
+        )  # fmt: skip
+        if choice == "continue":
+            return saved.progress, saved.started
+    try:
+        aside = keep_aside(path)
+    except OSError as err:
+        raise SpinecheckError(
+            f"cannot keep the earlier answers: {err.strerror}", path=path
+        ) from err
+    asker.say(f"Your earlier answers are kept in {aside} (spinecheck start --resume finds them).")
+    return Progress(), now()
+
+
+def _welcome(
+    asker: Any,
+    questionnaire: Questionnaire,
+    progress: Progress,
+    emergency_number: str,
+    place: str,
+    path: Path,
+) -> None:
+    from spinecheck.asking import welcome_text
+    from spinecheck.rules import stops_walk
+
+    keys: str = asker.keys_text
+    for paragraph in welcome_text(
+        emergency_number, place, str(path), resuming=bool(progress.answers), keys=keys
+    ):
+        asker.say(paragraph)
+    if progress.answers and stops_walk(questionnaire, progress.answers):
+        first_yes = next(
+            q.id
+            for q in questionnaire.questions
+            if q.warning and progress.answers.get(q.id) is True
+        )
+        asker.say(
+            "You said yes to a warning sign that needs help now. If that is right, call "
+            f"{emergency_number} now. If it was a mistake, change your answer."
+        )
+        progress.current = first_yes
+        progress.stopped_at_emergency = False
+
+
+def _finish(
+    questionnaire: Questionnaire,
+    progress: Progress,
+    emergency: bool,
+    options: StartOptions,
+    path: Path,
+    *,
+    plain: bool,
+    asker: Any,
+) -> int:
+    """Print the emergency screen or the summary, and where the answers are."""
+    from spinecheck.asking import stream_width
+    from spinecheck.render.formats import Summary, document_of
+    from spinecheck.report import SummaryInfo
+    from spinecheck.rules import assess
+
+    assessment = assess(questionnaire, progress.answers, region=options.region)
+    if emergency:
+        from spinecheck.render.plain import urgency_text
+
+        asker.say("\n" + urgency_text(assessment, stream_width(asker.out)))
+        asker.say(f"Your answers are saved in {path}.")
+        return EXIT_EMERGENCY
+    result = Summary(questionnaire, progress.answers, assessment, SummaryInfo(source=path.name))
+    if sys.stdout.isatty() and not plain:
+        from spinecheck.render.terminal import show
+
+        show(document_of(result, "patient"))
+    else:
+        from spinecheck.render.plain import to_text
+
+        width = stream_width(sys.stdout) + 1 if sys.stdout.isatty() else 80
+        sys.stdout.write("\n" + to_text(document_of(result, "patient"), min(width, 100)))
+    sys.stdout.flush()
+    questions = f" --questions {options.questions}" if options.questions else ""
+    asker.say(
+        f"\nYour answers are saved in {path}.\n"
+        f"To print this summary: spinecheck summary {path}{questions} --format pdf "
+        "--output summary.pdf"
+    )
+    return EXIT_OK
