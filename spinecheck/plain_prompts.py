@@ -149,7 +149,7 @@ class PlainAsker:
             if word in REMOVE_WORDS:
                 if items:
                     self.say(f"  Removed: {items.pop()}")
-                    keep(items or None)
+                    keep(list(items) or None)
                 else:
                     self.say("  The list is empty.")
                 continue
@@ -171,7 +171,7 @@ class PlainAsker:
                     self.say(f"  That is too long: at most {question.text_limit()} characters.")
                     continue
                 items.append(entry)
-            keep(items or None)
+            keep(list(items) or None)
             self.say("  Your list: " + "; ".join(items))
         return check_typed(question, items or None)
 

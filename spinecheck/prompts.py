@@ -99,7 +99,7 @@ def _header(shown: Shown, width: int) -> Lines:
     lines: Lines = []
     if shown.intro:
         lines += [("", line) for line in wrap(shown.intro, width)] + [("", "")]
-    lines.append(("class:progress", shown.progress))
+    lines += [("class:progress", line) for line in wrap(shown.progress, width)]
     lines += [("class:question", line) for line in wrap(shown.text, width)]
     return lines
 
@@ -144,6 +144,7 @@ class _Menu:
         can_go_back: bool = False,
         check: Callable[[list[Any]], str | None] | None = None,
         nothing_chosen: str = "Use the up and down arrows to choose an answer, then press Enter.",
+        erase: bool = False,
     ) -> None:
         self.header = header
         self.options = options
@@ -157,6 +158,7 @@ class _Menu:
         self.can_go_back = can_go_back
         self.check = check
         self.nothing_chosen = nothing_chosen
+        self.erase = erase
         self.message = ""
         self.showing_help = False
         self.answered: str | None = None
@@ -265,6 +267,7 @@ class _Menu:
             style=STYLE,
             full_screen=False,
             mouse_support=False,
+            erase_when_done=self.erase,
         )
         return application.run()
 
@@ -510,7 +513,7 @@ class QuestionaryAsker:
                 return BACK
             if typed == _REMOVE:
                 note = f"Removed: {items.pop()}" if items else "The list is empty."
-                keep(items or None)
+                keep(list(items) or None)
                 continue
             if not typed.strip():
                 break
@@ -522,7 +525,7 @@ class QuestionaryAsker:
             note = "Added: " + "; ".join(entries[:room])
             if len(entries) > room:
                 note += f". The list is full ({question.item_limit()} entries)."
-            keep(items or None)
+            keep(list(items) or None)
         self.say("Your medicines: " + ("; ".join(items) if items else "none"))
         return check_typed(question, items or None)
 
@@ -557,6 +560,7 @@ class QuestionaryAsker:
             letters={"y": 0, "n": 1},
             hint="Press y or n, then Enter.",
             nothing_chosen="Press y if that is right, or n if it was a mistake, then Enter.",
+            erase=True,
         ).run()
         return reply is True
 

@@ -1,17 +1,28 @@
-"""A patient at a real terminal: the installed `spinecheck` command in a pseudo-terminal."""
+"""A patient at a real terminal: the installed `spinecheck` command in a pseudo-terminal.
+
+What the patient sees is read from the screen of a terminal emulator (pyte) fed the command's
+real output, at the window's size, so a cut or hidden word fails the test.
+"""
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import pytest
 import yaml
 
-pexpect = pytest.importorskip("pexpect")
+from spinecheck.loader import load_questionnaire
+from spinecheck.model import QuestionKind
 
-DOWN, ENTER, SPACE = "\x1b[B", "\r", " "
+pexpect = pytest.importorskip("pexpect")
+pyte = pytest.importorskip("pyte")
+
+DOWN, ENTER, SPACE, CTRL_C = "\x1b[B", "\r", " ", "\x03"
+PASTE_START, PASTE_END = "\x1b[200~", "\x1b[201~"
 
 
 def spinecheck_command() -> str:
@@ -24,84 +35,287 @@ def spinecheck_command() -> str:
     return on_path
 
 
-def spawn(tmp_path: Path, *args: str):
-    env = {"TERM": "xterm", "PATH": "/usr/bin:/bin", "SPINECHECK_DATA_DIR": str(tmp_path),
-           "LANG": "C.UTF-8", "HOME": str(tmp_path),
-           # pexpect answers no cursor-position requests; without this each prompt waits for one.
-           "PROMPT_TOOLKIT_NO_CPR": "1"}  # fmt: skip
-    return pexpect.spawn(
-        spinecheck_command(), list(args), encoding="utf-8", dimensions=(40, 100), env=env,
-        timeout=20,
-    )  # fmt: skip
+class Terminal:
+    """The command in a pseudo-terminal, and the screen a terminal of that size shows."""
+
+    def __init__(self, tmp_path: Path, *args: str, columns: int = 100, rows: int = 40) -> None:
+        env = {"TERM": "xterm", "PATH": "/usr/bin:/bin", "SPINECHECK_DATA_DIR": str(tmp_path),
+               "LANG": "C.UTF-8", "HOME": str(tmp_path),
+               # pexpect answers no cursor-position requests; without this each prompt waits.
+               "PROMPT_TOOLKIT_NO_CPR": "1"}  # fmt: skip
+        self.child = pexpect.spawn(
+            spinecheck_command(), list(args), encoding="utf-8", dimensions=(rows, columns),
+            env=env, timeout=20,
+        )  # fmt: skip
+        self.screen = pyte.Screen(columns, rows)
+        self.stream = pyte.Stream(self.screen)
+        self.columns = columns
+
+    def _pump(self, wait: float) -> None:
+        try:
+            self.stream.feed(self.child.read_nonblocking(100_000, timeout=wait))
+        except pexpect.TIMEOUT:
+            pass
+
+    def lines(self) -> list[str]:
+        return [line.rstrip() for line in self.screen.display]
+
+    def words(self) -> str:
+        """The screen's text with lines joined, as a patient reads it."""
+        return " ".join(" ".join(self.lines()).split())
+
+    def wait_for(self, text: str, timeout: float = 20) -> str:
+        """Wait until `text` (spaces normalised) is on the screen; return the screen's words."""
+        wanted = " ".join(text.split())
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            self._pump(0.05)
+            if wanted in self.words():
+                return self.words()
+            if not self.child.isalive():
+                self._pump(0.2)
+                if wanted in self.words():
+                    return self.words()
+                break
+        raise AssertionError(
+            f"{text!r} never appeared; the screen shows:\n" + "\n".join(self.lines())
+        )
+
+    def settle(self, wait: float = 0.3) -> None:
+        """Read whatever the command draws within `wait` seconds."""
+        end = time.monotonic() + wait
+        while time.monotonic() < end:
+            self._pump(0.05)
+
+    def send(self, keys: str) -> None:
+        self.child.send(keys)
+
+    def finish(self) -> int:
+        self.child.expect(pexpect.EOF, timeout=20)
+        self.child.close()
+        return self.child.exitstatus
+
+    def assert_fits(self) -> None:
+        for line in self.lines():
+            assert len(line) <= self.columns
 
 
-def answer(child, keys: str) -> None:
-    """Wait for the next question's progress line (plain text we print), then type."""
-    child.expect(r"question \d+ of \d+")
-    child.send(keys)
+def saved(tmp_path: Path) -> dict:
+    return yaml.safe_load((tmp_path / "progress.yaml").read_text())
 
 
-def test_a_patient_completes_a_walk(tmp_path):
-    child = spawn(tmp_path)
-    child.expect_exact("Welcome to spinecheck")
-    child.expect_exact("call 911")
-    for _ in range(16):  # warning signs: no
-        answer(child, DOWN + ENTER)
-    answer(child, SPACE + DOWN + DOWN + SPACE + ENTER)  # neck and lower back
-    answer(child, DOWN * 4 + ENTER)  # more than a year
-    answer(child, DOWN + ENTER)  # about the same
-    answer(child, DOWN + ENTER)  # not a flare-up
-    answer(child, DOWN + ENTER)  # no leg pain below the knee
-    answer(child, DOWN + ENTER)  # no arm pain below the elbow
-    answer(child, DOWN + ENTER)  # no numbness
-    answer(child, DOWN * 6 + ENTER)  # pain 6
-    answer(child, DOWN * 5 + ENTER)  # enjoyment 5
-    answer(child, DOWN * 7 + ENTER)  # activity 7
-    for _ in range(5):  # inflammatory back pain questions: no
-        answer(child, DOWN + ENTER)
-    answer(child, DOWN + SPACE + ENTER)  # physical therapy
-    answer(child, DOWN * 3 + ENTER)  # too painful to continue
-    answer(child, "Percocet 5/325 twice a day\r")
-    child.expect_exact("Added.")
-    child.send("Xanax 0.5 mg\r")
-    child.expect_exact("Added.")
-    child.send(ENTER)
-    answer(child, ENTER)  # alcohol: none
-    answer(child, ENTER)  # substance concern: no
-    answer(child, ENTER)  # never smoked
-    answer(child, "47\r")
-    answer(child, DOWN * 11 + SPACE + ENTER)  # conditions: none
-    answer(child, ENTER)  # height skipped
-    answer(child, ENTER)  # weight skipped
-    answer(child, DOWN + ENTER)  # working less because of pain
-    for _ in range(4):
-        answer(child, ENTER)  # mood: not at all
-    answer(child, "Play with my kids\r")
-    answer(child, ENTER)  # no questions
-    child.expect_exact("Please check your answers")
-    child.send(ENTER)
-    child.expect_exact("Who to talk to")
-    child.expect_exact("Opioid with a sedative")
-    child.expect_exact("Your answers are saved in")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
-    saved = yaml.safe_load((tmp_path / "progress.yaml").read_text())
-    assert saved["spinecheck"]["completed"] is True
-    assert saved["physical_therapy_result"] == "too_painful_to_continue"
-    assert saved["medications"] == ["Percocet 5/325 twice a day", "Xanax 0.5 mg"]
-    assert saved["goals"] == "Play with my kids"
-    assert (tmp_path / "progress.yaml").stat().st_mode & 0o777 == 0o600
+def test_enter_on_a_warning_sign_answers_nothing(tmp_path):
+    terminal = Terminal(tmp_path, columns=80)
+    terminal.wait_for("Warning signs - question 1 of 16")
+    terminal.send(ENTER)
+    screen = terminal.wait_for("Press y for yes or n for no, then Enter.")
+    assert "question 1 of 16" in screen
+    assert "You answered yes" not in screen
+    assert "Answer: Yes" not in screen
+    terminal.send("n" + ENTER)
+    terminal.wait_for("Warning signs - question 2 of 16")
+    terminal.send(CTRL_C)
+    assert terminal.finish() == 130
+    assert saved(tmp_path)["rf_saddle_numbness"] is False
+
+
+def test_an_emergency_yes_is_confirmed_before_the_walk_stops(tmp_path):
+    terminal = Terminal(tmp_path, columns=60)
+    terminal.wait_for("question 1 of 16")
+    terminal.send("y" + ENTER)
+    screen = terminal.wait_for("If that is right, call 911 now")
+    assert "You answered yes to: Since the pain started, does the skin between your legs" in screen
+    terminal.send(ENTER)  # a stray Enter confirms nothing
+    terminal.wait_for("Press y if that is right, or n if it was a mistake")
+    terminal.send("n" + ENTER)  # a mistake: the question is asked again
+    terminal.wait_for("Since the pain started, does the skin between your legs")
+    terminal.settle()
+    assert "If that is right" not in terminal.words().split("question 1 of 16")[-1]
+    terminal.send("y" + ENTER)
+    terminal.wait_for("If that is right, call 911 now")
+    terminal.send("y" + ENTER)
+    screen = terminal.wait_for("Your answers are saved in")
+    assert "Call 911 now" in screen
+    assert terminal.finish() == 3
+    answers = saved(tmp_path)
+    assert answers["rf_saddle_numbness"] is True
+    assert answers["spinecheck"]["stopped_at_emergency"] is True
+    terminal.assert_fits()
+
+
+def test_every_warning_sign_question_fits_50_columns(tmp_path):
+    questionnaire = load_questionnaire()
+    signs = [q for q in questionnaire.questions if q.warning is not None]
+    terminal = Terminal(tmp_path, columns=50, rows=30)
+    for number, question in enumerate(signs, 1):
+        terminal.wait_for(f"question {number} of {len(signs)}")
+        terminal.wait_for(question.text)  # every word, in order, none cut off
+        terminal.wait_for("Press y for yes or n for no, then Enter.")
+        terminal.assert_fits()
+        terminal.send("n" + ENTER)
+    terminal.wait_for("Your pain - question 1")
+    terminal.send(CTRL_C)
+    assert terminal.finish() == 130
+
+
+def _answer_for(kind: QuestionKind, text: str) -> str:
+    if kind is QuestionKind.YES_NO:
+        return "n" + ENTER
+    if kind in (QuestionKind.SINGLE, QuestionKind.SCALE):
+        return DOWN + ENTER
+    if kind is QuestionKind.MULTIPLE:
+        return DOWN + SPACE + ENTER
+    if kind is QuestionKind.INTEGER:
+        return ("170" if "tall" in text else "70" if "weigh" in text else "40") + ENTER
+    return ENTER
+
+
+@pytest.mark.parametrize("columns", [40, 50, 80, 120])
+def test_every_question_is_whole_at_any_width(tmp_path, columns):
+    """Walk the whole questionnaire; each question's every word is on screen, in order."""
+    questionnaire = load_questionnaire()
+    terminal = Terminal(tmp_path, columns=columns, rows=40)
+    asked: list[str] = []
+    while True:
+        found = None
+        end = time.monotonic() + 20
+        while time.monotonic() < end:
+            terminal.settle(0.05)
+            words = terminal.words()
+            if "Type a number to change that answer" in words:
+                break
+            progress = re.findall(r"- question \d+ of \d+", words)
+            if not progress:
+                continue
+            current = words[words.rfind(progress[-1]) :]
+            found = next(
+                (q for q in questionnaire.questions
+                 if current.startswith(progress[-1] + " " + " ".join(q.text.split()))),
+                None,
+            )  # fmt: skip
+            if found is not None and found.id not in asked[-1:]:
+                break
+            found = None
+        if found is None:
+            break
+        asked.append(found.id)
+        terminal.assert_fits()
+        terminal.send(_answer_for(found.kind, found.text))
+    terminal.wait_for("Type a number to change that answer")
+    terminal.send(ENTER)
+    terminal.wait_for("Your answers are saved in")
+    assert terminal.finish() == 0
+    assert len(asked) >= 35
+    assert {"rf_saddle_numbness", "pain_areas", "medications", "age", "goals"} <= set(asked)
+
+
+def _progress_at(tmp_path: Path, current: str, answers: dict) -> None:
+    questionnaire = load_questionnaire()
+    document = {"spinecheck": {"questionnaire": questionnaire.id, "format": 1,
+                               "current": current, "seen": list(answers)}}  # fmt: skip
+    for question in questionnaire.questions:
+        if question.warning is not None:
+            document[question.id] = False
+    document.update(answers)
+    (tmp_path / "progress.yaml").write_text(yaml.safe_dump(document, sort_keys=False))
+
+
+BEFORE_MEDICINES = {
+    "pain_areas": ["neck"], "pain_duration": "under_2_weeks", "pain_trend": "improving",
+    "pain_average": 3, "interference_enjoyment": 2, "interference_activity": 2,
+    "treatments_tried": ["none"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("mode", [[], ["--plain"]])
+def test_ctrl_c_in_the_medicine_list_keeps_every_medicine_added(tmp_path, mode):
+    _progress_at(tmp_path, "medications", BEFORE_MEDICINES)
+    terminal = Terminal(tmp_path, "start", "--resume", *mode, columns=80)
+    terminal.wait_for("Which medicines do you take?")
+    terminal.send("Advil 200 mg" + ENTER)
+    terminal.wait_for("Advil 200 mg")
+    terminal.send("Valium 5 mg" + ENTER)
+    terminal.wait_for("Valium 5 mg")
+    terminal.settle()
+    terminal.send(CTRL_C)
+    terminal.wait_for("spinecheck start --resume")
+    assert terminal.finish() == 130
+    assert saved(tmp_path)["medications"] == ["Advil 200 mg", "Valium 5 mg"]
+
+
+def test_a_pasted_medicine_block_becomes_separate_entries(tmp_path):
+    _progress_at(tmp_path, "medications", BEFORE_MEDICINES)
+    terminal = Terminal(tmp_path, "start", "--resume", columns=60)
+    terminal.wait_for("Which medicines do you take?")
+    terminal.send(PASTE_START + "Percocet 5/325\nXanax 0.5mg\ngabapentin 300mg" + PASTE_END)
+    terminal.send(ENTER)
+    screen = terminal.wait_for("We read this as 3 medicines:")
+    assert "1. Percocet 5/325" in screen
+    assert "3. gabapentin 300mg" in screen
+    terminal.send(ENTER)  # yes, separate medicines (the safer reading starts highlighted)
+    terminal.wait_for("Your list: Percocet 5/325; Xanax 0.5mg; gabapentin 300mg")
+    terminal.send(CTRL_C)
+    assert terminal.finish() == 130
+    assert saved(tmp_path)["medications"] == ["Percocet 5/325", "Xanax 0.5mg", "gabapentin 300mg"]
+
+
+def test_pasted_escape_codes_are_not_kept_and_never_crash(tmp_path):
+    _progress_at(tmp_path, "goals", {**BEFORE_MEDICINES, "age": 40})
+    terminal = Terminal(tmp_path, "start", "--resume", columns=80)
+    terminal.wait_for("What would you most like to be able to do again?")
+    terminal.send(
+        PASTE_START + "Walk \x1b[31mRED\x1b]0;pwned\x07\x1b]52;c;eA==\x07 dog" + PASTE_END
+    )
+    terminal.send("\x1b[31mx\x1b[0m" + ENTER)
+    terminal.wait_for("What questions do you want to ask")
+    screen = terminal.words()
+    assert "Traceback" not in screen
+    assert "Unhandled exception" not in screen
+    terminal.send(CTRL_C)
+    assert terminal.finish() == 130
+    assert saved(tmp_path)["goals"] == "Walk RED dogx"
+
+
+def test_start_then_resume_loses_nothing(tmp_path):
+    _progress_at(tmp_path, "pain_trend", {"pain_areas": ["neck"]})
+    terminal = Terminal(tmp_path, "start", columns=80)
+    terminal.wait_for("You have unfinished answers")
+    terminal.wait_for("Continue where I stopped")
+    terminal.send(DOWN + ENTER)  # start over
+    terminal.wait_for("spinecheck start --resume finds them")
+    (kept,) = tmp_path.glob("progress-*.yaml")
+    assert kept.name in terminal.words().replace(" ", "")
+    terminal.wait_for("Warning signs - question 1 of 16")
+    terminal.send(CTRL_C)
+    assert terminal.finish() == 130
+    assert yaml.safe_load(kept.read_text())["pain_areas"] == ["neck"]
+
+    again = Terminal(tmp_path, "start", "--resume", columns=80)
+    again.wait_for("We found your earlier answers")
+    again.wait_for("Over the last two weeks, is the pain getting better")
+    again.send(CTRL_C)
+    assert again.finish() == 130
+    assert saved(tmp_path)["pain_areas"] == ["neck"]
+
+
+def test_continue_is_the_default_when_answers_are_unfinished(tmp_path):
+    _progress_at(tmp_path, "pain_trend", {"pain_areas": ["neck"]})
+    terminal = Terminal(tmp_path, "start", columns=80)
+    terminal.wait_for("Continue where I stopped")
+    terminal.send(ENTER)
+    terminal.wait_for("Welcome back to spinecheck")
+    terminal.wait_for("Over the last two weeks, is the pain getting better")
+    terminal.send(CTRL_C)
+    assert terminal.finish() == 130
+    assert saved(tmp_path)["pain_areas"] == ["neck"]
 
 
 def test_ctrl_c_in_a_real_terminal_saves_and_exits_130(tmp_path):
-    child = spawn(tmp_path)
-    answer(child, DOWN + ENTER)
-    child.expect_exact("question 2 of 16")
-    child.sendcontrol("c")
-    child.expect_exact("spinecheck start --resume")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 130
-    saved = yaml.safe_load((tmp_path / "progress.yaml").read_text())
-    assert saved["rf_saddle_numbness"] is False
+    terminal = Terminal(tmp_path)
+    terminal.wait_for("question 1 of 16")
+    terminal.send("n" + ENTER)
+    terminal.wait_for("question 2 of 16")
+    terminal.send(CTRL_C)
+    terminal.wait_for("spinecheck start --resume")
+    assert terminal.finish() == 130
+    assert saved(tmp_path)["rf_saddle_numbness"] is False
