@@ -384,7 +384,7 @@ class _Entry:
         return application.run()
 
 
-class QuestionaryAsker:
+class ArrowKeyAsker:
     """Arrow-key menus, boxes to tick and text lines, with Ctrl-B to go back and ? for help."""
 
     keys_text = KEYS_HINT
@@ -464,9 +464,9 @@ class QuestionaryAsker:
             can_go_back=shown.can_go_back,
             check=check_ticks,
             nothing_chosen=(
-                "Press y for yes or n for no, then Enter."
+                "Nothing is chosen yet. Press y for yes or n for no, then Enter."
                 if kind is QuestionKind.YES_NO
-                else "Use the up and down arrows to choose an answer, then press Enter."
+                else "Nothing is chosen yet. Use the up and down arrows, then press Enter."
             ),
         ).run()
         if reply == _BACK:

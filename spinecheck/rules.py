@@ -284,7 +284,13 @@ def fill_text(
             question = questionnaire.question(key)
             if question is None or key not in answers:
                 return "(not answered)"
-            return _mid_sentence(describe_answer(question, answers[key]), text, match.start())
+            answer = answers[key]
+            if question.kind is QuestionKind.MULTIPLE and isinstance(answer, list):
+                # Each label mid-sentence: "you tried physical therapy, prescription medicines".
+                labels = [describe_answer(question, [item]) for item in answer]
+                first = _mid_sentence(labels[0], text, match.start()) if labels else ""
+                return ", ".join([first, *(_lower_first(label) for label in labels[1:])])
+            return _mid_sentence(describe_answer(question, answer), text, match.start())
         if kind == "contact":
             value = getattr(contacts, key, None) if contacts is not None else None
             return str(value) if isinstance(value, str) else "your local emergency number"
@@ -301,7 +307,12 @@ def _mid_sentence(value: str, text: str, start: int) -> str:
     """'More than a year' reads 'more than a year' mid-sentence (acronyms such as 'CBT' stay)."""
     before = text[:start].rstrip()
     at_start = not before or before[-1] in ".!?:"
-    if at_start or len(value) < 2 or value[1].isupper():
+    return value if at_start else _lower_first(value)
+
+
+def _lower_first(value: str) -> str:
+    """'Medicines from a shop' reads 'medicines from a shop' (acronyms such as 'CBT' stay)."""
+    if len(value) < 2 or value[1].isupper():
         return value
     return value[0].lower() + value[1:]
 

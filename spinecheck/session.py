@@ -106,9 +106,9 @@ def _front_end(plain: bool, screen: TextIO) -> tuple[Any, Any]:
 
         return PlainAsker(sys.stdin, screen), contextlib.nullcontext()
     from spinecheck.medicines import default_index
-    from spinecheck.prompts import QuestionaryAsker, terminal_session
+    from spinecheck.prompts import ArrowKeyAsker, terminal_session
 
-    asker = QuestionaryAsker(screen, default_index().completions())
+    asker = ArrowKeyAsker(screen, default_index().completions())
     return asker, terminal_session(to_stderr=screen is sys.stderr)
 
 
@@ -179,10 +179,10 @@ def _welcome(
     from spinecheck.rules import stops_walk
 
     keys: str = asker.keys_text
-    for paragraph in welcome_text(
+    paragraphs = welcome_text(
         emergency_number, place, str(path), resuming=bool(progress.answers), keys=keys
-    ):
-        asker.say(paragraph)
+    )
+    asker.say("\n\n".join(paragraphs) + "\n")
     if progress.answers and stops_walk(questionnaire, progress.answers):
         first_yes = next(
             q.id

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 CORE = [
-    "spinecheck.errors", "spinecheck.model", "spinecheck.yaml_reader", "spinecheck.loader",
+    "spinecheck.errors", "spinecheck.clean", "spinecheck.model", "spinecheck.yaml_reader", "spinecheck.loader",
     "spinecheck.conditions", "spinecheck.engine", "spinecheck.scoring", "spinecheck.medicines",
     "spinecheck.rules", "spinecheck.report", "spinecheck.saving", "spinecheck.walk",
     "spinecheck.asking", "spinecheck.plain_prompts", "spinecheck.render.plain",

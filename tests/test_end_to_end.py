@@ -108,7 +108,7 @@ def test_enter_on_a_warning_sign_answers_nothing(tmp_path):
     terminal = Terminal(tmp_path, columns=80)
     terminal.wait_for("Warning signs - question 1 of 16")
     terminal.send(ENTER)
-    screen = terminal.wait_for("Press y for yes or n for no, then Enter.")
+    screen = terminal.wait_for("Nothing is chosen yet. Press y for yes or n for no, then Enter.")
     assert "question 1 of 16" in screen
     assert "You answered yes" not in screen
     assert "Answer: Yes" not in screen

@@ -16,7 +16,7 @@ from prompt_toolkit.output.vt100 import Vt100_Output
 from typer.testing import CliRunner
 
 from spinecheck.cli import app
-from spinecheck.prompts import QuestionaryAsker
+from spinecheck.prompts import ArrowKeyAsker
 from spinecheck.walk import BACK, Progress, Walk
 
 DOWN, UP, ENTER, SPACE, CTRL_C, CTRL_B, CTRL_X = (
@@ -80,7 +80,7 @@ def screen():
 
 @pytest.fixture
 def asker():
-    return QuestionaryAsker(io.StringIO(), ["Percocet", "Percodan", "gabapentin"])
+    return ArrowKeyAsker(io.StringIO(), ["Percocet", "Percodan", "gabapentin"])
 
 
 def shown(questionnaire, question_id, current=None, can_go_back=True):
@@ -110,7 +110,7 @@ def test_enter_alone_says_press_y_or_n(screen, asker, questionnaire):
     screen.pipe.send_text(ENTER)
     later(screen.pipe, NO)
     assert ask(asker, questionnaire, "rf_saddle_numbness") is False
-    assert "Press y for yes or n for no, then Enter." in screen.seen()
+    assert "Nothing is chosen yet. Press y for yes or n for no, then Enter." in screen.seen()
 
 
 def test_arrows_then_enter_answer_a_yes_no_question(keys, asker, questionnaire):
@@ -571,3 +571,70 @@ def test_summary_does_not_import_the_prompt_libraries():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stderr.strip().endswith("False False")
+
+
+# -- words a patient understands ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("region", ["us", "uk", "other"])
+def test_every_text_the_walk_shows_has_its_placeholders_filled(questionnaire, region):
+    """Walk every section (every question, with answers that open every branch)."""
+    import re
+
+    from spinecheck.rules import choose_region, fill_text
+
+    contacts = choose_region(questionnaire, region)
+    progress = Progress()
+    walk = Walk(questionnaire, None, progress, lambda p: None)
+    walk.fill = lambda text: fill_text(text, questionnaire, progress.answers, None, contacts)
+    questions = questionnaire.questions
+    texts = []
+    for index in range(len(questions)):
+        shown_question = walk.shown(questions, index)
+        texts += [shown_question.text, shown_question.help or "", shown_question.intro or "",
+                  shown_question.progress, shown_question.low_label or "",
+                  shown_question.high_label or "", *(label for _, label in shown_question.choices)]  # fmt: skip
+    unfilled = [t for t in texts if re.search(r"\{[a-z_]*:?[a-z_]*\}", t)]
+    assert not unfilled
+    assert any(contacts.crisis_line in t for t in texts)  # the mood section names the line
+
+
+def test_the_mood_section_names_the_crisis_line_in_a_walk(data_dir, monkeypatch):
+    monkeypatch.setenv("TERM", "dumb")
+    lines = ["n"] * 16 + ["1", "1", "1", "n", "n", "3", "2", "2", "14", "", "", "", "", "30",
+                          "12", "", "", "", ""]  # fmt: skip
+    result = CliRunner().invoke(app, ["start", "--region", "uk"], input="\n".join(lines) + "\n")
+    assert "Samaritans on 116 123" in result.output
+    assert "{contact:" not in result.output
+
+
+def test_reasons_quote_choices_in_lower_case_mid_sentence(questionnaire):
+    from spinecheck.rules import fill_text
+
+    text = fill_text(
+        "You tried {answer:treatments_tried}.", questionnaire,
+        {"treatments_tried": ["physical_therapy", "otc_medicines", "psychological_therapy"]},
+    )  # fmt: skip
+    assert text == (
+        "You tried physical therapy (physiotherapy), medicines from a shop without a "
+        "prescription, talking therapy for pain (such as CBT)."
+    )
+
+
+def test_plain_scale_asks_for_the_number_itself(data_dir, monkeypatch):
+    monkeypatch.setenv("TERM", "dumb")
+    lines = ["n"] * 16 + ["1", "1", "1", "n", "n", "11", "2"]
+    result = CliRunner().invoke(app, ["start"], input="\n".join(lines) + "\n")
+    output = " ".join(result.output.split())
+    assert "Type a number from 0 (no pain) to 10 (pain as bad as you can imagine)" in output
+    assert "1) 0" not in output
+    assert "Please type a whole number from 0 to 10." in output  # "11" is refused in plain words
+
+
+def test_plain_units_and_help_mentioned_only_where_it_exists(data_dir, monkeypatch):
+    monkeypatch.setenv("TERM", "dumb")
+    result = CliRunner().invoke(app, ["start"], input="n\n")
+    first_prompt = result.output.split("Since the pain started")[1]
+    assert "? = help" in first_prompt.split("\n\n")[0]
+    second = result.output.split("Do you have new trouble starting to pee")[1]
+    assert "? = help" not in second.split(":")[0]
