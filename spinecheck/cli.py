@@ -14,7 +14,7 @@ import typer
 
 from spinecheck import __version__
 from spinecheck.errors import SpinecheckError
-from spinecheck.output_format import OutputFormat, PageSize
+from spinecheck.render.output_format import OutputFormat, PageSize
 
 app = typer.Typer(
     name="spinecheck",
@@ -120,7 +120,7 @@ def start(
     Your answers are saved after every answer. Stop at any time with Ctrl-C and continue later
     with: spinecheck start --resume
     """
-    from spinecheck.session import StartOptions, run_walk
+    from spinecheck.walk.session import StartOptions, run_walk
 
     _startup_over()
     options = StartOptions(
@@ -187,10 +187,11 @@ def summary(
 
       spinecheck summary todays-answers/ --format html --output summaries/
     """
-    from spinecheck.loader import load_answers, load_questionnaire
+    from spinecheck.answers.files import load_answers
+    from spinecheck.assessment.report import SummaryInfo
+    from spinecheck.assessment.rules import assess, choose_region
+    from spinecheck.questionnaire.loading import load_questionnaire
     from spinecheck.render.formats import STREAMED, Summary, frame, piece, render
-    from spinecheck.report import SummaryInfo
-    from spinecheck.rules import assess, choose_region
 
     try:
         questionnaire = load_questionnaire(questions, remember=True)
@@ -301,7 +302,7 @@ def _sink(stack: contextlib.ExitStack[Any], output: Path | None) -> Any:
     """Where a streamed batch goes: a private file written atomically, or standard output."""
     if output is None:
         return sys.stdout
-    from spinecheck.saving import open_private
+    from spinecheck.answers.progress import open_private
 
     try:
         binary = stack.enter_context(open_private(output))
@@ -325,7 +326,7 @@ def _render(
 
 
 def _write(path: Path, content: str | bytes) -> None:
-    from spinecheck.saving import write_private
+    from spinecheck.answers.progress import write_private
 
     try:
         write_private(path, content)
@@ -387,7 +388,7 @@ def export_questionnaire(
 ) -> None:
     """Print the questionnaire as a FHIR R4 Questionnaire (JSON), to match --format fhir answers."""
     _startup_over()
-    from spinecheck.loader import load_questionnaire
+    from spinecheck.questionnaire.loading import load_questionnaire
     from spinecheck.render.fhir import to_questionnaire
 
     try:
@@ -410,8 +411,8 @@ def check(
 ) -> None:
     """Check a questionnaire file and report every problem with its file and line."""
     _startup_over()
-    from spinecheck.loader import load_questionnaire
-    from spinecheck.loader import questions_file as builtin
+    from spinecheck.questionnaire.loading import load_questionnaire
+    from spinecheck.questionnaire.loading import questions_file as builtin
 
     try:
         questionnaire = load_questionnaire(questions_file)
@@ -428,7 +429,7 @@ def check(
 def schema() -> None:
     """Print the JSON Schema of questionnaire files (for editor autocomplete and checks)."""
     _startup_over()
-    from spinecheck.model import Questionnaire
+    from spinecheck.questionnaire.model import Questionnaire
 
     document = Questionnaire.model_json_schema(by_alias=True)
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 import yaml
 
-from spinecheck.loader import load_questionnaire, questions_file
-from spinecheck.model import Questionnaire
+from spinecheck.questionnaire.loading import load_questionnaire, questions_file
+from spinecheck.questionnaire.model import Questionnaire
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,9 +8,9 @@ import stat
 import pytest
 import yaml
 
+from spinecheck.answers.files import load_answers, parse_answers
+from spinecheck.answers.progress import answers_document, dump_answers, write_private
 from spinecheck.errors import SpinecheckError
-from spinecheck.loader import load_answers, parse_answers
-from spinecheck.saving import answers_document, dump_answers, write_private
 from tests.conftest import DATA, minimal_answers
 
 

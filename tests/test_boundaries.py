@@ -6,10 +6,10 @@ import subprocess
 import sys
 
 CORE = [
-    "spinecheck.errors", "spinecheck.clean", "spinecheck.model", "spinecheck.yaml_reader", "spinecheck.loader",
-    "spinecheck.conditions", "spinecheck.engine", "spinecheck.scoring", "spinecheck.medicines",
-    "spinecheck.rules", "spinecheck.report", "spinecheck.saving", "spinecheck.walk",
-    "spinecheck.asking", "spinecheck.plain_prompts", "spinecheck.render.plain",
+    "spinecheck.errors", "spinecheck.clean", "spinecheck.questionnaire.model", "spinecheck.questionnaire.reading", "spinecheck.questionnaire.loading", "spinecheck.answers.files",
+    "spinecheck.questionnaire.conditions", "spinecheck.questionnaire.answering", "spinecheck.assessment.scoring", "spinecheck.assessment.medicines",
+    "spinecheck.assessment.rules", "spinecheck.assessment.report", "spinecheck.answers.progress", "spinecheck.walk.logic",
+    "spinecheck.walk.wording", "spinecheck.walk.plain", "spinecheck.render.plain",
     "spinecheck.render.document", "spinecheck.render.formats", "spinecheck.render.fhir",
     "spinecheck.render.markdown", "spinecheck.render.html", "spinecheck.launcher",
 ]  # fmt: skip
@@ -25,7 +25,9 @@ def imported_after(statement: str) -> set[str]:
 
 
 def test_core_imports_no_cli_prompt_or_rendering_library():
-    modules = imported_after("import " + ", ".join(CORE) + "; from spinecheck.rules import assess")
+    modules = imported_after(
+        "import " + ", ".join(CORE) + "; from spinecheck.assessment.rules import assess"
+    )
     assert not modules & set(FORBIDDEN), modules & set(FORBIDDEN)
 
 
@@ -33,8 +35,8 @@ def test_core_does_work_without_them():
     code = (
         "import sys\n"
         "for name in " + repr(FORBIDDEN) + ": sys.modules[name] = None\n"
-        "from spinecheck.loader import load_questionnaire\n"
-        "from spinecheck.rules import assess\n"
+        "from spinecheck.questionnaire.loading import load_questionnaire\n"
+        "from spinecheck.assessment.rules import assess\n"
         "q = load_questionnaire()\n"
         "print(assess(q, {'rf_fever': True}).urgency.value)\n"
     )

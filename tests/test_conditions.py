@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from spinecheck.conditions import Facts, evaluate
-from spinecheck.model import Condition
+from spinecheck.questionnaire.conditions import Facts, evaluate
+from spinecheck.questionnaire.model import Condition
 
 ANSWERS = {
     "flag": True,

@@ -21,7 +21,7 @@ from tests.conftest import DATA, minimal_answers
 WRITER = """
 import sys
 from pathlib import Path
-from spinecheck.saving import write_private
+from spinecheck.answers.progress import write_private
 path = Path(sys.argv[1])
 n = 0
 print("ready", flush=True)
@@ -50,7 +50,7 @@ def test_killing_the_process_mid_save_never_corrupts_the_file(tmp_path):
 
 
 def test_a_save_cleans_up_what_a_killed_save_left_behind(tmp_path):
-    from spinecheck.saving import write_private
+    from spinecheck.answers.progress import write_private
 
     leftover = tmp_path / ".progress.yaml.abc123.tmp"
     leftover.write_text("half")
@@ -60,7 +60,7 @@ def test_a_save_cleans_up_what_a_killed_save_left_behind(tmp_path):
 
 
 def test_the_progress_folder_is_created_owner_only(tmp_path):
-    from spinecheck.saving import write_private
+    from spinecheck.answers.progress import write_private
 
     write_private(tmp_path / "new" / "deeper" / "progress.yaml", "age: 40\n")
     assert stat.S_IMODE((tmp_path / "new" / "deeper").stat().st_mode) == 0o700
@@ -111,7 +111,7 @@ def test_a_crash_never_prints_the_answers(tmp_path):
     answers = tmp_path / "a.yaml"
     answers.write_text(yaml.safe_dump(minimal_answers_file(secret)))
     code = (
-        "import spinecheck.rules as rules\n"
+        "import spinecheck.assessment.rules as rules\n"
         "def boom(*args, **kwargs):\n    raise RuntimeError('simulated failure')\n"
         "rules.assess = boom\n"
         "from spinecheck.cli import main\n"
@@ -126,7 +126,7 @@ def test_a_crash_never_prints_the_answers(tmp_path):
 
 
 def minimal_answers_file(secret: str) -> dict[str, object]:
-    from spinecheck.loader import load_questionnaire
+    from spinecheck.questionnaire.loading import load_questionnaire
 
     return minimal_answers(load_questionnaire(), medications=[secret], goals=secret)
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from spinecheck.loader import load_questionnaire
-from spinecheck.model import QuestionKind
+from spinecheck.questionnaire.loading import load_questionnaire
+from spinecheck.questionnaire.model import QuestionKind
 
 pexpect = pytest.importorskip("pexpect")
 pyte = pytest.importorskip("pyte")

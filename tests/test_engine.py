@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from spinecheck.engine import (
+from spinecheck.errors import SpinecheckError
+from spinecheck.questionnaire.answering import (
     check_answers,
     describe_answer,
     parse_answer,
     prune_answers,
     visible_questions,
 )
-from spinecheck.errors import SpinecheckError
 from tests.conftest import minimal_answers
 
 

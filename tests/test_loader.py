@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from spinecheck import cache
 from spinecheck.errors import SpinecheckError
-from spinecheck.loader import load_questionnaire, parse_questionnaire, questions_file
+from spinecheck.questionnaire import cache
+from spinecheck.questionnaire.loading import load_questionnaire, parse_questionnaire, questions_file
 
 HEADER = """\
 format: 1
@@ -389,8 +389,8 @@ def test_remembered_data_gives_the_same_questionnaire_and_survives_damage(
 def test_rebuilt_questionnaire_equals_the_validated_one(shipped_text):
     import json
 
-    from spinecheck.rebuild import rebuild
-    from spinecheck.yaml_reader import parse_yaml
+    from spinecheck.questionnaire.reading import parse_yaml
+    from spinecheck.questionnaire.rebuild import rebuild
 
     validated = parse_questionnaire(shipped_text, "q.yaml")
     data = json.loads(json.dumps(parse_yaml(shipped_text, "q.yaml").data))
@@ -428,7 +428,7 @@ def test_rebuilt_questionnaire_equals_the_validated_one(shipped_text):
     ],
 )
 def test_rebuild_refuses_data_that_does_not_fit(damage):
-    from spinecheck.rebuild import rebuild
+    from spinecheck.questionnaire.rebuild import rebuild
 
     with pytest.raises((TypeError, ValueError, KeyError, AttributeError)):
         rebuild({"format": 1, "id": "x", "version": "1", "title": "T", "sections": [], **damage})
@@ -437,7 +437,7 @@ def test_rebuild_refuses_data_that_does_not_fit(damage):
 def test_the_medicine_index_is_remembered_and_survives_damage(tmp_path, monkeypatch):
     from importlib.resources import files
 
-    from spinecheck import medicines
+    from spinecheck.assessment import medicines
 
     monkeypatch.setenv("SPINECHECK_CACHE_DIR", str(tmp_path / "cache"))
     text = (files("spinecheck") / "data" / "medicines.yaml").read_text(encoding="utf-8")

@@ -7,7 +7,7 @@ import sys
 from importlib.metadata import version
 
 import spinecheck
-from spinecheck.loader import questions_file
+from spinecheck.questionnaire.loading import questions_file
 
 
 def test_version_matches_metadata():
@@ -15,7 +15,7 @@ def test_version_matches_metadata():
 
 
 def test_questions_file_is_found_from_any_folder(tmp_path):
-    code = "from spinecheck.loader import questions_file, load_questionnaire; print(questions_file()); load_questionnaire()"
+    code = "from spinecheck.questionnaire.loading import questions_file, load_questionnaire; print(questions_file()); load_questionnaire()"
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path
     )

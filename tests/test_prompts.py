@@ -16,8 +16,8 @@ from prompt_toolkit.output.vt100 import Vt100_Output
 from typer.testing import CliRunner
 
 from spinecheck.cli import app
-from spinecheck.prompts import ArrowKeyAsker
-from spinecheck.walk import BACK, Progress, Walk
+from spinecheck.walk.arrow_keys import ArrowKeyAsker
+from spinecheck.walk.logic import BACK, Progress, Walk
 
 DOWN, UP, ENTER, SPACE, CTRL_C, CTRL_B, CTRL_X = (
     "\x1b[B",
@@ -523,7 +523,7 @@ def test_prompts_go_to_the_terminal_when_stdout_is_redirected(tmp_path, monkeypa
 
     from prompt_toolkit.application.current import get_app_session
 
-    from spinecheck.prompts import terminal_session
+    from spinecheck.walk.arrow_keys import terminal_session
 
     stderr = (tmp_path / "stderr").open("w")
     monkeypatch.setattr(sys, "stderr", stderr)
@@ -581,7 +581,7 @@ def test_every_text_the_walk_shows_has_its_placeholders_filled(questionnaire, re
     """Walk every section (every question, with answers that open every branch)."""
     import re
 
-    from spinecheck.rules import choose_region, fill_text
+    from spinecheck.assessment.rules import choose_region, fill_text
 
     contacts = choose_region(questionnaire, region)
     progress = Progress()
@@ -609,7 +609,7 @@ def test_the_mood_section_names_the_crisis_line_in_a_walk(data_dir, monkeypatch)
 
 
 def test_reasons_quote_choices_in_lower_case_mid_sentence(questionnaire):
-    from spinecheck.rules import fill_text
+    from spinecheck.assessment.rules import fill_text
 
     text = fill_text(
         "You tried {answer:treatments_tried}.", questionnaire,

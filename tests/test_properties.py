@@ -11,15 +11,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from spinecheck.engine import check_answers, visible_questions
+from spinecheck.answers.files import parse_answers
+from spinecheck.answers.progress import answers_document, dump_answers
+from spinecheck.assessment.report import SummaryInfo, to_json_dict
+from spinecheck.assessment.rules import assess
 from spinecheck.errors import SpinecheckError
-from spinecheck.loader import load_questionnaire, parse_answers, parse_questionnaire, questions_file
-from spinecheck.model import QuestionKind
-from spinecheck.output_format import OutputFormat
+from spinecheck.questionnaire.answering import check_answers, visible_questions
+from spinecheck.questionnaire.loading import load_questionnaire, parse_questionnaire, questions_file
+from spinecheck.questionnaire.model import QuestionKind
 from spinecheck.render.formats import Summary, render
-from spinecheck.report import SummaryInfo, to_json_dict
-from spinecheck.rules import assess
-from spinecheck.saving import answers_document, dump_answers
+from spinecheck.render.output_format import OutputFormat
 from tests.contract import assert_contract_json
 
 T = TypeVar("T")

@@ -10,12 +10,12 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from spinecheck.answers.files import load_answers
+from spinecheck.assessment.report import SummaryInfo
+from spinecheck.assessment.rules import assess
 from spinecheck.cli import app
-from spinecheck.loader import load_answers
-from spinecheck.output_format import OutputFormat
 from spinecheck.render.formats import Summary, render
-from spinecheck.report import SummaryInfo
-from spinecheck.rules import assess
+from spinecheck.render.output_format import OutputFormat
 from tests.conftest import DATA, minimal_answers, write_answers
 
 SAMPLES = {

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from spinecheck.engine import check_answers
-from spinecheck.model import QuestionKind
-from spinecheck.report import to_json_dict
-from spinecheck.rules import assess, stops_walk
+from spinecheck.assessment.report import to_json_dict
+from spinecheck.assessment.rules import assess, stops_walk
+from spinecheck.questionnaire.answering import check_answers
+from spinecheck.questionnaire.model import QuestionKind
 from tests.conftest import DATA, minimal_answers
 from tests.contract import (
     EXCLUSIVE_NONE,
@@ -32,7 +32,7 @@ def summary_of(questionnaire, **overrides):
 
 
 def test_every_contract_question_is_defined_exactly(questionnaire):
-    from spinecheck.model import Condition
+    from spinecheck.questionnaire.model import Condition
 
     for question_id, (kind, values, required, condition) in QUESTIONS.items():
         question = questionnaire.question(question_id)
@@ -160,7 +160,7 @@ def test_inflammatory_pattern_needs_four_of_five(questionnaire):
 
 
 def test_sample_file_summary(questionnaire):
-    from spinecheck.loader import load_answers
+    from spinecheck.answers.files import load_answers
 
     loaded = load_answers(DATA / "chronic_back.yaml", questionnaire)
     summary = to_json_dict(assess(questionnaire, loaded.answers))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from spinecheck.scoring import compute_scores
+from spinecheck.assessment.scoring import compute_scores
 
 MOOD = ("mood_low_interest", "mood_down", "mood_nervous", "mood_worry")
 LEVELS = ["not_at_all", "several_days", "more_than_half_the_days", "nearly_every_day"]

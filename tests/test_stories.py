@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from spinecheck.engine import check_answers
-from spinecheck.report import to_json_dict
-from spinecheck.rules import assess
+from spinecheck.assessment.report import to_json_dict
+from spinecheck.assessment.rules import assess
+from spinecheck.questionnaire.answering import check_answers
 from tests.conftest import minimal_answers
 from tests.contract import (
     MEDICATION_FLAGS,
@@ -469,7 +469,7 @@ def test_stories_cover_every_article_point() -> None:
     ],
 )
 def test_medicine_names_brands_and_typos(typed, generics):
-    from spinecheck.medicines import default_index
+    from spinecheck.assessment.medicines import default_index
 
     match = default_index().match(typed)
     assert match.recognized
@@ -481,7 +481,7 @@ def test_medicine_names_brands_and_typos(typed, generics):
     ["some pills", "Zyrtec", "vitamin D 1000 units", "fish oil", "water", "the blue one"],
 )
 def test_unknown_or_ambiguous_names_are_not_guessed(typed):
-    from spinecheck.medicines import default_index
+    from spinecheck.assessment.medicines import default_index
 
     match = default_index().match(typed)
     assert not match.recognized, match
@@ -489,7 +489,7 @@ def test_unknown_or_ambiguous_names_are_not_guessed(typed):
 
 def test_a_typo_never_changes_the_class():
     """Every single-letter slip of every name reads as the same medicines, or not at all."""
-    from spinecheck.medicines import default_index
+    from spinecheck.assessment.medicines import default_index
 
     index = default_index()
     for name, generics in index.names.items():
@@ -503,7 +503,7 @@ def test_a_typo_never_changes_the_class():
 
 
 def test_autocomplete_comes_from_the_medicine_data():
-    from spinecheck.medicines import default_index
+    from spinecheck.assessment.medicines import default_index
 
     names = default_index().completions()
     assert {"Percocet", "gabapentin", "co-codamol", "Tylenol #3"} <= set(names)
@@ -514,7 +514,7 @@ def test_medicine_data_file_is_clean():
     """The data file is read with the fast loader at run time, so check it strictly here."""
     from importlib.resources import files
 
-    from spinecheck.yaml_reader import decode, parse_yaml
+    from spinecheck.questionnaire.reading import decode, parse_yaml
 
     raw = (files("spinecheck") / "data" / "medicines.yaml").read_bytes()
     document = parse_yaml(decode(raw, "medicines.yaml"), "medicines.yaml")

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
-from spinecheck.conditions import AnswerValue
-from spinecheck.engine import describe_answer
-from spinecheck.model import Questionnaire, Urgency
-from spinecheck.report import Assessment, Recommendation, SummaryInfo
+from spinecheck.assessment.report import Assessment, Recommendation, SummaryInfo
+from spinecheck.questionnaire.answering import describe_answer
+from spinecheck.questionnaire.conditions import AnswerValue
+from spinecheck.questionnaire.model import Questionnaire, Urgency
 
 URGENCY_TITLES = {
     Urgency.EMERGENCY: "EMERGENCY: get help now",

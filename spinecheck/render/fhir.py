@@ -11,8 +11,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from spinecheck.conditions import AnswerValue
-from spinecheck.model import Condition, Question, QuestionKind, Questionnaire
+from spinecheck.questionnaire.conditions import AnswerValue
+from spinecheck.questionnaire.model import Condition, Question, QuestionKind, Questionnaire
 
 SDC_ENABLE_WHEN = (
     "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression"

@@ -6,10 +6,10 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from spinecheck.conditions import AnswerValue
-from spinecheck.model import Questionnaire
-from spinecheck.output_format import OutputFormat
-from spinecheck.report import Assessment, SummaryInfo, to_json_dict
+from spinecheck.assessment.report import Assessment, SummaryInfo, to_json_dict
+from spinecheck.questionnaire.conditions import AnswerValue
+from spinecheck.questionnaire.model import Questionnaire
+from spinecheck.render.output_format import OutputFormat
 
 if TYPE_CHECKING:
     from spinecheck.render.document import Document

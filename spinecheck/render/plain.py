@@ -5,9 +5,9 @@ from __future__ import annotations
 import textwrap
 from functools import lru_cache
 
+from spinecheck.assessment.report import Assessment
 from spinecheck.clean import clean
 from spinecheck.render.document import Block, Document, Item, Section, urgency_section
-from spinecheck.report import Assessment
 
 WIDTH = 80
 

@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from spinecheck.clean import clean
-from spinecheck.model import Urgency
+from spinecheck.questionnaire.model import Urgency
 from spinecheck.render.document import Block, Document, Item
 
 URGENCY_STYLES = {

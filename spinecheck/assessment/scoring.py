@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from spinecheck.conditions import AnswerValue
-from spinecheck.model import Band, Instrument, QuestionKind, Questionnaire, Subscale
+from spinecheck.questionnaire.conditions import AnswerValue
+from spinecheck.questionnaire.model import Band, Instrument, QuestionKind, Questionnaire, Subscale
 
 
 class Score(NamedTuple):

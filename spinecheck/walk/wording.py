@@ -12,10 +12,10 @@ import textwrap
 from typing import TextIO
 
 from spinecheck.clean import clean_line
-from spinecheck.conditions import AnswerValue
-from spinecheck.engine import parse_answer
 from spinecheck.errors import SpinecheckError
-from spinecheck.model import Question, QuestionKind
+from spinecheck.questionnaire.answering import parse_answer
+from spinecheck.questionnaire.conditions import AnswerValue
+from spinecheck.questionnaire.model import Question, QuestionKind
 
 MIN_WIDTH = 20
 """Narrower windows than this are drawn as if they were this wide."""

@@ -229,9 +229,11 @@ def _add_name(index: MedicineIndex, name: str, generics: tuple[str, ...]) -> Non
 @lru_cache(maxsize=1)
 def default_index() -> MedicineIndex:
     """The medicine data shipped with spinecheck (built once per data file, then remembered)."""
-    from spinecheck import cache
+    from spinecheck.questionnaire import cache
 
-    text = (Path(__file__).parent / "data" / "medicines.yaml").read_text(encoding="utf-8")
+    text = (Path(__file__).resolve().parents[1] / "data" / "medicines.yaml").read_text(
+        encoding="utf-8"
+    )
     entry = cache.entry("medicine-index-1", text)
     remembered = cache.recall(entry)
     if remembered is not None:

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
 from spinecheck.errors import SpinecheckError
-from spinecheck.model import Questionnaire
-from spinecheck.walk import Progress
+from spinecheck.questionnaire.model import Questionnaire
+from spinecheck.walk.logic import Progress
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
@@ -39,10 +39,10 @@ def run_walk(options: StartOptions, *, stdin_is_terminal: bool) -> int:
         SpinecheckError: a bad questionnaire, an unknown region, or a progress file that cannot
             be read (it is never overwritten).
     """
-    from spinecheck.loader import load_questionnaire
-    from spinecheck.rules import choose_region, fill_text
-    from spinecheck.saving import default_progress_path, progress_text, write_private
-    from spinecheck.walk import Outcome, Walk
+    from spinecheck.answers.progress import default_progress_path, progress_text, write_private
+    from spinecheck.assessment.rules import choose_region, fill_text
+    from spinecheck.questionnaire.loading import load_questionnaire
+    from spinecheck.walk.logic import Outcome, Walk
 
     questionnaire = load_questionnaire(options.questions, remember=True)
     contacts = choose_region(questionnaire, options.region)
@@ -102,11 +102,11 @@ def run_walk(options: StartOptions, *, stdin_is_terminal: bool) -> int:
 def _front_end(plain: bool, screen: TextIO) -> tuple[Any, Any]:
     """The asker (plain or arrow-key) and the terminal session its prompts run in."""
     if plain:
-        from spinecheck.plain_prompts import PlainAsker
+        from spinecheck.walk.plain import PlainAsker
 
         return PlainAsker(sys.stdin, screen), contextlib.nullcontext()
-    from spinecheck.medicines import default_index
-    from spinecheck.prompts import ArrowKeyAsker, terminal_session
+    from spinecheck.assessment.medicines import default_index
+    from spinecheck.walk.arrow_keys import ArrowKeyAsker, terminal_session
 
     asker = ArrowKeyAsker(screen, default_index().completions())
     return asker, terminal_session(to_stderr=screen is sys.stderr)
@@ -131,7 +131,7 @@ def _open_progress(
     Earlier answers are never deleted: starting over keeps them aside, and `--resume` finds the
     newest kept file again when no current one exists.
     """
-    from spinecheck.saving import keep_aside, kept_files, load_progress, now
+    from spinecheck.answers.progress import keep_aside, kept_files, load_progress, now
 
     if not path.exists() and resume:
         for kept in kept_files(path):
@@ -175,8 +175,8 @@ def _welcome(
     place: str,
     path: Path,
 ) -> None:
-    from spinecheck.asking import welcome_text
-    from spinecheck.rules import stops_walk
+    from spinecheck.assessment.rules import stops_walk
+    from spinecheck.walk.wording import welcome_text
 
     keys: str = asker.keys_text
     paragraphs = welcome_text(
@@ -208,10 +208,10 @@ def _finish(
     asker: Any,
 ) -> int:
     """Print the emergency screen or the summary, and where the answers are."""
-    from spinecheck.asking import stream_width
+    from spinecheck.assessment.report import SummaryInfo
+    from spinecheck.assessment.rules import assess
     from spinecheck.render.formats import Summary, document_of
-    from spinecheck.report import SummaryInfo
-    from spinecheck.rules import assess
+    from spinecheck.walk.wording import stream_width
 
     assessment = assess(questionnaire, progress.answers, region=options.region)
     if emergency:

@@ -5,12 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from spinecheck.conditions import AnswerValue, Facts, Outcome, evaluate
-from spinecheck.engine import describe_answer
-from spinecheck.errors import SpinecheckError
-from spinecheck.medicines import MedicineIndex, MedicineMatch, default_index
-from spinecheck.model import PainPhase, QuestionKind, Questionnaire, Region, Rule, Urgency
-from spinecheck.report import (
+from spinecheck.assessment.medicines import MedicineIndex, MedicineMatch, default_index
+from spinecheck.assessment.report import (
     Assessment,
     Evidence,
     MedicationFlag,
@@ -18,7 +14,18 @@ from spinecheck.report import (
     Recommendation,
     RedFlag,
 )
-from spinecheck.scoring import Score, compute_scores
+from spinecheck.assessment.scoring import Score, compute_scores
+from spinecheck.errors import SpinecheckError
+from spinecheck.questionnaire.answering import describe_answer
+from spinecheck.questionnaire.conditions import AnswerValue, Facts, Outcome, evaluate
+from spinecheck.questionnaire.model import (
+    PainPhase,
+    QuestionKind,
+    Questionnaire,
+    Region,
+    Rule,
+    Urgency,
+)
 
 PLACEHOLDER = re.compile(r"\{(answer|score|contact):([a-z][a-z0-9_]*)\}")
 """Text may quote an answer as {answer:question_id}, a score as {score:score_id}, and a contact

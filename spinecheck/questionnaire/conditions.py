@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from spinecheck.model import Condition
+from spinecheck.questionnaire.model import Condition
 
 AnswerValue = bool | int | str | list[str]
 """An answer as stored: yes/no, a number, a choice value or text, or a list of values or texts."""

@@ -13,11 +13,11 @@ from typing import Any, BinaryIO
 
 import yaml
 
-from spinecheck.conditions import AnswerValue
+from spinecheck.answers.files import ANSWERS_FORMAT, load_answers
 from spinecheck.errors import SpinecheckError
-from spinecheck.loader import ANSWERS_FORMAT, load_answers
-from spinecheck.model import Questionnaire
-from spinecheck.walk import Progress
+from spinecheck.questionnaire.conditions import AnswerValue
+from spinecheck.questionnaire.model import Questionnaire
+from spinecheck.walk.logic import Progress
 
 DATA_DIR_VARIABLE = "SPINECHECK_DATA_DIR"
 """Set this to keep progress files somewhere else than the platform's user data folder."""

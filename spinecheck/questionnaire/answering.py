@@ -6,9 +6,9 @@ import difflib
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from spinecheck.conditions import AnswerValue, holds
 from spinecheck.errors import SpinecheckError
-from spinecheck.model import Condition, Question, QuestionKind, Questionnaire
+from spinecheck.questionnaire.conditions import AnswerValue, holds
+from spinecheck.questionnaire.model import Condition, Question, QuestionKind, Questionnaire
 
 _TRUE_WORDS = {"yes", "y", "true"}
 _FALSE_WORDS = {"no", "n", "false"}

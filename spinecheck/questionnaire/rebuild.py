@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from spinecheck.model import Questionnaire
+from spinecheck.questionnaire.model import Questionnaire
 
 
 def rebuild(data: Any) -> Questionnaire:
@@ -181,7 +181,7 @@ def _default(info: FieldInfo) -> Any:
 @functools.cache
 def _hints(model: type[BaseModel]) -> dict[str, Any]:
     """A model's field types, with our own annotation strings resolved by the typing module."""
-    from spinecheck import model as module
+    from spinecheck.questionnaire import model as module
 
     return typing.get_type_hints(model, globalns=vars(module), include_extras=True)
 

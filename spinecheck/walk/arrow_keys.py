@@ -33,7 +33,13 @@ from prompt_toolkit.layout.processors import BeforeInput
 from prompt_toolkit.output import create_output
 from prompt_toolkit.styles import Style
 
-from spinecheck.asking import (
+from spinecheck.assessment.medicines import split_entry
+from spinecheck.clean import clean_line
+from spinecheck.errors import SpinecheckError
+from spinecheck.questionnaire.conditions import AnswerValue
+from spinecheck.questionnaire.model import QuestionKind
+from spinecheck.walk.logic import BACK, Back, Keep, Shown
+from spinecheck.walk.wording import (
     check_typed,
     fit_width,
     keys_hint,
@@ -43,12 +49,6 @@ from spinecheck.asking import (
     wrap,
     wrap_text,
 )
-from spinecheck.clean import clean_line
-from spinecheck.conditions import AnswerValue
-from spinecheck.errors import SpinecheckError
-from spinecheck.medicines import split_entry
-from spinecheck.model import QuestionKind
-from spinecheck.walk import BACK, Back, Keep, Shown
 
 KEYS_HINT = (
     "How to answer: the up and down arrows move, Enter chooses, Space ticks a box. For yes or "

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from spinecheck.asking import (
+from spinecheck.assessment.medicines import split_entry
+from spinecheck.clean import clean_line
+from spinecheck.errors import SpinecheckError
+from spinecheck.questionnaire.answering import describe_answer
+from spinecheck.questionnaire.conditions import AnswerValue
+from spinecheck.questionnaire.model import QuestionKind
+from spinecheck.walk.logic import BACK, Back, Keep, Shown
+from spinecheck.walk.wording import (
     check_typed,
     plain_hint,
     problem_text,
@@ -12,13 +19,6 @@ from spinecheck.asking import (
     stream_width,
     wrap_text,
 )
-from spinecheck.clean import clean_line
-from spinecheck.conditions import AnswerValue
-from spinecheck.engine import describe_answer
-from spinecheck.errors import SpinecheckError
-from spinecheck.medicines import split_entry
-from spinecheck.model import QuestionKind
-from spinecheck.walk import BACK, Back, Keep, Shown
 
 BACK_WORDS = {"b", "back"}
 HELP_WORDS = {"?", "h", "help"}

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import NamedTuple, Protocol
 
-from spinecheck.asking import progress_line
+from spinecheck.assessment.rules import stops_walk
 from spinecheck.clean import clean
-from spinecheck.conditions import AnswerValue
-from spinecheck.engine import describe_answer, prune_answers, visible_questions
-from spinecheck.model import Question, QuestionKind, Questionnaire
-from spinecheck.rules import stops_walk
+from spinecheck.questionnaire.answering import describe_answer, prune_answers, visible_questions
+from spinecheck.questionnaire.conditions import AnswerValue
+from spinecheck.questionnaire.model import Question, QuestionKind, Questionnaire
+from spinecheck.walk.wording import progress_line
 
 
 class Back(Enum):

@@ -1,4 +1,4 @@
-"""Load questions.yaml and answer files into checked models; every problem comes with its line."""
+"""Load questions.yaml into checked models; every problem comes with its line and a hint."""
 
 from __future__ import annotations
 
@@ -8,16 +8,16 @@ import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from spinecheck import cache
-from spinecheck.conditions import AnswerValue, Facts, evaluate, walk
-from spinecheck.engine import check_answers, show_value
+from spinecheck.assessment.medicines import default_index
 from spinecheck.errors import Problem, SpinecheckError
-from spinecheck.medicines import default_index
-from spinecheck.model import (
+from spinecheck.questionnaire import cache
+from spinecheck.questionnaire.answering import show_value
+from spinecheck.questionnaire.conditions import AnswerValue, Facts, evaluate, walk
+from spinecheck.questionnaire.model import (
     COMPARISONS,
     CatalogEntry,
     Choice,
@@ -34,7 +34,7 @@ from spinecheck.model import (
     Source,
     Subscale,
 )
-from spinecheck.yaml_reader import Document, parse_document, parse_yaml, read_text
+from spinecheck.questionnaire.reading import Document, parse_yaml, read_text
 
 _ALL_KEYS = sorted(
     {
@@ -52,7 +52,7 @@ _SCORABLE = (QuestionKind.YES_NO, QuestionKind.SINGLE, QuestionKind.SCALE, Quest
 
 def questions_file() -> Path:
     """The built-in questions.yaml: inside the installed package, or at the repository root."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]
     packaged = package / "questions.yaml"
     if packaged.is_file():
         return packaged
@@ -64,7 +64,7 @@ def load_questionnaire(path: Path | str | None = None, *, remember: bool = False
     """Read, validate and cross-check a questionnaire file (the built-in one by default).
 
     With `remember`, a file whose exact text passed every check before is rebuilt from the data
-    remembered for it (see `spinecheck.cache`), skipping YAML parsing and every check.
+    remembered for it (see `spinecheck.questionnaire.cache`), skipping YAML parsing and every check.
 
     Raises:
         SpinecheckError: with every problem found, each with its line and a hint.
@@ -75,7 +75,7 @@ def load_questionnaire(path: Path | str | None = None, *, remember: bool = False
     if marker is not None and marker.exists():
         remembered = cache.recall(marker)
         if remembered is not None:
-            from spinecheck.rebuild import rebuild
+            from spinecheck.questionnaire.rebuild import rebuild
 
             try:  # checked when it was remembered: rebuilt without pydantic's validators
                 return rebuild(remembered)
@@ -628,7 +628,7 @@ class _Checker:
                 self._check_placeholders(getattr(rule, key), (*path, key))
 
     def _check_placeholders(self, text: str | None, where: tuple[str | int, ...]) -> None:
-        from spinecheck.rules import PLACEHOLDER
+        from spinecheck.assessment.rules import PLACEHOLDER
 
         if not text:
             return
@@ -766,105 +766,3 @@ def _candidates(question: Question, tests: list[Condition]) -> list[AnswerValue 
     else:
         values += [["x"]]
     return values
-
-
-# -- answer files ---------------------------------------------------------------------------
-
-
-class AnswerFile(NamedTuple):
-    """Checked answers from one file, with its metadata block."""
-
-    answers: dict[str, AnswerValue]
-    metadata: dict[str, Any]
-    label: str
-
-
-def load_answers(
-    path: Path | str, questionnaire: Questionnaire, *, partial: bool = False
-) -> AnswerFile:
-    """Read an answer file (YAML or JSON; `-` is standard input) and check it against the questions.
-
-    Raises:
-        SpinecheckError: with every problem, each naming the line, the question id and what is
-            allowed; missing required answers are listed together.
-    """
-    text, label = read_text(path)
-    return parse_answers(text, label, questionnaire, partial=partial)
-
-
-def parse_answers(
-    text: str, label: str, questionnaire: Questionnaire, *, partial: bool = False
-) -> AnswerFile:
-    """Check answer-file text (see `load_answers`); `partial` allows missing required answers."""
-    from spinecheck.rules import stops_walk
-
-    document = parse_document(text, label)
-    data = document.data
-    if not isinstance(data, dict):
-        raise SpinecheckError(
-            "expected a mapping of question ids to answers",
-            path=label,
-            line=1,
-            hint="write one 'question_id: answer' per line",
-        )
-    metadata = data.get("spinecheck") or {}
-    problems: list[Problem] = list(document.problems)
-    if not isinstance(metadata, dict):
-        problems.append(
-            document.problem(("spinecheck",), "the 'spinecheck' block must be a mapping")
-        )
-        metadata = {}
-    else:
-        problems.extend(_check_metadata(metadata, questionnaire, document))
-    raw = {str(k): v for k, v in data.items() if k != "spinecheck"}
-    answers, answer_problems, missing = check_answers(questionnaire, raw)
-    for item in answer_problems:
-        problems.append(
-            document.problem(
-                (item.question,), f"{item.question}: {item.message}", hint=item.hint, value=True,
-                question=item.question,
-            )
-        )  # fmt: skip
-    if missing and not partial and not stops_walk(questionnaire, answers):
-        problems.append(
-            Problem(
-                f"missing required answers: {', '.join(missing)}",
-                path=label,
-                line=None,
-                hint="answer them, or run 'spinecheck start --resume' to finish the walk",
-            )
-        )
-    if problems:
-        raise SpinecheckError(problems=problems)
-    return AnswerFile(answers=answers, metadata=metadata, label=label)
-
-
-def _check_metadata(
-    metadata: dict[str, Any], questionnaire: Questionnaire, document: Document
-) -> list[Problem]:
-    problems = []
-    written_for = metadata.get("questionnaire")
-    if written_for is not None and written_for != questionnaire.id:
-        problems.append(
-            document.problem(
-                ("spinecheck", "questionnaire"),
-                f"these answers are for questionnaire '{written_for}', not '{questionnaire.id}'",
-                hint="use --questions to name the questionnaire they were made with",
-                value=True,
-            )
-        )
-    format_version = metadata.get("format", 1)
-    if format_version != ANSWERS_FORMAT:
-        problems.append(
-            document.problem(
-                ("spinecheck", "format"),
-                f"unknown answers format {format_version!r}",
-                hint=f"this spinecheck reads format {ANSWERS_FORMAT}",
-                value=True,
-            )
-        )
-    return problems
-
-
-ANSWERS_FORMAT = 1
-"""The version of the answer-file format (see the answers contract)."""

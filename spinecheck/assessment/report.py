@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from spinecheck.medicines import MedicineMatch
-from spinecheck.model import PainPhase, Urgency
-from spinecheck.scoring import Score
+from spinecheck.assessment.medicines import MedicineMatch
+from spinecheck.assessment.scoring import Score
+from spinecheck.questionnaire.model import PainPhase, Urgency
 
 
 class Evidence(NamedTuple):

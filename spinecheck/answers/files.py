@@ -1,0 +1,111 @@
+"""Answer files (YAML or JSON) read and checked against a questionnaire, every problem located."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from spinecheck.errors import Problem, SpinecheckError
+from spinecheck.questionnaire.answering import check_answers
+from spinecheck.questionnaire.conditions import AnswerValue
+from spinecheck.questionnaire.model import Questionnaire
+from spinecheck.questionnaire.reading import Document, parse_document, read_text
+
+
+class AnswerFile(NamedTuple):
+    """Checked answers from one file, with its metadata block."""
+
+    answers: dict[str, AnswerValue]
+    metadata: dict[str, Any]
+    label: str
+
+
+def load_answers(
+    path: Path | str, questionnaire: Questionnaire, *, partial: bool = False
+) -> AnswerFile:
+    """Read an answer file (YAML or JSON; `-` is standard input) and check it against the questions.
+
+    Raises:
+        SpinecheckError: with every problem, each naming the line, the question id and what is
+            allowed; missing required answers are listed together.
+    """
+    text, label = read_text(path)
+    return parse_answers(text, label, questionnaire, partial=partial)
+
+
+def parse_answers(
+    text: str, label: str, questionnaire: Questionnaire, *, partial: bool = False
+) -> AnswerFile:
+    """Check answer-file text (see `load_answers`); `partial` allows missing required answers."""
+    from spinecheck.assessment.rules import stops_walk
+
+    document = parse_document(text, label)
+    data = document.data
+    if not isinstance(data, dict):
+        raise SpinecheckError(
+            "expected a mapping of question ids to answers",
+            path=label,
+            line=1,
+            hint="write one 'question_id: answer' per line",
+        )
+    metadata = data.get("spinecheck") or {}
+    problems: list[Problem] = list(document.problems)
+    if not isinstance(metadata, dict):
+        problems.append(
+            document.problem(("spinecheck",), "the 'spinecheck' block must be a mapping")
+        )
+        metadata = {}
+    else:
+        problems.extend(_check_metadata(metadata, questionnaire, document))
+    raw = {str(k): v for k, v in data.items() if k != "spinecheck"}
+    answers, answer_problems, missing = check_answers(questionnaire, raw)
+    for item in answer_problems:
+        problems.append(
+            document.problem(
+                (item.question,), f"{item.question}: {item.message}", hint=item.hint, value=True,
+                question=item.question,
+            )
+        )  # fmt: skip
+    if missing and not partial and not stops_walk(questionnaire, answers):
+        problems.append(
+            Problem(
+                f"missing required answers: {', '.join(missing)}",
+                path=label,
+                line=None,
+                hint="answer them, or run 'spinecheck start --resume' to finish the walk",
+            )
+        )
+    if problems:
+        raise SpinecheckError(problems=problems)
+    return AnswerFile(answers=answers, metadata=metadata, label=label)
+
+
+def _check_metadata(
+    metadata: dict[str, Any], questionnaire: Questionnaire, document: Document
+) -> list[Problem]:
+    problems = []
+    written_for = metadata.get("questionnaire")
+    if written_for is not None and written_for != questionnaire.id:
+        problems.append(
+            document.problem(
+                ("spinecheck", "questionnaire"),
+                f"these answers are for questionnaire '{written_for}', not '{questionnaire.id}'",
+                hint="use --questions to name the questionnaire they were made with",
+                value=True,
+            )
+        )
+    format_version = metadata.get("format", 1)
+    if format_version != ANSWERS_FORMAT:
+        problems.append(
+            document.problem(
+                ("spinecheck", "format"),
+                f"unknown answers format {format_version!r}",
+                hint=f"this spinecheck reads format {ANSWERS_FORMAT}",
+                value=True,
+            )
+        )
+    return problems
+
+
+ANSWERS_FORMAT = 1
+"""The version of the answer-file format (see the answers contract)."""
