@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -43,15 +41,6 @@ def _fail(err: SpinecheckError) -> NoReturn:
         f"error: {err}\n" if err.path is None and len(err.problems) == 1 else f"{err}\n"
     )
     raise typer.Exit(EXIT_BAD_INPUT)
-
-
-def _startup_over() -> None:
-    """Start-up is over: collect garbage again, leaving out what start-up made (see launcher)."""
-    import gc
-
-    if not gc.isenabled():
-        gc.freeze()
-        gc.enable()
 
 
 def _version(value: bool) -> None:
@@ -122,7 +111,6 @@ def start(
     """
     from spinecheck.walk.session import StartOptions, run_walk
 
-    _startup_over()
     options = StartOptions(
         questions=questions, resume=resume, plain=plain, save=save, region=region
     )
@@ -187,196 +175,18 @@ def summary(
 
       spinecheck summary todays-answers/ --format html --output summaries/
     """
-    from spinecheck.answers.files import load_answers
-    from spinecheck.assessment.report import SummaryInfo
-    from spinecheck.assessment.rules import assess, choose_region
-    from spinecheck.questionnaire.loading import load_questionnaire
-    from spinecheck.render.formats import STREAMED, Summary, frame, piece, render
+    from spinecheck.printing import PrintRequest, print_summaries
 
+    request = PrintRequest(
+        answers=answers, questions=questions, output_format=output_format, output=output,
+        audience=audience.value, page=page, region=region,
+    )  # fmt: skip
     try:
-        questionnaire = load_questionnaire(questions, remember=True)
-        contacts = choose_region(questionnaire, region)
-        files = _expand(answers)
+        code = print_summaries(request)
     except SpinecheckError as err:
         _fail(err)
-    chosen = OutputFormat(
-        output_format or ("rich" if sys.stdout.isatty() and output is None else "text")
-    )
-    paper = page or (
-        "letter" if contacts is not None and contacts.label == "United States" else "a4"
-    )
-    per_file = output is not None and (output.is_dir() or not output.suffix)
-    if chosen.binary and output is None and sys.stdout.isatty():
-        sys.stderr.write(
-            "error: a PDF cannot be shown on the terminal\n  hint: add --output summary.pdf\n"
-        )
-        raise typer.Exit(2)
-
-    many = len(files) > 1
-    terminal = chosen is OutputFormat.RICH and output is None and sys.stdout.isatty()
-    # A batch keeps only what it must: each summary's text as soon as it is drawn (streamed
-    # formats), or the summaries themselves for one HTML or PDF document.
-    streamed = many and not per_file and chosen in STREAMED and not terminal
-    kept: list[Summary] = []
-    written = 0
-    failures: list[tuple[str, SpinecheckError]] = []
-    before, between, after = frame(chosen)
-    with contextlib.suppress(_NothingWritten), contextlib.ExitStack() as stack:
-        sink = _sink(stack, output) if streamed else None
-        advance = stack.enter_context(_progress(len(files)))
-        for number, name in enumerate(files):
-            if number == 1:
-                _startup_over()  # after the first file, which loaded the renderer it needed
-            try:
-                loaded = load_answers(name, questionnaire)
-            except SpinecheckError as err:
-                failures.append((name, err))
-                advance()
-                continue
-            meta = loaded.metadata
-            updated = meta.get("updated")
-            info = SummaryInfo(
-                source=Path(name).name if name != "-" else "standard input",
-                answered_at=str(updated) if updated else None,
-            )
-            one = Summary(
-                questionnaire,
-                loaded.answers,
-                assess(questionnaire, loaded.answers, region=region),
-                info,
-                completed=meta.get("completed") is not False,
-            )
-            written += 1
-            if per_file and output is not None:
-                _write(
-                    output / f"{_stem(name)}.{chosen.extension}",
-                    _render(render, chosen, [one], audience, paper, many=False),
-                )
-            elif terminal:
-                from rich.console import Console
-
-                from spinecheck.render.formats import document_of
-                from spinecheck.render.terminal import render as draw
-
-                draw(document_of(one, audience.value), Console())
-            elif sink is not None:
-                start = before if written == 1 else between
-                sink.write(start + piece(chosen, one, audience=audience.value))
-            else:
-                kept.append(one)
-            advance()
-        if sink is not None and written:
-            sink.write(after)
-        elif sink is not None and output is not None:
-            raise _NothingWritten  # every file failed: leave no empty output file behind
-
-    if written and not per_file and not terminal and not streamed:
-        result = _render(render, chosen, kept, audience, paper, many=many)
-        if output is not None:
-            _write(output, result)
-        elif isinstance(result, bytes):
-            sys.stdout.buffer.write(result)
-            sys.stdout.flush()
-        else:
-            sys.stdout.write(result)
-    if failures:
-        for _, problem in failures:
-            sys.stderr.write(f"{problem}\n")
-        sys.stderr.write(
-            f"{len(failures)} of {len(files)} answer files could not be read and were skipped:\n"
-        )
-        for name, _ in failures:
-            sys.stderr.write(f"  {name}\n")
-        raise typer.Exit(EXIT_BAD_INPUT)
-    if output is not None:
-        count = written
-        where = f"{output}{'/' if per_file else ''}"
-        sys.stderr.write(f"Wrote {count} summar{'y' if count == 1 else 'ies'} to {where}\n")
-
-
-class _NothingWritten(Exception):
-    """Raised inside a streamed batch to discard its output file."""
-
-
-def _sink(stack: contextlib.ExitStack[Any], output: Path | None) -> Any:
-    """Where a streamed batch goes: a private file written atomically, or standard output."""
-    if output is None:
-        return sys.stdout
-    from spinecheck.answers.progress import open_private
-
-    try:
-        binary = stack.enter_context(open_private(output))
-    except OSError as err:
-        _fail(SpinecheckError(f"cannot write the file: {err.strerror}", path=output))
-    text = io.TextIOWrapper(binary, encoding="utf-8", write_through=True)
-    stack.callback(text.detach)  # flush into the file, but leave closing it to open_private
-    return text
-
-
-def _render(
-    render: Any, chosen: Any, summaries: list[Any], audience: Audience, page: str, *, many: bool
-) -> str | bytes:
-    try:
-        result: str | bytes = render(
-            chosen, summaries, audience=audience.value, page=page, many=many
-        )
-    except SpinecheckError as err:
-        _fail(err)
-    return result
-
-
-def _write(path: Path, content: str | bytes) -> None:
-    from spinecheck.answers.progress import write_private
-
-    try:
-        write_private(path, content)
-    except OSError as err:
-        _fail(SpinecheckError(f"cannot write the file: {err.strerror}", path=path))
-
-
-def _stem(name: str) -> str:
-    if name == "-":
-        return "stdin"
-    stem = Path(name).name
-    for ending in (".yaml", ".yml", ".json"):
-        if stem.endswith(ending):
-            return stem[: -len(ending)]
-    return stem
-
-
-def _expand(names: list[str]) -> list[str]:
-    """Answer files from the arguments, folders opened to their .yaml, .yml and .json files."""
-    files: list[str] = []
-    for name in names:
-        path = Path(name)
-        if name != "-" and path.is_dir():
-            found = sorted(
-                str(p)
-                for p in path.iterdir()
-                if p.suffix in (".yaml", ".yml", ".json") and p.is_file()
-            )
-            if not found:
-                raise SpinecheckError(
-                    "no answer files (.yaml, .yml, .json) in this folder", path=name
-                )
-            files += found
-        else:
-            files.append(name)
-    return files
-
-
-@contextlib.contextmanager
-def _progress(total: int) -> Any:
-    """A progress bar on the terminal for batches (stderr, so stdout stays clean)."""
-    if total < 2 or not sys.stderr.isatty():
-        yield lambda: None
-        return
-    from rich.console import Console
-    from rich.progress import Progress
-
-    with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("Summaries", total=total)
-        yield lambda: bar.advance(task)
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command("export-questionnaire")
@@ -387,7 +197,7 @@ def export_questionnaire(
     ] = None,
 ) -> None:
     """Print the questionnaire as a FHIR R4 Questionnaire (JSON), to match --format fhir answers."""
-    _startup_over()
+    from spinecheck.printing import write_file
     from spinecheck.questionnaire.loading import load_questionnaire
     from spinecheck.render.fhir import to_questionnaire
 
@@ -397,7 +207,10 @@ def export_questionnaire(
         _fail(err)
     text = json.dumps(to_questionnaire(questionnaire), indent=2, ensure_ascii=False) + "\n"
     if output is not None:
-        _write(output, text)
+        try:
+            write_file(output, text)
+        except SpinecheckError as err:
+            _fail(err)
     else:
         sys.stdout.write(text)
 
@@ -410,7 +223,6 @@ def check(
     ] = None,
 ) -> None:
     """Check a questionnaire file and report every problem with its file and line."""
-    _startup_over()
     from spinecheck.questionnaire.loading import load_questionnaire
     from spinecheck.questionnaire.loading import questions_file as builtin
 
@@ -428,13 +240,9 @@ def check(
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of questionnaire files (for editor autocomplete and checks)."""
-    _startup_over()
-    from spinecheck.questionnaire.model import Questionnaire
+    from spinecheck.questionnaire.schema import json_schema
 
-    document = Questionnaire.model_json_schema(by_alias=True)
-    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    document["title"] = "spinecheck questionnaire"
-    typer.echo(json.dumps(document, indent=2))
+    typer.echo(json.dumps(json_schema(), indent=2))
 
 
 def main() -> None:

@@ -148,29 +148,6 @@ def test_every_command_has_help(command):
     assert len(result.stdout) > 100
 
 
-@pytest.mark.parametrize(
-    "arguments",
-    [
-        ["summary", str(DATA / "chronic_back.yaml"), str(DATA / "chronic_back.yaml")],
-        ["summary", "no-such-file.yaml", "nor-this.yaml", "--format", "json"],
-        ["check"],
-        ["schema"],
-        ["export-questionnaire"],
-    ],
-)
-def test_garbage_is_collected_again_once_started(arguments):
-    """The launcher turns the garbage collector off for start-up; every command turns it on."""
-    import gc
-
-    gc.disable()
-    try:
-        result = runner.invoke(app, arguments)
-        assert gc.isenabled(), result.output
-    finally:
-        gc.unfreeze()
-        gc.enable()
-
-
 def _installed(*arguments: str, **options: object) -> subprocess.CompletedProcess[str]:
     """Run spinecheck in its own process, as `python -m spinecheck` (through the launcher)."""
     return subprocess.run(

@@ -228,70 +228,17 @@ def _add_name(index: MedicineIndex, name: str, generics: tuple[str, ...]) -> Non
 
 @lru_cache(maxsize=1)
 def default_index() -> MedicineIndex:
-    """The medicine data shipped with spinecheck (built once per data file, then remembered)."""
-    from spinecheck.questionnaire import cache
-
-    text = (Path(__file__).resolve().parents[1] / "data" / "medicines.yaml").read_text(
-        encoding="utf-8"
-    )
-    entry = cache.entry("medicine-index-1", text)
-    remembered = cache.recall(entry)
-    if remembered is not None:
-        try:
-            return index_from_data(remembered)
-        except (TypeError, ValueError, KeyError, AttributeError):
-            pass  # a damaged cache entry: build the index from the file again
+    """The medicine data shipped with spinecheck, read once per run (never remembered on disk)."""
     import yaml
 
+    data_file = Path(__file__).resolve().parents[1] / "data" / "medicines.yaml"
+    text = data_file.read_text(encoding="utf-8")
     # Our own file, checked by the tests (duplicates included), so the fast plain loader will do.
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
-        index = build_index(loader.get_single_data())
+        return build_index(loader.get_single_data())
     finally:
         loader.dispose()
-    cache.remember(entry, index_data(index))
-    return index
-
-
-def index_data(index: MedicineIndex) -> dict[str, Any]:
-    """The index as plain JSON-ready data (see `index_from_data`)."""
-    return {
-        "class_labels": index.class_labels,
-        "medicines": {generic: list(m.classes) for generic, m in index.medicines.items()},
-        "names": {name: list(generics) for name, generics in index.names.items()},
-        "display": index.display,
-    }
-
-
-def index_from_data(data: Any) -> MedicineIndex:
-    """An index from `index_data`'s output; raises TypeError if anything does not fit."""
-
-    def strings(value: Any) -> tuple[str, ...]:
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise TypeError("expected a list of names")
-        return tuple(value)
-
-    def mapping(value: Any) -> dict[str, Any]:
-        if not isinstance(value, dict):
-            raise TypeError("expected a mapping")
-        return value
-
-    labels = {str(k): v for k, v in mapping(data["class_labels"]).items()}
-    if not all(isinstance(v, str) for v in labels.values()):
-        raise TypeError("class labels must be text")
-    index = MedicineIndex(class_labels=labels)
-    for generic, classes in mapping(data["medicines"]).items():
-        index.medicines[generic] = Medicine(generic=generic, classes=strings(classes))
-        if not set(index.medicines[generic].classes) <= set(labels):
-            raise TypeError(f"{generic}: unknown class")
-    for name, generics in mapping(data["names"]).items():
-        index.names[name] = strings(generics)
-        if not set(index.names[name]) <= set(index.medicines):
-            raise TypeError(f"{name}: unknown medicine")
-    index.display = {str(k): str(v) for k, v in mapping(data["display"]).items()}
-    if set(index.display) != set(index.names):
-        raise TypeError("names and display names differ")
-    return index
 
 
 _ENTRY_BREAK = re.compile(r"\s*(?:[\n\r;]+|,(?!\d{3}\b)|\s\+\s)\s*")

@@ -14,7 +14,6 @@ from pydantic import BaseModel, ValidationError
 
 from spinecheck.assessment.medicines import default_index
 from spinecheck.errors import Problem, SpinecheckError
-from spinecheck.questionnaire import cache
 from spinecheck.questionnaire.answering import show_value
 from spinecheck.questionnaire.conditions import AnswerValue, Facts, evaluate, walk
 from spinecheck.questionnaire.model import (
@@ -60,33 +59,17 @@ def questions_file() -> Path:
     return package.parent / "questions.yaml"
 
 
-def load_questionnaire(path: Path | str | None = None, *, remember: bool = False) -> Questionnaire:
+def load_questionnaire(path: Path | str | None = None) -> Questionnaire:
     """Read, validate and cross-check a questionnaire file (the built-in one by default).
 
-    With `remember`, a file whose exact text passed every check before is rebuilt from the data
-    remembered for it (see `spinecheck.questionnaire.cache`), skipping YAML parsing and every check.
+    Nothing is remembered between runs: every run reads and checks the file itself.
 
     Raises:
         SpinecheckError: with every problem found, each with its line and a hint.
     """
     source = questions_file() if path is None else path
     text, label = read_text(source)
-    marker = cache.entry("questionnaire-2", text) if remember else None
-    if marker is not None and marker.exists():
-        remembered = cache.recall(marker)
-        if remembered is not None:
-            from spinecheck.questionnaire.rebuild import rebuild
-
-            try:  # checked when it was remembered: rebuilt without pydantic's validators
-                return rebuild(remembered)
-            except (TypeError, ValueError, KeyError, AttributeError):
-                pass  # a damaged cache entry: read the file itself, which reports any problem
-        return parse_questionnaire(text, label, cross_check=False)
-    document = parse_yaml(text, label)
-    questionnaire = parse_questionnaire(text, label, document=document)
-    if marker is not None:
-        cache.remember(marker, document.data)
-    return questionnaire
+    return parse_questionnaire(text, label)
 
 
 def parse_questionnaire(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator
+
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.panel import Panel
 from rich.segment import Segment
@@ -92,6 +95,16 @@ def build_renderable(document: Document) -> RenderableType:
 def render(document: Document, console: Console) -> None:
     """Print the summary on a console."""
     console.print(build_renderable(document))
+
+
+@contextlib.contextmanager
+def progress_bar(total: int) -> Iterator[Callable[[], None]]:
+    """A transient progress bar on stderr; yields the function that advances it."""
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("Summaries", total=total)
+        yield lambda: bar.advance(task)
 
 
 def show(document: Document) -> None:

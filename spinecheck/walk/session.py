@@ -44,7 +44,7 @@ def run_walk(options: StartOptions, *, stdin_is_terminal: bool) -> int:
     from spinecheck.questionnaire.loading import load_questionnaire
     from spinecheck.walk.logic import Outcome, Walk
 
-    questionnaire = load_questionnaire(options.questions, remember=True)
+    questionnaire = load_questionnaire(options.questions)
     contacts = choose_region(questionnaire, options.region)
     plain = options.plain or os.environ.get("TERM") == "dumb"
     if not plain and not stdin_is_terminal:

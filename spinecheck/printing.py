@@ -1,0 +1,261 @@
+"""Printing summaries: one patient's, or a day's list, in any format, to a file, a folder or stdout.
+
+`print_summaries` is what `spinecheck summary` does. A batch keeps only what it must: each
+summary's text as soon as it is drawn (streamed formats), or the summaries themselves for one
+HTML or PDF document. Files that cannot be read are reported and skipped; the others are still
+produced.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, NamedTuple, TextIO
+
+from spinecheck.errors import SpinecheckError
+from spinecheck.render.output_format import OutputFormat, PageSize
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 1
+EXIT_USAGE = 2
+
+
+class PrintRequest(NamedTuple):
+    """What `spinecheck summary` was asked to print."""
+
+    answers: list[str]
+    questions: Path | None = None
+    output_format: OutputFormat | None = None
+    output: Path | None = None
+    audience: str = "patient"
+    page: PageSize | None = None
+    region: str | None = None
+
+
+class _NothingWritten(Exception):
+    """Raised inside a streamed batch to discard its output file."""
+
+
+def print_summaries(request: PrintRequest) -> int:
+    """Print every summary the request asks for; return the exit code.
+
+    Raises:
+        SpinecheckError: the questionnaire, the region or the list of inputs is bad, or an
+            output cannot be written (answer files that cannot be read are reported, not raised).
+    """
+    from spinecheck.assessment.rules import choose_region
+    from spinecheck.questionnaire.loading import load_questionnaire
+    from spinecheck.render.formats import STREAMED
+
+    questionnaire = load_questionnaire(request.questions)
+    contacts = choose_region(questionnaire, request.region)
+    files = expand_inputs(request.answers)
+    output = request.output
+    tty = sys.stdout.isatty()
+    chosen = OutputFormat(request.output_format or ("rich" if tty and output is None else "text"))
+    paper = request.page or (
+        "letter" if contacts is not None and contacts.label == "United States" else "a4"
+    )
+    if chosen.binary and output is None and tty:
+        sys.stderr.write(
+            "error: a PDF cannot be shown on the terminal\n  hint: add --output summary.pdf\n"
+        )
+        return EXIT_USAGE
+    per_file = output is not None and (output.is_dir() or not output.suffix)
+    terminal = chosen is OutputFormat.RICH and output is None and tty
+    streamed = len(files) > 1 and not per_file and chosen in STREAMED and not terminal
+    batch = _Batch(request, questionnaire, chosen, str(paper), many=len(files) > 1)
+    with contextlib.suppress(_NothingWritten), contextlib.ExitStack() as stack:
+        sink = _sink(stack, output) if streamed else None
+        advance = stack.enter_context(_progress(len(files)))
+        for name in files:
+            one = batch.read(name)
+            if one is not None:
+                if per_file and output is not None:
+                    write_file(
+                        output / f"{stem(name)}.{chosen.extension}", batch.draw([one], many=False)
+                    )
+                elif terminal:
+                    from spinecheck.render.formats import document_of
+                    from spinecheck.render.terminal import show
+
+                    show(document_of(one, request.audience))
+                elif sink is not None:
+                    batch.stream(sink, one)
+                else:
+                    batch.kept.append(one)
+            advance()
+        if sink is not None and batch.written:
+            batch.end(sink)
+        elif sink is not None and output is not None:
+            raise _NothingWritten  # every file failed: leave no empty output file behind
+    if batch.written and not per_file and not terminal and not streamed:
+        _deliver(batch.draw(batch.kept, many=batch.many), output)
+    return _report(batch, files, output, per_file=per_file)
+
+
+class _Batch:
+    """The summaries of one run, and how each is read and drawn."""
+
+    def __init__(
+        self, request: PrintRequest, questionnaire: Any, chosen: OutputFormat, paper: str,
+        *, many: bool,
+    ) -> None:  # fmt: skip
+        self.request = request
+        self.questionnaire = questionnaire
+        self.chosen = chosen
+        self.paper = paper
+        self.many = many
+        self.kept: list[Any] = []
+        self.written = 0
+        self.failures: list[tuple[str, SpinecheckError]] = []
+
+    def read(self, name: str) -> Any:
+        """One file's summary, or None (the problem is kept for the failure list)."""
+        from spinecheck.answers.files import load_answers
+        from spinecheck.assessment.report import SummaryInfo
+        from spinecheck.assessment.rules import assess
+        from spinecheck.render.formats import Summary
+
+        try:
+            loaded = load_answers(name, self.questionnaire)
+        except SpinecheckError as err:
+            self.failures.append((name, err))
+            return None
+        meta = loaded.metadata
+        updated = meta.get("updated")
+        info = SummaryInfo(
+            source=Path(name).name if name != "-" else "standard input",
+            answered_at=str(updated) if updated else None,
+        )
+        self.written += 1
+        return Summary(
+            self.questionnaire,
+            loaded.answers,
+            assess(self.questionnaire, loaded.answers, region=self.request.region),
+            info,
+            completed=meta.get("completed") is not False,
+        )
+
+    def draw(self, summaries: list[Any], *, many: bool) -> str | bytes:
+        """The summaries drawn in the chosen format (`many`: a list or bundle, even of one)."""
+        from spinecheck.render.formats import render
+
+        return render(
+            self.chosen, summaries, audience=self.request.audience, page=self.paper, many=many
+        )
+
+    def stream(self, sink: TextIO, one: Any) -> None:
+        from spinecheck.render.formats import frame, piece
+
+        before, between, _ = frame(self.chosen)
+        sink.write(
+            (before if self.written == 1 else between)
+            + piece(self.chosen, one, audience=self.request.audience)
+        )
+
+    def end(self, sink: TextIO) -> None:
+        from spinecheck.render.formats import frame
+
+        sink.write(frame(self.chosen)[2])
+
+
+def _deliver(result: str | bytes, output: Path | None) -> None:
+    if output is not None:
+        write_file(output, result)
+    elif isinstance(result, bytes):
+        sys.stdout.buffer.write(result)
+        sys.stdout.flush()
+    else:
+        sys.stdout.write(result)
+
+
+def _report(batch: _Batch, files: list[str], output: Path | None, *, per_file: bool) -> int:
+    """The failure list (exit 1) or where the summaries went (exit 0)."""
+    if batch.failures:
+        for _, problem in batch.failures:
+            sys.stderr.write(f"{problem}\n")
+        sys.stderr.write(
+            f"{len(batch.failures)} of {len(files)} answer files could not be read and were "
+            "skipped:\n"
+        )
+        for name, _ in batch.failures:
+            sys.stderr.write(f"  {name}\n")
+        return EXIT_BAD_INPUT
+    if output is not None:
+        count = batch.written
+        where = f"{output}{'/' if per_file else ''}"
+        sys.stderr.write(f"Wrote {count} summar{'y' if count == 1 else 'ies'} to {where}\n")
+    return EXIT_OK
+
+
+def _sink(stack: contextlib.ExitStack[Any], output: Path | None) -> TextIO:
+    """Where a streamed batch goes: a private file written atomically, or standard output."""
+    if output is None:
+        return sys.stdout
+    from spinecheck.answers.progress import open_private
+
+    try:
+        binary = stack.enter_context(open_private(output))
+    except OSError as err:
+        raise SpinecheckError(f"cannot write the file: {err.strerror}", path=output) from err
+    text = io.TextIOWrapper(binary, encoding="utf-8", write_through=True)
+    stack.callback(text.detach)  # flush into the file, but leave closing it to open_private
+    return text
+
+
+def write_file(path: Path, content: str | bytes) -> None:
+    """Write one output file owner-only and atomically, with a clean error if it cannot be."""
+    from spinecheck.answers.progress import write_private
+
+    try:
+        write_private(path, content)
+    except OSError as err:
+        raise SpinecheckError(f"cannot write the file: {err.strerror}", path=path) from err
+
+
+def stem(name: str) -> str:
+    """The name a per-patient output file takes from its answer file."""
+    if name == "-":
+        return "stdin"
+    base = Path(name).name
+    for ending in (".yaml", ".yml", ".json"):
+        if base.endswith(ending):
+            return base[: -len(ending)]
+    return base
+
+
+def expand_inputs(names: list[str]) -> list[str]:
+    """Answer files from the arguments, folders opened to their .yaml, .yml and .json files."""
+    files: list[str] = []
+    for name in names:
+        path = Path(name)
+        if name != "-" and path.is_dir():
+            found = sorted(
+                str(p)
+                for p in path.iterdir()
+                if p.suffix in (".yaml", ".yml", ".json") and p.is_file()
+            )
+            if not found:
+                raise SpinecheckError(
+                    "no answer files (.yaml, .yml, .json) in this folder", path=name
+                )
+            files += found
+        else:
+            files.append(name)
+    return files
+
+
+@contextlib.contextmanager
+def _progress(total: int) -> Iterator[Any]:
+    """A progress bar on the terminal for batches (stderr, so stdout stays clean)."""
+    if total < 2 or not sys.stderr.isatty():
+        yield lambda: None
+        return
+    from spinecheck.render.terminal import progress_bar
+
+    with progress_bar(total) as advance:
+        yield advance
