@@ -15,9 +15,10 @@ from prompt_toolkit.output import DummyOutput
 from prompt_toolkit.output.vt100 import Vt100_Output
 from typer.testing import CliRunner
 
+from spinecheck.answers.progress import Progress
 from spinecheck.cli import app
 from spinecheck.walk.arrow_keys import ArrowKeyAsker
-from spinecheck.walk.logic import BACK, Progress, Walk
+from spinecheck.walk.logic import BACK, Walk
 
 DOWN, UP, ENTER, SPACE, CTRL_C, CTRL_B, CTRL_X = (
     "\x1b[B",

@@ -6,7 +6,7 @@ import contextlib
 import os
 import tempfile
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -17,7 +17,6 @@ from spinecheck.answers.files import ANSWERS_FORMAT, load_answers
 from spinecheck.errors import SpinecheckError
 from spinecheck.questionnaire.conditions import AnswerValue
 from spinecheck.questionnaire.model import Questionnaire
-from spinecheck.walk.logic import Progress
 
 DATA_DIR_VARIABLE = "SPINECHECK_DATA_DIR"
 """Set this to keep progress files somewhere else than the platform's user data folder."""
@@ -31,6 +30,19 @@ def default_progress_path() -> Path:
     from platformdirs import user_data_path
 
     return user_data_path("spinecheck", appauthor=False) / "progress.yaml"
+
+
+@dataclass
+class Progress:
+    """Answers so far and where the walk stands; saved after every answer."""
+
+    answers: dict[str, AnswerValue] = field(default_factory=dict)
+    current: str | None = None
+    """The question to ask next (None: start at the first unanswered one)."""
+    seen: list[str] = field(default_factory=list)
+    """Questions the patient has been shown (answered or skipped)."""
+    completed: bool = False
+    stopped_at_emergency: bool = False
 
 
 @dataclass(frozen=True)

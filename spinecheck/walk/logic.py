@@ -9,10 +9,11 @@ asker through `Shown`: placeholders filled, control characters removed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from typing import NamedTuple, Protocol
 
+from spinecheck.answers.progress import Progress
 from spinecheck.assessment.rules import stops_walk
 from spinecheck.clean import clean
 from spinecheck.questionnaire.answering import describe_answer, prune_answers, visible_questions
@@ -52,19 +53,6 @@ class Shown(NamedTuple):
     def label(self, value: str) -> str:
         """The label of a choice value."""
         return next((label for v, label in self.choices if v == value), value)
-
-
-@dataclass
-class Progress:
-    """Answers so far and where the walk stands; saved after every answer."""
-
-    answers: dict[str, AnswerValue] = field(default_factory=dict)
-    current: str | None = None
-    """The question to ask next (None: start at the first unanswered one)."""
-    seen: list[str] = field(default_factory=list)
-    """Questions the patient has been shown (answered or skipped)."""
-    completed: bool = False
-    stopped_at_emergency: bool = False
 
 
 Keep = Callable[[AnswerValue | None], None]

@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
+from spinecheck.answers.progress import Progress
 from spinecheck.errors import SpinecheckError
 from spinecheck.questionnaire.model import Questionnaire
-from spinecheck.walk.logic import Progress
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
