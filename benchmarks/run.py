@@ -39,13 +39,6 @@ def build_environment(folder: Path) -> Path:
     return python
 
 
-USUAL_EXIT = (
-    "import sys, spinecheck.launcher as launcher\n"
-    "def leave(code): raise SystemExit(code)\n"
-    "launcher.leave = leave; sys.argv[0] = 'spinecheck'; launcher.main()\n"
-)
-"""Runs spinecheck with the interpreter's usual teardown at exit (for comparison only)."""
-
 CPU: dict[str, list[float]] = {}
 """CPU seconds (user + system) of each timed command, by command line: steadier than wall time
 on a shared machine, so it is printed beside it."""
@@ -153,14 +146,6 @@ def main() -> int:
                 [str(spinecheck), "summary", str(SAMPLE), "--format", "rich"], env
             ),
             "start: first question": lambda: first_question_time(spinecheck, env),
-            # For information: the same runs with Python's usual teardown at exit, which the
-            # launcher skips once the output is flushed (see spinecheck/launcher.py).
-            "json, usual exit": lambda: timed(
-                [str(python), "-c", USUAL_EXIT, "summary", str(SAMPLE), "--format", "json"], env
-            ),
-            "rich, usual exit": lambda: timed(
-                [str(python), "-c", USUAL_EXIT, "summary", str(SAMPLE), "--format", "rich"], env
-            ),
         }
         medians = median_interleaved(runs, args.runs)
         t, b = medians["T: python -c 'import typer'"], medians["B: minimal Typer app"]
@@ -205,8 +190,8 @@ def main() -> int:
 
         results = [
             ("spinecheck --version", medians["spinecheck --version"] / t, "x T", 1.15),
-            ("summary --format json (one file)", medians["summary --format json"] / b, "x B", 1.3),
-            ("summary --format rich (one file)", medians["summary --format rich"] / b, "x B", 1.6),
+            ("summary --format json (one file)", medians["summary --format json"] / b, "x B", 1.2),
+            ("summary --format rich (one file)", medians["summary --format rich"] / b, "x B", 1.5),
             ("start: time to the first question", medians["start: first question"] / b, "x B", 2.0),
             (
                 f"batch of {args.batch}, json, per file beyond start-up",

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 
+import msgspec
 import pytest
 
 from spinecheck.assessment.report import to_json_dict
 from spinecheck.assessment.rules import assess, stops_walk
 from spinecheck.questionnaire.answering import check_answers
-from spinecheck.questionnaire.model import QuestionKind
+from spinecheck.questionnaire.model import Condition, QuestionKind
 from tests.conftest import DATA, minimal_answers
 from tests.contract import (
     EXCLUSIVE_NONE,
@@ -22,6 +23,10 @@ from tests.contract import (
 )
 
 
+def as_condition(data):
+    return msgspec.convert(data, Condition)
+
+
 def summary_of(questionnaire, **overrides):
     answers, problems, missing = check_answers(
         questionnaire, minimal_answers(questionnaire, **overrides)
@@ -32,7 +37,6 @@ def summary_of(questionnaire, **overrides):
 
 
 def test_every_contract_question_is_defined_exactly(questionnaire):
-    from spinecheck.questionnaire.model import Condition
 
     for question_id, (kind, values, required, condition) in QUESTIONS.items():
         question = questionnaire.question(question_id)
@@ -45,7 +49,7 @@ def test_every_contract_question_is_defined_exactly(questionnaire):
             assert exclusive == (["none"] if question_id in EXCLUSIVE_NONE else []), question_id
         elif isinstance(values, tuple):
             assert question.bounds() == values, question_id
-        expected = None if condition is None else Condition.model_validate(condition)
+        expected = None if condition is None else as_condition(condition)
         assert question.when == expected, question_id
 
 

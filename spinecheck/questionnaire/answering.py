@@ -6,6 +6,8 @@ import difflib
 from collections.abc import Mapping
 from typing import NamedTuple
 
+import msgspec
+
 from spinecheck.errors import SpinecheckError
 from spinecheck.questionnaire.conditions import AnswerValue, holds
 from spinecheck.questionnaire.model import Condition, Question, QuestionKind, Questionnaire
@@ -319,7 +321,7 @@ def _optional(question: Question) -> Question:
     if found is None or found[0] is not question:
         found = _OPTIONAL[id(question)] = (
             question,
-            question.model_copy(update={"required": False}),
+            msgspec.structs.replace(question, required=False),
         )
     return found[1]  # the entry keeps the question alive, so its id is not reused
 

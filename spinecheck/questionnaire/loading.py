@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+import msgspec
 
 from spinecheck.assessment.medicines import default_index
 from spinecheck.errors import Problem, SpinecheckError
@@ -34,15 +34,16 @@ from spinecheck.questionnaire.model import (
     Subscale,
 )
 from spinecheck.questionnaire.reading import Document, parse_yaml, read_text
+from spinecheck.questionnaire.validation import field_names, problems_of
 
 _ALL_KEYS = sorted(
     {
-        (info.alias or name)
+        name
         for model in (
             Questionnaire, Section, Question, Choice, Condition, CountTrue, Rule, Instrument,
             CatalogEntry, Source, PainPhaseRule,
         )
-        for name, info in model.model_fields.items()
+        for name in field_names(model)
     }
 )  # fmt: skip
 
@@ -73,9 +74,9 @@ def load_questionnaire(path: Path | str | None = None) -> Questionnaire:
 
 
 def parse_questionnaire(
-    text: str, label: str, *, cross_check: bool = True, document: Document | None = None
+    text: str, label: str, *, document: Document | None = None
 ) -> Questionnaire:
-    """Validate questionnaire text (see `load_questionnaire`)."""
+    """Validate and cross-check questionnaire text (see `load_questionnaire`)."""
     document = document or parse_yaml(text, label)
     if not isinstance(document.data, dict):
         raise SpinecheckError(
@@ -86,13 +87,15 @@ def parse_questionnaire(
         )
     problems: list[Problem] = list(document.problems)
     try:
-        questionnaire = Questionnaire.model_validate(document.data)
+        questionnaire = msgspec.convert(document.data, Questionnaire)
         invalid_ids: set[str] = set()
-    except ValidationError as err:
-        problems.extend(_validation_problems(err, document, ()))
+    except msgspec.ValidationError:
+        for found in problems_of(document.data, Questionnaire, _ALL_KEYS):
+            problems.append(
+                document.problem(found.path, found.message, hint=found.hint, value=not found.at_key)
+            )
         questionnaire, invalid_ids = _salvage(document)
-    if cross_check or problems:
-        problems.extend(_Checker(questionnaire, document, invalid_ids, text).run())
+    problems.extend(_Checker(questionnaire, document, invalid_ids, text).run())
     if problems:
         raise SpinecheckError(problems=_sorted_unique(problems))
     return questionnaire
@@ -109,63 +112,10 @@ def _sorted_unique(problems: list[Problem]) -> list[Problem]:
     return sorted(unique, key=lambda p: (p.line or 0, p.column or 0))
 
 
-def _validation_problems(
-    err: ValidationError, document: Document, prefix: tuple[str | int, ...]
-) -> list[Problem]:
-    problems = []
-    for error in err.errors():
-        loc = (*prefix, *error["loc"])
-        path = tuple(part for part in loc if isinstance(part, int) or part in document.key_names)
-        kind = error["type"]
-        value = error.get("input")
-        hint: str | None = None
-        if kind == "extra_forbidden":
-            key = str(loc[-1])
-            close = difflib.get_close_matches(key, _ALL_KEYS, n=1, cutoff=0.75)
-            message = f"unknown key '{key}'"
-            hint = f"did you mean '{close[0]}'?" if close else "remove it, or check its spelling"
-            problems.append(document.problem(path, message, hint=hint))
-            continue
-        if kind == "missing":
-            message = f"missing key '{loc[-1]}'"
-            hint = "add it; see docs/questionnaire-format.md"
-            problems.append(document.problem(path[:-1], message, hint=hint))
-            continue
-        if kind in ("enum", "literal_error"):
-            message = f"{show_value(value)} is not allowed for '{_field(loc)}'"
-            hint = f"expected {error.get('ctx', {}).get('expected', 'another value')}"
-        elif kind == "string_type" and isinstance(value, bool):
-            message = f"expected text for '{_field(loc)}', got {str(value).lower()}"
-            hint = "YAML reads unquoted yes/no/on/off as true/false: put the word in quotes"
-        elif kind == "string_pattern_mismatch":
-            message = f"{show_value(value)} is not a valid id or value for '{_field(loc)}'"
-            hint = "use lower-case letters, digits and underscores (ids start with a letter)"
-        elif kind == "value_error":
-            message = str(error["msg"]).removeprefix("Value error, ")
-            hint = "see the conditions and rules sections of docs/questionnaire-format.md"
-        elif kind in ("dict_type", "model_type", "model_attributes_type"):
-            message = f"expected a mapping for '{_field(loc)}', got {show_value(value)}"
-            hint = "write it as 'key: value' lines indented under it"
-        elif kind == "list_type":
-            message = f"expected a list for '{_field(loc)}', got {show_value(value)}"
-            hint = "write each item on its own line starting with '- '"
-        else:
-            message = f"'{_field(loc)}': {error['msg']}"
-        problems.append(document.problem(path, message, hint=hint, value=True))
-    return problems
-
-
-def _field(loc: tuple[Any, ...]) -> str:
-    for part in reversed(loc):
-        if isinstance(part, str) and part.isidentifier():
-            return part
-    return "value"
-
-
-def _try(model: type[BaseModel], data: Any) -> Any:
+def _try(model: type[Any], data: Any) -> Any:
     try:
-        return model.model_validate(data)
-    except ValidationError:
+        return msgspec.convert(data, model)
+    except msgspec.ValidationError:
         return None
 
 
@@ -180,38 +130,33 @@ def _salvage(document: Document) -> tuple[Questionnaire, set[str]]:
         questions = []
         for raw_question in _as_list(raw_section.get("questions")):
             question = _try(Question, raw_question)
-            if question is not None:
-                questions.append(question)
-            elif isinstance(raw_question, dict) and isinstance(raw_question.get("id"), str):
-                invalid_ids.add(raw_question["id"])
-                questions.append(None)
-            else:
-                questions.append(None)
+            if question is None and isinstance(raw_question, dict):
+                if isinstance(raw_question.get("id"), str):
+                    invalid_ids.add(raw_question["id"])
+            questions.append(question)
+        # Built without checks: a question that did not fit stands as None in its place.
         sections.append(
-            Section.model_construct(
+            Section(
                 id=str(raw_section.get("id", "")),
                 title=str(raw_section.get("title", "")),
-                intro=None,
                 questions=questions,
             )
         )
 
-    def valid_list(key: str, model: type[BaseModel]) -> list[Any]:
+    def valid_list(key: str, model: type[Any]) -> list[Any]:
         return [_try(model, item) for item in _as_list(data.get(key))]
 
-    def valid_map(key: str, model: type[BaseModel]) -> dict[str, Any]:
+    def valid_map(key: str, model: type[Any]) -> dict[str, Any]:
         raw = data.get(key)
         if not isinstance(raw, dict):
             return {}
         return {str(k): _try(model, v) for k, v in raw.items()}
 
-    questionnaire = Questionnaire.model_construct(
-        format=1,
+    default_region = data.get("default_region")
+    questionnaire = Questionnaire(
         id=str(data.get("id", "")),
         version=str(data.get("version", "")),
         title=str(data.get("title", "")),
-        description=None,
-        language="en",
         sections=sections,
         pain_phase=_try(PainPhaseRule, data.get("pain_phase")) if data.get("pain_phase") else None,
         instruments=valid_list("instruments", Instrument),
@@ -220,11 +165,8 @@ def _salvage(document: Document) -> tuple[Questionnaire, set[str]]:
         medication_flags=valid_map("medication_flags", CatalogEntry),
         rules=valid_list("rules", Rule),
         sources=valid_map("sources", Source),
-        urgency_messages={},
         regions={k: v for k, v in valid_map("regions", Region).items() if v is not None},
-        default_region=data.get("default_region")
-        if isinstance(data.get("default_region"), str)
-        else None,
+        default_region=default_region if isinstance(default_region, str) else None,
     )
     return questionnaire, invalid_ids
 
@@ -561,7 +503,8 @@ class _Checker:
             self.questionnaire.question(rule.question) if rule.question in self.paths else None
         )
         if question is None:
-            self._unknown_question(rule.question, ("pain_phase", "question"))
+            if rule.question not in self.invalid_ids:
+                self._unknown_question(rule.question, ("pain_phase", "question"))
             return
         if question.kind is not QuestionKind.SINGLE:
             self.add(("pain_phase", "question"), "pain_phase needs a single-choice question")
@@ -599,7 +542,9 @@ class _Checker:
                 self.add((*path, action), f"unknown {action.replace('_', ' ')} '{target}'", hint)
             if action == "red_flag" and target is not None:
                 question = self.questionnaire.question(target) if target in self.paths else None
-                if question is None or question.warning is None:
+                if target not in self.invalid_ids and (
+                    question is None or question.warning is None
+                ):
                     self.add((*path, "red_flag"), f"'{target}' is not a warning-sign question",
                              "red_flag names a yes/no question that has a 'warning'")  # fmt: skip
             if action in ("preparation", "message") and not rule.text:
@@ -622,11 +567,11 @@ class _Checker:
                 self._unknown_question(key, where)
             if kind == "score" and key not in scores:
                 self.add(where, f"unknown score '{key}' in {{score:{key}}}")
-            if kind == "contact" and key not in Region.model_fields:
+            if kind == "contact" and key not in field_names(Region):
                 self.add(
                     where,
                     f"unknown contact '{key}' in {{contact:{key}}}",
-                    "use one of: " + ", ".join(Region.model_fields),
+                    "use one of: " + ", ".join(field_names(Region)),
                 )
 
     def _check_texts(self) -> None:

@@ -1,4 +1,9 @@
-"""Frozen models of a questionnaire file (questions.yaml): questions, conditions, scores, rules."""
+"""Frozen models of a questionnaire file (questions.yaml): questions, conditions, scores, rules.
+
+msgspec Structs: checking a whole questionnaire takes about a millisecond, and the same types
+publish the JSON Schema (`spinecheck schema`). `spinecheck.questionnaire.validation` turns their
+errors into every problem of a file, each with its line.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,12 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from msgspec import Meta, Struct, field
 
-Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+Id = Annotated[str, Meta(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 """An identifier: lower-case letters, digits and underscores, starting with a letter."""
 
-Value = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=64)]
+Value = Annotated[str, Meta(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=64)]
 """A choice value as stored in answer files: lower case, digits and underscores."""
 
 
@@ -49,8 +54,8 @@ class PainPhase(StrEnum):
     CHRONIC = "chronic"
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+class _Model(Struct, frozen=True, forbid_unknown_fields=True, kw_only=True, dict=True):
+    """Frozen, unknown keys refused; `dict=True` lets a model remember worked-out values."""
 
 
 Scalar = bool | int | float | str
@@ -59,16 +64,16 @@ COMPARISONS = ("at_least", "at_most", "above", "below")
 LEAF_OPERATORS = ("equals", "in", "includes", *COMPARISONS, "answered")
 
 
-class CountTrue(_Model):
+class CountTrue(_Model, frozen=True, kw_only=True):
     """Counts how many of several conditions hold."""
 
-    at_least: int = Field(ge=1)
+    at_least: Annotated[int, Meta(ge=1)]
     """How many of the conditions must hold."""
-    of: list[Condition] = Field(min_length=1)
+    of: Annotated[list[Condition], Meta(min_length=1)]
     """The conditions to count."""
 
 
-class Condition(_Model):
+class Condition(_Model, frozen=True, kw_only=True):
     """A condition as data: a combination (all/any/not/count_true) or a test of one subject.
 
     A test names one subject (`question`, `score` or `medication_class`) and, for questions and
@@ -76,11 +81,11 @@ class Condition(_Model):
     `at_most`, `above`, `below`, which may be combined to give a range).
     """
 
-    all_: list[Condition] | None = Field(default=None, alias="all", min_length=1)
+    all_: Annotated[list[Condition], Meta(min_length=1)] | None = field(default=None, name="all")
     """True when every listed condition is true."""
-    any_: list[Condition] | None = Field(default=None, alias="any", min_length=1)
+    any_: Annotated[list[Condition], Meta(min_length=1)] | None = field(default=None, name="any")
     """True when at least one listed condition is true."""
-    not_: Condition | None = Field(default=None, alias="not")
+    not_: Condition | None = field(default=None, name="not")
     """True when the given condition is false."""
     count_true: CountTrue | None = None
     """True when at least `at_least` of the conditions in `of` are true."""
@@ -93,7 +98,7 @@ class Condition(_Model):
     n or more listed medicines do."""
     equals: Scalar | list[str] | None = None
     """The answer is exactly this value (for multiple choice: exactly this set)."""
-    in_: list[Scalar] | None = Field(default=None, alias="in", min_length=1)
+    in_: Annotated[list[Scalar], Meta(min_length=1)] | None = field(default=None, name="in")
     """The answer is one of these values."""
     includes: str | list[str] | None = None
     """A multiple-choice answer includes this value (or any of these values)."""
@@ -108,8 +113,7 @@ class Condition(_Model):
     answered: bool | None = None
     """`true`: the question has an answer; `false`: it has none."""
 
-    @model_validator(mode="after")
-    def _one_form(self) -> Condition:
+    def __post_init__(self) -> None:
         forms = [
             name
             for name in ("all", "any", "not", "count_true", "question", "score", "medication_class")
@@ -129,11 +133,11 @@ class Condition(_Model):
                 raise ValueError(
                     "a medication_class test takes only at_least (a count of medicines)"
                 )
-            return self
+            return
         if form in ("all", "any", "not", "count_true"):
             if operators:
                 raise ValueError(f"'{form}' takes no {', '.join(operators)}")
-            return self
+            return
         if not operators:
             raise ValueError(
                 f"a {form} test needs an operator: equals, in, includes, at_least, at_most, "
@@ -145,10 +149,9 @@ class Condition(_Model):
             )
         if form == "score" and not set(operators) <= {*COMPARISONS, "answered"}:
             raise ValueError("a score test takes at_least, at_most, above, below or answered")
-        return self
 
     # Worked out once (cached in the instance): conditions are evaluated for every rule of every
-    # answer file, and pydantic's private attributes are slow to read.
+    # answer file.
     @cached_property
     def form(self) -> str:
         """Which kind of condition this is (all, any, not, count_true or the subject tested)."""
@@ -190,12 +193,12 @@ def _attr(name: str) -> str:
     return {"all": "all_", "any": "any_", "not": "not_", "in": "in_"}.get(name, name)
 
 
-class Choice(_Model):
+class Choice(_Model, frozen=True, kw_only=True):
     """One answer option of a single- or multiple-choice question."""
 
     value: Value
     """What answer files store (stable: clinics script against it)."""
-    label: str = Field(min_length=1)
+    label: Annotated[str, Meta(min_length=1)]
     """What the patient reads."""
     help: str | None = None
     """A short explanation shown on request."""
@@ -205,27 +208,27 @@ class Choice(_Model):
     """Choosing this clears every other choice (for 'none of these')."""
 
 
-class WarningSign(_Model):
+class WarningSign(_Model, frozen=True, kw_only=True):
     """Makes a yes/no question a warning sign: a yes raises the urgency and shows the message."""
 
     urgency: Urgency
     """The lowest urgency a yes triggers (rules may raise it)."""
-    message: str = Field(min_length=1)
+    message: Annotated[str, Meta(min_length=1)]
     """What to do, in plain words."""
-    sources: list[Id] = Field(default_factory=list)
+    sources: list[Id] = field(default_factory=list)
     """Ids from `sources`."""
 
 
-class Question(_Model):
+class Question(_Model, frozen=True, kw_only=True):
     """One question; `kind` decides which of the other keys apply."""
 
     id: Id
     """Stable id used in answer files and conditions."""
     kind: QuestionKind
     """yes_no, single, multiple, scale, integer, text or text_list."""
-    text: str = Field(min_length=1)
+    text: Annotated[str, Meta(min_length=1)]
     """The question as the patient reads it."""
-    short: str | None = Field(default=None, max_length=60)
+    short: Annotated[str, Meta(max_length=60)] | None = None
     """A few words naming the question, for the review table and the clinician summary."""
     help: str | None = None
     """A short explanation shown on request."""
@@ -245,9 +248,9 @@ class Question(_Model):
     """For scale: what the highest number means."""
     unit: str | None = None
     """For integer: the unit, such as 'years' or 'kg'."""
-    max_length: int | None = Field(default=None, ge=1, le=10_000)
+    max_length: Annotated[int, Meta(ge=1, le=10_000)] | None = None
     """For text and text_list: the most characters one answer may have."""
-    max_items: int | None = Field(default=None, ge=1, le=500)
+    max_items: Annotated[int, Meta(ge=1, le=500)] | None = None
     """For text_list: the most entries."""
     warning: WarningSign | None = None
     """For yes_no: makes the question a warning sign."""
@@ -284,18 +287,18 @@ class Question(_Model):
         return None
 
 
-class Section(_Model):
+class Section(_Model, frozen=True, kw_only=True):
     """A group of questions shown under one heading."""
 
     id: Id
-    title: str = Field(min_length=1)
+    title: Annotated[str, Meta(min_length=1)]
     """The heading the patient sees."""
     intro: str | None = None
     """A sentence or two shown before the first question of the section."""
-    questions: list[Question] = Field(min_length=1)
+    questions: Annotated[list[Question], Meta(min_length=1)]
 
 
-class Band(_Model):
+class Band(_Model, frozen=True, kw_only=True):
     """A labelled range of a score, such as 3-5 'mild'."""
 
     min: float
@@ -303,20 +306,20 @@ class Band(_Model):
     label: str
 
 
-class Subscale(_Model):
+class Subscale(_Model, frozen=True, kw_only=True):
     """A part of an instrument scored on its own, with its own cut-off."""
 
     id: Id
     label: str
-    items: list[Id] = Field(min_length=1)
+    items: Annotated[list[Id], Meta(min_length=1)]
     method: Literal["sum", "mean"] = "sum"
-    decimals: int = Field(default=1, ge=0, le=3)
+    decimals: Annotated[int, Meta(ge=0, le=3)] = 1
     positive_at: float | None = None
     """A value at or above this is a positive screen."""
-    bands: list[Band] = Field(default_factory=list)
+    bands: list[Band] = field(default_factory=list)
 
 
-class Instrument(_Model):
+class Instrument(_Model, frozen=True, kw_only=True):
     """A scored group of questions (our own wording, scored in the manner of a published tool)."""
 
     id: Id
@@ -326,17 +329,17 @@ class Instrument(_Model):
     """The published instrument whose structure and scoring this follows (never its wording)."""
     note: str | None = None
     """What the score means and how not to read it."""
-    items: list[Id] = Field(min_length=1)
+    items: Annotated[list[Id], Meta(min_length=1)]
     """Question ids; yes/no count 1 for yes, choices count their `score`, numbers count as is."""
     method: Literal["sum", "mean"] = "sum"
-    decimals: int = Field(default=1, ge=0, le=3)
+    decimals: Annotated[int, Meta(ge=0, le=3)] = 1
     positive_at: float | None = None
-    bands: list[Band] = Field(default_factory=list)
-    subscales: list[Subscale] = Field(default_factory=list)
-    sources: list[Id] = Field(default_factory=list)
+    bands: list[Band] = field(default_factory=list)
+    subscales: list[Subscale] = field(default_factory=list)
+    sources: list[Id] = field(default_factory=list)
 
 
-class Rule(_Model):
+class Rule(_Model, frozen=True, kw_only=True):
     """When `when` holds, add one item to the summary (and raise the urgency if given)."""
 
     id: Id
@@ -359,11 +362,10 @@ class Rule(_Model):
     """The words shown for a red flag, medication flag, preparation item or message."""
     reason: str | None = None
     """Why, in words that may quote answers as {answer:question_id} or {score:score_id}."""
-    sources: list[Id] = Field(default_factory=list)
+    sources: list[Id] = field(default_factory=list)
     """Ids from `sources`; every recommendation names at least one."""
 
-    @model_validator(mode="after")
-    def _one_action(self) -> Rule:
+    def __post_init__(self) -> None:
         actions = self.actions()
         if len(actions) > 1:
             raise ValueError(f"a rule does one thing; this one has {', '.join(actions)}")
@@ -372,7 +374,6 @@ class Rule(_Model):
                 "a rule needs one of: red_flag, specialist, option, medication_flag, preparation, "
                 "message (or at least an urgency)"
             )
-        return self
 
     def actions(self) -> list[str]:
         """The action keys this rule sets (one after validation, or none for urgency-only)."""
@@ -393,7 +394,7 @@ class Rule(_Model):
 RULE_ACTIONS = ("red_flag", "specialist", "option", "medication_flag", "preparation", "message")
 
 
-class CatalogEntry(_Model):
+class CatalogEntry(_Model, frozen=True, kw_only=True):
     """A specialist, option or medication flag that rules may name."""
 
     label: str
@@ -402,7 +403,7 @@ class CatalogEntry(_Model):
     """One plain sentence on what it is."""
 
 
-class Source(_Model):
+class Source(_Model, frozen=True, kw_only=True):
     """A citation that rules and scores name by id."""
 
     citation: str
@@ -412,14 +413,14 @@ class Source(_Model):
     url: str | None = None
 
 
-class PainPhaseRule(_Model):
+class PainPhaseRule(_Model, frozen=True, kw_only=True):
     """Which answers of a duration question mean acute, subacute or chronic pain."""
 
     question: Id
     values: dict[Value, PainPhase]
 
 
-class Region(_Model):
+class Region(_Model, frozen=True, kw_only=True):
     """Who to contact, and how, in one country or service area: the one place numbers live."""
 
     label: str
@@ -436,29 +437,29 @@ class Region(_Model):
     """A free support line for people who are struggling."""
 
 
-class Questionnaire(_Model):
+class Questionnaire(_Model, frozen=True, kw_only=True):
     """A whole questionnaire file."""
 
     format: Literal[1] = 1
     """The questionnaire format version (1)."""
     id: Id
     """Stable id written into answer files."""
-    version: str = Field(min_length=1)
+    version: Annotated[str, Meta(min_length=1)]
     """The clinic's own version of its questions, written into answer files."""
     title: str
     description: str | None = None
     language: str = "en"
-    sections: list[Section] = Field(min_length=1)
+    sections: Annotated[list[Section], Meta(min_length=1)]
     pain_phase: PainPhaseRule | None = None
-    instruments: list[Instrument] = Field(default_factory=list)
-    specialists: dict[Id, CatalogEntry] = Field(default_factory=dict)
-    options: dict[Id, CatalogEntry] = Field(default_factory=dict)
-    medication_flags: dict[Id, CatalogEntry] = Field(default_factory=dict)
-    rules: list[Rule] = Field(default_factory=list)
-    sources: dict[Id, Source] = Field(default_factory=dict)
-    urgency_messages: dict[Urgency, str] = Field(default_factory=dict)
+    instruments: list[Instrument] = field(default_factory=list)
+    specialists: dict[Id, CatalogEntry] = field(default_factory=dict)
+    options: dict[Id, CatalogEntry] = field(default_factory=dict)
+    medication_flags: dict[Id, CatalogEntry] = field(default_factory=dict)
+    rules: list[Rule] = field(default_factory=list)
+    sources: dict[Id, Source] = field(default_factory=dict)
+    urgency_messages: dict[Urgency, str] = field(default_factory=dict)
     """What to do at each urgency; may use {contact:KEY} from the chosen region."""
-    regions: dict[Id, Region] = Field(default_factory=dict)
+    regions: dict[Id, Region] = field(default_factory=dict)
     """Contacts and numbers by region; text uses them as {contact:emergency_number} and so on."""
     default_region: Id | None = None
     """The region used unless another is chosen (--region or SPINECHECK_REGION)."""

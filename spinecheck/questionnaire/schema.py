@@ -7,9 +7,16 @@ from typing import Any
 
 def json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) that questionnaire files follow."""
+    import msgspec
+
     from spinecheck.questionnaire.model import Questionnaire
 
-    document = Questionnaire.model_json_schema(by_alias=True)
-    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    document["title"] = "spinecheck questionnaire"
+    generated = msgspec.json.schema(Questionnaire)
+    definitions = generated["$defs"]
+    document: dict[str, Any] = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        **definitions.pop("Questionnaire"),
+        "title": "spinecheck questionnaire",
+        "$defs": definitions,
+    }
     return document

@@ -1,0 +1,221 @@
+"""Every problem of a questionnaire's structure, each located, from the msgspec models.
+
+msgspec stops at the first error of a value, so a value that does not fit is checked again
+piece by piece (each key of a mapping, each item of a list) to find every problem in it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+from enum import Enum
+from typing import Any, NamedTuple
+
+import msgspec
+
+from spinecheck.questionnaire.answering import show_value
+
+Path_ = tuple[str | int, ...]
+
+_ID_HINT = "use lower-case letters, digits and underscores (ids start with a letter)"
+_BOOL_HINT = "YAML reads unquoted yes/no/on/off as true/false: put the word in quotes"
+
+
+class SchemaProblem(NamedTuple):
+    """One structural problem: where it is, what is wrong, and what to do."""
+
+    path: Path_
+    message: str
+    hint: str | None = None
+    at_key: bool = False
+    """True when the problem is the key itself (unknown, missing), not its value."""
+
+
+def field_names(model: type[msgspec.Struct]) -> list[str]:
+    """The keys a model takes, as written in files."""
+    return [info.encode_name for info in msgspec.structs.fields(model)]
+
+
+def problems_of(
+    data: Any, model: type[msgspec.Struct], known_keys: list[str]
+) -> list[SchemaProblem]:
+    """Every structural problem of `data` read as `model` (empty if it fits)."""
+    found: list[SchemaProblem] = []
+    _check(data, model, (), found, known_keys)
+    return found
+
+
+def _check(
+    value: Any, annotation: Any, path: Path_, out: list[SchemaProblem], keys: list[str]
+) -> None:
+    try:
+        msgspec.convert(value, annotation)
+        return
+    except msgspec.ValidationError as err:
+        first = err
+    before = len(out)
+    inner = _unwrap(annotation)
+    origin = typing.get_origin(inner)
+    if isinstance(inner, type) and issubclass(inner, msgspec.Struct) and isinstance(value, dict):
+        fields = {info.encode_name: info for info in msgspec.structs.fields(inner)}
+        for key in value:
+            if key not in fields:
+                close = difflib.get_close_matches(str(key), keys, n=1, cutoff=0.75)
+                hint = (
+                    f"did you mean '{close[0]}'?" if close else "remove it, or check its spelling"
+                )
+                out.append(SchemaProblem((*path, key), f"unknown key '{key}'", hint, at_key=True))
+        for name, info in fields.items():
+            if name in value:
+                _check(value[name], info.type, (*path, name), out, keys)
+            elif info.required:
+                out.append(
+                    SchemaProblem(
+                        path,
+                        f"missing key '{name}'",
+                        "add it; see docs/questionnaire-format.md",
+                        at_key=True,
+                    )
+                )
+    elif origin is list and isinstance(value, list):
+        (item,) = typing.get_args(inner)
+        for index, entry in enumerate(value):
+            _check(entry, item, (*path, index), out, keys)
+    elif origin is dict and isinstance(value, dict):
+        _, item = typing.get_args(inner)
+        for key, entry in value.items():
+            _check(entry, item, (*path, key), out, keys)
+    if len(out) == before:
+        out.append(_from_error(first, value, path, annotation))
+
+
+def _unwrap(annotation: Any) -> Any:
+    """The type inside `Annotated[...]` and `... | None`, when it is a single one."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            options = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(options) != 1:
+                return annotation
+            annotation = options[0]
+        else:
+            return annotation
+
+
+_AT = re.compile(r" - at (?:`(?P<key>key)` in )?`(?P<path>\$[^`]*)`$")
+_PART = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\[(?:'|\")?([^\]'\"]*)(?:'|\")?\]")
+
+
+def _from_error(
+    err: msgspec.ValidationError, value: Any, path: Path_, annotation: Any
+) -> SchemaProblem:
+    text = str(err)
+    match = _AT.search(text)
+    message = text[: match.start()] if match else text
+    inner: Path_ = ()
+    if match:
+        for name, index, key in _PART.findall(match.group("path")[1:]):
+            inner += (name,) if name else (int(index),) if index else (key,)
+    where = (*path, *inner)
+    field = next((p for p in reversed(where) if isinstance(p, str)), "value")
+    shown = _value_at(value, inner)
+    if match and match.group("key"):  # a key of a mapping, such as an unknown urgency
+        shown = next((k for k in (_value_at(value, inner) or {}) if isinstance(k, str)), None)
+        shown = _bad_key(_value_at(value, inner), annotation) if shown is not None else shown
+    allowed = _allowed(annotation, key=bool(match and match.group("key")))
+    found = _describe(message, field, shown, where, allowed)
+    if match and match.group("key") and shown is not None:
+        return found._replace(path=(*where, shown), at_key=True)
+    return found
+
+
+def _bad_key(mapping: Any, annotation: Any) -> Any:
+    """The first key of `mapping` that its type refuses."""
+    key_type = next(iter(typing.get_args(_unwrap(annotation))), str)
+    for key in mapping or {}:
+        try:
+            msgspec.convert(key, key_type)
+        except msgspec.ValidationError:
+            return key
+    return None
+
+
+def _allowed(annotation: Any, *, key: bool) -> str:
+    inner = _unwrap(annotation)
+    if key and typing.get_origin(inner) is dict:
+        inner = _unwrap(typing.get_args(inner)[0])
+    elif typing.get_origin(inner) is dict:
+        inner = _unwrap(typing.get_args(inner)[1])
+    if isinstance(inner, type) and issubclass(inner, Enum):
+        values = [str(member.value) for member in inner]
+    elif typing.get_origin(inner) is typing.Literal:
+        values = [str(v) for v in typing.get_args(inner)]
+    else:
+        return "another value"
+    return "one of: " + ", ".join(f"'{v}'" for v in values)
+
+
+def _value_at(value: Any, inner: Path_) -> Any:
+    for part in inner:
+        try:
+            value = value[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return value
+
+
+def _describe(message: str, field: str, value: Any, where: Path_, allowed: str) -> SchemaProblem:
+    if message.startswith("Invalid enum value"):
+        return SchemaProblem(
+            where, f"{show_value(value)} is not allowed for '{field}'", f"expected {allowed}"
+        )
+    if message.startswith("Expected `str") and "regex" in message:
+        return SchemaProblem(
+            where, f"{show_value(value)} is not a valid id or value for '{field}'", _ID_HINT
+        )
+    if message.startswith("Expected `str") and isinstance(value, bool):
+        return SchemaProblem(
+            where, f"expected text for '{field}', got {str(value).lower()}", _BOOL_HINT
+        )
+    if message.startswith("Expected `object"):
+        return SchemaProblem(
+            where,
+            f"expected a mapping for '{field}', got {show_value(value)}",
+            "write it as 'key: value' lines indented under it",
+        )
+    if message.startswith("Expected `array`, got") or message.startswith("Expected `array | null`"):
+        return SchemaProblem(
+            where,
+            f"expected a list for '{field}', got {show_value(value)}",
+            "write each item on its own line starting with '- '",
+        )
+    if " of length " in message or "length >=" in message or "length <=" in message:
+        return SchemaProblem(where, f"'{field}': {_plain(message)}", None)
+    if message.startswith("Expected `"):
+        return SchemaProblem(where, f"'{field}': {_plain(message)}, got {show_value(value)}", None)
+    # A check of the model itself (__post_init__): a condition or rule that is not well formed.
+    return SchemaProblem(
+        where, message, "see the conditions and rules sections of docs/questionnaire-format.md"
+    )
+
+
+def _plain(message: str) -> str:
+    """Msgspec's 'Expected `int` >= 1' as 'expected a whole number of at least 1'."""
+    text = message.split(", got")[0]
+    words = {
+        "`int": "a whole number",
+        "`float": "a number",
+        "`str": "text",
+        "`bool": "true or false",
+        "`array": "a list",
+        "`object": "a mapping",
+    }
+    for code, word in words.items():
+        text = text.replace(code, word)
+    text = text.replace(" | null`", "").replace("`", "").replace("Expected", "expected")
+    text = text.replace(">=", "of at least").replace("<=", "of at most")
+    return text
