@@ -98,3 +98,10 @@ class SpinecheckError(Exception):
         if len(self.problems) > 1:
             text += f"\n{len(self.problems)} problems found."
         return text
+
+
+def similar(word: str, options: list[str], n: int = 1, cutoff: float = 0.6) -> list[str]:
+    """The known names closest to a misspelt one, for 'did you mean' hints (difflib, lazily)."""
+    import difflib
+
+    return difflib.get_close_matches(word, options, n=n, cutoff=cutoff)

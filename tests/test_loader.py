@@ -175,11 +175,11 @@ def test_minimal_questionnaire_loads():
             id="condition-without-operator",
         ),
         pytest.param(
-            SIMPLE_SECTION.replace("{value: neck, label: Neck}", "{value: no, label: Neck}"),
+            SIMPLE_SECTION.replace("{value: neck, label: Neck}", "{value: neck, label: false}"),
             17,
             "got false",
             "quotes",
-            id="yaml-no-is-boolean",
+            id="yaml-false-is-boolean",
         ),
         pytest.param(
             SIMPLE_SECTION.replace("    title: Main\n", ""),
@@ -364,3 +364,34 @@ def test_loading_remembers_nothing_between_runs(shipped_text, tmp_path, monkeypa
     path.write_text(shipped_text.replace("urgency: emergency", "urgency: emergncy", 1))
     with pytest.raises(SpinecheckError):
         load_questionnaire(path)  # an edited file is always checked again
+
+
+def test_yaml_1_2_rules_read_words_and_numbers_as_written():
+    """YAML 1.1 read `no` as false, `070` as 56 and `9:30` as 570; files here use YAML 1.2."""
+    from spinecheck.questionnaire.reading import parse_yaml
+
+    data = parse_yaml("a: no\nb: 070\nc: 9:30\nd: 0x26\ne: yes\nf: 1.5\ng: true\nh: ~\n", "x").data
+    assert data == {"a": "no", "b": 70, "c": "9:30", "d": "0x26", "e": "yes", "f": 1.5,
+                    "g": True, "h": None}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("a: !!int abc\n", "is not a valid !!int value"),
+        ("a: !!bool maybe\n", "is not a valid !!bool value"),
+        ("a: !!float x\n", "is not a valid !!float value"),
+        ("a: !!set {x: null}\n", "tags that make objects are not allowed"),
+        ("a: !!timestamp 2026-02-30\n", "tags that make objects are not allowed"),
+        ("a: !!python/object:os.system x\n", "tags that make objects are not allowed"),
+        ("&a [*a]\n", "refers to itself"),
+        ("? [1, 2]\n: x\n", "a key must be plain text"),
+    ],
+)
+def test_yaml_tags_and_odd_nodes_are_refused_with_their_line(text, fragment):
+    from spinecheck.questionnaire.reading import parse_yaml
+
+    with pytest.raises(SpinecheckError) as caught:
+        parse_yaml(text, "x.yaml")
+    assert fragment in caught.value.message
+    assert caught.value.line == 1

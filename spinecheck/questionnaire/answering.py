@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from typing import NamedTuple
 
 import msgspec
 
-from spinecheck.errors import SpinecheckError
+from spinecheck.errors import SpinecheckError, similar
 from spinecheck.questionnaire.conditions import AnswerValue, holds
 from spinecheck.questionnaire.model import Condition, Question, QuestionKind, Questionnaire
 
@@ -258,7 +257,7 @@ def show_value(raw: object) -> str:
 
 def _suggest(question: Question, value: str) -> str:
     values = [c.value for c in question.choices or ()]
-    close = difflib.get_close_matches(value, values, n=1)
+    close = similar(value, values, n=1)
     prefix = f"did you mean '{close[0]}'? " if close else ""
     return f"{prefix}allowed: {', '.join(values)}"
 
@@ -277,7 +276,7 @@ def check_answers(
     known = {q.id for q in questionnaire.questions}
     for key in raw_answers:
         if key not in known:
-            close = difflib.get_close_matches(str(key), sorted(known), n=1)
+            close = similar(str(key), sorted(known), n=1)
             hint = f"did you mean '{close[0]}'?" if close else "check the id against questions.yaml"
             problems.append(AnswerProblem(str(key), f"unknown question id '{key}'", hint))
     for question in questionnaire.questions:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import math
 from collections.abc import Iterator, Mapping
@@ -13,7 +12,7 @@ from typing import Any
 import msgspec
 
 from spinecheck.assessment.medicines import default_index
-from spinecheck.errors import Problem, SpinecheckError
+from spinecheck.errors import Problem, SpinecheckError, similar
 from spinecheck.questionnaire.answering import show_value
 from spinecheck.questionnaire.conditions import AnswerValue, Facts, evaluate, walk
 from spinecheck.questionnaire.model import (
@@ -32,20 +31,24 @@ from spinecheck.questionnaire.model import (
     Section,
     Source,
     Subscale,
+    field_names,
 )
 from spinecheck.questionnaire.reading import Document, parse_yaml, read_text
-from spinecheck.questionnaire.validation import field_names, problems_of
 
-_ALL_KEYS = sorted(
-    {
-        name
-        for model in (
-            Questionnaire, Section, Question, Choice, Condition, CountTrue, Rule, Instrument,
-            CatalogEntry, Source, PainPhaseRule,
-        )
-        for name in field_names(model)
-    }
-)  # fmt: skip
+
+def _all_keys() -> list[str]:
+    """Every key any part of a questionnaire takes (for 'did you mean' hints)."""
+    return sorted(
+        {
+            name
+            for model in (
+                Questionnaire, Section, Question, Choice, Condition, CountTrue, Rule, Instrument,
+                CatalogEntry, Source, PainPhaseRule,
+            )
+            for name in field_names(model)
+        }
+    )  # fmt: skip
+
 
 _SCORABLE = (QuestionKind.YES_NO, QuestionKind.SINGLE, QuestionKind.SCALE, QuestionKind.INTEGER)
 
@@ -90,7 +93,9 @@ def parse_questionnaire(
         questionnaire = msgspec.convert(document.data, Questionnaire)
         invalid_ids: set[str] = set()
     except msgspec.ValidationError:
-        for found in problems_of(document.data, Questionnaire, _ALL_KEYS):
+        from spinecheck.questionnaire.validation import problems_of
+
+        for found in problems_of(document.data, Questionnaire, _all_keys()):
             problems.append(
                 document.problem(found.path, found.message, hint=found.hint, value=not found.at_key)
             )
@@ -388,7 +393,7 @@ class _Checker:
                 self.add(where, f"{str(value).lower()} is read as a yes/no, not the value '{text}'",
                          f"quote it: '{text}'")  # fmt: skip
             elif text not in known:
-                close = difflib.get_close_matches(text, known, n=1)
+                close = similar(text, known, n=1)
                 hint = f"did you mean '{close[0]}'? " if close else ""
                 self.add(
                     where,
@@ -397,7 +402,7 @@ class _Checker:
                 )
 
     def _unknown_question(self, target_id: str, where: tuple[str | int, ...]) -> None:
-        close = difflib.get_close_matches(target_id, list(self.paths), n=1)
+        close = similar(target_id, list(self.paths), n=1)
         hint = f"did you mean '{close[0]}'?" if close else "check the question id"
         self.add(where, f"unknown question '{target_id}'", hint)
 
@@ -407,7 +412,7 @@ class _Checker:
         scores = self._score_items()
         assert test.score is not None
         if test.score not in scores:
-            close = difflib.get_close_matches(test.score, list(scores), n=1)
+            close = similar(test.score, list(scores), n=1)
             hint = (
                 f"did you mean '{close[0]}'?" if close else "scores are instrument or subscale ids"
             )
@@ -427,7 +432,7 @@ class _Checker:
         classes = default_index().class_labels
         assert test.medication_class is not None
         if test.medication_class not in classes:
-            close = difflib.get_close_matches(test.medication_class, list(classes), n=1)
+            close = similar(test.medication_class, list(classes), n=1)
             hint = f"did you mean '{close[0]}'?" if close else "see spinecheck/data/medicines.yaml"
             self.add(
                 (*where, "medication_class"),
@@ -537,7 +542,7 @@ class _Checker:
             action, target = rule.action, rule.target
             if action in catalogs and target is not None and target not in catalogs[action]:
                 plural = action + "s"
-                close = difflib.get_close_matches(target, list(catalogs[action]), n=1)
+                close = similar(target, list(catalogs[action]), n=1)
                 hint = f"did you mean '{close[0]}'?" if close else f"add it under '{plural}'"
                 self.add((*path, action), f"unknown {action.replace('_', ' ')} '{target}'", hint)
             if action == "red_flag" and target is not None:
@@ -556,10 +561,10 @@ class _Checker:
                 self._check_placeholders(getattr(rule, key), (*path, key))
 
     def _check_placeholders(self, text: str | None, where: tuple[str | int, ...]) -> None:
+        if not text or "{" not in text:
+            return
         from spinecheck.assessment.rules import PLACEHOLDER
 
-        if not text:
-            return
         scores = self._score_items()
         for match in PLACEHOLDER.finditer(text):
             kind, key = match.group(1), match.group(2)
@@ -602,7 +607,7 @@ class _Checker:
         known = self.questionnaire.sources
         for index, source in enumerate(sources):
             if source not in known:
-                close = difflib.get_close_matches(source, list(known), n=1)
+                close = similar(source, list(known), n=1)
                 hint = f"did you mean '{close[0]}'?" if close else "add it under 'sources'"
                 self.add((*where, index), f"unknown source '{source}'", hint)
 

@@ -54,6 +54,13 @@ class PainPhase(StrEnum):
     CHRONIC = "chronic"
 
 
+def field_names(model: type[Struct]) -> list[str]:
+    """The keys a model takes, as written in files."""
+    import msgspec
+
+    return [info.encode_name for info in msgspec.structs.fields(model)]
+
+
 class _Model(Struct, frozen=True, forbid_unknown_fields=True, kw_only=True, dict=True):
     """Frozen, unknown keys refused; `dict=True` lets a model remember worked-out values."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +24,7 @@ MAX_DEPTH = 60
 
 Path_ = tuple[str | int, ...]
 
-_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: type[yaml.BaseLoader] = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
 
 class Position(NamedTuple):
@@ -106,23 +107,139 @@ class Document:
         )
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]  # CSafeLoader has no stubs
-    """A safe loader that records duplicate keys instead of silently keeping the last one."""
+_PLAIN = "tag:spinecheck,2026:plain"
+"""The tag our resolver gives an unquoted scalar, so YAML 1.2 rules can decide what it is."""
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
+_YAML = "tag:yaml.org,2002:"
+_INT = re.compile(r"[-+]?[0-9]+")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+_SPECIAL = {
+    "null": None, "Null": None, "NULL": None, "~": None, "": None,
+    "true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False,
+    ".inf": float("inf"), ".Inf": float("inf"), ".INF": float("inf"),
+    "+.inf": float("inf"), "+.Inf": float("inf"), "+.INF": float("inf"),
+    "-.inf": float("-inf"), "-.Inf": float("-inf"), "-.INF": float("-inf"),
+    ".nan": float("nan"), ".NaN": float("nan"), ".NAN": float("nan"),
+}  # fmt: skip
+_NOT_SPECIAL = object()
+MAX_DIGITS = 50
+"""Longer runs of digits are read as text: no answer or setting needs them, and Python refuses
+to turn very long ones into numbers."""
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]  # CBaseLoader has no stubs
+    """libyaml's parser and composer; every unquoted scalar is left for `_Builder` to read."""
+
+    def resolve(self, kind: type[yaml.Node], value: str | None, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode and implicit[0]:
+            return _PLAIN
+        resolved: str = super().resolve(kind, value, implicit)
+        return resolved
+
+
+class _Builder:
+    """Turns a YAML node tree into plain data with YAML 1.2 core-schema rules.
+
+    `070` is 70 and `9:30` is text (YAML 1.1 read them as 56 and 570); `yes`, `no`, `on` and
+    `off` are text; only true/false are booleans. Hexadecimal and octal forms stay text, so no
+    number is silently misread. Tags that make objects, and tagged values that do not fit their
+    tag, are refused with their line; a mapping key written twice is recorded.
+    """
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.built: dict[int, Any] = {}
+        self.building: set[int] = set()
         self.duplicates: list[tuple[str, yaml.Mark]] = []
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
-        for key_node, _value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode):
-                key = key_node.value
-                if key in seen:
+    def build(self, node: yaml.Node) -> Any:
+        known = self.built.get(id(node), _NOT_SPECIAL)
+        if known is not _NOT_SPECIAL:
+            return known
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node)
+        if id(node) in self.building:
+            raise self._error(node, "an alias refers to itself", "write the values out")
+        self.building.add(id(node))
+        result: Any
+        if isinstance(node, yaml.SequenceNode):
+            self._expect_tag(node, "seq")
+            result = [self.build(item) for item in node.value]
+        else:
+            self._expect_tag(node, "map")
+            result = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise self._error(key_node, "a key must be plain text, not a list or mapping",
+                                      "write the key as a word")  # fmt: skip
+                key = self._scalar(key_node)
+                if not isinstance(key, str):
+                    key = key_node.value  # keys are read as written ('1:', 'yes:', 'null:')
+                if key in result:
                     self.duplicates.append((key, key_node.start_mark))
-                seen.add(key)
-        result: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+                result[key] = self.build(value_node)
+        self.building.discard(id(node))
+        self.built[id(node)] = result
         return result
+
+    def _expect_tag(self, node: yaml.Node, kind: str) -> None:
+        if node.tag != _YAML + kind:
+            raise self._tag_error(node)
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        value: str = node.value
+        tag = node.tag
+        if tag == _PLAIN:
+            return _plain(value)
+        if tag == _YAML + "str":
+            return value
+        if tag == _YAML + "int" and _INT.fullmatch(value) and len(value) <= MAX_DIGITS:
+            return int(value)
+        if tag == _YAML + "float" and (_FLOAT.fullmatch(value) or value in _SPECIAL):
+            number = _plain(value)
+            if isinstance(number, int | float) and not isinstance(number, bool):
+                return float(number)
+        if tag == _YAML + "bool" and value in ("true", "True", "TRUE", "false", "False", "FALSE"):
+            return value.lower() == "true"
+        if tag == _YAML + "null" and _SPECIAL.get(value, _NOT_SPECIAL) is None:
+            return None
+        raise self._tag_error(node)
+
+    def _tag_error(self, node: yaml.Node) -> SpinecheckError:
+        tag = str(node.tag).replace(_YAML, "!!")
+        if tag in ("!!int", "!!float", "!!bool", "!!null"):
+            return self._error(node, f"{show_text(node.value)} is not a valid {tag} value",
+                               "remove the tag, or write a value that fits it")  # fmt: skip
+        return self._error(node, f"YAML tags that make objects are not allowed: {show_text(tag)}",
+                           "remove the tag (the part starting with !); these files hold plain "
+                           "values only")  # fmt: skip
+
+    def _error(self, node: yaml.Node, message: str, hint: str) -> SpinecheckError:
+        mark = node.start_mark
+        return SpinecheckError(
+            message, path=self.label, line=mark.line + 1, column=mark.column + 1, hint=hint
+        )
+
+
+def _plain(value: str) -> Any:
+    """An unquoted scalar by the YAML 1.2 core schema (decimal numbers only)."""
+    special = _SPECIAL.get(value, _NOT_SPECIAL)
+    if special is not _NOT_SPECIAL:
+        return special
+    first = value[0]
+    if first.isdigit() or first in "+-.":
+        if _INT.fullmatch(value):
+            return int(value) if len(value) <= MAX_DIGITS else value
+        if _FLOAT.fullmatch(value) and len(value) <= MAX_DIGITS:
+            return float(value)
+    return value
+
+
+def show_text(value: object) -> str:
+    """Text from a file quoted for a message, with control characters shown as escapes."""
+    text = str(value)
+    shown = text if len(text) <= 40 else text[:37] + "..."
+    return repr(shown)
 
 
 def read_text(path: Path | str, *, label: str | None = None) -> tuple[str, str]:
@@ -195,6 +312,7 @@ def decode(raw: bytes, name: str) -> str:
 def parse_yaml(text: str, label: str) -> Document:
     """Parse YAML text into a `Document`; duplicate keys are listed in `Document.problems`."""
     loader = _Loader(text)
+    builder = _Builder(label)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -202,20 +320,16 @@ def parse_yaml(text: str, label: str) -> Document:
                 "file is empty", path=label, hint="the file must hold a YAML mapping"
             )
         _check_size(node, label)
-        data = loader.construct_document(node)
+        data = builder.build(node)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         problem = err.problem or "YAML syntax error"
         context = f" ({err.context})" if err.context and err.problem else ""
         message = f"YAML syntax error: {problem}{context}"
         hint = "check indentation, colons and quotes on this line and the one before"
-        line_text = (
-            text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
-        )
-        if "could not determine a constructor" in problem:
-            message = f"YAML tags that make objects are not allowed: {problem.split('tag ')[-1]}"
-            hint = "remove the tag (the part starting with !!); these files hold plain values only"
-        elif line_text[: mark.column + 1 if mark else 0].count("\t") or line_text.startswith("\t"):
+        lines = text.splitlines()
+        line_text = lines[mark.line] if mark and mark.line < len(lines) else ""
+        if line_text[: mark.column + 1 if mark else 0].count("\t") or line_text.startswith("\t"):
             hint = "YAML does not allow tabs for indentation: use spaces"
         raise SpinecheckError(
             message,
@@ -235,13 +349,13 @@ def parse_yaml(text: str, label: str) -> Document:
     document = Document(data=data, label=label, find_root=lambda: node)
     document.problems = [
         Problem(
-            f"duplicate key '{key}'",
+            f"duplicate key {show_text(key)}",
             path=label,
             line=mark.line + 1,
             column=mark.column + 1,
             hint="each key may appear once in a mapping; remove or rename one of them",
         )
-        for key, mark in loader.duplicates
+        for key, mark in builder.duplicates
     ]
     return document
 

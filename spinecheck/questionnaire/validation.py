@@ -6,7 +6,6 @@ piece by piece (each key of a mapping, each item of a list) to find every proble
 
 from __future__ import annotations
 
-import difflib
 import re
 import types
 import typing
@@ -15,6 +14,7 @@ from typing import Any, NamedTuple
 
 import msgspec
 
+from spinecheck.errors import similar
 from spinecheck.questionnaire.answering import show_value
 
 Path_ = tuple[str | int, ...]
@@ -31,11 +31,6 @@ class SchemaProblem(NamedTuple):
     hint: str | None = None
     at_key: bool = False
     """True when the problem is the key itself (unknown, missing), not its value."""
-
-
-def field_names(model: type[msgspec.Struct]) -> list[str]:
-    """The keys a model takes, as written in files."""
-    return [info.encode_name for info in msgspec.structs.fields(model)]
 
 
 def problems_of(
@@ -62,7 +57,7 @@ def _check(
         fields = {info.encode_name: info for info in msgspec.structs.fields(inner)}
         for key in value:
             if key not in fields:
-                close = difflib.get_close_matches(str(key), keys, n=1, cutoff=0.75)
+                close = similar(str(key), keys, n=1, cutoff=0.75)
                 hint = (
                     f"did you mean '{close[0]}'?" if close else "remove it, or check its spelling"
                 )
