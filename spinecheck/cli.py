@@ -127,6 +127,10 @@ def _stdin_is_terminal() -> bool:
     return sys.stdin.isatty()
 
 
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Replace output files that already exist.")
+]
+
 FormatOption = Annotated[
     OutputFormat | None,
     typer.Option("--format", "-f", help="Output format (default: rich on a terminal, else text)."),
@@ -163,6 +167,7 @@ def summary(
         ),
     ] = None,
     region: RegionOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Print summaries from answer files: one patient, or a whole day's list.
 
@@ -179,7 +184,7 @@ def summary(
 
     request = PrintRequest(
         answers=answers, questions=questions, output_format=output_format, output=output,
-        audience=audience.value, page=page, region=region,
+        audience=audience.value, page=page, region=region, force=force,
     )  # fmt: skip
     try:
         code = print_summaries(request)
@@ -195,9 +200,10 @@ def export_questionnaire(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file instead.")
     ] = None,
+    force: ForceOption = False,
 ) -> None:
     """Print the questionnaire as a FHIR R4 Questionnaire (JSON), to match --format fhir answers."""
-    from spinecheck.printing import write_file
+    from spinecheck.printing import refuse_existing, write_file
     from spinecheck.questionnaire.loading import load_questionnaire
     from spinecheck.render.fhir import to_questionnaire
 
@@ -208,6 +214,7 @@ def export_questionnaire(
     text = json.dumps(to_questionnaire(questionnaire), indent=2, ensure_ascii=False) + "\n"
     if output is not None:
         try:
+            refuse_existing(output, force=force)
             write_file(output, text)
         except SpinecheckError as err:
             _fail(err)

@@ -33,6 +33,8 @@ class PrintRequest(NamedTuple):
     audience: str = "patient"
     page: PageSize | None = None
     region: str | None = None
+    force: bool = False
+    """Replace output files that already exist (otherwise they are refused)."""
 
 
 class _NothingWritten(Exception):
@@ -65,6 +67,11 @@ def print_summaries(request: PrintRequest) -> int:
         )
         return EXIT_USAGE
     per_file = output is not None and (output.is_dir() or not output.suffix)
+    if output is not None:
+        refuse_overwriting_inputs(files, output, per_file=per_file)
+        if not per_file:
+            refuse_existing(output, force=request.force)
+    names = _NameKeeper(output, chosen, force=request.force) if output and per_file else None
     terminal = chosen is OutputFormat.RICH and output is None and tty
     streamed = len(files) > 1 and not per_file and chosen in STREAMED and not terminal
     batch = _Batch(request, questionnaire, chosen, str(paper), many=len(files) > 1)
@@ -74,10 +81,8 @@ def print_summaries(request: PrintRequest) -> int:
         for name in files:
             one = batch.read(name)
             if one is not None:
-                if per_file and output is not None:
-                    write_file(
-                        output / f"{stem(name)}.{chosen.extension}", batch.draw([one], many=False)
-                    )
+                if names is not None:
+                    write_file(names.target(name), batch.draw([one], many=False))
                 elif terminal:
                     from spinecheck.render.formats import document_of
                     from spinecheck.render.terminal import show
@@ -205,6 +210,69 @@ def _sink(stack: contextlib.ExitStack[Any], output: Path | None) -> TextIO:
     text = io.TextIOWrapper(binary, encoding="utf-8", write_through=True)
     stack.callback(text.detach)  # flush into the file, but leave closing it to open_private
     return text
+
+
+def refuse_overwriting_inputs(files: list[str], output: Path, *, per_file: bool) -> None:
+    """An output that is also an input (or a folder of inputs) would destroy answers: refuse.
+
+    Raises:
+        SpinecheckError: the output names an input file or a folder holding inputs.
+    """
+    target = _resolved(output)
+    for name in files:
+        if name == "-":
+            continue
+        source = _resolved(Path(name))
+        if source == target or (per_file and source.parent == target):
+            raise SpinecheckError(
+                "the output would replace an answer file",
+                path=output,
+                hint=f"write the summaries somewhere else: {name} is one of the inputs",
+            )
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except OSError:
+        return path.absolute()
+
+
+def refuse_existing(path: Path, *, force: bool) -> None:
+    """An output file from an earlier run is kept unless `--force` says to replace it.
+
+    Devices and FIFOs (such as /dev/null) are written into, so they are never refused.
+
+    Raises:
+        SpinecheckError: the file exists and `force` is not set.
+    """
+    if not force and path.is_file() and not path.is_symlink():
+        raise SpinecheckError(
+            "the output file already exists",
+            path=path,
+            hint="add --force to replace it, or choose another name",
+        )
+
+
+class _NameKeeper:
+    """Per-patient file names, unique within a run, never replacing an earlier run's files."""
+
+    def __init__(self, folder: Path, chosen: OutputFormat, *, force: bool) -> None:
+        self.folder = folder
+        self.chosen = chosen
+        self.force = force
+        self.used: set[str] = set()
+
+    def target(self, name: str) -> Path:
+        base = stem(name)
+        candidate, number = base, 1
+        while candidate.lower() in self.used:
+            number += 1
+            candidate = f"{base}-{number}"
+        self.used.add(candidate.lower())
+        path = self.folder / f"{candidate}.{self.chosen.extension}"
+        refuse_existing(path, force=self.force)
+        return path
 
 
 def write_file(path: Path, content: str | bytes) -> None:

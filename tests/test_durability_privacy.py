@@ -52,11 +52,28 @@ def test_killing_the_process_mid_save_never_corrupts_the_file(tmp_path):
 def test_a_save_cleans_up_what_a_killed_save_left_behind(tmp_path):
     from spinecheck.answers.progress import write_private
 
-    leftover = tmp_path / ".progress.yaml.abc123.tmp"
+    import subprocess
+    import sys
+
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                              capture_output=True, text=True, check=True)  # fmt: skip
+    dead = int(finished.stdout)  # a writer that was killed: its process is gone
+    leftover = tmp_path / f".progress.yaml.{dead}-abc123.tmp"
     leftover.write_text("half")
     write_private(tmp_path / "progress.yaml", "age: 40\n")
     assert not leftover.exists()
     assert stat.S_IMODE((tmp_path / "progress.yaml").stat().st_mode) == 0o600
+
+
+def test_a_save_never_deletes_another_live_writers_temporary_file(tmp_path):
+    import os
+
+    from spinecheck.answers.progress import write_private
+
+    other = tmp_path / f".day.json.{os.getppid()}-xyz.tmp"  # a live process is writing it
+    other.write_text("half")
+    write_private(tmp_path / "day.json", "[]\n")
+    assert other.exists()
 
 
 def test_the_progress_folder_is_created_owner_only(tmp_path):
@@ -64,6 +81,7 @@ def test_the_progress_folder_is_created_owner_only(tmp_path):
 
     write_private(tmp_path / "new" / "deeper" / "progress.yaml", "age: 40\n")
     assert stat.S_IMODE((tmp_path / "new" / "deeper").stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "new").stat().st_mode) == 0o700  # every level
 
 
 @pytest.fixture

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -54,8 +56,17 @@ class SavedProgress:
     updated: str | None
 
 
-def progress_text(questionnaire: Questionnaire, progress: Progress, started: str) -> str:
-    """The progress file: an answer file (contract shape) whose metadata says where the walk is."""
+SAVE_SUFFIXES = (".yaml", ".yml", ".json")
+"""The kinds of file the walk can save to (and read back)."""
+
+
+def progress_text(
+    questionnaire: Questionnaire, progress: Progress, started: str, *, as_json: bool = False
+) -> str:
+    """The progress file: an answer file (contract shape) whose metadata says where the walk is.
+
+    YAML, or JSON when `as_json` (for a `--save` path ending in .json).
+    """
     extra: dict[str, Any] = {
         "completed": progress.completed,
         "current": progress.current,
@@ -63,9 +74,12 @@ def progress_text(questionnaire: Questionnaire, progress: Progress, started: str
     }
     if progress.stopped_at_emergency:
         extra["stopped_at_emergency"] = True
-    return dump_answers(
-        answers_document(questionnaire, progress.answers, started=started, extra=extra)
-    )
+    document = answers_document(questionnaire, progress.answers, started=started, extra=extra)
+    if as_json:
+        import json
+
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return dump_answers(document)
 
 
 def load_progress(path: Path, questionnaire: Questionnaire) -> SavedProgress:
@@ -187,20 +201,53 @@ def dump_answers(document: Mapping[str, Any]) -> str:
 def write_private(path: Path, text: str | bytes) -> None:
     """Write `text` to `path` atomically (temporary file, fsync, rename), owner-only (0600).
 
-    A crash at any moment leaves either the old file or the new one, never a torn file. The
-    folder is created owner-only if it does not exist.
+    A crash at any moment leaves either the old file or the new one, never a torn file. Missing
+    folders are created owner-only at every level. A path that is a device or a FIFO (such as
+    /dev/null) is written into, never replaced; a symbolic link is refused.
     """
     with open_private(path) as stream:
         stream.write(text.encode("utf-8") if isinstance(text, str) else text)
 
 
+def make_private_folders(folder: Path) -> None:
+    """Create `folder` and every missing parent owner-only (0700)."""
+    missing = []
+    current = folder
+    while not current.exists() and current != current.parent:
+        missing.append(current)
+        current = current.parent
+    for level in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            level.mkdir(mode=0o700)
+
+
+def check_replaceable(path: Path) -> None:
+    """Refuse to write through a symbolic link (it would replace the link, not its file).
+
+    Raises:
+        OSError: the path is a symbolic link.
+    """
+    if path.is_symlink():
+        raise OSError(errno.ELOOP, "is a symbolic link; give the path of the file itself")
+
+
 @contextlib.contextmanager
 def open_private(path: Path) -> Iterator[BinaryIO]:
     """A binary stream that becomes `path` (0600) only when the block ends without an error."""
+    check_replaceable(path)
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        mode = 0
+    if mode and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        with path.open("wb") as special:  # a device or a FIFO: written into, never replaced
+            yield special
+        return
     folder = path.parent
-    if not folder.exists():
-        folder.mkdir(parents=True, mode=0o700, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    make_private_folders(folder)
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp", dir=folder
+    )
     try:
         os.fchmod(handle, 0o600)
         with os.fdopen(handle, "wb") as stream:
@@ -212,12 +259,92 @@ def open_private(path: Path) -> Iterator[BinaryIO]:
         with contextlib.suppress(OSError):
             Path(temporary).unlink()
         raise
-    for leftover in folder.glob(f".{path.name}.*.tmp"):  # from a process killed mid-write
-        with contextlib.suppress(OSError):
-            leftover.unlink()
+    _remove_leftovers(folder, path.name)
     with contextlib.suppress(OSError):  # make the rename itself durable
         directory = os.open(folder, os.O_RDONLY)
         try:
             os.fsync(directory)
         finally:
             os.close(directory)
+
+
+def _remove_leftovers(folder: Path, name: str) -> None:
+    """Remove temporary files of writers that were killed mid-write (never a live one's)."""
+    for leftover in folder.glob(f".{name}.*-*.tmp"):
+        pid_text = leftover.name[len(name) + 2 :].split("-", 1)[0]
+        if not pid_text.isdecimal() or _alive(int(pid_text)):
+            continue
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+class WalkLock:
+    """Keeps a second walk off a progress file while one is using it (an advisory lock).
+
+    Taking it also proves, before the first question, that the save folder can be written.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path.with_name(f".{path.name}.lock")
+        self.handle: int | None = None
+
+    def acquire(self) -> None:
+        """Take the lock.
+
+        Raises:
+            SpinecheckError: another walk holds it, or the folder cannot be written.
+        """
+        try:
+            make_private_folders(self.path.parent)
+            handle = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as err:
+            raise _unwritable(self.path.parent, err) from err
+        try:
+            import fcntl
+
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except ImportError:  # pragma: no cover - no advisory locks on this system
+            pass
+        except OSError as err:
+            os.close(handle)
+            raise SpinecheckError(
+                "these answers are open in another spinecheck walk",
+                path=self.path.parent / self.path.name[1:-5],
+                hint="finish or stop the other walk first, or keep these answers elsewhere "
+                "with --save OTHER.yaml",
+            ) from err
+        try:
+            os.ftruncate(handle, 0)
+            os.write(handle, f"{os.getpid()}\n".encode())
+            os.fsync(handle)
+        except OSError as err:
+            os.close(handle)
+            raise _unwritable(self.path.parent, err) from err
+        self.handle = handle
+
+    def release(self) -> None:
+        """Let other walks use the file again."""
+        if self.handle is not None:
+            os.close(self.handle)
+            self.handle = None
+
+
+def _unwritable(folder: Path, err: OSError) -> SpinecheckError:
+    reason = err.strerror or str(err)
+    return SpinecheckError(
+        f"your answers cannot be saved here: {reason}",
+        path=folder,
+        hint="choose a folder you can write to with --save FILE, or free some disk space",
+    )

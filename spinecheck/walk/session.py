@@ -9,11 +9,12 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
 from spinecheck.answers.progress import Progress
-from spinecheck.errors import SpinecheckError
+from spinecheck.errors import Problem, SpinecheckError
 from spinecheck.questionnaire.model import Questionnaire
 
 EXIT_OK = 0
@@ -39,10 +40,9 @@ def run_walk(options: StartOptions, *, stdin_is_terminal: bool) -> int:
         SpinecheckError: a bad questionnaire, an unknown region, or a progress file that cannot
             be read (it is never overwritten).
     """
-    from spinecheck.answers.progress import default_progress_path, progress_text, write_private
-    from spinecheck.assessment.rules import choose_region, fill_text
+    from spinecheck.answers.progress import SAVE_SUFFIXES, WalkLock, default_progress_path
+    from spinecheck.assessment.rules import choose_region
     from spinecheck.questionnaire.loading import load_questionnaire
-    from spinecheck.walk.logic import Outcome, Walk
 
     questionnaire = load_questionnaire(options.questions)
     contacts = choose_region(questionnaire, options.region)
@@ -56,13 +56,38 @@ def run_walk(options: StartOptions, *, stdin_is_terminal: bool) -> int:
         )
         return EXIT_BAD_INPUT
     path = options.save or default_progress_path()
+    if path.suffix.lower() not in SAVE_SUFFIXES:
+        raise SpinecheckError(
+            "answers are saved as YAML or JSON",
+            path=path,
+            hint="give --save a file name ending in .yaml or .json",
+        )
+    lock = WalkLock(path)
+    lock.acquire()  # another walk on this file, or a folder that cannot be written, stops us here
+    try:
+        return _run(options, questionnaire, contacts, path, plain=plain)
+    finally:
+        lock.release()
+
+
+def _run(
+    options: StartOptions, questionnaire: Questionnaire, contacts: Any, path: Path, *, plain: bool
+) -> int:
+    """The walk itself, once its save file is known to be ours and writable."""
+    from spinecheck.answers.progress import progress_text, write_private
+    from spinecheck.assessment.rules import fill_text
+    from spinecheck.clean import clean
+    from spinecheck.walk.logic import Outcome, Walk
+
     # Prompts and messages go to the terminal even when the summary is redirected to a file.
     screen = sys.stdout if sys.stdout.isatty() or not sys.stderr.isatty() else sys.stderr
     asker, session = _front_end(plain, screen)
-    emergency_number = contacts.emergency_number if contacts else "your local emergency number"
-    place = contacts.emergency if contacts else "the nearest emergency department"
+    # Region text comes from the questionnaire file: cleaned like every other text shown.
+    number = clean(contacts.emergency_number) if contacts else "your local emergency number"
+    place = clean(contacts.emergency) if contacts else "the nearest emergency department"
     command = _resume_command(options)
-    with session:
+    as_json = path.suffix.lower() == ".json"
+    with session, _stop_on_sigterm():
         try:
             progress, started = _open_progress(path, questionnaire, options.resume, asker)
         except KeyboardInterrupt:
@@ -70,24 +95,35 @@ def run_walk(options: StartOptions, *, stdin_is_terminal: bool) -> int:
             return EXIT_INTERRUPTED
 
         def save_progress(current: Progress) -> None:
-            write_private(path, progress_text(questionnaire, current, started))
+            try:
+                write_private(path, progress_text(questionnaire, current, started, as_json=as_json))
+            except OSError as err:
+                raise _SaveFailed(err) from err
 
         walk = Walk(
             questionnaire,
             asker,
             progress,
             save_progress,
-            emergency_action=f"If that is right, call {emergency_number} now, or go to {place}.",
+            emergency_action=f"If that is right, call {number} now, or go to {place}.",
         )
         walk.fill = lambda text: fill_text(
             text, questionnaire, walk.progress.answers, None, contacts
         )
-        _welcome(asker, questionnaire, walk.progress, emergency_number, place, path)
+        _welcome(asker, questionnaire, walk.progress, number, place, path)
         try:
             outcome = walk.run()
+        except _SaveFailed as failed:
+            raise SpinecheckError(
+                f"your answers could not be saved: {failed.reason}",
+                path=path,
+                hint="free some disk space or choose another file with --save, then run: "
+                + command,
+            ) from failed
         except (KeyboardInterrupt, EOFError):
             if walk.progress.answers:
-                save_progress(walk.progress)
+                with contextlib.suppress(_SaveFailed):
+                    save_progress(walk.progress)
                 screen.write(
                     f"\n\nStopped. Your answers are saved in {path}.\n"
                     f"To continue where you stopped, run: {command}\n"
@@ -97,6 +133,33 @@ def run_walk(options: StartOptions, *, stdin_is_terminal: bool) -> int:
             return EXIT_INTERRUPTED
     return _finish(questionnaire, walk.progress, outcome is Outcome.EMERGENCY, options, path,
                    plain=plain, asker=asker)  # fmt: skip
+
+
+class _SaveFailed(Exception):
+    """Writing the progress file failed (the reason is kept for the message)."""
+
+    def __init__(self, err: OSError) -> None:
+        super().__init__(err)
+        self.reason = err.strerror or str(err)
+
+
+@contextlib.contextmanager
+def _stop_on_sigterm() -> Iterator[None]:
+    """SIGTERM stops the walk like Ctrl-C: answers saved, the terminal (cursor) restored."""
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread (tests running the walk in a thread)
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _front_end(plain: bool, screen: TextIO) -> tuple[Any, Any]:
@@ -144,7 +207,20 @@ def _open_progress(
             asker.say(f"No saved answers were found in {path}, so we start from the beginning.")
     if not path.exists():
         return Progress(), now()
-    saved = load_progress(path, questionnaire)
+    try:
+        saved = load_progress(path, questionnaire)
+    except SpinecheckError as err:
+        raise SpinecheckError(
+            problems=[
+                *err.problems,
+                Problem(
+                    "these saved answers cannot be read, so they are left exactly as they are",
+                    path=str(path),
+                    hint="to start over and keep them, run 'spinecheck start --save NEW.yaml', "
+                    "or move the file elsewhere first",
+                ),
+            ]
+        ) from err
     if resume or not saved.progress.answers:
         return saved.progress, saved.started
     if not saved.progress.completed:
