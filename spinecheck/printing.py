@@ -66,7 +66,9 @@ def print_summaries(request: PrintRequest) -> int:
             "error: a PDF cannot be shown on the terminal\n  hint: add --output summary.pdf\n"
         )
         return EXIT_USAGE
-    per_file = output is not None and (output.is_dir() or not output.suffix)
+    per_file = output is not None and (
+        output.is_dir() or (not output.exists() and not output.suffix)
+    )
     if output is not None:
         refuse_overwriting_inputs(files, output, per_file=per_file)
         if not per_file:

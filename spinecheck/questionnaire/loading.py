@@ -220,6 +220,9 @@ class _Checker:
                 self.add(("sections", s_index, "id"), f"duplicate section id '{section.id}'")
             section_ids.add(section.id)
         for path, question in self._questions():
+            if question.id == "spinecheck":
+                self.add((*path, "id"), "the id 'spinecheck' is reserved",
+                         "answer files keep their metadata under 'spinecheck': choose another id")  # fmt: skip
             if question.id in self.paths:
                 first = self.document.locate((*self.paths[question.id], "id"))
                 where = f" (first at line {first.line})" if first else ""

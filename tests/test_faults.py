@@ -1,0 +1,200 @@
+"""Nothing lost, nothing overwritten: outputs, save files and fault handling (issue 12)."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import threading
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from spinecheck.cli import app
+from tests.conftest import DATA, minimal_answers, write_answers
+
+runner = CliRunner()
+
+
+def summary(*arguments: str):
+    return runner.invoke(app, ["summary", *arguments])
+
+
+# -- never destroy or overwrite ------------------------------------------------------------------
+
+
+def test_an_output_that_is_an_input_is_refused(tmp_path):
+    answers = tmp_path / "a.yaml"
+    answers.write_text((DATA / "chronic_back.yaml").read_text())
+    before = answers.read_text()
+    result = summary(str(answers), "--format", "json", "-o", str(answers))
+    assert result.exit_code == 1
+    assert "would replace an answer file" in result.stderr
+    assert answers.read_text() == before
+
+
+def test_an_output_folder_that_holds_the_inputs_is_refused(tmp_path):
+    day = tmp_path / "day"
+    day.mkdir()
+    (day / "a.json").write_text((DATA / "neck_uk.json").read_text())
+    before = (day / "a.json").read_text()
+    result = summary(str(day), "--format", "json", "-o", str(day))
+    assert result.exit_code == 1
+    assert (day / "a.json").read_text() == before
+    assert sorted(p.name for p in day.iterdir()) == ["a.json"]
+
+
+def test_inputs_with_the_same_name_never_overwrite_each_other(tmp_path, questionnaire):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        write_answers(
+            tmp_path / folder / "smith.yaml",
+            minimal_answers(questionnaire, age=40 if folder == "a" else 70),
+        )
+    write_answers(tmp_path / "a" / "jones.yaml", minimal_answers(questionnaire))
+    (tmp_path / "a" / "jones.json").write_text(json.dumps(minimal_answers(questionnaire, age=55)))
+    out = tmp_path / "out"
+    out.mkdir()
+    result = summary(
+        str(tmp_path / "a"), str(tmp_path / "b"), "--format", "markdown", "-o", str(out)
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "Wrote 4 summaries" in result.stderr
+    assert len(list(out.iterdir())) == 4
+
+
+def test_an_earlier_output_is_kept_unless_force(tmp_path):
+    out = tmp_path / "summary.json"
+    out.write_text("earlier run")
+    result = summary(str(DATA / "chronic_back.yaml"), "--format", "json", "-o", str(out))
+    assert result.exit_code == 1
+    assert "--force" in result.stderr
+    assert out.read_text() == "earlier run"
+    result = summary(str(DATA / "chronic_back.yaml"), "--format", "json", "-o", str(out), "--force")
+    assert result.exit_code == 0
+    assert json.loads(out.read_text())["urgency"]
+
+
+def test_a_device_is_written_into_never_replaced():
+    for arguments in (["summary", str(DATA / "chronic_back.yaml"), "--format", "json"],
+                      ["export-questionnaire"]):  # fmt: skip
+        result = runner.invoke(app, [*arguments, "-o", "/dev/null"])
+        assert result.exit_code == 0, result.stderr
+        assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+def test_a_fifo_is_written_into(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    result = summary(str(DATA / "chronic_back.yaml"), "--format", "json", "-o", str(fifo))
+    reader.join(timeout=20)
+    assert result.exit_code == 0, result.stderr
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert json.loads(received[0])["urgency"]
+
+
+def test_a_symbolic_link_is_refused_and_left_alone(tmp_path):
+    target = tmp_path / "real.json"
+    target.write_text("kept")
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    result = summary(
+        str(DATA / "chronic_back.yaml"), "--format", "json", "-o", str(link), "--force"
+    )
+    assert result.exit_code == 1
+    assert "symbolic link" in result.stderr
+    assert link.is_symlink()
+    assert target.read_text() == "kept"
+
+
+# -- the walk's save file ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def plain(tmp_path, monkeypatch):
+    monkeypatch.setenv("SPINECHECK_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("TERM", "dumb")
+    return tmp_path
+
+
+def test_a_second_walk_on_the_same_file_is_refused(plain):
+    from spinecheck.answers.progress import WalkLock
+
+    save = plain / "answers.yaml"
+    save.write_text(yaml.safe_dump({"rf_saddle_numbness": False}))
+    first = WalkLock(save)
+    first.acquire()
+    try:
+        result = runner.invoke(app, ["start", "--save", str(save)], input="n\n")
+    finally:
+        first.release()
+    assert result.exit_code == 1
+    assert "open in another spinecheck walk" in result.output
+    assert "Warning signs" not in result.output
+    assert yaml.safe_load(save.read_text()) == {"rf_saddle_numbness": False}
+
+
+def test_a_save_folder_that_cannot_be_made_is_reported_before_the_first_question(plain):
+    blocker = plain / "not-a-folder"
+    blocker.write_text("a file")
+    result = runner.invoke(app, ["start", "--save", str(blocker / "answers.yaml")], input="n\n")
+    assert result.exit_code == 1
+    assert "cannot be saved here" in result.output
+    assert "question 1" not in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_failed_save_during_the_walk_is_reported_cleanly(plain, monkeypatch):
+    import spinecheck.answers.progress as progress
+
+    def full(path, text):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(progress, "write_private", full)
+    result = runner.invoke(app, ["start"], input="n\n")
+    assert result.exit_code == 1
+    assert "could not be saved: No space left on device" in result.output
+    assert "spinecheck start --resume" in result.output
+
+
+def test_saving_as_json_reads_back(plain):
+    save = plain / "answers.json"
+    result = runner.invoke(app, ["start", "--save", str(save)], input="n\n" * 3)
+    assert result.exit_code == 130
+    data = json.loads(save.read_text())
+    assert data["rf_saddle_numbness"] is False
+    assert runner.invoke(app, ["start", "--resume", "--save", str(save)], input="").exit_code == 130
+
+
+def test_a_save_file_of_another_kind_is_refused(plain):
+    result = runner.invoke(app, ["start", "--save", str(plain / "answers.txt")], input="n\n")
+    assert result.exit_code == 1
+    assert "ending in .yaml or .json" in result.output
+
+
+def test_the_id_spinecheck_is_reserved(tmp_path, shipped_text):
+    path = tmp_path / "q.yaml"
+    path.write_text(
+        shipped_text.replace(
+            "- id: goals\n        short: Your goal", "- id: spinecheck\n        short: Your goal"
+        )
+    )
+    result = runner.invoke(app, ["check", str(path)])
+    assert result.exit_code == 1
+    assert "the id 'spinecheck' is reserved" in result.stderr
+
+
+def test_an_unreadable_progress_file_says_how_to_start_over(plain):
+    data = plain / "data"
+    data.mkdir()
+    (data / "progress.yaml").write_text("rf_saddle_numbness: [oops\n")
+    result = runner.invoke(app, ["start"], input="n\n")
+    assert result.exit_code == 1
+    assert "left exactly as they are" in result.output
+    assert "--save NEW.yaml" in result.output
+    assert (data / "progress.yaml").read_text() == "rf_saddle_numbness: [oops\n"
