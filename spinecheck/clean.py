@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 _CONTROL = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI sequences (colours, cursor moves)
@@ -11,7 +12,10 @@ _CONTROL = re.compile(
     r"|\x1b[@-_]?"  # other escapes
     r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"  # C0/C1 controls except tab and newline
     r"|[\u202a-\u202e\u2066-\u2069]"  # bidirectional overrides that reorder what is shown
+    r"|[\u200e\u200f\u061c]"  # bidirectional marks
 )
+
+_BIDI_OVERRIDES = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 
 
 def clean(text: str) -> str:
@@ -31,3 +35,18 @@ def clean_line(text: str) -> str:
 
 def _has_surrogate(text: str) -> bool:
     return any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
+def without_bidi_overrides(data: Any) -> Any:
+    """Data (for JSON and FHIR) with bidi overrides removed from every text; all else as it was.
+
+    JSON keeps patient text as data, control characters escaped by the encoder, but an override
+    would still reorder the text wherever a reader shows it.
+    """
+    if isinstance(data, str):
+        return _BIDI_OVERRIDES.sub("", data) if _BIDI_OVERRIDES.search(data) else data
+    if isinstance(data, dict):
+        return {key: without_bidi_overrides(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [without_bidi_overrides(value) for value in data]
+    return data

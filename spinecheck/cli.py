@@ -11,7 +11,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from spinecheck import __version__
-from spinecheck.errors import SpinecheckError
+from spinecheck.errors import SpinecheckError, visible
 from spinecheck.render.output_format import OutputFormat, PageSize
 
 app = typer.Typer(
@@ -238,10 +238,9 @@ def check(
     except SpinecheckError as err:
         _fail(err)
     shown = questions_file or builtin()
-    typer.echo(
-        f"{shown}: OK ({len(questionnaire.questions)} questions, {len(questionnaire.rules)} rules, "
-        f"{len(questionnaire.sources)} sources)"
-    )
+    counts = (len(questionnaire.questions), len(questionnaire.rules), len(questionnaire.sources))
+    typer.echo(f"{visible(str(shown))}: OK ({counts[0]} questions, {counts[1]} rules, "
+               f"{counts[2]} sources)")  # fmt: skip
 
 
 @app.command()

@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import NamedTuple
+
+_INVISIBLE = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def visible(text: str) -> str:
+    r"""Text from a file or keyboard made safe for a terminal, as escapes (\x1b, \u202e).
+
+    Control characters, bidi marks and broken characters are shown, never sent to the screen.
+    """
+    return _INVISIBLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 class Problem(NamedTuple):
@@ -20,7 +33,7 @@ class Problem(NamedTuple):
         """Return `path:line:column` (as much of it as is known), the compiler format."""
         if self.path is None:
             return ""
-        where = self.path
+        where = visible(self.path)
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
@@ -29,9 +42,10 @@ class Problem(NamedTuple):
 
     def __str__(self) -> str:
         where = self.location()
-        text = f"{where}: {self.message}" if where else self.message
+        message = visible(self.message)
+        text = f"{where}: {message}" if where else message
         if self.hint:
-            text += f"\n  hint: {self.hint}"
+            text += f"\n  hint: {visible(self.hint)}"
         return text
 
 

@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
+
+STDOUT_CLOSED = False
+"""True when the command was started with standard output closed (`spinecheck ... >&-`)."""
 
 
 def main() -> None:
-    """Run spinecheck (importing Typer only when a command needs it)."""
+    """Run spinecheck (importing Typer only when a command needs it).
+
+    Output that cannot be encoded (PYTHONIOENCODING=ascii) is replaced, never a crash; output
+    that cannot be written (a closed pipe, a full disk) ends the command with a message.
+    """
+    global STDOUT_CLOSED
+    if sys.stdout is None:  # started with standard output closed: give it somewhere harmless
+        STDOUT_CLOSED = True
+        sys.stdout = Path(os.devnull).open("w", encoding="utf-8")  # lives until exit
+    if sys.stderr is None:
+        sys.stderr = Path(os.devnull).open("w", encoding="utf-8")  # lives until exit
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
     if sys.argv[1:] in (["--version"], ["-V"]):
         from spinecheck import __version__
 
@@ -14,4 +33,28 @@ def main() -> None:
         return
     from spinecheck.cli import main as run
 
-    run()
+    try:
+        run()
+    except SystemExit as done:
+        _flush_or_fail()
+        raise done
+    _flush_or_fail()
+
+
+def _flush_or_fail() -> None:
+    """Flush standard output now, so a write that fails is reported instead of ignored."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (`spinecheck summary ... | head`): Python's documented way out.
+        _silence_stdout()
+        raise SystemExit(1) from None
+    except OSError as err:
+        _silence_stdout()
+        sys.stderr.write(f"error: cannot write the output: {err.strerror or err}\n")
+        raise SystemExit(1) from None
+
+
+def _silence_stdout() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())

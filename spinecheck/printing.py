@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
-from spinecheck.errors import SpinecheckError
+from spinecheck.errors import SpinecheckError, visible
 from spinecheck.render.output_format import OutputFormat, PageSize
 
 EXIT_OK = 0
@@ -66,6 +66,8 @@ def print_summaries(request: PrintRequest) -> int:
             "error: a PDF cannot be shown on the terminal\n  hint: add --output summary.pdf\n"
         )
         return EXIT_USAGE
+    if output is None:
+        _check_stdout()
     per_file = output is not None and (
         output.is_dir() or (not output.exists() and not output.suffix)
     )
@@ -159,25 +161,53 @@ class _Batch:
         from spinecheck.render.formats import frame, piece
 
         before, between, _ = frame(self.chosen)
-        sink.write(
-            (before if self.written == 1 else between)
-            + piece(self.chosen, one, audience=self.request.audience)
-        )
+        text = piece(self.chosen, one, audience=self.request.audience)
+        try:
+            sink.write((before if self.written == 1 else between) + text)
+        except OSError as err:
+            raise _cannot_write(err) from err
 
     def end(self, sink: TextIO) -> None:
         from spinecheck.render.formats import frame
 
-        sink.write(frame(self.chosen)[2])
+        try:
+            sink.write(frame(self.chosen)[2])
+        except OSError as err:
+            raise _cannot_write(err) from err
 
 
 def _deliver(result: str | bytes, output: Path | None) -> None:
     if output is not None:
         write_file(output, result)
-    elif isinstance(result, bytes):
-        sys.stdout.buffer.write(result)
+        return
+    try:
+        if isinstance(result, bytes):
+            sys.stdout.buffer.write(result)
+        else:
+            sys.stdout.write(result)
         sys.stdout.flush()
-    else:
-        sys.stdout.write(result)
+    except OSError as err:
+        raise _cannot_write(err) from err
+
+
+def _cannot_write(err: OSError) -> SpinecheckError:
+    if isinstance(err, BrokenPipeError):
+        return SpinecheckError("the output was closed before the summary was written")
+    return SpinecheckError(
+        f"cannot write the output: {err.strerror or err}",
+        hint="write it to a file with --output FILE",
+    )
+
+
+def _check_stdout() -> None:
+    """Refuse to print into standard output that was closed when the command started."""
+    from spinecheck import launcher
+
+    if launcher.STDOUT_CLOSED:
+        raise SpinecheckError(
+            "standard output is closed, so the summary has nowhere to go",
+            hint="write it to a file with --output FILE",
+        )
 
 
 def _report(batch: _Batch, files: list[str], output: Path | None, *, per_file: bool) -> int:
@@ -190,11 +220,11 @@ def _report(batch: _Batch, files: list[str], output: Path | None, *, per_file: b
             "skipped:\n"
         )
         for name, _ in batch.failures:
-            sys.stderr.write(f"  {name}\n")
+            sys.stderr.write(f"  {visible(name)}\n")
         return EXIT_BAD_INPUT
     if output is not None:
         count = batch.written
-        where = f"{output}{'/' if per_file else ''}"
+        where = visible(f"{output}{'/' if per_file else ''}")
         sys.stderr.write(f"Wrote {count} summar{'y' if count == 1 else 'ies'} to {where}\n")
     return EXIT_OK
 

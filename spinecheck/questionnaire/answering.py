@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import NamedTuple
 
@@ -10,6 +11,8 @@ import msgspec
 from spinecheck.errors import SpinecheckError, similar
 from spinecheck.questionnaire.conditions import AnswerValue, holds
 from spinecheck.questionnaire.model import Condition, Question, QuestionKind, Questionnaire
+
+_WHOLE_NUMBER = re.compile(r"[-+]?[0-9]{1,11}")
 
 _TRUE_WORDS = {"yes", "y", "true"}
 _FALSE_WORDS = {"no", "n", "false"}
@@ -186,7 +189,7 @@ def _parse_number(question: Question, raw: object) -> int:
         number = int(raw)
     elif isinstance(raw, str):
         text = raw.strip()
-        if text.lstrip("-").isdigit() and len(text) < 12:
+        if _WHOLE_NUMBER.fullmatch(text):  # ASCII digits only: not '²', '٣' or '--38'
             number = int(text)
     if number is None:
         raise _fail(question, f"expected a whole number, got {show_value(raw)}")

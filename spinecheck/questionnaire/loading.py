@@ -176,6 +176,10 @@ def _salvage(document: Document) -> tuple[Questionnaire, set[str]]:
     return questionnaire, invalid_ids
 
 
+def _finite(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
 def _as_list(value: object) -> list[Any]:
     return value if isinstance(value, list) else []
 
@@ -221,8 +225,8 @@ class _Checker:
             section_ids.add(section.id)
         for path, question in self._questions():
             if question.id == "spinecheck":
-                self.add((*path, "id"), "the id 'spinecheck' is reserved",
-                         "answer files keep their metadata under 'spinecheck': choose another id")  # fmt: skip
+                hint = "answer files keep their metadata under 'spinecheck': choose another id"
+                self.add((*path, "id"), "the id 'spinecheck' is reserved", hint)
             if question.id in self.paths:
                 first = self.document.locate((*self.paths[question.id], "id"))
                 where = f" (first at line {first.line})" if first else ""
@@ -353,6 +357,9 @@ class _Checker:
                 self.add(
                     where, f"'{name}' compares numbers, but '{q.id}' is a {kind.value} question"
                 )
+            elif not _finite(expected):
+                self.add(where, f"'{name}' needs an ordinary number, not {show_value(expected)}",
+                         "write a number such as 3 or 7.5")  # fmt: skip
             return
         if name == "includes":
             if kind is not QuestionKind.MULTIPLE:
@@ -414,6 +421,10 @@ class _Checker:
     ) -> None:
         scores = self._score_items()
         assert test.score is not None
+        for name, expected in test.operators().items():
+            if name in COMPARISONS and not _finite(expected):
+                self.add((*where, name), f"'{name}' needs an ordinary number, not "
+                         f"{show_value(expected)}", "write a number such as 3 or 7.5")  # fmt: skip
         if test.score not in scores:
             close = similar(test.score, list(scores), n=1)
             hint = (

@@ -360,10 +360,30 @@ def parse_yaml(text: str, label: str) -> Document:
     return document
 
 
+def _json_int(text: str) -> int | str:
+    """Whole numbers as numbers, except absurdly long ones, which stay text (never an error)."""
+    return int(text) if len(text.lstrip("-")) <= MAX_DIGITS else text
+
+
+def _repair_text(data: Any) -> Any:
+    """Lone surrogates (broken characters from JSON escapes) become U+FFFD, so text shows."""
+    if isinstance(data, str):
+        if any("\ud800" <= ch <= "\udfff" for ch in data):
+            return data.encode("utf-8", "replace").decode("utf-8")
+        return data
+    if isinstance(data, dict):
+        return {_repair_text(key): _repair_text(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_repair_text(value) for value in data]
+    return data
+
+
 def parse_json(text: str, label: str) -> Document:
     """Parse JSON text into a `Document`, with positions taken from the YAML node tree."""
     try:
-        data = json.loads(text, object_pairs_hook=_no_duplicate_pairs)
+        data = _repair_text(
+            json.loads(text, object_pairs_hook=_no_duplicate_pairs, parse_int=_json_int)
+        )
     except json.JSONDecodeError as err:
         raise SpinecheckError(
             f"JSON syntax error: {err.msg}",

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from spinecheck.assessment.report import Assessment, SummaryInfo, to_json_dict
+from spinecheck.clean import without_bidi_overrides
 from spinecheck.questionnaire.conditions import AnswerValue
 from spinecheck.questionnaire.model import Questionnaire
 from spinecheck.render.output_format import OutputFormat
@@ -144,9 +145,9 @@ def render(
 
 
 def _json(payload: Any) -> str:
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(without_bidi_overrides(payload), indent=2, ensure_ascii=False) + "\n"
 
 
 def _compact(payload: Any) -> str:
     # Without indent the json module uses its C encoder: much faster for batches.
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(without_bidi_overrides(payload), ensure_ascii=False, separators=(",", ":"))

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
 from spinecheck.answers.progress import Progress
-from spinecheck.errors import Problem, SpinecheckError
+from spinecheck.errors import Problem, SpinecheckError, visible
 from spinecheck.questionnaire.model import Questionnaire
 
 EXIT_OK = 0
@@ -125,7 +125,7 @@ def _run(
                 with contextlib.suppress(_SaveFailed):
                     save_progress(walk.progress)
                 screen.write(
-                    f"\n\nStopped. Your answers are saved in {path}.\n"
+                    f"\n\nStopped. Your answers are saved in {visible(str(path))}.\n"
                     f"To continue where you stopped, run: {command}\n"
                 )
             else:
