@@ -81,7 +81,6 @@ QuestionsOption = Annotated[
     typer.Option(
         "--questions",
         help="A questionnaire file to use instead of the built-in one.",
-        dir_okay=False,
     ),
 ]
 
@@ -98,9 +97,7 @@ def start(
     ] = False,
     save: Annotated[
         Path | None,
-        typer.Option(
-            "--save", help="Where to keep your answers (saved after every answer).", dir_okay=False
-        ),
+        typer.Option("--save", help="Where to keep your answers (saved after every answer)."),
     ] = None,
     region: RegionOption = None,
 ) -> None:
@@ -226,17 +223,20 @@ def export_questionnaire(
 def check(
     questions_file: Annotated[
         Path | None,
-        typer.Argument(help="The questionnaire file (default: the built-in one).", dir_okay=False),
+        typer.Argument(help="The questionnaire file (default: the built-in one)."),
     ] = None,
 ) -> None:
     """Check a questionnaire file and report every problem with its file and line."""
     from spinecheck.questionnaire.loading import load_questionnaire
     from spinecheck.questionnaire.loading import questions_file as builtin
 
+    notes: list[str] = []
     try:
-        questionnaire = load_questionnaire(questions_file)
+        questionnaire = load_questionnaire(questions_file, notes=notes)
     except SpinecheckError as err:
         _fail(err)
+    for note in notes:
+        typer.echo(f"note: {note}", err=True)
     shown = questions_file or builtin()
     counts = (len(questionnaire.questions), len(questionnaire.rules), len(questionnaire.sources))
     typer.echo(f"{visible(str(shown))}: OK ({counts[0]} questions, {counts[1]} rules, "

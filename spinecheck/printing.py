@@ -334,11 +334,18 @@ def expand_inputs(names: list[str]) -> list[str]:
     for name in names:
         path = Path(name)
         if name != "-" and path.is_dir():
-            found = sorted(
-                str(p)
-                for p in path.iterdir()
-                if p.suffix in (".yaml", ".yml", ".json") and p.is_file()
-            )
+            try:
+                found = sorted(
+                    str(p)
+                    for p in path.iterdir()
+                    if p.suffix in (".yaml", ".yml", ".json") and p.is_file()
+                )
+            except OSError as err:
+                raise SpinecheckError(
+                    f"cannot read the folder: {err.strerror or err}",
+                    path=name,
+                    hint="check that you may open this folder",
+                ) from err
             if not found:
                 raise SpinecheckError(
                     "no answer files (.yaml, .yml, .json) in this folder", path=name

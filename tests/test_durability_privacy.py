@@ -50,10 +50,10 @@ def test_killing_the_process_mid_save_never_corrupts_the_file(tmp_path):
 
 
 def test_a_save_cleans_up_what_a_killed_save_left_behind(tmp_path):
-    from spinecheck.answers.progress import write_private
-
     import subprocess
     import sys
+
+    from spinecheck.answers.progress import write_private
 
     finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                               capture_output=True, text=True, check=True)  # fmt: skip

@@ -82,7 +82,7 @@ def test_a_device_is_written_into_never_replaced():
                       ["export-questionnaire"]):  # fmt: skip
         result = runner.invoke(app, [*arguments, "-o", "/dev/null"])
         assert result.exit_code == 0, result.stderr
-        assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+        assert stat.S_ISCHR(Path("/dev/null").stat().st_mode)
 
 
 def test_a_fifo_is_written_into(tmp_path):

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from spinecheck.errors import Problem, SpinecheckError
-from spinecheck.questionnaire.answering import check_answers
+from spinecheck.questionnaire.answering import check_answers, show_value
 from spinecheck.questionnaire.conditions import AnswerValue
 from spinecheck.questionnaire.model import Questionnaire
 from spinecheck.questionnaire.reading import Document, parse_document, read_text
@@ -80,26 +80,52 @@ def parse_answers(
     return AnswerFile(answers=answers, metadata=metadata, label=label)
 
 
+_METADATA_KINDS: dict[str, tuple[type, ...]] = {
+    "questionnaire": (str,),
+    "questionnaire_version": (str,),
+    "started": (str,),
+    "updated": (str,),
+    "completed": (bool,),
+    "stopped_at_emergency": (bool,),
+    "current": (str, type(None)),
+    "seen": (list,),
+}
+_KIND_WORDS = {str: "text", bool: "true or false", list: "a list", type(None): "nothing"}
+
+
 def _check_metadata(
     metadata: dict[str, Any], questionnaire: Questionnaire, document: Document
 ) -> list[Problem]:
     problems = []
+    for key, kinds in _METADATA_KINDS.items():
+        if key in metadata and not isinstance(metadata[key], kinds):
+            wanted = " or ".join(_KIND_WORDS[kind] for kind in kinds)
+            problems.append(
+                document.problem(
+                    ("spinecheck", key),
+                    f"'{key}' in the spinecheck block must be {wanted}, "
+                    f"not {show_value(metadata[key])}",
+                    hint="this block is written by spinecheck; fix the value or remove the line",
+                    value=True,
+                )
+            )
     written_for = metadata.get("questionnaire")
-    if written_for is not None and written_for != questionnaire.id:
+    if isinstance(written_for, str) and written_for != questionnaire.id:
         problems.append(
             document.problem(
                 ("spinecheck", "questionnaire"),
-                f"these answers are for questionnaire '{written_for}', not '{questionnaire.id}'",
+                f"these answers are for questionnaire {show_value(written_for)}, "
+                f"not '{questionnaire.id}'",
                 hint="use --questions to name the questionnaire they were made with",
                 value=True,
             )
         )
-    format_version = metadata.get("format", 1)
-    if format_version != ANSWERS_FORMAT:
+    format_version = metadata.get("format", ANSWERS_FORMAT)
+    if isinstance(format_version, bool) or format_version != ANSWERS_FORMAT:
         problems.append(
             document.problem(
                 ("spinecheck", "format"),
-                f"unknown answers format {format_version!r}",
+                f"unknown answers format {show_value(format_version)}",
                 hint=f"this spinecheck reads format {ANSWERS_FORMAT}",
                 value=True,
             )

@@ -63,7 +63,9 @@ def questions_file() -> Path:
     return package.parent / "questions.yaml"
 
 
-def load_questionnaire(path: Path | str | None = None) -> Questionnaire:
+def load_questionnaire(
+    path: Path | str | None = None, *, notes: list[str] | None = None
+) -> Questionnaire:
     """Read, validate and cross-check a questionnaire file (the built-in one by default).
 
     Nothing is remembered between runs: every run reads and checks the file itself.
@@ -73,13 +75,16 @@ def load_questionnaire(path: Path | str | None = None) -> Questionnaire:
     """
     source = questions_file() if path is None else path
     text, label = read_text(source)
-    return parse_questionnaire(text, label)
+    return parse_questionnaire(text, label, notes=notes)
 
 
 def parse_questionnaire(
-    text: str, label: str, *, document: Document | None = None
+    text: str, label: str, *, document: Document | None = None, notes: list[str] | None = None
 ) -> Questionnaire:
-    """Validate and cross-check questionnaire text (see `load_questionnaire`)."""
+    """Validate and cross-check questionnaire text (see `load_questionnaire`).
+
+    What a check could not do in full (it is bounded in time and size) is added to `notes`.
+    """
     document = document or parse_yaml(text, label)
     if not isinstance(document.data, dict):
         raise SpinecheckError(
@@ -100,7 +105,10 @@ def parse_questionnaire(
                 document.problem(found.path, found.message, hint=found.hint, value=not found.at_key)
             )
         questionnaire, invalid_ids = _salvage(document)
-    problems.extend(_Checker(questionnaire, document, invalid_ids, text).run())
+    checker = _Checker(questionnaire, document, invalid_ids, text)
+    problems.extend(checker.run())
+    if notes is not None:
+        notes.extend(checker.notes)
     if problems:
         raise SpinecheckError(problems=_sorted_unique(problems))
     return questionnaire
@@ -193,6 +201,8 @@ class _Checker:
     invalid_ids: set[str]
     document_text: str = ""
     problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What the checks could not do in full (said by `spinecheck check`)."""
     paths: dict[str, tuple[str | int, ...]] = field(default_factory=dict)
     order: dict[str, int] = field(default_factory=dict)
 
@@ -628,17 +638,42 @@ class _Checker:
     # -- reachability -----------------------------------------------------------------------
 
     def _check_unreachable(self) -> None:
+        """Questions no answers can reach, within a budget of time and of tried answers."""
+        import time
+
         unreachable: set[str] = set()
+        deadline = time.monotonic() + REACHABILITY_SECONDS
+        skipped: list[str] = []
         for path, question in self._questions():
             if question.when is None or self.paths.get(question.id) != path:
                 continue
-            if not _satisfiable(question.when, self.questionnaire, unreachable, self.paths):
+            if time.monotonic() > deadline:
+                skipped.append(question.id)
+                continue
+            found = _satisfiable(question.when, self.questionnaire, unreachable, self.paths)
+            if found is None:
+                skipped.append(question.id)
+            elif not found:
                 unreachable.add(question.id)
                 self.add(
                     (*path, "when"),
                     f"question '{question.id}' can never be asked: its condition is never true",
                     "check the values it tests and the questions it depends on",
                 )
+        if skipped:
+            self.notes.append(
+                f"the check that every question can be asked was limited: {len(skipped)} "
+                f"condition(s) were too large to search in full ({', '.join(skipped[:5])}"
+                + (", ..." if len(skipped) > 5 else "")
+                + ")"
+            )
+
+
+REACHABILITY_SECONDS = 2.0
+"""The most time the search for questions that can never be asked may take."""
+
+REACHABILITY_TRIES = 5_000
+"""The most answer combinations tried for one condition."""
 
 
 def _satisfiable(
@@ -646,8 +681,11 @@ def _satisfiable(
     questionnaire: Questionnaire,
     unreachable: set[str],
     known: Mapping[str, object],
-) -> bool:
-    """Whether some answers to the questions a condition tests make it true (a bounded search)."""
+) -> bool | None:
+    """Whether some answers to the questions a condition tests make it true (a bounded search).
+
+    None when the search would be too large (it is then not made).
+    """
     tests = walk(condition)
     if any(t.form in ("score", "medication_class") for t in tests):
         return True  # not searched: assume reachable
@@ -667,8 +705,8 @@ def _satisfiable(
         candidates[test.question] = _candidates(question, related)
     ids = list(candidates)
     total = math.prod(len(values) for values in candidates.values())
-    if total > 50_000:
-        return True
+    if total > REACHABILITY_TRIES:
+        return None  # too many to try: not searched
     for combo in itertools.product(*(candidates[i] for i in ids)):
         answers = {i: v for i, v in zip(ids, combo, strict=True) if v is not None}
         if evaluate(condition, Facts(answers=answers)).holds:

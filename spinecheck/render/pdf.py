@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from spinecheck.clean import clean
+from spinecheck.errors import SpinecheckError
 from spinecheck.render.document import Block, Document, Item
 from spinecheck.render.fonts import find_fonts
 
@@ -23,8 +24,15 @@ def to_pdf(documents: list[Document], *, page: str = "a4") -> bytes:
     pdf = FPDF(format=PAGE_FORMATS.get(page, "A4"))
     pdf.set_creator("spinecheck")
     pdf.set_title(documents[0].title if documents else "spinecheck")
-    pdf.add_font("Body", "", str(regular))
-    pdf.add_font("Body", "B", str(bold))
+    try:
+        pdf.add_font("Body", "", str(regular))
+        pdf.add_font("Body", "B", str(bold))
+    except Exception as err:  # fpdf2 and fontTools raise many kinds for a file that is no font
+        raise SpinecheckError(
+            "the font file could not be read as a TrueType font",
+            path=str(regular),
+            hint="set SPINECHECK_FONT to a .ttf file, or unset it to use DejaVu Sans",
+        ) from err
     pdf.set_auto_page_break(auto=True, margin=14)
     pdf.set_margins(14, 12, 14)
     for document in documents:

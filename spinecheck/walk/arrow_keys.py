@@ -66,6 +66,9 @@ STYLE = Style.from_dict(
     }
 )
 
+MENU_LIMIT = 20
+"""Scales with more steps than this are typed as a number rather than chosen from a menu."""
+
 _SKIP = "\x00skip"
 _BACK = "\x00back"
 _REMOVE = "\x00remove"
@@ -410,7 +413,10 @@ class ArrowKeyAsker:
 
         if kind is QuestionKind.TEXT_LIST:
             return self._ask_list(shown, keep, hint)
-        if kind in (QuestionKind.TEXT, QuestionKind.INTEGER):
+        low, high = question.bounds() if kind is QuestionKind.SCALE else (0, 0)
+        if high - low > MENU_LIMIT:  # a scale too long for a menu is typed as a number
+            hint = f"Type a whole number from {low} to {high}, then press Enter."
+        if kind in (QuestionKind.TEXT, QuestionKind.INTEGER) or high - low > MENU_LIMIT:
 
             def check(text: str) -> str | None:
                 try:
