@@ -13,8 +13,9 @@ STDOUT_CLOSED = False
 def main() -> None:
     """Run spinecheck (importing Typer only when a command needs it).
 
-    Output that cannot be encoded (PYTHONIOENCODING=ascii) is replaced, never a crash; output
-    that cannot be written (a closed pipe, a full disk) ends the command with a message.
+    Typed bytes that are not UTF-8 and output that cannot be encoded (PYTHONIOENCODING=ascii)
+    are replaced, never a crash; output that cannot be written (a closed pipe, a full disk)
+    ends the command with a message.
     """
     global STDOUT_CLOSED
     if sys.stdout is None:  # started with standard output closed: give it somewhere harmless
@@ -22,7 +23,7 @@ def main() -> None:
         sys.stdout = Path(os.devnull).open("w", encoding="utf-8")  # lives until exit
     if sys.stderr is None:
         sys.stderr = Path(os.devnull).open("w", encoding="utf-8")  # lives until exit
-    for stream in (sys.stdout, sys.stderr):
+    for stream in (sys.stdin, sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="replace")

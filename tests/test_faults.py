@@ -198,3 +198,97 @@ def test_an_unreadable_progress_file_says_how_to_start_over(plain):
     assert "left exactly as they are" in result.output
     assert "--save NEW.yaml" in result.output
     assert (data / "progress.yaml").read_text() == "rf_saddle_numbness: [oops\n"
+
+
+# -- typed bytes, long checks, long scales, SIGTERM, printed commands -----------------------------
+
+
+def test_typed_bytes_that_are_not_utf8_are_repaired_not_a_crash(tmp_path):
+    import subprocess
+    import sys
+
+    env = {**os.environ, "SPINECHECK_DATA_DIR": str(tmp_path), "TERM": "dumb"}
+    result = subprocess.run(
+        [sys.executable, "-m", "spinecheck", "start", "--plain"],
+        input=b"\xff\xfe\n" + b"n\n" * 3, capture_output=True, env=env, timeout=60,
+    )  # fmt: skip
+    assert b"Traceback" not in result.stderr + result.stdout
+    assert result.returncode == 130  # the input ends: answers kept
+    assert yaml.safe_load((tmp_path / "progress.yaml").read_text())["rf_saddle_numbness"] is False
+
+
+def test_the_reachability_check_is_bounded_and_says_so(tmp_path, shipped_text, monkeypatch):
+    import spinecheck.questionnaire.loading as loading
+
+    monkeypatch.setattr(loading, "REACHABILITY_TRIES", 3)
+    path = tmp_path / "q.yaml"
+    path.write_text(shipped_text)
+    result = runner.invoke(app, ["check", str(path)])
+    assert result.exit_code == 0, result.stderr
+    assert "note: the check that every question can be asked was limited" in result.stderr
+
+
+def test_a_very_long_scale_is_typed_as_a_number(tmp_path, shipped_text):
+    from prompt_toolkit.application import create_app_session
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from spinecheck.answers.progress import Progress
+    from spinecheck.questionnaire.loading import load_questionnaire
+    from spinecheck.walk.arrow_keys import ArrowKeyAsker
+    from spinecheck.walk.logic import Walk
+
+    path = tmp_path / "q.yaml"
+    path.write_text(shipped_text.replace(
+        "        text: In the past week, how bad was your pain on average?",
+        "        min: 0\n        max: 2000000\n        text: In the past week, how bad was your pain on average?"))  # fmt: skip
+    questionnaire = load_questionnaire(path)
+    question = questionnaire.question("pain_average")
+    walk = Walk(questionnaire, None, Progress(), lambda p: None)
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+        pipe.send_text("1500000\r")
+        answer = ArrowKeyAsker(__import__("io").StringIO(), []).ask(
+            walk.shown([question], 0), lambda v: None
+        )
+    assert answer == 1_500_000
+
+
+def test_printed_commands_name_the_questionnaire_used(plain, shipped_text):
+    questions = plain / "my-questions.yaml"
+    questions.write_text(shipped_text)
+    result = runner.invoke(app, ["start", "--questions", str(questions)], input="n\n")
+    assert result.exit_code == 130
+    assert f"spinecheck start --resume --questions {questions}" in " ".join(result.output.split())
+
+
+def test_sigterm_saves_and_restores_the_cursor(tmp_path):
+    import io
+    import shutil
+    import signal
+    import sys
+    import time
+
+    pexpect = pytest.importorskip("pexpect")
+    command = Path(sys.executable).with_name("spinecheck")
+    if not command.exists():
+        command = Path(shutil.which("spinecheck") or "spinecheck")
+    env = {"TERM": "xterm", "PATH": "/usr/bin:/bin", "SPINECHECK_DATA_DIR": str(tmp_path),
+           "HOME": str(tmp_path), "LANG": "C.UTF-8", "PROMPT_TOOLKIT_NO_CPR": "1"}  # fmt: skip
+    child = pexpect.spawn(str(command), ["start"], env=env, encoding="utf-8", timeout=20,
+                          dimensions=(30, 80))  # fmt: skip
+    screen = io.StringIO()
+    child.logfile_read = screen
+    child.expect_exact("question 1 of 16")
+    child.send("n\r")
+    child.expect_exact("question 2 of 16")
+    time.sleep(0.3)
+    child.kill(signal.SIGTERM)
+    child.expect(pexpect.EOF)
+    child.close()
+    output = screen.getvalue()
+    assert child.exitstatus == 130
+    assert "spinecheck start --resume" in output
+    hidden = output.rfind("\x1b[?25l")
+    assert hidden != -1, "the prompt hides the cursor while it is shown"
+    assert output.find("\x1b[?25h", hidden) != -1, "the cursor is shown again after SIGTERM"
+    assert yaml.safe_load((tmp_path / "progress.yaml").read_text())["rf_saddle_numbness"] is False

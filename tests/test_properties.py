@@ -211,3 +211,84 @@ def test_fast_wrapping_gives_the_same_lines_as_word_by_word_wrapping(text, prefi
     lines = _wrap(text, first, rest, width)
     assert list(lines) == _wrap_cutting(clean(text).split(), first, rest, width)
     assert all(len(line) <= width for line in lines[1:])
+
+
+# -- issue 12: numbers are what was written, and whatever the walk saves reads back ----------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    number=st.integers(min_value=0, max_value=10**12),
+    zeros=st.integers(min_value=0, max_value=3),
+    sign=st.sampled_from(["", "-", "+"]),
+)
+def test_decimal_numbers_read_as_written_whatever_their_leading_zeros(number, zeros, sign):
+    from spinecheck.questionnaire.reading import parse_yaml
+
+    written = f"{sign}{'0' * zeros}{number}"
+    value = parse_yaml(f"x: {written}\n", "n.yaml").data["x"]
+    assert value == (-number if sign == "-" else number)
+    assert isinstance(value, int)
+    assert not isinstance(value, bool)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.one_of(
+        st.from_regex(
+            r"[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?", fullmatch=True
+        ),  # times, sexagesimal in 1.1
+        st.from_regex(r"0[xob][0-9a-f]{1,6}", fullmatch=True),  # hex, binary, octal forms
+        st.sampled_from(["yes", "no", "on", "off", "y", "n", "Yes", "NO", "2026-12-03", "1_000"]),
+    )
+)
+def test_yaml_1_1_forms_stay_text(text):
+    from spinecheck.questionnaire.reading import parse_yaml
+
+    assert parse_yaml(f"x: {text}\n", "t.yaml").data["x"] == text
+
+
+TYPED_TEXT = st.lists(
+    st.text(min_size=1, max_size=8)
+    | st.sampled_from(
+        ["\x1b[31m", "\x1b]0;t\x07", "\u202e", "\x85", "\u2028", "\udc80", "\n", "\t", "\x00"]
+    ),
+    min_size=1,
+    max_size=6,
+).map("".join)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answers=answer_sets(), typed=st.lists(TYPED_TEXT, min_size=1, max_size=4), goal=TYPED_TEXT)
+def test_whatever_the_walk_saves_the_walk_and_summary_read_back(
+    tmp_path_factory, answers, typed, goal
+):
+    """Text as a patient might type or paste it goes through the walk's own cleaning and saving."""
+    from spinecheck.answers.files import load_answers
+    from spinecheck.answers.progress import Progress, load_progress, progress_text, write_private
+    from spinecheck.walk.wording import check_typed
+
+    medicines = QUESTIONNAIRE.question("medications")
+    goals = QUESTIONNAIRE.question("goals")
+    assert medicines is not None
+    assert goals is not None
+    walked = dict(answers)
+    try:
+        cleaned = check_typed(medicines, typed)
+        if cleaned is not None:
+            walked["medications"] = cleaned
+        text = check_typed(goals, goal)
+        if text is not None:
+            walked["goals"] = text
+    except SpinecheckError:
+        return  # refused when typed: nothing is saved
+    folder = tmp_path_factory.mktemp("walk")
+    for name, as_json in (("progress.yaml", False), ("progress.json", True)):
+        path = folder / name
+        progress = Progress(answers=walked, current=None, seen=list(walked))
+        write_private(
+            path,
+            progress_text(QUESTIONNAIRE, progress, "2026-12-01T10:00:00+00:00", as_json=as_json),
+        )
+        assert load_progress(path, QUESTIONNAIRE).progress.answers == walked
+        assert load_answers(path, QUESTIONNAIRE, partial=True).answers == walked
