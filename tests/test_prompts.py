@@ -639,3 +639,12 @@ def test_plain_units_and_help_mentioned_only_where_it_exists(data_dir, monkeypat
     assert "? = help" in first_prompt.split("\n\n")[0]
     second = result.output.split("Do you have new trouble starting to pee")[1]
     assert "? = help" not in second.split(":")[0]
+
+
+def test_odd_digits_typed_at_a_number_prompt_get_a_message_not_a_crash(
+    screen, asker, questionnaire
+):
+    screen.pipe.send_text("²\r")
+    later(screen.pipe, "\x7f" + "-" + "-38\r" + "\x7f" * 3 + "38\r")
+    assert ask(asker, questionnaire, "age") == 38
+    assert "Please type a whole number from 0 to 120" in screen.seen()
