@@ -645,6 +645,6 @@ def test_odd_digits_typed_at_a_number_prompt_get_a_message_not_a_crash(
     screen, asker, questionnaire
 ):
     screen.pipe.send_text("²\r")
-    later(screen.pipe, "\x7f" + "-" + "-38\r" + "\x7f" * 3 + "38\r")
+    later(screen.pipe, "\x7f" + "--38\r" + "\x7f" * 4 + "38\r")
     assert ask(asker, questionnaire, "age") == 38
     assert "Please type a whole number from 0 to 120" in screen.seen()
