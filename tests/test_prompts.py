@@ -141,6 +141,13 @@ def test_single_choice_has_nothing_highlighted_at_first(keys, asker, questionnai
     assert ask(asker, questionnaire, "pain_trend") == "same"
 
 
+def test_end_and_home_work_before_anything_is_highlighted(keys, asker, questionnaire):
+    keys.send_text("\x1b[4~" + ENTER)  # End, as tmux and many terminals send it
+    assert ask(asker, questionnaire, "pain_duration") == "over_1_year"
+    keys.send_text("\x1b[1~" + ENTER)  # Home
+    assert ask(asker, questionnaire, "pain_duration") == "under_2_weeks"
+
+
 def test_home_and_end_in_long_lists(keys, asker, questionnaire):
     keys.send_text(DOWN + "\x1b[F" + ENTER)  # End
     assert ask(asker, questionnaire, "pain_average") == 10
@@ -467,6 +474,7 @@ def test_plain_mode_through_a_pipe(data_dir, monkeypatch):
     assert "\x1b" not in result.output
     assert "Warning signs - question 1 of 16" in result.output
     assert "Type y for yes or n for no" in result.output
+    assert "\n  1) Neck\n" in result.output  # choices keep their indent
     final = saved(data_dir)
     assert final["spinecheck"]["completed"] is True
     assert final["pain_areas"] == ["lower_back"]

@@ -196,10 +196,12 @@ class _Menu:
         return fragments + _fragments(extra)
 
     def _move(self, step: int) -> None:
-        if self.pointer is None:
-            self.pointer = 0 if step > 0 else len(self.options) - 1
-        else:
-            self.pointer = max(0, min(len(self.options) - 1, self.pointer + step))
+        # From nothing highlighted, Down and End count from just above the first answer, Up and
+        # Home from just below the last.
+        start = self.pointer
+        if start is None:
+            start = -1 if step > 0 else len(self.options)
+        self.pointer = max(0, min(len(self.options) - 1, start + step))
         self.message = ""
 
     def _toggle(self) -> None:

@@ -12,7 +12,7 @@ import textwrap
 from typing import TextIO
 
 from spinecheck.clean import clean_line
-from spinecheck.errors import SpinecheckError
+from spinecheck.errors import SpinecheckError, visible
 from spinecheck.questionnaire.answering import parse_answer
 from spinecheck.questionnaire.conditions import AnswerValue
 from spinecheck.questionnaire.model import Question, QuestionKind
@@ -61,9 +61,11 @@ def wrap(text: str, width: int, indent: str = "", rest: str | None = None) -> li
 
 def wrap_text(text: str, width: int, indent: str = "") -> str:
     """Wrap every paragraph of `text` (blank lines kept) to `width`."""
-    return "\n".join(
-        "\n".join(wrap(part, width, indent)) if part.strip() else "" for part in text.split("\n")
-    )
+    lines = []
+    for part in (visible(line) for line in text.split("\n")):
+        lead = indent + part[: len(part) - len(part.lstrip())]
+        lines.append("\n".join(wrap(part, width, lead)) if part.strip() else "")
+    return "\n".join(lines)
 
 
 def progress_line(section_title: str, number: int, total: int) -> str:
