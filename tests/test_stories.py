@@ -476,15 +476,22 @@ def test_medicine_names_brands_and_typos(typed, generics):
     assert set(match.generic_names) == generics
 
 
-@pytest.mark.parametrize(
-    "typed",
-    ["some pills", "Zyrtec", "vitamin D 1000 units", "fish oil", "water", "the blue one"],
-)
+@pytest.mark.parametrize("typed", ["some pills", "water", "the blue one"])
 def test_unknown_or_ambiguous_names_are_not_guessed(typed):
     from spinecheck.assessment.medicines import default_index
 
     match = default_index().match(typed)
     assert not match.recognized, match
+
+
+@pytest.mark.parametrize("typed", ["Zyrtec", "vitamin D 1000 units", "fish oil", "metformin 500mg"])
+def test_common_medicines_that_are_not_pain_medicines_are_known_as_such(typed):
+    """'Not recognised' is kept for names really unknown (issue 13)."""
+    from spinecheck.assessment.medicines import default_index
+
+    match = default_index().match(typed)
+    assert match.recognized, match
+    assert set(match.classes) == {"other"}
 
 
 def test_a_typo_never_changes_the_class():

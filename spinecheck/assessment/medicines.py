@@ -52,6 +52,9 @@ class MedicineMatch(NamedTuple):
     """The brand or generic name found in the text."""
     fuzzy: bool = False
     """True when the name was recognised despite a spelling slip ('oxycodon' as 'oxycodone')."""
+    taking: bool = True
+    """False for an entry that says it is not taken ('allergic to codeine', 'stopped tramadol'):
+    it is kept and shown, but never counted as taken."""
 
 
 @dataclass
@@ -84,20 +87,37 @@ class MedicineIndex:
         return known
 
     def _match(self, typed: str) -> MedicineMatch:
-        words = normalise(typed).split()
-        longest = self.longest_name
-        for size in range(min(longest, len(words)), 0, -1):
-            for start in range(len(words) - size + 1):
-                candidate = " ".join(words[start : start + size])
-                if candidate in self.names:
-                    return self._found(typed, candidate)
+        """Every medicine an entry names ('Norco and Valium' is two), or the closest one."""
+        words = _split_glued(normalise(typed).split())
+        found: list[str] = []
+        start = 0
+        while start < len(words):
+            name = self._name_at(words, start)
+            if name is None:
+                start += 1
+                continue
+            found.append(name)
+            start += len(name.split())
+        taking = not _NOT_TAKEN.search(typed)
+        if found:
+            return self._found(typed, found, taking=taking)
         for size in (2, 1):
-            for start in range(len(words) - size + 1):
-                candidate = " ".join(words[start : start + size])
+            for begin in range(len(words) - size + 1):
+                candidate = " ".join(words[begin : begin + size])
+                if size == 1 and candidate in _ORDINARY_WORDS():
+                    continue  # an ordinary word is never read as a medicine
                 close = self._close_name(candidate)
                 if close is not None:
-                    return self._found(typed, close, fuzzy=True)
-        return MedicineMatch(as_typed=typed, recognized=False)
+                    return self._found(typed, [close], fuzzy=True, taking=taking)
+        return MedicineMatch(as_typed=typed, recognized=False, taking=taking)
+
+    def _name_at(self, words: list[str], start: int) -> str | None:
+        """The longest known name starting at `words[start]` (a hyphenated pair counts too)."""
+        for size in range(min(self.longest_name, len(words) - start), 0, -1):
+            candidate = " ".join(words[start : start + size])
+            if candidate in self.names:
+                return candidate
+        return None
 
     def _close_name(self, candidate: str) -> str | None:
         """The one known name within a small spelling slip of `candidate`, if it is unambiguous.
@@ -142,18 +162,23 @@ class MedicineIndex:
             return None  # two different medicines are equally close: do not guess
         return sorted(nearest)[0]
 
-    def _found(self, typed: str, name: str, *, fuzzy: bool = False) -> MedicineMatch:
-        generics = self.names[name]
+    def _found(
+        self, typed: str, names: list[str], *, fuzzy: bool = False, taking: bool = True
+    ) -> MedicineMatch:
+        generics: dict[str, None] = {}
+        for name in names:
+            generics.update(dict.fromkeys(self.names[name]))
         classes: dict[str, None] = {}
         for generic in generics:
             classes.update(dict.fromkeys(self.medicines[generic].classes))
         return MedicineMatch(
             as_typed=typed,
             recognized=True,
-            generic_names=generics,
+            generic_names=tuple(generics),
             classes=tuple(classes),
-            matched_name=self.display.get(name, name),
+            matched_name=", ".join(dict.fromkeys(self.display.get(n, n) for n in names)),
             fuzzy=fuzzy,
+            taking=taking,
         )
 
     def match_all(self, typed: Iterable[str]) -> list[MedicineMatch]:
@@ -163,6 +188,46 @@ class MedicineIndex:
     def completions(self) -> list[str]:
         """Every brand and generic name, for autocomplete while typing."""
         return sorted(set(self.display.values()), key=str.lower)
+
+
+_NOT_TAKEN = re.compile(
+    r"\b(?:allerg\w*|stopped|stop(?:ped)? taking|no longer|used to|not taking|don'?t take|"
+    r"do not take|quit|discontinued|reaction to|intolerant|intolerance|never took)\b",
+    re.IGNORECASE,
+)
+"""Words that say an entry is not (or no longer) taken."""
+
+
+def _split_glued(words: list[str]) -> list[str]:
+    """Split names glued to doses or to each other ('tramadol50', 'hydrocodone-acetaminophen').
+
+    Names with a hyphen of their own, such as co-codamol, stay whole.
+    """
+    split: list[str] = []
+    for word in words:
+        glued = re.fullmatch(r"([a-z]{3,})[0-9][0-9a-z./-]*", word)
+        if glued and not word.startswith("num"):  # 'num3' is Tylenol #3's number
+            split.append(glued.group(1))
+        elif "-" in word and not _HYPHENATED_NAME.fullmatch(word):
+            split += [part for part in word.split("-") if part and not part.isdigit()]
+        else:
+            split.append(word)
+    return split
+
+
+_HYPHENATED_NAME = re.compile(r"co-[a-z]+")
+"""UK names such as co-codamol and co-dydramol, written with their hyphen."""
+
+
+@lru_cache(maxsize=1)
+def _ORDINARY_WORDS() -> frozenset[str]:  # a constant, read once
+    """English words within a spelling slip of a medicine name: never read as one."""
+    text = (Path(__file__).resolve().parents[1] / "data" / "ordinary-words.txt").read_text(
+        encoding="utf-8"
+    )
+    return frozenset(
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
 
 
 def _count_edits(first: Counter[str], second: Counter[str]) -> int:

@@ -132,6 +132,7 @@ def to_json_dict(assessment: Assessment) -> dict[str, Any]:
                 "classes": list(match.classes),
                 "read_as": match.matched_name,
                 "spelling_corrected": match.fuzzy,
+                "taking": match.taking,
             }
             for match in assessment.medications
         ],

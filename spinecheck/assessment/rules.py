@@ -66,7 +66,7 @@ def assess(
     contacts = choose_region(questionnaire, region)
     matches = _match_medicines(questionnaire, answers, index)
     scores = compute_scores(questionnaire, answers)
-    facts = _facts(questionnaire, answers, scores, matches)
+    facts = _facts(questionnaire, answers, scores, matches, index)
 
     red_flags: dict[str, RedFlag] = {}
     for question in questionnaire.questions:
@@ -214,16 +214,31 @@ def _facts(
     answers: Mapping[str, AnswerValue],
     scores: Mapping[str, Score],
     matches: list[MedicineMatch],
+    index: MedicineIndex,
 ) -> Facts:
+    """What the rules may test; medicines are counted as distinct medicines, not lines."""
     by_class: dict[str, list[str]] = {}
+    generics: dict[str, set[str]] = {}
+    products: dict[str, set[str]] = {}
     for match in matches:
-        for medicine_class in match.classes:
-            by_class.setdefault(medicine_class, []).append(match.as_typed)
+        if not match.taking:
+            continue  # 'allergic to codeine', 'stopped tramadol': shown, never counted as taken
+        for generic in match.generic_names:
+            for medicine_class in index.medicines[generic].classes:
+                generics.setdefault(medicine_class, set()).add(generic)
+                products.setdefault(medicine_class, set()).add(
+                    (match.matched_name or match.as_typed).lower()
+                )
+                typed = by_class.setdefault(medicine_class, [])
+                if match.as_typed not in typed:
+                    typed.append(match.as_typed)
     return Facts(
         answers=answers,
         scores={score_id: score.value for score_id, score in scores.items()},
         score_items={score_id: score.items for score_id, score in scores.items()},
         medication_classes={key: tuple(value) for key, value in by_class.items()},
+        medication_counts={key: len(value) for key, value in generics.items()},
+        medication_products={key: len(value) for key, value in products.items()},
         medication_questions=tuple(q.id for q in questionnaire.medicine_questions()),
     )
 

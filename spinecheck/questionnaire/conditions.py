@@ -25,6 +25,10 @@ class Facts(NamedTuple):
     """For each score id, the question ids it is computed from (for tracing)."""
     medication_classes: Mapping[str, tuple[str, ...]] = _NOTHING
     """For each medicine class, the medicines as typed that belong to it."""
+    medication_counts: Mapping[str, int] = _NOTHING
+    """For each medicine class, how many distinct medicines (generic names) belong to it."""
+    medication_products: Mapping[str, int] = _NOTHING
+    """For each medicine class, how many distinct products (names typed) contain it."""
     medication_questions: tuple[str, ...] = ()
     """The question ids that hold medicine lists (for tracing)."""
 
@@ -96,10 +100,13 @@ def _compile(condition: Condition) -> Check:
     if form == "medication_class":
         medicine_class = condition.medication_class or ""
         least = 1 if condition.at_least is None else condition.at_least
+        products = condition.count == "products"
 
         def check_medicines(facts: Facts) -> Outcome:
             typed = facts.medication_classes.get(medicine_class, ())
-            if typed and len(typed) >= least:
+            counts = facts.medication_products if products else facts.medication_counts
+            count = counts.get(medicine_class, len(typed))
+            if typed and count >= least:
                 return Outcome(True, facts.medication_questions, tuple(typed))
             return _FALSE
 

@@ -102,7 +102,10 @@ class Condition(_Model, frozen=True, kw_only=True):
     """The score (instrument or subscale id) whose value is tested."""
     medication_class: Id | None = None
     """True when a listed medicine belongs to this class (e.g. opioid); with `at_least: n`, when
-    n or more listed medicines do."""
+    n or more distinct medicines do (one medicine typed twice counts once)."""
+    count: Literal["medicines", "products"] | None = None
+    """With medication_class and at_least: count distinct medicines (the default) or distinct
+    products, for medicines hidden in several products (acetaminophen)."""
     equals: Scalar | list[str] | None = None
     """The answer is exactly this value (for multiple choice: exactly this set)."""
     in_: Annotated[list[Scalar], Meta(min_length=1)] | None = field(default=None, name="in")
@@ -135,6 +138,8 @@ class Condition(_Model, frozen=True, kw_only=True):
                 )
             raise ValueError(f"a condition takes one of {', '.join(forms)}, not several")
         form = forms[0]
+        if self.count is not None and form != "medication_class":
+            raise ValueError("'count' goes with a medication_class test")
         if form == "medication_class":
             if set(operators) - {"at_least"}:
                 raise ValueError(
