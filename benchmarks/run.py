@@ -169,6 +169,7 @@ def main() -> int:
                         fmt,
                         "--output",
                         f"{out}/day.{fmt}",
+                        "--force",  # each timed run replaces the last one's output
                     ],
                     env,
                 )
@@ -184,6 +185,7 @@ def main() -> int:
                 "json",
                 "--output",
                 f"{out}/mem.json",
+                "--force",
             ],
             env,
         )
