@@ -176,6 +176,12 @@ def main() -> int:
                 for _ in range(3)
             )
             per_file[fmt] = (whole - single) / (args.batch - 1)
+            # A failed run would time as "fast": check the batch really made its output.
+            check = [str(spinecheck), "summary", str(batch), "--format", fmt, "--output",
+                     f"{out}/check.{fmt}", "--force"]  # fmt: skip
+            subprocess.run(check, env=env, check=True, stdout=subprocess.DEVNULL)
+            if Path(f"{out}/check.{fmt}").stat().st_size < 1000 * args.batch // 10:
+                raise SystemExit(f"the {fmt} batch wrote too little: its timing is not valid")
         memory = peak_memory_mb(
             [
                 str(spinecheck),
