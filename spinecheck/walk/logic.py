@@ -216,24 +216,22 @@ class Walk:
         question = visible[index]
 
         def keep(value: AnswerValue | None) -> None:
-            answers = dict(self.progress.answers)
-            if value is None:
-                answers.pop(question.id, None)
-            else:
-                answers[question.id] = value
-            self.progress.answers = prune_answers(self.questionnaire, answers)
+            self._set_answer(question, value)
             self.save(self.progress)
 
         return self.asker.ask(self.shown(visible, index), keep)
 
-    def _record(self, question: Question, value: AnswerValue | None) -> None:
+    def _set_answer(self, question: Question, value: AnswerValue | None) -> None:
+        """Set (or clear) one answer; answers to questions no longer asked are dropped."""
         answers = dict(self.progress.answers)
         if value is None:
             answers.pop(question.id, None)
         else:
             answers[question.id] = value
-        # Answers to questions that are no longer asked are dropped (a changed answer closed them).
         self.progress.answers = prune_answers(self.questionnaire, answers)
+
+    def _record(self, question: Question, value: AnswerValue | None) -> None:
+        self._set_answer(question, value)
         if question.id not in self.progress.seen:
             self.progress.seen.append(question.id)
         asked = {q.id for q in self._visible()}

@@ -85,15 +85,10 @@ class PlainAsker:
         while True:
             line = self._read(prompt)
             word = line.lower()
-            if word in BACK_WORDS:
-                if shown.can_go_back:
-                    return BACK
-                self.say("  This is the first question.")
-                continue
-            if word in HELP_WORDS:
-                self.say(
-                    wrap_text(shown.help or "There is no extra help for this question.", self.width)
-                )
+            moved = self._back_or_help(word, shown)
+            if moved is BACK:
+                return BACK
+            if moved:
                 continue
             if not line and shown.current is not None:
                 return shown.current
@@ -104,6 +99,20 @@ class PlainAsker:
                 return check_typed(question, self._to_value(shown, line))
             except SpinecheckError as err:
                 self.say("  " + problem_text(question, err))
+
+    def _back_or_help(self, word: str, shown: Shown) -> Back | bool:
+        """What 'b' or '?' asked for: BACK, True (help or a message was shown), or False."""
+        if word in BACK_WORDS:
+            if shown.can_go_back:
+                return BACK
+            self.say("  This is the first question.")
+            return True
+        if word in HELP_WORDS:
+            self.say(
+                wrap_text(shown.help or "There is no extra help for this question.", self.width)
+            )
+            return True
+        return False
 
     @staticmethod
     def _to_value(shown: Shown, line: str) -> object:
@@ -136,15 +145,10 @@ class PlainAsker:
         while True:
             line = self._read(f"  {len(items) + 1}: ")
             word = line.lower()
-            if word in BACK_WORDS:
-                if shown.can_go_back:
-                    return BACK
-                self.say("  This is the first question.")
-                continue
-            if word in HELP_WORDS:
-                self.say(
-                    wrap_text(shown.help or "There is no extra help for this question.", self.width)
-                )
+            moved = self._back_or_help(word, shown)
+            if moved is BACK:
+                return BACK
+            if moved:
                 continue
             if word in REMOVE_WORDS:
                 if items:
