@@ -104,7 +104,7 @@ class MedicineIndex:
         for size in (2, 1):
             for begin in range(len(words) - size + 1):
                 candidate = " ".join(words[begin : begin + size])
-                if size == 1 and candidate in _ORDINARY_WORDS():
+                if size == 1 and candidate in _ordinary_words():
                     continue  # an ordinary word is never read as a medicine
                 close = self._close_name(candidate)
                 if close is not None:
@@ -220,7 +220,7 @@ _HYPHENATED_NAME = re.compile(r"co-[a-z]+")
 
 
 @lru_cache(maxsize=1)
-def _ORDINARY_WORDS() -> frozenset[str]:  # a constant, read once
+def _ordinary_words() -> frozenset[str]:
     """English words within a spelling slip of a medicine name: never read as one."""
     text = (Path(__file__).resolve().parents[1] / "data" / "ordinary-words.txt").read_text(
         encoding="utf-8"

@@ -46,7 +46,6 @@ class Document:
     """Gives the YAML node tree the positions are read from."""
     _keys: dict[Path_, Position] | None = None
     _values: dict[Path_, Position] | None = None
-    _key_names: set[str] | None = None
 
     def _positions(self) -> tuple[dict[Path_, Position], dict[Path_, Position]]:
         if self._keys is None or self._values is None:
@@ -65,13 +64,6 @@ class Document:
     def values(self) -> dict[Path_, Position]:
         """Where each value starts."""
         return self._positions()[1]
-
-    @property
-    def key_names(self) -> set[str]:
-        """Every mapping key written anywhere in the file."""
-        if self._key_names is None:
-            self._key_names = {part for path in self.keys for part in path if isinstance(part, str)}
-        return self._key_names
 
     def locate(self, path: Path_, *, value: bool = False) -> Position | None:
         """Return the position of `path`, or of its nearest ancestor that has one."""

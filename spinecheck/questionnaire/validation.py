@@ -117,13 +117,12 @@ def _from_error(
             inner += (name,) if name else (int(index),) if index else (key,)
     where = (*path, *inner)
     field = next((p for p in reversed(where) if isinstance(p, str)), "value")
+    at_key = bool(match and match.group("key"))  # a key of a mapping, such as an urgency
     shown = _value_at(value, inner)
-    if match and match.group("key"):  # a key of a mapping, such as an unknown urgency
-        shown = next((k for k in (_value_at(value, inner) or {}) if isinstance(k, str)), None)
-        shown = _bad_key(_value_at(value, inner), annotation) if shown is not None else shown
-    allowed = _allowed(annotation, key=bool(match and match.group("key")))
-    found = _describe(message, field, shown, where, allowed)
-    if match and match.group("key") and shown is not None:
+    if at_key:
+        shown = _bad_key(shown, annotation)
+    found = _describe(message, field, shown, where, _allowed(annotation, key=at_key))
+    if at_key and shown is not None:
         return found._replace(path=(*where, shown), at_key=True)
     return found
 

@@ -239,7 +239,10 @@ def _open_progress(
         raise SpinecheckError(
             f"cannot keep the earlier answers: {err.strerror}", path=path
         ) from err
-    asker.say(f"Your earlier answers are kept in {aside} (spinecheck start --resume finds them).")
+    asker.say(
+        f"Your earlier answers are kept in {aside} (spinecheck start --resume finds them "
+        "if you stop before giving a new answer)."
+    )
     return Progress(), now()
 
 
