@@ -97,13 +97,25 @@ def first_question_time(spinecheck: Path, env: dict[str, str]) -> float:
     return elapsed
 
 
+MEDICINES = [
+    "Norco 10/325 1-2 tablets every 4-6 hours as needed", "gabapenten 300mg tid",
+    "co-codamol 30/500 two tablets four times a day", "stopped tramadol, now Percocet",
+    "Tums Ultra Strength", "OXYCODONE HCL 5 MG TAB", "metformin 500mg twice daily",
+    "Tylenol with codeine #3", "aspirin 81mg & Plavix", "sertraline 100mg daily",
+    "Duragesic 25 mcg/hr patch", "ibuprofin with food", "Unknownium drops",
+]  # fmt: skip
+"""Entries mixed per file, each with its own dose, so no file's medicines were seen before."""
+
+
 def make_batch(folder: Path, count: int) -> None:
     text = SAMPLE.read_text()
     folder.mkdir(parents=True, exist_ok=True)
     for number in range(count):
-        (folder / f"patient-{number:04}.yaml").write_text(
-            text.replace("age: 38", f"age: {20 + number % 70}")
-        )
+        mine = [MEDICINES[(number + k) % len(MEDICINES)] for k in range(4)]
+        listed = "".join(f"  - {entry} ({number} days)\n" for entry in mine)
+        patient = text.replace("age: 38", f"age: {20 + number % 70}")
+        patient = patient.replace("medications:\n", f"medications:\n{listed}", 1)
+        (folder / f"patient-{number:04}.yaml").write_text(patient)
 
 
 def peak_memory_mb(command: list[str], env: dict[str, str]) -> float:

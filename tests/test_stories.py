@@ -502,8 +502,15 @@ def test_a_typo_never_changes_the_class():
     for name, generics in index.names.items():
         if len(name) < 5 or " " in name:
             continue
+        slips = set()
         for position in range(len(name)):
-            slip = name[:position] + name[position + 1 :]  # a letter left out
+            slips.add(name[:position] + name[position + 1 :])  # a letter left out
+            slips.add(name[: position + 1] + name[position:])  # a letter doubled
+            if position + 1 < len(name):  # two letters swapped
+                slips.add(
+                    name[:position] + name[position + 1] + name[position] + name[position + 2 :]
+                )
+        for slip in slips - {name}:
             match = index.match(slip)
             if match.recognized and match.fuzzy:
                 assert set(match.generic_names) == set(generics), (name, slip, match)

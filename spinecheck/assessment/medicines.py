@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -13,24 +12,28 @@ from typing import Any, NamedTuple
 from spinecheck.errors import SpinecheckError
 
 _DOSE = re.compile(
-    r"\b\d+(?:[.,]\d+)?(?:\s*/\s*\d+(?:[.,]\d+)?)*\s*"
+    r"(?<![\w.])\d+(?:[.,]\d+)?(?:\s*/\s*\d+(?:[.,]\d+)?)*\s*"
     r"(?:mg|mcg|µg|ug|g|ml|mls|%|units?|iu|mcg/h|mcg/hr|micrograms?|milligrams?)?\b",
     re.IGNORECASE,
 )
 _NOISE = {
     # forms and release types
-    "er", "xr", "sr", "cr", "la", "ir", "xl", "dr", "ec", "od", "mr", "pr", "cd", "xt",
+    "er", "xr", "sr", "cr", "la", "ir", "xl", "dr", "ec", "od", "mr", "pr", "cd", "xt", "sa",
     "tablet", "tablets", "tab", "tabs", "capsule", "capsules", "cap", "caps", "pill", "pills",
     "patch", "patches", "gel", "cream", "ointment", "spray", "nasal", "liquid", "syrup",
     "solution", "injection", "inj", "drops", "lozenge", "film", "sublingual", "oral", "topical",
     "extended", "release", "immediate", "controlled", "modified", "delayed", "slow",
+    # salts written on pharmacy labels
+    "hcl", "hydrochloride", "sulfate", "sulphate", "tartrate", "bitartrate", "citrate",
+    "sodium", "phosphate", "besylate", "succinate", "maleate", "mesylate", "hyclate",
     # how often and how much
     "once", "twice", "three", "four", "times", "a", "an", "per", "day", "daily", "days", "week",
     "weekly", "night", "nightly", "morning", "evening", "bedtime", "at", "as", "needed", "prn",
     "bid", "tid", "qid", "qd", "qhs", "every", "hours", "hour", "h", "hrs", "x", "of", "and",
-    "with", "for", "when", "take", "takes", "taking", "mg", "mcg", "ml", "dose", "doses",
+    "with", "w", "for", "when", "take", "takes", "taking", "mg", "mcg", "ml", "dose", "doses",
     "up", "to", "or", "the", "my", "in", "on", "each", "side", "pain", "strength", "extra",
-    "maximum", "max", "regular", "generic", "brand", "otc",
+    "maximum", "max", "regular", "generic", "brand", "otc", "one", "two", "half", "bd", "tds",
+    "qds", "mane", "nocte",
 }  # fmt: skip
 
 
@@ -42,11 +45,13 @@ class Medicine(NamedTuple):
 
 
 class MedicineMatch(NamedTuple):
-    """What one line of the patient's medicine list was recognised as."""
+    """What one medicine of the patient's list was recognised as."""
 
     as_typed: str
+    """The part of the entry that names this medicine ('Valium' of 'Norco and Valium')."""
     recognized: bool
     generic_names: tuple[str, ...] = ()
+    """Every generic medicine named, in the order written (a combination gives all its parts)."""
     classes: tuple[str, ...] = ()
     matched_name: str | None = None
     """The brand or generic name found in the text."""
@@ -55,6 +60,23 @@ class MedicineMatch(NamedTuple):
     taking: bool = True
     """False for an entry that says it is not taken ('allergic to codeine', 'stopped tramadol'):
     it is kept and shown, but never counted as taken."""
+    entry: str = ""
+    """The whole entry as the patient typed it, when it named more than this medicine."""
+    names: tuple[str, ...] = ()
+    """The names found, normalised, in the order written (for reading each one's strength)."""
+
+
+@dataclass
+class MmeData:
+    """Morphine milligram equivalent conversion data (CDC 2022, clinical-reference §6.0)."""
+
+    source: str = ""
+    threshold: float = 50
+    factors: dict[str, float] = field(default_factory=dict)
+    per_mcg_hour: dict[str, float] = field(default_factory=dict)
+    patches: frozenset[str] = frozenset()
+    unit_strengths: dict[str, tuple[float, float]] = field(default_factory=dict)
+    fixed_strengths: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 @dataclass
@@ -67,12 +89,16 @@ class MedicineIndex:
     """Normalised name → generic names."""
     display: dict[str, str] = field(default_factory=dict)
     """Normalised name → the name as written in the data file (for autocomplete)."""
+    product_words: frozenset[str] = frozenset()
+    """Words of product names ('ultra', 'plus') that are never read as a medicine."""
+    mme: MmeData = field(default_factory=MmeData)
     _matched: dict[str, MedicineMatch] = field(default_factory=dict, repr=False)
+    _entries: dict[str, tuple[MedicineMatch, ...]] = field(default_factory=dict, repr=False)
 
     @cached_property
-    def _shapes(self) -> list[tuple[str, int, frozenset[str]]]:
-        """Each name's length and letters, for ruling names out before fuzzy matching."""
-        return [(name, len(name), frozenset(name)) for name in self.names]
+    def _name_list(self) -> list[str]:
+        """Every known name, for the fuzzy matcher."""
+        return list(self.names)
 
     @cached_property
     def longest_name(self) -> int:
@@ -80,91 +106,82 @@ class MedicineIndex:
         return max((len(name.split()) for name in self.names), default=1)
 
     def match(self, typed: str) -> MedicineMatch:
-        """Recognise one entry such as 'Percocet 5/325 twice a day' (remembered per text)."""
+        """Every medicine one text names ('Percocet 5/325 twice a day'), remembered per text."""
         known = self._matched.get(typed)
         if known is None:
             known = self._matched[typed] = self._match(typed)
         return known
 
+    def match_entry(self, typed: str) -> tuple[MedicineMatch, ...]:
+        """One entry of the patient's list, one match per medicine it names.
+
+        'Norco and Valium' gives two matches and 'stopped tramadol, now Norco' gives a
+        tramadol that is not taken and a Norco that is. Words that only say how or when
+        ('with food', 'and at night') stay with the medicine before them, and a name that
+        spans a joining word ('Tylenol with codeine') stays whole.
+        """
+        known = self._entries.get(typed)
+        if known is None:
+            known = self._entries[typed] = self._match_entry(typed)
+        return known
+
+    def _match_entry(self, typed: str) -> tuple[MedicineMatch, ...]:
+        whole = self.match(typed)
+        if not whole.recognized:
+            return (whole,)  # nothing known in it: kept whole, exactly as typed
+        parts: list[tuple[str, str]] = []  # (text, how it was joined to the part before)
+        for joiner, kind, text in _pieces(typed):
+            if parts and self._belongs_to(parts[-1][0], joiner, kind, text):
+                parts[-1] = (parts[-1][0] + joiner + text, parts[-1][1])
+            else:
+                parts.append((text, kind))
+        matches: list[MedicineMatch] = []
+        for text, kind in parts:
+            match = self.match(text)
+            if (
+                matches
+                and kind == "weak"
+                and match.taking
+                and not matches[-1].taking
+                and not _SAYS_TAKEN.search(text)
+            ):
+                match = match._replace(taking=False)  # 'allergic to codeine and morphine'
+            matches.append(match._replace(entry=typed))
+        return tuple(matches)
+
+    def _belongs_to(self, before: str, joiner: str, kind: str, text: str) -> bool:
+        """Whether a piece of an entry goes with the piece before it rather than standing alone."""
+        if not normalise(text):
+            return True  # only a dose or a time: '…, 1 tablet every 6 hours'
+        if kind != "weak":
+            return False
+        if not self.match(text).recognized:
+            return True  # 'ibuprofen with food'
+        whole = self.match(before + joiner + text).names
+        return bool(set(whole) - set(self.match(before).names) - set(self.match(text).names))
+
     def _match(self, typed: str) -> MedicineMatch:
-        """Every medicine an entry names ('Norco and Valium' is two), or the closest one."""
+        """Every medicine a text names, exactly or despite a spelling slip."""
         words = _split_glued(normalise(typed).split())
-        found: list[str] = []
+        found: list[tuple[int, str, bool]] = []  # (position, name, spelling corrected)
+        loose: list[list[tuple[int, str]]] = [[]]  # runs of words that are not a known name
         start = 0
         while start < len(words):
             name = self._name_at(words, start)
             if name is None:
+                loose[-1].append((start, words[start]))
                 start += 1
                 continue
-            found.append(name)
+            found.append((start, name, False))
+            loose.append([])
             start += len(name.split())
+        for run in loose:
+            found += self._slips(run)
         taking = not _NOT_TAKEN.search(typed)
-        if found:
-            return self._found(typed, found, taking=taking)
-        for size in (2, 1):
-            for begin in range(len(words) - size + 1):
-                candidate = " ".join(words[begin : begin + size])
-                if size == 1 and candidate in _ordinary_words():
-                    continue  # an ordinary word is never read as a medicine
-                close = self._close_name(candidate)
-                if close is not None:
-                    return self._found(typed, [close], fuzzy=True, taking=taking)
-        return MedicineMatch(as_typed=typed, recognized=False, taking=taking)
-
-    def _name_at(self, words: list[str], start: int) -> str | None:
-        """The longest known name starting at `words[start]` (a hyphenated pair counts too)."""
-        for size in range(min(self.longest_name, len(words) - start), 0, -1):
-            candidate = " ".join(words[start : start + size])
-            if candidate in self.names:
-                return candidate
-        return None
-
-    def _close_name(self, candidate: str) -> str | None:
-        """The one known name within a small spelling slip of `candidate`, if it is unambiguous.
-
-        Short words are never guessed (one letter turns 'some' into 'soma'); a slip may not be
-        read as a name whose medicines differ from another equally close name's.
-        """
-        letters = len(candidate.replace(" ", ""))
-        if letters < 5:
-            return None
-        allowed = 1 if letters < 8 else 2
-        # Cheap exact bounds first, so most names never reach the fuzzy matcher: an edit changes
-        # the length by at most 1, the set of letters by at most 2 and the letter counts by at
-        # most 2 (a swap of neighbours changes none of them).
-        size = len(candidate)
-        letters_used = frozenset(candidate)
-        bag = Counter(candidate)
-        possible = [
-            name
-            for name, length, used in self._shapes
-            if abs(length - size) <= allowed
-            and len(used ^ letters_used) <= 2 * allowed
-            and _count_edits(bag, Counter(name)) <= allowed
-        ]
-        if not possible:
-            return None
-        from rapidfuzz import process
-        from rapidfuzz.distance import DamerauLevenshtein
-
-        found = process.extract(
-            candidate,
-            possible,
-            scorer=DamerauLevenshtein.distance,
-            score_cutoff=allowed,
-            limit=10,
-        )
         if not found:
-            return None
-        best = min(distance for _, distance, _ in found)
-        nearest = {name for name, distance, _ in found if distance == best}
-        if len({self.names[name] for name in nearest}) > 1:
-            return None  # two different medicines are equally close: do not guess
-        return sorted(nearest)[0]
-
-    def _found(
-        self, typed: str, names: list[str], *, fuzzy: bool = False, taking: bool = True
-    ) -> MedicineMatch:
+            return MedicineMatch(as_typed=typed, recognized=False, taking=taking)
+        found.sort()
+        names = [name for _, name, _ in found]
         generics: dict[str, None] = {}
         for name in names:
             generics.update(dict.fromkeys(self.names[name]))
@@ -177,13 +194,103 @@ class MedicineIndex:
             generic_names=tuple(generics),
             classes=tuple(classes),
             matched_name=", ".join(dict.fromkeys(self.display.get(n, n) for n in names)),
-            fuzzy=fuzzy,
+            fuzzy=any(fuzzy for _, _, fuzzy in found),
             taking=taking,
+            names=tuple(names),
         )
 
+    def _slips(self, run: list[tuple[int, str]]) -> list[tuple[int, str, bool]]:
+        """Names within a spelling slip of the words left over, trying word pairs first."""
+        found: list[tuple[int, str, bool]] = []
+        index = 0
+        while index < len(run):
+            position, word = run[index]
+            if index + 1 < len(run) and run[index + 1][0] == position + 1:
+                following = run[index + 1][1]
+                if self._could_be_name(word, alone=False) and self._could_be_name(
+                    following, alone=False
+                ):
+                    close = self._close_name(f"{word} {following}")
+                    if close is not None and " " in close:
+                        found.append((position, close, True))
+                        index += 2
+                        continue
+            if self._could_be_name(word, alone=True):
+                close = self._close_name(word)
+                if close is not None:
+                    found.append((position, close, True))
+            index += 1
+        return found
+
+    def _could_be_name(self, word: str, *, alone: bool) -> bool:
+        """Whether a leftover word could be a misspelt medicine name.
+
+        Never a word that only says how or when, a word of a known product ('ultra'), or an
+        English word close to a medicine's name ('restored' is not Restoril).
+        """
+        if not word.replace("'", "").isalpha() or word in _NOISE or word in self.product_words:
+            return False
+        return not alone or (len(word) >= 5 and word not in _ordinary_words())
+
+    def _name_at(self, words: list[str], start: int) -> str | None:
+        """The longest known name starting at `words[start]` (a hyphenated pair counts too)."""
+        for size in range(min(self.longest_name, len(words) - start), 0, -1):
+            candidate = " ".join(words[start : start + size])
+            if candidate in self.names:
+                return candidate
+        return None
+
+    def _close_name(self, candidate: str) -> str | None:
+        """The one known name clearly closest to `candidate` despite a small spelling slip.
+
+        Short words are never guessed (one letter turns 'some' into 'soma'). The closest name
+        must be clearly better than any name of a different medicine: closer by at least one
+        edit in ten letters (one edit for words of up to ten letters, two for longer ones), so
+        'valum' is Valium and 'ibuprophen' ibuprofen, but a word halfway between two medicines
+        is neither.
+        """
+        letters = len(candidate.replace(" ", ""))
+        if letters < 5:
+            return None
+        allowed = 1 if letters < 8 else 2
+        margin = max(1, -(-len(candidate) // 10))
+        reach = allowed + margin - 1  # how far a rival could be and still be too close
+        from rapidfuzz import process
+        from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
+
+        # Levenshtein is much faster and counts a swap of neighbours as two edits, so it
+        # cheaply rules out every name that cannot be within `reach` swaps, slips or gaps.
+        near = process.extract(
+            candidate,
+            self._name_list,
+            scorer=Levenshtein.distance,
+            score_cutoff=2 * reach,
+            limit=None,
+        )
+        found = process.extract(
+            candidate,
+            [name for name, _, _ in near],
+            scorer=DamerauLevenshtein.distance,
+            score_cutoff=reach,
+            limit=None,
+        )
+        if not found:
+            return None
+        best = min(distance for _, distance, _ in found)
+        if best > allowed:
+            return None
+        nearest = sorted(name for name, distance, _ in found if distance == best)
+        medicines = self.names[nearest[0]]
+        if any(
+            set(self.names[name]) != set(medicines) and distance < best + margin
+            for name, distance, _ in found
+        ):
+            return None  # another medicine is nearly as close: do not guess
+        return nearest[0]
+
     def match_all(self, typed: Iterable[str]) -> list[MedicineMatch]:
-        """Recognise every entry, keeping the patient's order."""
-        return [self.match(entry) for entry in typed]
+        """Recognise every entry, one match per medicine, keeping the patient's order."""
+        return [match for entry in typed for match in self.match_entry(entry)]
 
     def completions(self) -> list[str]:
         """Every brand and generic name, for autocomplete while typing."""
@@ -192,10 +299,37 @@ class MedicineIndex:
 
 _NOT_TAKEN = re.compile(
     r"\b(?:allerg\w*|stopped|stop(?:ped)? taking|no longer|used to|not taking|don'?t take|"
-    r"do not take|quit|discontinued|reaction to|intolerant|intolerance|never took)\b",
+    r"do not take|quit|discontinued|reaction to|intolerant|intolerance|never took|"
+    r"previously|formerly|was on|came off|weaned off|gave up|no(?=\s+[a-z]))\b",
     re.IGNORECASE,
 )
 """Words that say an entry is not (or no longer) taken."""
+
+_SAYS_TAKEN = re.compile(r"\d|\b(?:now|still|take|takes|taking|started|currently|on)\b", re.I)
+"""Words that say a medicine after a 'not taken' one is taken ('… and now Norco 5/325')."""
+
+_PIECE_BREAK = re.compile(
+    r"(\s*(?:[\n\r;]+|,(?!\d{3}\b)|\s\+\s)\s*)|(\s+(?:and|&|or|with|w/|plus)\s+)", re.IGNORECASE
+)
+"""Where an entry may name another medicine: line breaks, semicolons, commas (not the comma
+of '1,000 mg') and ' + ' always do; 'and', 'or', 'with' and 'plus' may ('Nurofen Plus' is one)."""
+
+
+def _pieces(text: str) -> list[tuple[str, str, str]]:
+    """An entry cut at every possible break: (the joining text, its kind, the piece)."""
+    pieces: list[tuple[str, str, str]] = []
+    joiner, kind, start = "", "start", 0
+    for found in _PIECE_BREAK.finditer(text):
+        piece = text[start : found.start()]
+        if piece.strip():
+            pieces.append((joiner, kind, piece.strip()))
+            joiner, kind = found.group(0), "strong" if found.group(1) else "weak"
+        else:
+            joiner += found.group(0)
+        start = found.end()
+    if text[start:].strip():
+        pieces.append((joiner, kind, text[start:].strip()))
+    return pieces
 
 
 def _split_glued(words: list[str]) -> list[str]:
@@ -215,8 +349,8 @@ def _split_glued(words: list[str]) -> list[str]:
     return split
 
 
-_HYPHENATED_NAME = re.compile(r"co-[a-z]+")
-"""UK names such as co-codamol and co-dydramol, written with their hyphen."""
+_HYPHENATED_NAME = re.compile(r"co-[a-z]+|[a-z]+-(?:seltzer|seals|trimeton|tryptophan)")
+"""Names written with their hyphen, such as co-codamol, Alka-Seltzer and Chlor-Trimeton."""
 
 
 @lru_cache(maxsize=1)
@@ -228,11 +362,6 @@ def _ordinary_words() -> frozenset[str]:
     return frozenset(
         line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
     )
-
-
-def _count_edits(first: Counter[str], second: Counter[str]) -> int:
-    """A lower bound on the edits between two words, from their letter counts alone."""
-    return (sum(((first - second) + (second - first)).values()) + 1) // 2
 
 
 def normalise(text: str) -> str:
@@ -254,10 +383,11 @@ def _number_names(text: str) -> str:
     )
 
 
-def _name_key(name: str) -> str:
-    """Data-file names are normalised like typed text, but keep their digits ('tylenol 3')."""
+def name_key(name: str) -> str:
+    """A name from the data file, normalised like typed text but keeping its digits."""
     lowered = re.sub(r"[^\w\s'-]", " ", _number_names(name.lower()))
-    return " ".join(lowered.split())
+    words = [w.strip("'-") for w in lowered.split()]
+    return " ".join(w for w in words if w and w not in _NOISE)
 
 
 def build_index(data: Any, label: str = "medicines.yaml") -> MedicineIndex:
@@ -273,17 +403,49 @@ def build_index(data: Any, label: str = "medicines.yaml") -> MedicineIndex:
             raise SpinecheckError(f"{generic}: unknown class {unknown[0]!r}", path=label)
         index.medicines[generic] = Medicine(generic=generic, classes=classes)
         for name in [generic, *(entry.get("names") or ())]:
-            _add_name(index, str(name), (generic,))
+            _add_name(index, str(name), (generic,), label)
     for brand, components in (data.get("combinations") or {}).items():
         missing = [c for c in components if c not in index.medicines]
         if missing:
             raise SpinecheckError(f"{brand}: unknown medicine {missing[0]!r}", path=label)
-        _add_name(index, str(brand), tuple(components))
+        _add_name(index, str(brand), tuple(components), label)
+    index.product_words = frozenset(str(w).lower() for w in data.get("product_words") or ())
+    index.mme = _mme_data(data.get("mme") or {}, index, label)
     return index
 
 
-def _add_name(index: MedicineIndex, name: str, generics: tuple[str, ...]) -> None:
-    key = _name_key(name)
+def _mme_data(data: dict[str, Any], index: MedicineIndex, label: str) -> MmeData:
+    def known(generic: str) -> str:
+        if generic not in index.medicines:
+            raise SpinecheckError(f"mme: unknown medicine {generic!r}", path=label)
+        return generic
+
+    fixed: dict[str, dict[str, float]] = {}
+    for product, strengths in (data.get("fixed_strengths") or {}).items():
+        key = name_key(str(product))
+        if key not in index.names:
+            raise SpinecheckError(f"mme: unknown product {product!r}", path=label)
+        fixed[key] = {known(g): float(s) for g, s in strengths.items()}
+    return MmeData(
+        source=str(data.get("source", "")),
+        threshold=float(data.get("threshold", 50)),
+        factors={known(g): float(f) for g, f in (data.get("factors") or {}).items()},
+        per_mcg_hour={known(g): float(f) for g, f in (data.get("per_mcg_hour") or {}).items()},
+        patches=frozenset(name_key(str(p)) for p in data.get("patches") or ()),
+        unit_strengths={
+            known(g): (float(low), float(high))
+            for g, (low, high) in (data.get("unit_strengths") or {}).items()
+        },
+        fixed_strengths=fixed,
+    )
+
+
+def _add_name(index: MedicineIndex, name: str, generics: tuple[str, ...], label: str) -> None:
+    key = name_key(name)
+    if not key:
+        raise SpinecheckError(
+            f"{name!r} is only words that say how a medicine is taken", path=label
+        )
     if key in index.names:
         index.names[key] = tuple(dict.fromkeys([*index.names[key], *generics]))
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from spinecheck.assessment.doses import MmeEstimate
 from spinecheck.assessment.medicines import MedicineMatch
 from spinecheck.assessment.scoring import Score
 from spinecheck.questionnaire.model import PainPhase, Urgency
@@ -86,6 +87,8 @@ class Assessment:
     """What to do now, at this urgency, with the region's contacts filled in."""
     region: str | None = None
     """The region whose contacts are shown."""
+    mme: MmeEstimate | None = None
+    """Morphine milligram equivalents a day, for the clinician (None when no opioid is taken)."""
 
 
 class SummaryInfo(NamedTuple):
@@ -133,9 +136,11 @@ def to_json_dict(assessment: Assessment) -> dict[str, Any]:
                 "read_as": match.matched_name,
                 "spelling_corrected": match.fuzzy,
                 "taking": match.taking,
+                "entry": match.entry or match.as_typed,
             }
             for match in assessment.medications
         ],
+        "mme": _mme(assessment.mme),
         "preparation": [{"id": item.id, "text": item.text} for item in assessment.preparation],
         "messages": [
             {
@@ -176,4 +181,24 @@ def _recommendation(item: Recommendation) -> dict[str, Any]:
         "reasons": item.reasons,
         "sources": item.sources,
         "because": [{"question": e.question, "answer": e.answer} for e in item.evidence],
+    }
+
+
+def _mme(estimate: MmeEstimate | None) -> dict[str, Any] | None:
+    if estimate is None:
+        return None
+    return {
+        "total_per_day": estimate.total,
+        "complete": estimate.complete,
+        "threshold_per_day": estimate.threshold,
+        "source": estimate.source,
+        "lines": [
+            {
+                "as_typed": line.as_typed,
+                "generic_name": line.generic,
+                "mme_per_day": line.mme_per_day,
+                "working": line.working,
+            }
+            for line in estimate.lines
+        ],
     }

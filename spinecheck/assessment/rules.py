@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from spinecheck.assessment.doses import estimate_mme
 from spinecheck.assessment.medicines import MedicineIndex, MedicineMatch, default_index
 from spinecheck.assessment.report import (
     Assessment,
@@ -140,10 +141,11 @@ def assess(
         specialists.clear()
         options.clear()
 
+    mme = estimate_mme(matches, index)
     used_sources = _used_sources(
         red_flags.values(), specialists.values(), options.values(), flags.values(),
         preparation.values(), messages.values(), scores.values(),
-    )  # fmt: skip
+    ) + ([mme.source] if mme is not None and mme.source else [])  # fmt: skip
     return Assessment(
         questionnaire_id=questionnaire.id,
         questionnaire_version=questionnaire.version,
@@ -169,6 +171,7 @@ def assess(
         walk_stopped=stopped,
         urgency_message=fill(questionnaire.urgency_messages.get(urgency, "")),
         region=contacts.label if contacts else None,
+        mme=mme,
     )
 
 

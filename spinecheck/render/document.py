@@ -327,7 +327,11 @@ def build_clinician(
     medicine_rows = [
         (
             m.as_typed,
-            (", ".join(m.generic_names) + (" (spelling corrected)" if m.fuzzy else ""))
+            (
+                ", ".join(m.generic_names)
+                + (" (spelling corrected)" if m.fuzzy else "")
+                + ("" if m.taking else " - NOT TAKEN")
+            )
             if m.recognized
             else "NOT RECOGNISED - check",
             ", ".join(m.classes),
@@ -345,6 +349,24 @@ def build_clinician(
                 [
                     Item(f"{f.id}: {', '.join(f.medications)} ({_sources(assessment, f.sources)})")
                     for f in assessment.medication_flags
+                ]
+            )
+        )
+    if assessment.mme is not None:
+        estimate = assessment.mme
+        blocks.append(
+            items(
+                [
+                    Item(
+                        "Morphine milligram equivalents (MME/day)",
+                        (
+                            *(line.working for line in estimate.lines),
+                            estimate.total_text(),
+                            estimate.threshold_text(),
+                            estimate.caveat_text(),
+                        ),
+                        _sources(assessment, [estimate.source]),
+                    )
                 ]
             )
         )

@@ -1,0 +1,308 @@
+"""Morphine milligram equivalents a day, with their working, for the clinician page.
+
+CDC 2022 conversion factors (clinical-reference §6.0), from medicines.yaml: the opioid's mg a
+day times its factor (fentanyl patches: mcg/hour times theirs). A line is calculated only when
+the strength and how often it is taken are clear from what the patient typed; otherwise it says
+"not calculated" and why. Patients never see any of this (decisions 6 and 12).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spinecheck.assessment.medicines import MedicineIndex, MedicineMatch
+
+TIMES = "\u00d7"
+"""The multiplication sign of the working."""
+_NUMBER = r"\d+(?:\.\d+)?"
+_WORD_NUMBERS = {"one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0, "six": 6.0}
+_COUNT_WORD = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six)"
+
+_UNITS_PER_DOSE = re.compile(
+    rf"(?<![\d./])(?P<low>{_COUNT_WORD}|half(?: a)?|1/2)"
+    rf"(?:\s*(?:-|to|or)\s*(?P<high>{_COUNT_WORD}))?\s*"
+    r"(?:tablets?|tabs?|capsules?|caps?|pills?|puffs?|sprays?)\b",
+    re.IGNORECASE,
+)
+_EVERY_HOURS = re.compile(
+    rf"\b(?:every|q)\s*(?P<low>{_NUMBER})(?:\s*(?:-|to)\s*(?P<high>{_NUMBER}))?\s*"
+    r"(?:hours?|hrs?|h)\b",
+    re.IGNORECASE,
+)
+_TIMES_A_DAY = re.compile(
+    rf"(?<![\d./-])(?P<low>{_COUNT_WORD})(?:\s*(?:-|to)\s*(?P<high>{_COUNT_WORD}))?\s*"
+    r"(?:times?|x)?\s*(?:a|per|/|each)?\s*(?:day|daily|d)\b",
+    re.IGNORECASE,
+)
+_NAMED_TIMES = [
+    (re.compile(r"\b(?:qid|qds|four times)\b", re.I), 4.0),
+    (re.compile(r"\b(?:tid|tds|three times|thrice)\b", re.I), 3.0),
+    (re.compile(r"\b(?:bid|bd|twice|two times|morning and (?:night|evening))\b", re.I), 2.0),
+    (
+        re.compile(
+            r"\b(?:once|qd|od|daily|a day|every day|each day|nightly|at night|at bedtime|"
+            r"qhs|nocte|mane|every morning|in the morning|each morning)\b",
+            re.I,
+        ),
+        1.0,
+    ),
+]
+_AS_NEEDED = re.compile(r"\b(?:prn|as needed|when needed|if needed|as required)\b", re.I)
+_OTHER_INTERVAL = re.compile(r"\b(?:weekly|a week|per week|monthly|every other day)\b", re.I)
+_STRENGTH_GROUP = re.compile(
+    rf"(?<![\d.])(?P<numbers>{_NUMBER}(?:\s*(?:mg|mcg)?\s*[/-]\s*{_NUMBER})*)\s*"
+    r"(?P<unit>mg|milligrams?|mcg/h(?:ou)?r?|mcg|micrograms?(?:/h(?:ou)?r?| an hour| per hour)?|"
+    r"µg|ug)?(?![a-z])",
+    re.IGNORECASE,
+)
+_LIQUID = re.compile(r"(?<![a-z])(?:ml|mls|millilit\w*|liquid|solution|syrup|elixir)\b", re.I)
+_PATCH = re.compile(r"\b(?:patch|patches|transdermal)\b", re.I)
+
+
+@dataclass(frozen=True)
+class MmeLine:
+    """One opioid of the patient's list, with its MME a day or why there is none."""
+
+    as_typed: str
+    generic: str
+    mme_per_day: float | None
+    working: str
+    """'oxycodone 5 mg x 4 a day x 1.5 = 30 MME/day' (with multiplication signs), or
+    'oxycodone: not calculated (…)'."""
+    at_most: bool = False
+    """True when the figure is the most the patient could take ('1-2 tablets every 4-6 hours')."""
+
+
+@dataclass(frozen=True)
+class MmeEstimate:
+    """The MME a day of every opioid taken, and what CDC 2022 says about the total."""
+
+    lines: tuple[MmeLine, ...]
+    threshold: float
+    source: str
+
+    @property
+    def total(self) -> float | None:
+        """The sum of every calculated line (None when none could be calculated)."""
+        values = [line.mme_per_day for line in self.lines if line.mme_per_day is not None]
+        return round(sum(values), 1) if values else None
+
+    @property
+    def complete(self) -> bool:
+        """True when every opioid taken was calculated."""
+        return all(line.mme_per_day is not None for line in self.lines)
+
+    def total_text(self) -> str:
+        """The total in words a clinician reads at a glance."""
+        total = self.total
+        if total is None:
+            return "Total MME/day: not calculated (see each line)."
+        missing = sum(1 for line in self.lines if line.mme_per_day is None)
+        text = f"Total: {number(total)} MME/day"
+        if missing:
+            text += f" or more ({missing} opioid{'s' if missing > 1 else ''} not calculated)"
+        elif any(line.at_most for line in self.lines):
+            text += " at most"
+        return text + "."
+
+    def threshold_text(self) -> str:
+        """CDC 2022's 50 MME/day point, noted whatever the total."""
+        limit = number(self.threshold)
+        if self.total is not None and self.total >= self.threshold:
+            return (
+                f"At or above {limit} MME/day: CDC 2022 asks clinicians to pause and weigh "
+                "benefits and risks before any further increase."
+            )
+        return (
+            f"CDC 2022 asks clinicians to pause and weigh benefits and risks before raising a "
+            f"dose to {limit} MME/day or more."
+        )
+
+    def caveat_text(self) -> str:
+        """CDC's own caveats, which travel with the figure."""
+        text = (
+            "An estimate of exposure from CDC 2022 factors; not for converting one opioid "
+            "to another."
+        )
+        if any(line.generic == "methadone" for line in self.lines):
+            text += " Methadone's factor varies with dose."
+        return text
+
+
+def estimate_mme(matches: list[MedicineMatch], index: MedicineIndex) -> MmeEstimate | None:
+    """The MME a day of every opioid the patient takes (None when no opioid is taken)."""
+    lines: list[MmeLine] = []
+    for match in matches:
+        if not match.taking:
+            continue
+        for generic in match.generic_names:
+            if "opioid" in index.medicines[generic].classes:
+                lines.append(_line(match, generic, index))
+    if not lines:
+        return None
+    return MmeEstimate(lines=tuple(lines), threshold=index.mme.threshold, source=index.mme.source)
+
+
+def number(value: float) -> str:
+    """30.0 → '30', 37.5 → '37.5', 0.15 → '0.15'."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _not_calculated(match: MedicineMatch, generic: str, reason: str) -> MmeLine:
+    return MmeLine(match.as_typed, generic, None, f"{generic}: not calculated ({reason})")
+
+
+def _line(match: MedicineMatch, generic: str, index: MedicineIndex) -> MmeLine:
+    data = index.mme
+    text = match.as_typed
+    patch = bool(_PATCH.search(text)) or any(name in data.patches for name in match.names)
+    if generic in data.per_mcg_hour:
+        if not patch:
+            return _not_calculated(
+                match, generic, "the CDC factor is for patches; this does not say it is a patch"
+            )
+        return _patch_line(match, generic, index)
+    factor = data.factors.get(generic)
+    if factor is None:
+        return _not_calculated(match, generic, "no CDC 2022 conversion factor")
+    if _LIQUID.search(text):
+        return _not_calculated(match, generic, "a liquid: the amount of each dose is not clear")
+    remaining, per_day, per_day_most, how_often = _how_often(text)
+    if per_day is None:
+        return _not_calculated(match, generic, how_often)
+    remaining, units, units_most = _units_per_dose(remaining)
+    strength = _strength(match, generic, remaining, index)
+    if isinstance(strength, str):
+        return _not_calculated(match, generic, strength)
+    each_day = strength * units_most * per_day_most
+    mme = round(each_day * factor, 1)
+    at_most = units_most != units or per_day_most != per_day or bool(_AS_NEEDED.search(text))
+    steps = [f"{generic} {number(strength)} mg"]
+    if units_most != 1:
+        steps.append(f"{number(units_most)} per dose")
+    steps.append(f"{number(per_day_most)} a day")
+    steps.append(number(factor))
+    working = f" {TIMES} ".join(steps) + f" = {number(mme)} MME/day"
+    if at_most:
+        working += " (the most the directions allow)"
+    return MmeLine(text, generic, mme, working, at_most=at_most)
+
+
+def _patch_line(match: MedicineMatch, generic: str, index: MedicineIndex) -> MmeLine:
+    text = _EVERY_HOURS.sub(" ", match.as_typed)  # 'every 72 hours' is when it is changed
+    text = re.sub(r"\bevery\s+\d+\s+days?\b", " ", text, flags=re.IGNORECASE)
+    found = [
+        m
+        for m in _STRENGTH_GROUP.finditer(text)
+        if "/" not in m.group("numbers") and "-" not in m.group("numbers")
+    ]
+    rates = [
+        float(m.group("numbers"))
+        for m in found
+        if (m.group("unit") or "").lower().startswith(("mcg", "micro", "µg", "ug"))
+        or not m.group("unit")
+    ]
+    rates = [rate for rate in rates if _in_range(rate, generic, index)]
+    if len(set(rates)) != 1:
+        return _not_calculated(
+            match, generic, "the patch strength in mcg/hour is not clear" if not rates else
+            "more than one strength"
+        )  # fmt: skip
+    rate = rates[0]
+    factor = index.mme.per_mcg_hour[generic]
+    mme = round(rate * factor, 1)
+    working = (
+        f"{generic} patch {number(rate)} mcg/hour {TIMES} {number(factor)} = {number(mme)} MME/day"
+    )
+    return MmeLine(match.as_typed, generic, mme, working)
+
+
+def _how_often(text: str) -> tuple[str, float | None, float, str]:
+    """(text without the frequency, doses a day, the most a day, why unclear when None)."""
+    if _OTHER_INTERVAL.search(text):
+        return text, None, 0.0, "not taken every day in a way we can count"
+    if found := _EVERY_HOURS.search(text):
+        low = float(found.group("low"))
+        high = float(found.group("high") or low)
+        if min(low, high) <= 0 or 24 % min(low, high):
+            return text, None, 0.0, "how often it is taken is not clear"
+        remaining = text[: found.start()] + " " + text[found.end() :]
+        return remaining, 24 / max(low, high), 24 / min(low, high), ""
+    if found := re.search(r"\bup to\s+" + _TIMES_A_DAY.pattern, text, re.IGNORECASE):
+        most = _count(found.group("high") or found.group("low"))
+        remaining = text[: found.start()] + " " + text[found.end() :]
+        return remaining, 1.0, most, ""
+    if found := _TIMES_A_DAY.search(text):
+        low = _count(found.group("low"))
+        high = _count(found.group("high") or found.group("low"))
+        if not 0 < low <= high <= 24:
+            return text, None, 0.0, "how often it is taken is not clear"
+        remaining = text[: found.start()] + " " + text[found.end() :]
+        return remaining, low, high, ""
+    for pattern, times in _NAMED_TIMES:
+        if found := pattern.search(text):
+            remaining = text[: found.start()] + " " + text[found.end() :]
+            return remaining, times, times, ""
+    if _AS_NEEDED.search(text):
+        return text, None, 0.0, "taken as needed, and how often is not given"
+    return text, None, 0.0, "how often it is taken is not given"
+
+
+def _units_per_dose(text: str) -> tuple[str, float, float]:
+    """(text without the count, tablets a dose, the most tablets a dose): one when not given."""
+    found = _UNITS_PER_DOSE.search(text)
+    if not found:
+        return text, 1.0, 1.0
+    low = _count(found.group("low"))
+    high = _count(found.group("high") or found.group("low"))
+    return text[: found.start()] + " " + text[found.end() :], low, high
+
+
+def _count(word: str) -> float:
+    word = word.lower().strip()
+    if word.startswith("half") or word == "1/2":
+        return 0.5
+    return _WORD_NUMBERS.get(word) or float(word)
+
+
+def _strength(match: MedicineMatch, generic: str, text: str, index: MedicineIndex) -> float | str:
+    """The opioid's mg in one tablet, or why it is not clear."""
+    groups = list(_STRENGTH_GROUP.finditer(text))
+    groups = [g for g in groups if g.group("unit") or re.search(r"[/-]", g.group("numbers"))]
+    if not groups:
+        for name in match.names:  # 'Tylenol #3': the name gives the strength
+            fixed = index.mme.fixed_strengths.get(name, {})
+            if generic in fixed:
+                return fixed[generic]
+        bare = re.search(r"(?<![\w.])\d", text)
+        return "the strength has no unit such as mg" if bare else "the strength is not given"
+    if len(groups) > 1:
+        return "more than one strength"
+    group = groups[0]
+    unit = (group.group("unit") or "mg").lower()
+    if not unit.startswith(("mg", "milligram")):
+        return "the strength is not in mg"
+    numbers = [float(n) for n in re.findall(_NUMBER, group.group("numbers"))]
+    components = [g for name in match.names for g in index.names[name]]
+    components = list(dict.fromkeys(components))
+    others = [c for c in components if c != generic]
+    fits = [
+        n
+        for n in numbers
+        if _in_range(n, generic, index) and not any(_in_range(n, other, index) for other in others)
+    ]
+    if len(fits) == 1:
+        return fits[0]
+    if len(numbers) == len(components) and _in_range(
+        numbers[components.index(generic)], generic, index
+    ):
+        return numbers[components.index(generic)]
+    if len(numbers) == 1 and not _in_range(numbers[0], generic, index):
+        return f"{number(numbers[0])} mg is not a strength {generic} comes in"
+    return f"which number is the {generic} strength is not clear"
+
+
+def _in_range(value: float, generic: str, index: MedicineIndex) -> bool:
+    low, high = index.mme.unit_strengths.get(generic, (0.0, float("inf")))
+    return low <= value <= high
