@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -96,9 +97,12 @@ class MedicineIndex:
     _entries: dict[str, tuple[MedicineMatch, ...]] = field(default_factory=dict, repr=False)
 
     @cached_property
-    def _name_list(self) -> list[str]:
-        """Every known name, for the fuzzy matcher."""
-        return list(self.names)
+    def _shapes(self) -> dict[int, list[tuple[str, frozenset[str], Counter[str]]]]:
+        """Each name's letters by its length, for ruling names out before fuzzy matching."""
+        shapes: dict[int, list[tuple[str, frozenset[str], Counter[str]]]] = {}
+        for name in self.names:
+            shapes.setdefault(len(name), []).append((name, frozenset(name), Counter(name)))
+        return shapes
 
     @cached_property
     def longest_name(self) -> int:
@@ -255,17 +259,25 @@ class MedicineIndex:
         allowed = 1 if letters < 8 else 2
         margin = max(1, -(-len(candidate) // 10))
         reach = allowed + margin - 1  # how far a rival could be and still be too close
+        # Exact bounds first, so most words never need the fuzzy matcher (or its import): an
+        # edit changes the length by at most one, the set of letters by at most two and the
+        # letter counts by at most two (a swap of neighbours changes none of them).
+        size, used, bag = len(candidate), frozenset(candidate), Counter(candidate)
+        possible = [
+            name
+            for length in range(size - reach, size + reach + 1)
+            for name, letters, counts in self._shapes.get(length, ())
+            if len(letters ^ used) <= 2 * reach and _count_edits(bag, counts) <= reach
+        ]
+        if not possible:
+            return None
         from rapidfuzz import process
         from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
 
         # Levenshtein is much faster and counts a swap of neighbours as two edits, so it
         # cheaply rules out every name that cannot be within `reach` swaps, slips or gaps.
         near = process.extract(
-            candidate,
-            self._name_list,
-            scorer=Levenshtein.distance,
-            score_cutoff=2 * reach,
-            limit=None,
+            candidate, possible, scorer=Levenshtein.distance, score_cutoff=2 * reach, limit=None
         )
         found = process.extract(
             candidate,
@@ -362,6 +374,11 @@ def _ordinary_words() -> frozenset[str]:
     return frozenset(
         line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
     )
+
+
+def _count_edits(first: Counter[str], second: Counter[str]) -> int:
+    """A lower bound on the edits between two words, from their letter counts alone."""
+    return (sum(((first - second) + (second - first)).values()) + 1) // 2
 
 
 def normalise(text: str) -> str:
