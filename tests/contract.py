@@ -24,6 +24,11 @@ MEDICATION_FLAGS = {
     "nsaid_heart_blood_pressure", "nsaid_kidney", "nsaid_pregnancy", "multiple_nsaids",
     "acetaminophen_liver", "blood_thinner_before_procedure", "naloxone_discussion",
 }  # fmt: skip
+ADDED_MEDICATION_FLAGS = {
+    "opioid_sleep_apnea", "duloxetine_liver_kidney", "tricyclic_caution", "tizanidine_interaction",
+}  # fmt: skip
+"""Flag ids added since contract 1.1 (issue 14; listed in docs/questionnaire-format.md): the
+contract's ids keep their meaning, and scripts should expect ids they do not know."""
 RED_FLAGS = {
     "rf_saddle_numbness": "emergency", "rf_bladder_change": "emergency",
     "rf_bowel_change": "emergency", "rf_sexual_function_change": "emergency",
@@ -107,7 +112,7 @@ def assert_contract_json(summary: dict[str, Any]) -> None:
             assert all(isinstance(r, str) and r for r in item["reasons"])
             assert item["sources"]
     for flag in summary["medication_flags"]:
-        assert flag["id"] in MEDICATION_FLAGS
+        assert flag["id"] in MEDICATION_FLAGS | ADDED_MEDICATION_FLAGS
         assert flag["medications"]
         assert flag["message"]
         assert flag["sources"]

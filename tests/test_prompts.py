@@ -329,13 +329,17 @@ ROUTINE_REST = (
     DOWN + SPACE + ENTER  # pain_areas: neck
     + pick(0)  # pain_duration: under 2 weeks
     + pick(0)  # pain_trend: getting better
+    + NO  # first_episode
     + NO  # arm_pain_below_elbow
     + NO  # numbness_tingling
+    + pick(3)  # pain_side: in the middle
     + pick(4)  # pain_average 4
     + pick(3)  # interference_enjoyment 3
     + pick(2)  # interference_activity 2
     + DOWN * 14 + SPACE + ENTER  # treatments_tried: none
+    + ENTER + NO  # scans_done (skipped), nerve_tests_done: no
     + "Advil 200 mg\r" + ENTER  # medications
+    + pick(1) + ENTER  # blood_thinner: no; allergies (skipped)
     + pick(0)  # alcohol: none
     + pick(0)  # substance_concern: no
     + pick(0)  # smoking: never
@@ -373,7 +377,7 @@ def test_whole_walk_with_back_and_review_change(keys, data_dir, monkeypatch):
         + ENTER  # its pointer is on the kept answer (No)
         + RED_FLAGS_NO[len(NO) * 3 :]
         + ROUTINE_REST
-        + "25\r"  # review: change treatments_tried (row 25)
+        + "27\r"  # review: change treatments_tried (row 27)
         + SPACE  # nothing is pointed at yet: Space ticks nothing
     )
     result = run_start(keys, script)
@@ -450,8 +454,10 @@ def test_changing_an_answer_drops_answers_no_longer_asked(keys, data_dir, monkey
     walk = (
         RED_FLAGS_NO
         + DOWN + SPACE + ENTER + pick(0) + pick(0)  # neck, under 2 weeks, better
+        + NO  # first episode: no
         + YES  # arm pain below elbow: yes
         + CTRL_B  # back to it ...
+        + CTRL_B  # ... and back to first_episode
         + CTRL_B  # ... and back to pain_trend
         + CTRL_B  # ... and pain_duration
         + CTRL_B  # ... and pain_areas: untick neck, tick lower back
@@ -466,7 +472,7 @@ def test_changing_an_answer_drops_answers_no_longer_asked(keys, data_dir, monkey
 
 def test_plain_mode_through_a_pipe(data_dir, monkeypatch):
     monkeypatch.setenv("TERM", "dumb")
-    lines = ["n"] * 16 + ["3", "1", "1", "n", "n", "4", "3", "2", "14", "", "", "", "", "52",
+    lines = ["n"] * 16 + ["3", "1", "1", "n", "n", "n", "", "4", "3", "2", "14", "", "", "", "", "", "", "", "", "52",
                           "12", "", "", "", "", "", "", "", "", ""]  # fmt: skip
     lines += ["", ""]  # review: confirm
     result = CliRunner().invoke(app, ["start"], input="\n".join(lines) + "\n")
@@ -512,10 +518,10 @@ def test_review_changes_an_answer_then_confirms(keys, data_dir):
 
 
 def test_review_change_that_opens_a_question_asks_it(keys, data_dir):
-    # Change treatments_tried (row 25) from 'none' to physical therapy: its result is asked next.
+    # Change treatments_tried (row 27) from 'none' to physical therapy: its result is asked next.
     script = (
         RED_FLAGS_NO + ROUTINE_REST
-        + "25\r" + DOWN * 14 + SPACE + UP * 12 + SPACE + ENTER  # untick none, tick physical therapy
+        + "27\r" + DOWN * 14 + SPACE + UP * 12 + SPACE + ENTER  # untick none, tick physical therapy
         + pick(1)  # physical_therapy_result: helped a little
         + ENTER  # confirm the review
     )  # fmt: skip
@@ -550,7 +556,7 @@ def test_plain_mode_over_a_real_pipe(tmp_path):
     from pathlib import Path
 
     command = Path(sys.executable).with_name("spinecheck")
-    lines = ["n"] * 16 + ["1", "1", "1", "n", "n", "3", "2", "2", "14", "", "", "", "", "30",
+    lines = ["n"] * 16 + ["1", "1", "1", "n", "n", "n", "", "3", "2", "2", "14", "", "", "", "", "", "", "", "", "30",
                           "12", "", "", "", "", "", "", "", "", "", ""]  # fmt: skip
     env = {"PATH": "/usr/bin:/bin", "SPINECHECK_DATA_DIR": str(tmp_path), "HOME": str(tmp_path)}
     result = subprocess.run(
@@ -610,7 +616,7 @@ def test_every_text_the_walk_shows_has_its_placeholders_filled(questionnaire, re
 
 def test_the_mood_section_names_the_crisis_line_in_a_walk(data_dir, monkeypatch):
     monkeypatch.setenv("TERM", "dumb")
-    lines = ["n"] * 16 + ["1", "1", "1", "n", "n", "3", "2", "2", "14", "", "", "", "", "30",
+    lines = ["n"] * 16 + ["1", "1", "1", "n", "n", "n", "", "3", "2", "2", "14", "", "", "", "", "", "", "", "", "30",
                           "12", "", "", "", ""]  # fmt: skip
     result = CliRunner().invoke(app, ["start", "--region", "uk"], input="\n".join(lines) + "\n")
     assert "Samaritans on 116 123" in result.output
@@ -632,7 +638,7 @@ def test_reasons_quote_choices_in_lower_case_mid_sentence(questionnaire):
 
 def test_plain_scale_asks_for_the_number_itself(data_dir, monkeypatch):
     monkeypatch.setenv("TERM", "dumb")
-    lines = ["n"] * 16 + ["1", "1", "1", "n", "n", "11", "2"]
+    lines = ["n"] * 16 + ["1", "1", "1", "n", "n", "n", "", "11", "2"]
     result = CliRunner().invoke(app, ["start"], input="\n".join(lines) + "\n")
     output = " ".join(result.output.split())
     assert "Type a number from 0 (no pain) to 10 (pain as bad as you can imagine)" in output
@@ -656,3 +662,14 @@ def test_odd_digits_typed_at_a_number_prompt_get_a_message_not_a_crash(
     later(screen.pipe, "\x7f" + "--38\r" + "\x7f" * 4 + "38\r")
     assert ask(asker, questionnaire, "age") == 38
     assert "Please type a whole number from 0 to 120" in screen.seen()
+
+
+def test_plain_optional_yes_no_is_skipped_with_enter(data_dir, monkeypatch):
+    """'Enter = skip' is true for an optional yes/no question (the nerve-test question)."""
+    monkeypatch.setenv("TERM", "dumb")
+    lines = ["n"] * 16 + ["1", "1", "1", "n", "n", "n", "", "3", "2", "2", "14", "", ""]
+    result = CliRunner().invoke(app, ["start"], input="\n".join(lines) + "\n")
+    output = result.output.split("Have you had a nerve test")[1]
+    assert "Please type y for yes or n for no." not in output
+    assert "Which medicines do you take?" in output
+    assert "nerve_tests_done" not in saved(data_dir)

@@ -18,6 +18,7 @@ from spinecheck.assessment.rules import assess
 from spinecheck.questionnaire.answering import check_answers
 from tests.conftest import minimal_answers
 from tests.contract import (
+    ADDED_MEDICATION_FLAGS,
     MEDICATION_FLAGS,
     OPTIONS,
     RED_FLAGS,
@@ -44,6 +45,8 @@ class Story:
     """Warning sign id → the urgency it must show at least."""
     says: tuple[str, ...] = ()
     """Phrases the summary must contain (case-insensitive)."""
+    not_says: tuple[str, ...] = ()
+    """Phrases the summary must not contain (case-insensitive)."""
     points: tuple[str, ...] = ()
     """Spine-health article points this story shows."""
 
@@ -154,7 +157,7 @@ STORIES = [
             "leg_pain_below_knee": False,
             "pain_average": 6,
             "treatments_tried": ["physical_therapy", "otc_medicines"],
-            "physical_therapy_result": "helped_a_little",
+            "physical_therapy_result": "did_not_help",
         },
         "routine",
         specialists={"physiatrist", "interventional_pain_specialist"},
@@ -186,9 +189,15 @@ STORIES = [
         },
         "routine",
         specialists={"spine_surgeon", "interventional_pain_specialist"},
-        options={"epidural_steroid_injection", "surgical_opinion"},
-        not_options={"medial_branch_block", "radiofrequency_ablation", "physical_therapy"},
-        says=("only for a few people", "rare but serious risks"),
+        options={"surgical_opinion"},
+        # NICE NG59 has epidurals for acute and severe sciatica, not long-standing (decision 10)
+        not_options={
+            "medial_branch_block",
+            "radiofrequency_ablation",
+            "physical_therapy",
+            "epidural_steroid_injection",
+        },
+        says=("only for a few people",),
         points=("A6", "A8"),
     ),
     Story(
@@ -312,7 +321,7 @@ STORIES = [
         "opioid with a muscle relaxant",
         {"medications": ["Norco 5/325", "Flexeril 10 mg"]},
         "routine",
-        flags={"opioid_muscle_relaxant"},
+        flags={"opioid_muscle_relaxant", "naloxone_discussion"},  # MED19: any sedative
     ),
     Story(
         "tramadol with an SSRI (UK brand)",
@@ -381,6 +390,329 @@ STORIES = [
         says=("flare-up",),
         points=("A3",),
     ),
+    # -- issue 14: written from clinical-reference decisions 7-12 before the rules were changed --
+    Story(
+        "fever with a leg getting weaker (RF13 with RF6, decision 8)",
+        {"rf_fever": True, "rf_worsening_weakness": True},
+        "emergency",
+        red_flags={"rf_fever": "emergency"},
+    ),
+    Story(
+        "fever with clumsy hands (RF13 with RF7, decision 8)",
+        {"rf_fever": True, "rf_hand_clumsiness_or_balance": True},
+        "emergency",
+        red_flags={"rf_fever": "emergency"},
+    ),
+    Story(
+        "past cancer with clumsy hands (NICE NG234, decision 8)",
+        {"rf_cancer_history": True, "rf_hand_clumsiness_or_balance": True},
+        "emergency",
+        red_flags={"rf_cancer_history": "emergency"},
+    ),
+    Story(
+        "past cancer with symptoms in both legs",
+        {"rf_cancer_history": True, "rf_both_legs": True},
+        "emergency",
+        red_flags={"rf_cancer_history": "emergency"},
+    ),
+    Story(
+        "past cancer alone names one urgency: today",
+        {"rf_cancer_history": True},
+        "same_day",
+        says=("needs checking today",),
+        not_says=("checked soon",),
+    ),
+    Story(
+        "infection risk with new severe pain and no fever (RF14, decision 8)",
+        {"rf_infection_risk": True, "pain_duration": "under_2_weeks", "pain_average": 8},
+        "same_day",
+        red_flags={"rf_infection_risk": "same_day"},
+    ),
+    Story(
+        "infection risk with long-standing mild pain stays soon",
+        {"rf_infection_risk": True, **CHRONIC_BACK, "pain_average": 3},
+        "soon",
+        red_flags={"rf_infection_risk": "soon"},
+    ),
+    Story(
+        "a 16-year-old whose pain is not improving (RF18)",
+        {"age": 16, "pain_trend": "same"},
+        "soon",
+        says=("within a few days",),
+    ),
+    Story(
+        "a 16-year-old whose pain is improving stays routine",
+        {"age": 16, "pain_trend": "improving"},
+        "routine",
+    ),
+    Story(
+        "first episode at 60, not improving (RF18)",
+        {"age": 60, "pain_trend": "worse", "first_episode": True},
+        "soon",
+    ),
+    Story(
+        "a known back problem at 60, not improving, stays routine",
+        {"age": 60, "pain_trend": "same", "first_episode": False},
+        "routine",
+    ),
+    Story(
+        "neck injury emergency: no reassurance (decision 7)",
+        {"rf_major_trauma": True, "pain_areas": ["neck"], "pain_duration": "under_2_weeks"},
+        "emergency",
+        says=("keep it still",),
+        not_says=("keep moving", "gets a lot better", "most new"),
+    ),
+    Story(
+        "saddle numbness in new pain: only what to do now (decision 7)",
+        {
+            "rf_saddle_numbness": True,
+            "pain_areas": ["lower_back"],
+            "pain_duration": "under_2_weeks",
+        },
+        "emergency",
+        not_says=("keep moving", "gets a lot better", "pain diary"),
+    ),
+    Story(
+        "suspected fracture: no manipulation, massage or acupuncture (decision 9)",
+        {
+            "rf_minor_trauma_fragile_bones": True,
+            "pain_areas": ["lower_back"],
+            "pain_duration": "under_2_weeks",
+        },
+        "same_day",
+        not_options={"spinal_manipulation", "massage", "acupuncture"},
+        not_specialists={"chiropractor", "massage_therapist", "acupuncturist"},
+        says=("not suggested for now",),
+    ),
+    Story(
+        "clumsy hands with new neck pain: no neck manipulation (decision 9)",
+        {
+            "rf_hand_clumsiness_or_balance": True,
+            "pain_areas": ["neck"],
+            "pain_duration": "2_to_4_weeks",
+        },
+        "same_day",
+        not_options={"spinal_manipulation", "massage"},
+        not_specialists={"chiropractor"},
+    ),
+    Story(
+        "six weeks after spine surgery: no manipulation, no 'you have not tried therapy'",
+        {
+            "pain_areas": ["lower_back"],
+            "pain_duration": "4_to_12_weeks",
+            "pain_trend": "same",
+            "treatments_tried": ["spine_surgery", "prescription_medicines"],
+            "surgery_when": "under_8_weeks",
+            "pain_since_surgery": "better",
+        },
+        "routine",
+        not_options={"spinal_manipulation", "massage", "acupuncture"},
+        not_specialists={
+            "chiropractor",
+            "massage_therapist",
+            "acupuncturist",
+            "physical_therapist",
+        },
+        not_says=("have not tried physical therapy",),
+    ),
+    Story(
+        "constant night pain: no hands-on care (decision 9)",
+        {"rf_night_pain": True, **CHRONIC_BACK},
+        "soon",
+        not_options={"spinal_manipulation", "acupuncture"},
+        not_specialists={"chiropractor", "acupuncturist"},
+    ),
+    Story(
+        "a blood thinner with new back pain: tell the practitioner (decision 9)",
+        {
+            "pain_areas": ["lower_back"],
+            "pain_duration": "under_2_weeks",
+            "medications": ["Eliquis 5 mg twice a day"],
+        },
+        "routine",
+        options={"spinal_manipulation"},
+        says=("tell the person who does it that you take a blood thinner",),
+    ),
+    Story(
+        "six weeks of sciatica after chiropractic alone: tried is not failed (decision 10)",
+        {
+            "pain_areas": ["lower_back", "leg"],
+            "pain_duration": "4_to_12_weeks",
+            "pain_trend": "same",
+            "leg_pain_below_knee": True,
+            "pain_average": 7,
+            "treatments_tried": ["chiropractic"],
+        },
+        "routine",
+        not_specialists={"spine_surgeon"},
+        not_options={"surgical_opinion", "epidural_steroid_injection"},
+    ),
+    Story(
+        "sciatica after chiropractic that did not help",
+        {
+            "pain_areas": ["lower_back", "leg"],
+            "pain_duration": "4_to_12_weeks",
+            "pain_trend": "worse",
+            "leg_pain_below_knee": True,
+            "pain_average": 8,
+            "treatments_tried": ["chiropractic"],
+            "chiropractic_result": "did_not_help",
+        },
+        "routine",
+        specialists={"spine_surgeon", "interventional_pain_specialist"},
+        options={"surgical_opinion", "epidural_steroid_injection"},
+        says=("nice suggests thinking about an epidural",),
+    ),
+    Story(
+        "physical therapy that helped a little is not failed care",
+        {
+            **CHRONIC_BACK,
+            "leg_pain_below_knee": False,
+            "pain_average": 6,
+            "treatments_tried": ["physical_therapy"],
+            "physical_therapy_result": "helped_a_little",
+        },
+        "routine",
+        not_options={"medial_branch_block", "radiofrequency_ablation"},
+    ),
+    Story(
+        "an exercise program that did not help opens the block-then-ablation path",
+        {
+            **CHRONIC_BACK,
+            "leg_pain_below_knee": False,
+            "pain_average": 6,
+            "treatments_tried": ["exercise_program"],
+            "exercise_program_result": "did_not_help",
+        },
+        "routine",
+        options={"medial_branch_block", "radiofrequency_ablation"},
+    ),
+    Story(
+        "a 15-year-old is never offered a procedure (decision 10)",
+        {
+            **CHRONIC_BACK,
+            "age": 15,
+            "pain_trend": "improving",
+            "leg_pain_below_knee": False,
+            "pain_average": 7,
+            "treatments_tried": ["physical_therapy"],
+            "physical_therapy_result": "did_not_help",
+        },
+        "routine",
+        not_options={
+            "medial_branch_block",
+            "radiofrequency_ablation",
+            "epidural_steroid_injection",
+            "spinal_cord_stimulation",
+            "surgical_opinion",
+        },
+        not_specialists={"spine_surgeon"},
+    ),
+    Story(
+        "someone with a stimulator is not offered one (decision 10)",
+        {
+            "pain_areas": ["lower_back", "leg"],
+            "pain_duration": "over_1_year",
+            "pain_trend": "worse",
+            "leg_pain_below_knee": True,
+            "pain_average": 7,
+            "treatments_tried": ["spine_surgery", "spinal_cord_stimulator"],
+            "surgery_when": "over_1_year",
+            "pain_since_surgery": "worse",
+        },
+        "routine",
+        specialists={"interventional_pain_specialist"},
+        not_options={"spinal_cord_stimulation"},
+    ),
+    Story(
+        "nerve ablation already done is not suggested again",
+        {
+            **CHRONIC_BACK,
+            "leg_pain_below_knee": False,
+            "pain_average": 7,
+            "treatments_tried": ["physical_therapy", "nerve_ablation"],
+            "physical_therapy_result": "did_not_help",
+        },
+        "routine",
+        not_options={"medial_branch_block", "radiofrequency_ablation"},
+    ),
+    Story(
+        "severe arm pain from the neck: no low-back epidural advice",
+        {
+            "pain_areas": ["neck", "arm"],
+            "pain_duration": "4_to_12_weeks",
+            "pain_trend": "worse",
+            "arm_pain_below_elbow": True,
+            "pain_average": 8,
+            "treatments_tried": ["physical_therapy"],
+            "physical_therapy_result": "did_not_help",
+        },
+        "routine",
+        not_options={"epidural_steroid_injection"},
+    ),
+    Story(
+        "subacute back pain after physical therapy gets exercise (reference 2.5)",
+        {
+            "pain_areas": ["lower_back"],
+            "pain_duration": "4_to_12_weeks",
+            "pain_trend": "improving",
+            "treatments_tried": ["physical_therapy"],
+            "physical_therapy_result": "helped",
+        },
+        "routine",
+        options={"exercise_therapy"},
+    ),
+    Story(
+        "Suboxone for opioid use disorder is a treatment to keep (CDC 2022 rec 12)",
+        {**CHRONIC_BACK, "medications": ["Suboxone 8/2 film daily"]},
+        "routine",
+        says=("important treatment to keep",),
+        not_says=("rely less on opioids", "lean less on opioids"),
+    ),
+    Story(
+        "ibuprofen with low-dose aspirin is a bleeding flag, not two NSAIDs (MED7)",
+        {"medications": ["ibuprofen 400mg", "aspirin 81mg"]},
+        "routine",
+        flags={"nsaid_bleeding_risk", "blood_thinner_before_procedure"},
+        not_says=("more than one painkiller",),
+    ),
+    Story(
+        "an opioid with a sedating antipsychotic (MED1, MED19)",
+        {"medications": ["oxycodone 5mg", "Seroquel 50mg"]},
+        "routine",
+        flags={"opioid_benzodiazepine", "naloxone_discussion"},
+        says=("signs of an overdose",),
+    ),
+    Story(
+        "an opioid with sleep apnea (MED19)",
+        {"medications": ["tramadol 50mg"], "conditions": ["sleep_apnea"]},
+        "routine",
+        flags={"naloxone_discussion", "opioid_sleep_apnea"},
+    ),
+    Story(
+        "duloxetine with heavy drinking (MED14)",
+        {"medications": ["Cymbalta 60mg"], "alcohol_per_week": "21_or_more"},
+        "routine",
+        flags={"duloxetine_liver_kidney"},
+    ),
+    Story(
+        "amitriptyline at 72 (MED15)",
+        {"medications": ["amitriptyline 10mg at night"], "age": 72},
+        "routine",
+        flags={"tricyclic_caution"},
+    ),
+    Story(
+        "tizanidine with ciprofloxacin (MED17)",
+        {"medications": ["tizanidine 4mg", "Cipro 500mg"]},
+        "routine",
+        flags={"tizanidine_interaction"},
+    ),
+    Story(
+        "diabetes and a bleeding problem are in the preparation list",
+        {**CHRONIC_BACK, "conditions": ["diabetes", "bleeding_disorder"]},
+        "routine",
+        says=("say that you have diabetes", "bleeding problem before any spine injection"),
+    ),
     Story(
         "a medicine nobody knows",
         {"medications": ["Zzyzx root tea"]},
@@ -395,8 +727,8 @@ def summarise(story: Story, questionnaire) -> dict[str, Any]:
     answers = dict(story.answers)
     region = answers.pop("_region", None)
     raw = minimal_answers(questionnaire, **answers)
-    if story.urgency == "emergency":
-        raw = {k: v for k, v in raw.items() if k.startswith("rf_")}
+    if story.urgency == "emergency":  # the walk stops at the sign: only what was asked so far
+        raw = {k: v for k, v in raw.items() if k.startswith("rf_") or k in answers}
     checked, problems, missing = check_answers(questionnaire, raw)
     assert not problems, problems
     if story.urgency != "emergency":
@@ -420,12 +752,16 @@ def test_story(story: Story, questionnaire) -> None:
     assert not story.not_options & options
     if story.flags is not None:
         assert {f["id"] for f in summary["medication_flags"]} == story.flags
-    if story.urgency == "emergency":
+    if story.urgency == "emergency":  # only what to do now and why (decision 7)
         assert specialists == set()
         assert options == set()
+        assert summary["messages"] == []
+        assert summary["preparation"] == []
     text = json.dumps(summary, ensure_ascii=False).lower()
     for phrase in story.says:
         assert phrase.lower() in text, phrase
+    for phrase in story.not_says:
+        assert phrase.lower() not in text, phrase
 
 
 def test_stories_cover_every_sign_specialist_option_and_flag(questionnaire) -> None:
@@ -440,7 +776,7 @@ def test_stories_cover_every_sign_specialist_option_and_flag(questionnaire) -> N
     assert seen["red"] == set(RED_FLAGS)
     assert seen["specialists"] == SPECIALISTS
     assert seen["options"] == OPTIONS
-    assert seen["flags"] == MEDICATION_FLAGS
+    assert seen["flags"] == MEDICATION_FLAGS | ADDED_MEDICATION_FLAGS
 
 
 def test_stories_cover_every_article_point() -> None:

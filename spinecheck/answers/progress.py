@@ -19,6 +19,7 @@ from spinecheck.answers.files import ANSWERS_FORMAT, load_answers
 from spinecheck.errors import SpinecheckError
 from spinecheck.questionnaire.conditions import AnswerValue
 from spinecheck.questionnaire.model import Questionnaire
+from spinecheck.questionnaire.reading import plain_reads_as_text
 
 DATA_DIR_VARIABLE = "SPINECHECK_DATA_DIR"
 """Set this to keep progress files somewhere else than the platform's user data folder."""
@@ -171,14 +172,16 @@ def answers_document(
 class _AnswerDumper(yaml.SafeDumper):
     """Writes risky text double-quoted, where every character is escaped and reads back exactly.
 
-    Risky is text that plain YAML would fold or trim: line breaks, NEL, control characters and
-    spaces at either end.
+    Risky is text that plain YAML would fold or trim (line breaks, NEL, control characters and
+    spaces at either end) or that YAML 1.2 reads as a number, true/false or null.
     """
 
 
 def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
-    risky = text != text.strip() or any(
-        ch in "\n\r\x85\u2028\u2029\ufeff" or not ch.isprintable() for ch in text
+    risky = (
+        text != text.strip()
+        or any(ch in "\n\r\x85\u2028\u2029\ufeff" or not ch.isprintable() for ch in text)
+        or not plain_reads_as_text(text)  # '0E0' is a number in YAML 1.2, not in PyYAML's 1.1
     )
     return dumper.represent_scalar("tag:yaml.org,2002:str", text, style='"' if risky else None)
 

@@ -86,6 +86,13 @@ def assess(
     urgency = max(
         [Urgency.ROUTINE, *(flag.urgency for flag in red_flags.values())], key=lambda u: u.rank
     )
+    # Rules that raise the urgency first, so that every other rule may test the final urgency
+    # ('no manipulation on a same-day path'); the loader makes sure those rules never test it.
+    for rule in questionnaire.rules:
+        if rule.urgency is not None and rule.urgency.rank > urgency.rank:
+            if evaluate(rule.when, facts).holds:
+                urgency = rule.urgency
+    facts = facts._replace(urgency=urgency)
     specialists: dict[str, Recommendation] = {}
     options: dict[str, Recommendation] = {}
     flags: dict[str, MedicationFlag] = {}
@@ -137,9 +144,12 @@ def assess(
         red_flag.message = fill(red_flag.message)
     stopped = urgency is Urgency.EMERGENCY
     if stopped:
-        # The summary's one job on this path is to send the patient to emergency care.
+        # The summary's one job on this path is to send the patient to emergency care: nothing
+        # that reassures or suggests treatment (decision 7), in any format or audience.
         specialists.clear()
         options.clear()
+        messages.clear()
+        preparation.clear()
 
     mme = estimate_mme(matches, index)
     used_sources = _used_sources(

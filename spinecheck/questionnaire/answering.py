@@ -342,6 +342,9 @@ def describe_condition(condition: Condition) -> str:
         return f"at least {condition.count_true.at_least} of ({parts})"
     if form == "medication_class":
         return f"a {condition.medication_class} medicine is listed"
+    if form == "urgency_at_least":
+        assert condition.urgency_at_least is not None
+        return f"the urgency is at least {condition.urgency_at_least.value}"
     subject = condition.question or condition.score
     tests = []
     for name, expected in condition.operators().items():

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from spinecheck.questionnaire.model import Condition
+from spinecheck.questionnaire.model import Condition, Urgency
 
 AnswerValue = bool | int | str | list[str]
 """An answer as stored: yes/no, a number, a choice value or text, or a list of values or texts."""
@@ -31,6 +31,8 @@ class Facts(NamedTuple):
     """For each medicine class, how many distinct products (names typed) contain it."""
     medication_questions: tuple[str, ...] = ()
     """The question ids that hold medicine lists (for tracing)."""
+    urgency: Urgency | None = None
+    """The summary's urgency, once every warning sign and escalating rule is known."""
 
 
 class Outcome(NamedTuple):
@@ -90,6 +92,9 @@ def _compile(condition: Condition) -> Check:
         return check_some
     if form == "not":
         inner, referenced = children[0], referenced_questions(condition)
+        if condition.children()[0].form != "question":
+            # 'none of these warning signs' is a gate, not a reason: its answers are not evidence
+            referenced = []
 
         def check_not(facts: Facts) -> Outcome:
             if inner(facts).holds:
@@ -97,6 +102,16 @@ def _compile(condition: Condition) -> Check:
             return Outcome(True, tuple(q for q in referenced if q in facts.answers))
 
         return check_not
+    if form == "urgency_at_least":
+        level = condition.urgency_at_least
+        assert level is not None
+
+        def check_urgency(facts: Facts) -> Outcome:
+            if facts.urgency is not None and facts.urgency.rank >= level.rank:
+                return Outcome(True)
+            return _FALSE
+
+        return check_urgency
     if form == "medication_class":
         medicine_class = condition.medication_class or ""
         least = 1 if condition.at_least is None else condition.at_least

@@ -329,7 +329,14 @@ class _Checker:
                 for index, child in enumerate(current.children()):
                     stack.append((child, (*where, "count_true", "of", index)))
                 continue
-            if form == "medication_class":
+            if form == "urgency_at_least":
+                if before is not None:
+                    self.add(
+                        (*where, "urgency_at_least"),
+                        "a question's 'when' cannot test the urgency",
+                        "the urgency is known only once every answer is in",
+                    )
+            elif form == "medication_class":
                 self._check_medication_test(current, where, before)
             elif form == "score":
                 self._check_score_test(current, where, before)
@@ -562,6 +569,14 @@ class _Checker:
                 self.add((*path, "id"), f"duplicate rule id '{rule.id}'")
             seen.add(rule.id)
             self._check_condition(rule.when, (*path, "when"), before=None)
+            if rule.urgency is not None and any(
+                c.form == "urgency_at_least" for c in walk(rule.when)
+            ):
+                self.add(
+                    (*path, "when"),
+                    f"rule '{rule.id}' raises the urgency, so it cannot test it",
+                    "test the warning-sign answers instead",
+                )
             self._check_sources(rule.sources, (*path, "sources"))
             action, target = rule.action, rule.target
             if action in catalogs and target is not None and target not in catalogs[action]:
@@ -687,7 +702,7 @@ def _satisfiable(
     None when the search would be too large (it is then not made).
     """
     tests = walk(condition)
-    if any(t.form in ("score", "medication_class") for t in tests):
+    if any(t.form in ("score", "medication_class", "urgency_at_least") for t in tests):
         return True  # not searched: assume reachable
     candidates: dict[str, list[AnswerValue | None]] = {}
     for test in tests:

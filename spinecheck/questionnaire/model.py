@@ -68,6 +68,10 @@ class _Model(Struct, frozen=True, forbid_unknown_fields=True, kw_only=True, dict
 Scalar = bool | int | float | str
 
 COMPARISONS = ("at_least", "at_most", "above", "below")
+FORMS = (
+    "all", "any", "not", "count_true", "question", "score", "medication_class", "urgency_at_least",
+)  # fmt: skip
+"""The kinds of condition: a combination, or the subject one test is about."""
 LEAF_OPERATORS = ("equals", "in", "includes", *COMPARISONS, "answered")
 
 
@@ -100,6 +104,9 @@ class Condition(_Model, frozen=True, kw_only=True):
     """The question whose answer is tested."""
     score: Id | None = None
     """The score (instrument or subscale id) whose value is tested."""
+    urgency_at_least: Urgency | None = None
+    """True when the summary's urgency, from every warning sign and every rule that raises it,
+    is at least this level (rules that raise the urgency may not test it)."""
     medication_class: Id | None = None
     """True when a listed medicine belongs to this class (e.g. opioid); with `at_least: n`, when
     n or more distinct medicines do (one medicine typed twice counts once)."""
@@ -124,18 +131,11 @@ class Condition(_Model, frozen=True, kw_only=True):
     """`true`: the question has an answer; `false`: it has none."""
 
     def __post_init__(self) -> None:
-        forms = [
-            name
-            for name in ("all", "any", "not", "count_true", "question", "score", "medication_class")
-            if getattr(self, _attr(name)) is not None
-        ]
+        forms = [name for name in FORMS if getattr(self, _attr(name)) is not None]
         operators = [name for name in LEAF_OPERATORS if getattr(self, _attr(name)) is not None]
         if len(forms) != 1:
             if not forms:
-                raise ValueError(
-                    "a condition needs one of: all, any, not, count_true, question, score, "
-                    "medication_class"
-                )
+                raise ValueError("a condition needs one of: " + ", ".join(FORMS))
             raise ValueError(f"a condition takes one of {', '.join(forms)}, not several")
         form = forms[0]
         if self.count is not None and form != "medication_class":
@@ -146,7 +146,7 @@ class Condition(_Model, frozen=True, kw_only=True):
                     "a medication_class test takes only at_least (a count of medicines)"
                 )
             return
-        if form in ("all", "any", "not", "count_true"):
+        if form in ("all", "any", "not", "count_true", "urgency_at_least"):
             if operators:
                 raise ValueError(f"'{form}' takes no {', '.join(operators)}")
             return
@@ -167,7 +167,7 @@ class Condition(_Model, frozen=True, kw_only=True):
     @cached_property
     def form(self) -> str:
         """Which kind of condition this is (all, any, not, count_true or the subject tested)."""
-        for name in ("all", "any", "not", "count_true", "question", "score", "medication_class"):
+        for name in FORMS:
             if getattr(self, _attr(name)) is not None:
                 return name
         raise AssertionError("validated conditions always have a form")  # pragma: no cover

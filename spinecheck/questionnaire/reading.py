@@ -227,6 +227,14 @@ def _plain(value: str) -> Any:
     return value
 
 
+def plain_reads_as_text(value: str) -> bool:
+    """Whether `value`, written unquoted, reads back as this text by the YAML 1.2 core schema.
+
+    '0E0', 'null' and 'true' do not.
+    """
+    return bool(value) and isinstance(_plain(value), str)
+
+
 def show_text(value: object) -> str:
     """Text from a file quoted for a message, with control characters shown as escapes."""
     text = str(value)

@@ -6,7 +6,7 @@ says is decided here only. Text typed by the patient stays raw here; each format
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
 from spinecheck.assessment.report import Assessment, Recommendation, SummaryInfo
@@ -269,6 +269,22 @@ def build_patient(
     )
 
 
+def _before_any_procedure(assessment: Assessment, a: Callable[[str], str]) -> Section:
+    """Blood thinners and allergies, shown before anything a procedure depends on."""
+    thinners = [
+        m.as_typed
+        for m in assessment.medications
+        if m.taking and {"anticoagulant", "antiplatelet"} & set(m.classes)
+    ]
+    said = a("blood_thinner") or "not asked"
+    thinner = said + (f" (listed: {', '.join(thinners)})" if thinners else "")
+    allergies = a("allergies") or "not asked"
+    if a("allergy_details"):
+        allergies += f" - {a('allergy_details')}"
+    rows = [("Blood thinner", thinner), ("Allergies", allergies)]
+    return Section("Before any procedure", (table(("", ""), rows),), urgent=bool(thinners) or said == "Yes")
+
+
 def build_clinician(
     assessment: Assessment,
     questionnaire: Questionnaire,
@@ -289,9 +305,10 @@ def build_clinician(
             urgent=assessment.urgency is not Urgency.ROUTINE,
         )
     ]
+    sections.append(_before_any_procedure(assessment, a))
     ibp = [q for q in questionnaire.questions if q.id.startswith("ibp_") and q.id in answers]
     phase = f" ({assessment.pain_phase.value})" if assessment.pain_phase else ""
-    radiation = [a("leg_pain_below_knee") or "-", a("arm_pain_below_elbow") or "-"]
+    radiation = [a("leg_pain_below_knee") or "not asked", a("arm_pain_below_elbow") or "not asked"]
     trio = ("pain_average", "interference_enjoyment", "interference_activity")
     pain_rows = [
         ("Areas", a("pain_areas")),
@@ -300,6 +317,9 @@ def build_clinician(
         ("Flare-up", a("flare_up")),
         ("Below knee / elbow", " / ".join(radiation)),
         ("Numbness/tingling", a("numbness_tingling")),
+        ("Worst in", a("worst_pain")),
+        ("Side", a("pain_side")),
+        ("Walking before leg pain stops", a("walking_distance")),
         ("Pain avg / enjoyment / activity", " / ".join(str(answers.get(q, "-")) for q in trio)),
     ]
     pain = assessment.scores.get("pain_interference")
@@ -319,8 +339,14 @@ def build_clinician(
     treatment_rows = [
         ("Tried", a("treatments_tried")),
         ("Physical therapy", a("physical_therapy_result")),
+        ("Exercise program", a("exercise_program_result")),
+        ("Chiropractic", a("chiropractic_result")),
+        ("Talking therapy", a("psychological_therapy_result")),
         ("Injections", a("injection_result")),
         ("Spine surgery", ", ".join(surgery)),
+        ("Scans", ", ".join(x for x in (a("scans_done"), a("scans_when")) if x)),
+        ("Nerve tests (EMG/NCS)", a("nerve_tests_done")),
+        ("Can bring reports", a("can_bring_reports")),
     ]
     sections.append(Section("Treatments", (table(("", ""), [r for r in treatment_rows if r[1]]),)))
 

@@ -92,7 +92,7 @@ class PlainAsker:
                 continue
             if not line and shown.current is not None:
                 return shown.current
-            if not line and question.kind is QuestionKind.YES_NO:
+            if not line and question.kind is QuestionKind.YES_NO and question.required:
                 self.say("  Please type y for yes or n for no.")
                 continue
             try:
