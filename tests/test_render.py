@@ -454,3 +454,39 @@ def test_streamed_batch_to_a_file_is_valid_json(tmp_path, questionnaire):
     assert result.exit_code == 0
     assert [s["urgency"] for s in json.loads(out.read_text())] == ["routine"] * 3
     assert out.stat().st_mode & 0o777 == 0o600
+
+
+def test_clinician_page_shows_blood_thinners_and_allergies_and_not_asked_apart_from_no(
+    questionnaire,
+):
+    from spinecheck.assessment.report import SummaryInfo
+    from tests.conftest import minimal_answers
+
+    def page(**answers):
+        checked = minimal_answers(questionnaire, **answers)
+        summary = Summary(questionnaire, checked, assess(questionnaire, checked), SummaryInfo())
+        text = render(OutputFormat.TEXT, [summary], audience="clinician")
+        return " ".join(str(text).split())
+
+    unasked = page()
+    assert "Before any procedure" in unasked
+    assert "Blood thinner: not asked" in unasked
+    assert "Allergies: not asked" in unasked
+    answered = page(blood_thinner="no", allergies=["none"], medications=["Eliquis 5mg bd"])
+    assert "Blood thinner: No (listed: Eliquis 5mg bd)" in answered
+    assert "Allergies: None of these" in answered
+    assert answered.lower().index("before any procedure") < answered.index("Medicines and flags")
+
+
+def test_emergency_clinician_page_is_only_what_to_do_now(questionnaire):
+    """Decision 7: the action, the signs and their sources, and what an emergency team needs."""
+    output = render(
+        OutputFormat.TEXT, [summary_for(questionnaire, "emergency")], audience="clinician"
+    )
+    text = " ".join(str(output).split())
+    assert "CALL 911 NOW" in text
+    assert "Answered yes: Do you have new trouble starting to pee" in text
+    assert "Sources: GIRFT 2023" in text
+    assert "BEFORE ANY PROCEDURE" in text.upper()
+    for absent in ("Pain avg", "Treatments", "Health and daily life", "Suggested for discussion"):
+        assert absent not in text

@@ -561,6 +561,8 @@ STORIES = [
         "routine",
         specialists={"spine_surgeon", "interventional_pain_specialist"},
         options={"surgical_opinion", "epidural_steroid_injection"},
+        not_options={"spinal_manipulation"},  # it was tried and did not help
+        not_specialists={"chiropractor"},
         says=("nice suggests thinking about an epidural",),
     ),
     Story(
@@ -712,6 +714,36 @@ STORIES = [
         {**CHRONIC_BACK, "conditions": ["diabetes", "bleeding_disorder"]},
         "routine",
         says=("say that you have diabetes", "bleeding problem before any spine injection"),
+    ),
+    Story(
+        "says yes to a blood thinner it could not name: told to tell the clinic",
+        {**CHRONIC_BACK, "blood_thinner": "yes", "medications": ["the little white pill"]},
+        "routine",
+        flags=set(),
+        says=("tell the clinic before the visit that you take a blood thinner",),
+    ),
+    Story(
+        "not sure about a blood thinner counts as maybe: ask before a procedure",
+        {**CHRONIC_BACK, "blood_thinner": "not_sure"},
+        "routine",
+        says=("tell the clinic before the visit that you take a blood thinner",),
+    ),
+    Story(
+        "allergic to contrast dye: tell the clinic before a scan or injection",
+        {**CHRONIC_BACK, "allergies": ["contrast_dye"], "allergy_details": "hives after a CT"},
+        "routine",
+        says=("allergy before any scan, injection or procedure",),
+    ),
+    Story(
+        "an MRI already done: bring its report",
+        {
+            **CHRONIC_BACK,
+            "scans_done": ["mri"],
+            "scans_when": "3_to_12_months",
+            "can_bring_reports": "yes",
+        },
+        "routine",
+        says=("bring the reports of the tests you have had", "an mri scan"),
     ),
     Story(
         "a medicine nobody knows",

@@ -269,6 +269,17 @@ def build_patient(
     )
 
 
+def _tests_done(a: Callable[[str], str]) -> str:
+    """Scans, nerve tests and whether the reports come, on one line."""
+    scans = ", ".join(x for x in (a("scans_done"), a("scans_when")) if x)
+    parts = [
+        scans and f"scans: {scans}",
+        a("nerve_tests_done") and f"EMG/nerve conduction: {a('nerve_tests_done')}",
+        a("can_bring_reports") and f"can bring reports: {a('can_bring_reports')}",
+    ]
+    return "; ".join(part for part in parts if part)
+
+
 def _before_any_procedure(assessment: Assessment, a: Callable[[str], str]) -> Section:
     """Blood thinners and allergies, shown before anything a procedure depends on."""
     thinners = [
@@ -282,7 +293,9 @@ def _before_any_procedure(assessment: Assessment, a: Callable[[str], str]) -> Se
     if a("allergy_details"):
         allergies += f" - {a('allergy_details')}"
     rows = [("Blood thinner", thinner), ("Allergies", allergies)]
-    return Section("Before any procedure", (table(("", ""), rows),), urgent=bool(thinners) or said == "Yes")
+    return Section(
+        "Before any procedure", (table(("", ""), rows),), urgent=bool(thinners) or said == "Yes"
+    )
 
 
 def build_clinician(
@@ -301,11 +314,21 @@ def build_clinician(
     sections = [
         Section(
             f"Urgency: {assessment.urgency.value.replace('_', ' ').upper()}",
-            (paragraph(f"Warning signs answered yes: {flags}.", emphasis=True),),
+            (
+                paragraph(f"Warning signs answered yes: {flags}.", emphasis=True),
+                *(
+                    paragraph(
+                        f"Urgency raised ({note.urgency.value.replace('_', ' ')}): {note.text}"
+                    )
+                    for note in assessment.messages
+                    if note.urgency is not None
+                ),
+            ),
             urgent=assessment.urgency is not Urgency.ROUTINE,
         )
     ]
-    sections.append(_before_any_procedure(assessment, a))
+    before_procedure = _before_any_procedure(assessment, a)
+    sections.append(before_procedure)
     ibp = [q for q in questionnaire.questions if q.id.startswith("ibp_") and q.id in answers]
     phase = f" ({assessment.pain_phase.value})" if assessment.pain_phase else ""
     radiation = [a("leg_pain_below_knee") or "not asked", a("arm_pain_below_elbow") or "not asked"]
@@ -317,8 +340,7 @@ def build_clinician(
         ("Flare-up", a("flare_up")),
         ("Below knee / elbow", " / ".join(radiation)),
         ("Numbness/tingling", a("numbness_tingling")),
-        ("Worst in", a("worst_pain")),
-        ("Side", a("pain_side")),
+        ("Worst / side", " / ".join(x for x in (a("worst_pain"), a("pain_side")) if x)),
         ("Walking before leg pain stops", a("walking_distance")),
         ("Pain avg / enjoyment / activity", " / ".join(str(answers.get(q, "-")) for q in trio)),
     ]
@@ -344,11 +366,11 @@ def build_clinician(
         ("Talking therapy", a("psychological_therapy_result")),
         ("Injections", a("injection_result")),
         ("Spine surgery", ", ".join(surgery)),
-        ("Scans", ", ".join(x for x in (a("scans_done"), a("scans_when")) if x)),
-        ("Nerve tests (EMG/NCS)", a("nerve_tests_done")),
-        ("Can bring reports", a("can_bring_reports")),
+        ("Tests done", _tests_done(a)),
     ]
-    sections.append(Section("Treatments", (table(("", ""), [r for r in treatment_rows if r[1]]),)))
+    treatment_rows = [r for r in treatment_rows if r[1]]
+    if treatment_rows:
+        sections.append(Section("Treatments", (table(("", ""), treatment_rows),)))
 
     medicine_rows = [
         (
@@ -387,16 +409,21 @@ def build_clinician(
                         "Morphine milligram equivalents (MME/day)",
                         (
                             *(line.working for line in estimate.lines),
-                            estimate.total_text(),
-                            estimate.threshold_text(),
-                            estimate.caveat_text(),
+                            " ".join(
+                                (
+                                    estimate.total_text(),
+                                    estimate.threshold_text(),
+                                    estimate.caveat_text(),
+                                )
+                            ),
                         ),
                         _sources(assessment, [estimate.source]),
                     )
                 ]
             )
         )
-    sections.append(Section("Medicines and flags", tuple(blocks)))
+    medicines = Section("Medicines and flags", tuple(blocks))
+    sections.append(medicines)
 
     height, weight = answers.get("height_cm"), answers.get("weight_kg")
     bmi = ""
@@ -418,9 +445,9 @@ def build_clinician(
         ("Mood (PHQ-4-style, cut-off 3)", "; ".join(mood)),
         ("Substance-use concern", a("substance_concern")),
     ]
-    sections.append(
-        Section("Health and daily life", (table(("", ""), [r for r in health_rows if r[1]]),))
-    )
+    health_rows = [r for r in health_rows if r[1]]
+    if health_rows:
+        sections.append(Section("Health and daily life", (table(("", ""), health_rows),)))
 
     own = [("Goals", a("goals")), ("Questions", a("questions_for_clinician"))]
     if any(v for _, v in own):
@@ -443,6 +470,24 @@ def build_clinician(
                 (table(("", ""), suggested),),
             )
         )
+    if assessment.urgency is Urgency.EMERGENCY:
+        # Only what to do now and why (decision 7), with what an emergency team needs first.
+        signs = items(
+            [
+                Item(
+                    flag.message,
+                    (f"Answered yes: {flag.question_text}",),
+                    _sources(assessment, flag.sources),
+                )
+                for flag in assessment.red_flags
+            ]
+        )
+        action = Section(
+            "What to do now",
+            (paragraph(assessment.urgency_message, emphasis=True), signs),
+            urgent=True,
+        )
+        sections = [sections[0], action, before_procedure, medicines]
     subtitle = "Pre-visit summary for the clinician"
     if info.answered_at:
         subtitle += f" - answered {info.answered_at}"
