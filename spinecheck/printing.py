@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -57,7 +58,17 @@ def print_summaries(request: PrintRequest) -> int:
     files = expand_inputs(request.answers)
     output = request.output
     tty = sys.stdout.isatty()
-    chosen = OutputFormat(request.output_format or ("rich" if tty and output is None else "text"))
+    per_file = output is not None and (
+        output.is_dir() or (not output.exists() and not output.suffix)
+    )
+    if output is not None:  # never replace an input or an earlier output, whatever else is wrong
+        refuse_overwriting_inputs(files, output, per_file=per_file)
+        if not per_file:
+            refuse_existing(output, force=request.force)
+    from_name = format_from_name(output, request.output_format) if output and not per_file else None
+    chosen = OutputFormat(
+        request.output_format or from_name or ("rich" if tty and output is None else "text")
+    )
     paper = request.page or (
         "letter" if contacts is not None and contacts.label == "United States" else "a4"
     )
@@ -68,16 +79,13 @@ def print_summaries(request: PrintRequest) -> int:
         return EXIT_USAGE
     if output is None:
         _check_stdout()
-    per_file = output is not None and (
-        output.is_dir() or (not output.exists() and not output.suffix)
-    )
-    if output is not None:
-        refuse_overwriting_inputs(files, output, per_file=per_file)
-        if not per_file:
-            refuse_existing(output, force=request.force)
     names = _NameKeeper(output, chosen, force=request.force) if output and per_file else None
     terminal = chosen is OutputFormat.RICH and output is None and tty
-    streamed = len(files) > 1 and not per_file and chosen in STREAMED and not terminal
+    day = (  # a clinic's day: a day list first, and a page for each file that cannot be read
+        request.audience == "clinician" and len(files) > 1 and not per_file and not terminal
+        and chosen not in (OutputFormat.JSON, OutputFormat.FHIR)
+    )  # fmt: skip
+    streamed = len(files) > 1 and not per_file and chosen in STREAMED and not terminal and not day
     batch = _Batch(request, questionnaire, chosen, str(paper), many=len(files) > 1)
     with contextlib.suppress(_NothingWritten), contextlib.ExitStack() as stack:
         sink = _sink(stack, output) if streamed else None
@@ -86,7 +94,9 @@ def print_summaries(request: PrintRequest) -> int:
             one = batch.read(name)
             if one is not None:
                 if names is not None:
-                    write_file(names.target(name), batch.draw([one], many=False))
+                    write_file(
+                        names.target(file_label(name, one.info)), batch.draw([one], many=False)
+                    )
                 elif terminal:
                     from spinecheck.render.formats import document_of
                     from spinecheck.render.terminal import show
@@ -96,12 +106,16 @@ def print_summaries(request: PrintRequest) -> int:
                     batch.stream(sink, one)
                 else:
                     batch.kept.append(one)
+            elif day:
+                batch.kept.append(batch.unreadable(name))
             advance()
         if sink is not None and batch.written:
             batch.end(sink)
         elif sink is not None and output is not None:
             raise _NothingWritten  # every file failed: leave no empty output file behind
-    if batch.written and not per_file and not terminal and not streamed:
+    if day and batch.written:
+        _deliver(batch.draw_day(batch.kept), output)
+    elif batch.written and not per_file and not terminal and not streamed:
         _deliver(batch.draw(batch.kept, many=batch.many), output)
     return _report(batch, files, output, per_file=per_file)
 
@@ -124,7 +138,7 @@ class _Batch:
 
     def read(self, name: str) -> Any:
         """One file's summary, or None (the problem is kept for the failure list)."""
-        from spinecheck.answers.files import load_answers
+        from spinecheck.answers.files import details, load_answers
         from spinecheck.assessment.report import SummaryInfo
         from spinecheck.assessment.rules import assess
         from spinecheck.render.formats import Summary
@@ -137,8 +151,10 @@ class _Batch:
         meta = loaded.metadata
         updated = meta.get("updated")
         info = SummaryInfo(
-            source=Path(name).name if name != "-" else "standard input",
+            source=name if name != "-" else "standard input",
             answered_at=str(updated) if updated else None,
+            patient=details(meta, "patient"),
+            visit=details(meta, "visit"),
         )
         self.written += 1
         return Summary(
@@ -156,6 +172,29 @@ class _Batch:
         return render(
             self.chosen, summaries, audience=self.request.audience, page=self.paper, many=many
         )
+
+    def unreadable(self, name: str) -> Any:
+        """The day list's entry for a file that could not be read (its problem, in one line)."""
+        from spinecheck.assessment.report import SummaryInfo
+        from spinecheck.render.document import DayEntry
+
+        problem = " ".join(visible(line) for line in str(self.failures[-1][1]).splitlines())
+        problem = " ".join(problem.split())
+        source = name if name != "-" else "standard input"
+        return DayEntry(SummaryInfo(source=source), None, problem=problem[:300])
+
+    def draw_day(self, entries: list[Any]) -> str | bytes:
+        """The day list, then every patient's page (or an unreadable file's) in input order."""
+        from spinecheck.render.document import DayEntry
+        from spinecheck.render.formats import Summary, render_day
+
+        day = [
+            DayEntry(e.info, e.assessment, e.questionnaire, e.answers)
+            if isinstance(e, Summary)
+            else e
+            for e in entries
+        ]
+        return render_day(self.chosen, day, page=self.paper)
 
     def stream(self, sink: TextIO, one: Any) -> None:
         from spinecheck.render.formats import frame, piece
@@ -295,8 +334,7 @@ class _NameKeeper:
         self.force = force
         self.used: set[str] = set()
 
-    def target(self, name: str) -> Path:
-        base = stem(name)
+    def target(self, base: str) -> Path:
         candidate, number = base, 1
         while candidate.lower() in self.used:
             number += 1
@@ -315,6 +353,60 @@ def write_file(path: Path, content: str | bytes) -> None:
         write_private(path, content)
     except OSError as err:
         raise SpinecheckError(f"cannot write the file: {err.strerror}", path=path) from err
+
+
+_NAME_FORMATS: dict[str, tuple[OutputFormat, ...]] = {
+    ".fhir.json": (OutputFormat.FHIR,),
+    ".pdf": (OutputFormat.PDF,),
+    ".html": (OutputFormat.HTML,),
+    ".htm": (OutputFormat.HTML,),
+    ".md": (OutputFormat.MARKDOWN,),
+    ".markdown": (OutputFormat.MARKDOWN,),
+    ".txt": (OutputFormat.TEXT, OutputFormat.RICH),
+    ".text": (OutputFormat.TEXT,),
+    ".rich": (OutputFormat.RICH,),
+    ".fhir": (OutputFormat.FHIR,),
+    ".json": (OutputFormat.JSON, OutputFormat.FHIR),
+}
+"""The formats an output file's name may end in, the first being the one it implies."""
+
+
+def format_from_name(output: Path, asked: OutputFormat | None) -> OutputFormat:
+    """The format an output file's name implies, checked against `--format` if given.
+
+    Raises:
+        SpinecheckError: the name's ending is unknown, or contradicts `--format`.
+    """
+    name = output.name.lower()
+    ending = next((e for e in _NAME_FORMATS if name.endswith(e)), output.suffix.lower())
+    allowed = _NAME_FORMATS.get(ending)
+    if not ending:  # a name without an ending (a device such as /dev/null): as asked
+        return asked or OutputFormat.TEXT
+    if allowed is None:
+        raise SpinecheckError(
+            f"the output name ends in {visible(ending or 'nothing')}, which is no summary format",
+            path=output,
+            hint="end it in .pdf, .html, .md, .txt or .json (or give a folder for one file each)",
+        )
+    if asked is not None and asked not in allowed:
+        raise SpinecheckError(
+            f"the output name ends in {ending}, but --format is {asked.value}",
+            path=output,
+            hint=f"use --format {allowed[0].value}, or end the name in .{asked.extension}",
+        )
+    return asked or allowed[0]
+
+
+def file_label(name: str, info: Any) -> str:
+    """A per-patient file's name: the patient's identifier or name if given, else the file's."""
+    from spinecheck.clean import clean
+
+    patient = getattr(info, "patient", None) or {}
+    for value in (patient.get("identifier"), patient.get("name")):
+        safe = re.sub(r"[^\w.-]+", "-", clean(value or "")).strip("-.")[:60]
+        if safe:
+            return safe
+    return stem(name)
 
 
 def stem(name: str) -> str:

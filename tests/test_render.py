@@ -60,7 +60,8 @@ def test_patient_summary_leads_with_urgency(questionnaire):
     text = render(OutputFormat.TEXT, [summary_for(questionnaire, "neck_uk")])
     assert isinstance(text, str)
     lines = [line for line in text.splitlines() if line.strip()]
-    assert lines[3].startswith("!! HOW SOON TO ACT: BOOK AN APPOINTMENT")
+    assert lines[0] == "answers: neck_uk.json | answered 2026-11-22"  # whose page it is
+    assert lines[4].startswith("!! HOW SOON TO ACT: BOOK AN APPOINTMENT")
     assert "CALL YOUR GP SURGERY" in text
     assert "Samaritans on 116 123" in text  # mood is positive: the support line is shown
     assert "not a diagnosis" in " ".join(text.split())
@@ -93,10 +94,13 @@ def test_clinician_summary_has_what_the_issue_lists(questionnaire):
     assert isinstance(text, str)
     flat = " ".join(text.split())
     for expected in [
-        "Urgency: ROUTINE", "Lower back, Leg or foot", "More than a year (chronic)", "Getting worse",
-        "8 / 8 / 9", "8.3 of 10", "It did not help", "pain since: Worse",
-        "gabapentine 600mg three times a day", "gabapentin (spelling corrected)",
-        "opioid_gabapentinoid", "67 years", "BMI: 32.1", "Sleep apnea", "I used to smoke",
+        "Urgency: ROUTINE", "No warning signs.", "No features of: cauda equina syndrome",
+        "Chronic (more than a year) lower back, leg or foot pain, spreading below the knee, "
+        "getting worse, average 8/10",
+        "8 / 8 / 9", "score 8.3 of 10", "It did not help", "pain since: Worse",
+        "gabapentine 600mg three times a day", "gabapentin (spelling",
+        "Opioid with gabapentin or pregabalin: OxyContin 20 mg twice a day", "67 years",
+        "BMI: 32.1", "Sleep apnea", "ex-smoker",
         "Retired", "Low mood and interest 4 (positive)", "Walk to the shops without stopping.",
         "Would a stimulator help me?", "spinecheck_default version 2026.11.1",
         "answered 2026-11-23T10:15:00+00:00",
@@ -376,7 +380,8 @@ def test_batch_into_one_html_document(questionnaire, tmp_path):
     )
     assert result.exit_code == 1
     html = out.read_text()
-    assert html.count("<article") == 4
+    assert html.count("<article") == 6  # the day list, 4 patients, a page for the broken file
+    assert html.count("This answer file could not be read") == 1
     assert "patient-002.yaml" in result.stderr
 
 
@@ -398,7 +403,7 @@ def test_batch_into_one_pdf_with_a_page_per_patient(questionnaire, tmp_path):
     )
     assert result.exit_code == 0, result.stderr
     pages, _ = pdf_text(out.read_bytes())
-    assert pages == 3
+    assert pages == 4  # the day list, then a page per patient
 
 
 def test_json_for_many_files_is_a_list(tmp_path, questionnaire):

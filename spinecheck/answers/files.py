@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+import re
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from spinecheck.errors import Problem, SpinecheckError
+from spinecheck.errors import Problem, SpinecheckError, similar
 from spinecheck.questionnaire.answering import check_answers, show_value
 from spinecheck.questionnaire.conditions import AnswerValue
 from spinecheck.questionnaire.model import Questionnaire
@@ -57,6 +59,7 @@ def parse_answers(
         metadata = {}
     else:
         problems.extend(_check_metadata(metadata, questionnaire, document))
+        problems.extend(_check_details(metadata, document))
     raw = {str(k): v for k, v in data.items() if k != "spinecheck"}
     answers, answer_problems, missing = check_answers(questionnaire, raw)
     for item in answer_problems:
@@ -91,6 +94,81 @@ _METADATA_KINDS: dict[str, tuple[type, ...]] = {
     "seen": (list,),
 }
 _KIND_WORDS = {str: "text", bool: "true or false", list: "a list", type(None): "nothing"}
+
+DETAILS: dict[str, tuple[str, ...]] = {
+    "patient": ("name", "birth_date", "identifier"),
+    "visit": ("date", "time", "clinician", "location"),
+}
+"""Contract 1.1: the optional patient and visit details of the metadata block, all text."""
+_DATES = {("patient", "birth_date"), ("visit", "date")}
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def details(metadata: dict[str, Any], block: str) -> dict[str, str] | None:
+    """The checked patient or visit details of a metadata block (None when absent)."""
+    found = metadata.get(block)
+    if not isinstance(found, dict) or not found:
+        return None
+    return {key: str(found[key]) for key in DETAILS[block] if found.get(key) not in (None, "")}
+
+
+def _check_details(metadata: dict[str, Any], document: Document) -> list[Problem]:
+    problems = []
+    for block, keys in DETAILS.items():
+        if block not in metadata or metadata[block] is None:
+            continue
+        found = metadata[block]
+        if not isinstance(found, dict):
+            problems.append(
+                document.problem(
+                    ("spinecheck", block),
+                    f"'{block}' in the spinecheck block must be a mapping of {', '.join(keys)}",
+                    hint=f"for example: {block}: {{{keys[0]}: ...}}",
+                )
+            )
+            continue
+        for key, value in found.items():
+            where = ("spinecheck", block, key)
+            if key not in keys:
+                close = similar(str(key), list(keys), n=1)
+                problems.append(
+                    document.problem(
+                        where,
+                        f"unknown key {show_value(key)} in '{block}'",
+                        hint=f"did you mean '{close[0]}'?"
+                        if close
+                        else f"{block} takes " + ", ".join(keys),
+                    )
+                )
+            elif value is not None and not isinstance(value, str):
+                problems.append(
+                    document.problem(
+                        where,
+                        f"'{block}.{key}' must be text, not {show_value(value)}",
+                        hint=f'put it in quotes, for example {key}: "{value}"',
+                        value=True,
+                    )
+                )
+            elif isinstance(value, str) and (block, key) in _DATES and not _real_date(value):
+                problems.append(
+                    document.problem(
+                        where,
+                        f"'{block}.{key}' is not a real date: {show_value(value)}",
+                        hint="write it as YYYY-MM-DD, for example 1961-04-02",
+                        value=True,
+                    )
+                )
+    return problems
+
+
+def _real_date(text: str) -> bool:
+    if not _ISO_DATE.fullmatch(text):
+        return False
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _check_metadata(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -98,11 +99,19 @@ class SummaryInfo(NamedTuple):
     """The answer file's name."""
     answered_at: str | None = None
     """When the answers were last updated (from the file's metadata)."""
+    patient: Mapping[str, str] | None = None
+    """Contract 1.1 patient details (name, birth_date, identifier), as given."""
+    visit: Mapping[str, str] | None = None
+    """Contract 1.1 visit details (date, time, clinician, location), as given."""
 
 
-def to_json_dict(assessment: Assessment) -> dict[str, Any]:
+def to_json_dict(assessment: Assessment, info: SummaryInfo | None = None) -> dict[str, Any]:
     """The JSON summary exactly as the answers contract fixes it (plus a few added keys)."""
+    info = info or SummaryInfo()
     return {
+        "patient": dict(info.patient) if info.patient else None,
+        "visit": dict(info.visit) if info.visit else None,
+        "source": info.source or None,
         "urgency": assessment.urgency.value,
         "urgency_message": assessment.urgency_message,
         "red_flags": [

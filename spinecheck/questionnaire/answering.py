@@ -10,7 +10,13 @@ import msgspec
 
 from spinecheck.errors import SpinecheckError, similar
 from spinecheck.questionnaire.conditions import AnswerValue, holds
-from spinecheck.questionnaire.model import Condition, Question, QuestionKind, Questionnaire
+from spinecheck.questionnaire.model import (
+    Choice,
+    Condition,
+    Question,
+    QuestionKind,
+    Questionnaire,
+)
 
 _WHOLE_NUMBER = re.compile(r"[-+]?[0-9]{1,11}")
 
@@ -373,17 +379,24 @@ def _plain(value: object) -> str:
     return str(value)
 
 
-def describe_answer(question: Question, value: AnswerValue) -> str:
-    """The answer in the patient's own terms: choice labels, numbers with units, text as typed."""
+def describe_answer(question: Question, value: AnswerValue, *, clinical: bool = False) -> str:
+    """The answer in the patient's own terms: choice labels, numbers with units, text as typed.
+
+    With `clinical`, a choice's clinical wording is used where it has one ('smokes').
+    """
     kind = question.kind
+
+    def label(choice: Choice) -> str:
+        return choice.clinical if clinical and choice.clinical else choice.label
+
     if kind is QuestionKind.YES_NO:
         return "yes" if value else "no"
     if kind is QuestionKind.SINGLE:
         choice = question.choice(str(value))
-        return choice.label if choice else str(value)
+        return label(choice) if choice else str(value)
     if kind is QuestionKind.MULTIPLE:
         values = value if isinstance(value, list) else [str(value)]
-        return ", ".join((choice.label if (choice := question.choice(v)) else v) for v in values)
+        return ", ".join((label(choice) if (choice := question.choice(v)) else v) for v in values)
     if kind is QuestionKind.SCALE:
         _, high = question.bounds()
         return f"{value} out of {high}"

@@ -218,6 +218,8 @@ class Choice(_Model, frozen=True, kw_only=True):
     """Points this choice adds to a scored instrument."""
     exclusive: bool = False
     """Choosing this clears every other choice (for 'none of these')."""
+    clinical: str | None = None
+    """The answer as the clinician page words it ('smokes' for 'I smoke now')."""
 
 
 class WarningSign(_Model, frozen=True, kw_only=True):
@@ -229,6 +231,10 @@ class WarningSign(_Model, frozen=True, kw_only=True):
     """What to do, in plain words."""
     sources: list[Id] = field(default_factory=list)
     """Ids from `sources`."""
+    clinical: str | None = None
+    """The sign in clinical words for the clinician page ('saddle numbness')."""
+    concern: str | None = None
+    """What the sign may point to, in clinical words ('possible cauda equina syndrome')."""
 
 
 class Question(_Model, frozen=True, kw_only=True):

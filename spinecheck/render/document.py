@@ -65,6 +65,34 @@ class Document(NamedTuple):
     sections: tuple[Section, ...]
     footer: str
     audience: str = "patient"
+    header: str = ""
+    """Whose summary this is, printed at the top of every page ('' when nothing is known)."""
+
+
+def page_header(info: SummaryInfo) -> str:
+    """Name, date of birth, identifier, visit and answered date, leaving out what is absent.
+
+    Without a name or an identifier the answer file's path is given, so a printed page can
+    still be matched to its file.
+    """
+    patient, visit = info.patient or {}, info.visit or {}
+    parts = [patient.get("name", "")]
+    if patient.get("birth_date"):
+        parts.append(f"born {patient['birth_date']}")
+    parts.append(patient.get("identifier", ""))
+    if not patient.get("name") and not patient.get("identifier") and info.source:
+        parts.append(f"answers: {info.source}")
+    when = " ".join(visit.get(key, "") for key in ("date", "time")).strip()
+    seen_by = visit.get("clinician", "")
+    place = visit.get("location", "")
+    if when or seen_by or place:
+        text = "visit " + when if when else "visit"
+        text += f" with {seen_by}" if seen_by else ""
+        text += f", {place}" if place else ""
+        parts.append(text)
+    if info.answered_at:
+        parts.append(f"answered {info.answered_at[:10]}")
+    return " | ".join(part for part in parts if part)
 
 
 def paragraph(text: str, *, emphasis: bool = False) -> Block:
@@ -266,6 +294,7 @@ def build_patient(
         urgency=assessment.urgency,
         sections=tuple(sections),
         footer=_footer(assessment, info),
+        header=page_header(info),
     )
 
 
@@ -298,6 +327,86 @@ def _before_any_procedure(assessment: Assessment, a: Callable[[str], str]) -> Se
     )
 
 
+def _clinical_label(label: str) -> str:
+    """A suggestion's name without the patient's 'Your' or 'A' ('Family doctor or GP')."""
+    for start in ("Your ", "A ", "An "):
+        if label.startswith(start):
+            label = label[len(start) :]
+            return label[:1].upper() + label[1:]
+    return label
+
+
+def _warning_signs(
+    assessment: Assessment, questionnaire: Questionnaire, answers: Mapping[str, AnswerValue]
+) -> tuple[str, str]:
+    """Warning signs in clinical words, grouped by what they may point to, and the negatives.
+
+    'Possible cauda equina syndrome: new bladder change.' and 'No saddle numbness, new bowel
+    change, ...' (signs not asked, as when the walk stopped at an emergency, are said so).
+    """
+    concerns: dict[str, list[str]] = {}
+    denied: dict[str, list[str]] = {}  # signs answered no, by concern
+    cleared: dict[str, bool] = {}  # concern -> every one of its signs answered no
+    unasked = []
+    for question in questionnaire.questions:
+        sign = question.warning
+        if sign is None:
+            continue
+        words = sign.clinical or question.short or question.id
+        concern = sign.concern or words
+        if question.id in {flag.id for flag in assessment.red_flags}:
+            concerns.setdefault(concern, []).append(words)
+        if question.id not in answers:
+            unasked.append(words)
+        if answers.get(question.id) is False:
+            denied.setdefault(concern, []).append(words)
+        cleared[concern] = cleared.get(concern, True) and answers.get(question.id) is False
+    found = "; ".join(
+        f"{concern}: {', '.join(signs)}"
+        + (f" (no {', '.join(denied[concern])})" if denied.get(concern) else "")
+        for concern, signs in concerns.items()
+    )
+    positives = (found[:1].upper() + found[1:] + ".") if found else "No warning signs."
+    negative = [c.removeprefix("possible ") for c, clear in cleared.items() if clear]
+    negatives = "No features of: " + ", ".join(negative) + "." if negative else ""
+    if unasked and assessment.walk_stopped:
+        shown = f"Not asked: {len(unasked)} more warning signs (the walk stopped at the emergency)."
+        negatives += (" " if negatives else "") + shown
+    elif unasked:
+        negatives += (" " if negatives else "") + "Not asked: " + ", ".join(unasked) + "."
+    return positives, negatives
+
+
+def _presenting_complaint(assessment: Assessment, a: Callable[[str], str]) -> str:
+    """One line: 'Chronic (more than a year) lower back, leg or foot pain, below the knee, ...'."""
+    phase = assessment.pain_phase.value.capitalize() if assessment.pain_phase else ""
+    duration = a("pain_duration").lower()
+    parts = [" ".join(x for x in (phase, f"({duration})" if duration else "") if x)]
+    parts[0] += f" {a('pain_areas').lower()} pain" if a("pain_areas") else " pain"
+    spread = [
+        text
+        for qid, text in (
+            ("leg_pain_below_knee", "below the knee"),
+            ("arm_pain_below_elbow", "below the elbow"),
+        )
+        if a(qid) == "yes"
+    ]
+    if spread:
+        parts.append("spreading " + " and ".join(spread))
+    for qid in ("pain_side", "worst_pain"):
+        if a(qid):
+            parts.append(("worst " if qid == "worst_pain" else "") + a(qid).lower())
+    if a("pain_trend"):
+        parts.append(a("pain_trend").lower())
+    if a("flare_up") == "yes":
+        parts.append("a flare-up of a long-standing problem")
+    if value := a("pain_average"):
+        parts.append(f"average {value.replace(' out of ', '/')}")
+    if a("numbness_tingling") == "yes":
+        parts.append("numbness or tingling")
+    return ", ".join(part for part in parts if part.strip()) + "."
+
+
 def build_clinician(
     assessment: Assessment,
     questionnaire: Questionnaire,
@@ -308,14 +417,18 @@ def build_clinician(
     info = info or SummaryInfo()
 
     def a(qid: str) -> str:
-        return _answer(questionnaire, answers, qid)
+        question = questionnaire.question(qid)
+        if question is None or qid not in answers:
+            return ""
+        return describe_answer(question, answers[qid], clinical=True)
 
-    flags = "; ".join(f"{f.id} ({f.urgency.value})" for f in assessment.red_flags) or "none"
+    positives, negatives = _warning_signs(assessment, questionnaire, answers)
     sections = [
         Section(
             f"Urgency: {assessment.urgency.value.replace('_', ' ').upper()}",
             (
-                paragraph(f"Warning signs answered yes: {flags}.", emphasis=True),
+                paragraph(positives, emphasis=True),
+                *((paragraph(negatives),) if negatives else ()),
                 *(
                     paragraph(
                         f"Urgency raised ({note.urgency.value.replace('_', ' ')}): {note.text}"
@@ -330,30 +443,30 @@ def build_clinician(
     before_procedure = _before_any_procedure(assessment, a)
     sections.append(before_procedure)
     ibp = [q for q in questionnaire.questions if q.id.startswith("ibp_") and q.id in answers]
-    phase = f" ({assessment.pain_phase.value})" if assessment.pain_phase else ""
     radiation = [a("leg_pain_below_knee") or "not asked", a("arm_pain_below_elbow") or "not asked"]
     trio = ("pain_average", "interference_enjoyment", "interference_activity")
     pain_rows = [
-        ("Areas", a("pain_areas")),
-        ("Duration", a("pain_duration") + phase),
-        ("Trend", a("pain_trend")),
-        ("Flare-up", a("flare_up")),
         ("Below knee / elbow", " / ".join(radiation)),
-        ("Numbness/tingling", a("numbness_tingling")),
         ("Worst / side", " / ".join(x for x in (a("worst_pain"), a("pain_side")) if x)),
         ("Walking before leg pain stops", a("walking_distance")),
         ("Pain avg / enjoyment / activity", " / ".join(str(answers.get(q, "-")) for q in trio)),
     ]
     pain = assessment.scores.get("pain_interference")
     if pain is not None and pain.value is not None:
-        pain_rows.append(
-            ("Pain/interference score", f"{pain.value:g} of 10 (mean of 3; PEG-style)")
-        )
+        trio_row = pain_rows.pop()
+        score = f" (score {pain.value:g} of 10: mean of 3, PEG-style)"
+        pain_rows.append((trio_row[0], trio_row[1] + score))
     if ibp:
         count = sum(1 for q in ibp if answers.get(q.id) is True)
         pain_rows.append(("Inflammatory features", f"{count} of 5 (ASAS: 4 or more)"))
     sections.append(
-        Section("Pain", (table(("", ""), [r for r in pain_rows if r[1].strip(" /-")]),))
+        Section(
+            "Pain",
+            (
+                paragraph(_presenting_complaint(assessment, a), emphasis=True),
+                table(("", ""), [r for r in pain_rows if r[1].strip(" /-")]),
+            ),
+        )
     )
 
     since = a("pain_since_surgery")
@@ -372,6 +485,9 @@ def build_clinician(
     if treatment_rows:
         sections.append(Section("Treatments", (table(("", ""), treatment_rows),)))
 
+    from spinecheck.assessment.medicines import default_index
+
+    labels = default_index().class_labels
     medicine_rows = [
         (
             m.as_typed,
@@ -382,7 +498,7 @@ def build_clinician(
             )
             if m.recognized
             else "NOT RECOGNISED - check",
-            ", ".join(m.classes),
+            ", ".join(labels.get(c, c) for c in m.classes if c != "other") or "-",
         )
         for m in assessment.medications
     ]
@@ -395,7 +511,9 @@ def build_clinician(
         blocks.append(
             items(
                 [
-                    Item(f"{f.id}: {', '.join(f.medications)} ({_sources(assessment, f.sources)})")
+                    Item(
+                        f"{f.label}: {', '.join(f.medications)} ({_sources(assessment, f.sources)})"
+                    )
                     for f in assessment.medication_flags
                 ]
             )
@@ -456,7 +574,12 @@ def build_clinician(
         )
 
     suggested = [
-        (title, "; ".join(r.label for r in entries))
+        (
+            title,
+            "; ".join(
+                f"{_clinical_label(r.label)} ({_sources(assessment, r.sources)})" for r in entries
+            ),
+        )
         for title, entries in (
             ("Specialists", assessment.specialists),
             ("Options", assessment.options),
@@ -466,7 +589,7 @@ def build_clinician(
     if suggested:
         sections.append(
             Section(
-                "Suggested for discussion (reasons and sources: see the patient summary)",
+                "Suggested for discussion (guideline sources in brackets)",
                 (table(("", ""), suggested),),
             )
         )
@@ -496,6 +619,131 @@ def build_clinician(
         subtitle=subtitle,
         urgency=assessment.urgency,
         sections=tuple(sections),
-        footer=_footer(assessment, info) + " Decision support for a conversation, not a diagnosis.",
+        # whose answers and when are in every page's header
+        footer=_footer(assessment, SummaryInfo())
+        + " Decision support for a conversation, not a diagnosis.",
         audience="clinician",
+        header=page_header(info),
+    )
+
+
+class DayEntry(NamedTuple):
+    """One patient of a day's list, or an answer file that could not be read."""
+
+    info: SummaryInfo
+    assessment: Assessment | None
+    """None for a file that could not be read."""
+    questionnaire: Questionnaire | None = None
+    answers: Mapping[str, AnswerValue] | None = None
+    problem: str = ""
+
+
+_ACTION_FLAGS = {
+    "blood_thinner_before_procedure": "blood thinner",
+    "opioid_benzodiazepine": "opioid with a sedative",
+}
+"""Medicine flags a clinic must act on before the visit, in the day list's words."""
+
+
+def _who(info: SummaryInfo) -> str:
+    patient = info.patient or {}
+    name, identifier = patient.get("name", ""), patient.get("identifier", "")
+    if name and identifier:
+        return f"{name} ({identifier})"
+    return name or identifier or f"answers: {info.source}"
+
+
+def _before_the_visit(entry: DayEntry) -> str:
+    assessment, questionnaire = entry.assessment, entry.questionnaire
+    if assessment is None or questionnaire is None:
+        return "could not be read: " + entry.problem
+    needs = []
+    if assessment.red_flags:
+        shorts = []
+        for flag in assessment.red_flags:
+            question = questionnaire.question(flag.id)
+            shorts.append(question.short if question is not None and question.short else flag.id)
+        needs.append("warning signs: " + ", ".join(shorts))
+    needs += [_ACTION_FLAGS[f.id] for f in assessment.medication_flags if f.id in _ACTION_FLAGS]
+    return "; ".join(needs) or "-"
+
+
+def build_day_list(entries: Sequence[DayEntry]) -> Document:
+    """A clinic's first page: every patient, emergencies and same-day first.
+
+    Each row has the visit time, the urgency and what needs action before the visit; the files
+    that could not be read follow.
+    """
+    read = [e for e in entries if e.assessment is not None]
+    unread = [e for e in entries if e.assessment is None]
+
+    def order(numbered: tuple[int, DayEntry]) -> tuple[int, str, int]:
+        index, entry = numbered
+        assert entry.assessment is not None
+        visit = entry.info.visit or {}
+        return (-entry.assessment.urgency.rank, visit.get("time", "~"), index)
+
+    rows = []
+    for _, entry in sorted(enumerate(read), key=order):
+        assert entry.assessment is not None
+        visit = entry.info.visit or {}
+        level = entry.assessment.urgency
+        shown = level.value.replace("_", " ")
+        rows.append(
+            (
+                " ".join(x for x in (visit.get("date", ""), visit.get("time", "")) if x) or "-",
+                _who(entry.info),
+                shown.upper() if level.rank >= Urgency.SAME_DAY.rank else shown,
+                _before_the_visit(entry),
+            )
+        )
+    sections = [
+        Section(
+            "Patients, emergencies and same day first",
+            (table(("Visit", "Patient", "Urgency", "Needs action before the visit"), rows),),
+        )
+    ]
+    if unread:
+        sections.append(
+            Section(
+                "Could not be read (a page marks each one's place in the stack)",
+                (items([Item(e.info.source, (e.problem,)) for e in unread]),),
+                urgent=True,
+            )
+        )
+    urgent = sum(1 for e in read if e.assessment is not None and e.assessment.urgency.rank >= 2)
+    subtitle = f"{len(read)} patients, {urgent} needing care today or now"
+    if unread:
+        files = "answer file" if len(unread) == 1 else "answer files"
+        subtitle += f"; {len(unread)} {files} could not be read"
+    return Document(
+        title="Day list",
+        subtitle=subtitle,
+        urgency=Urgency.ROUTINE,
+        sections=tuple(sections),
+        footer="Decision support for a conversation, not a diagnosis.",
+        audience="clinician",
+        header="Day list",
+    )
+
+
+def unreadable_page(entry: DayEntry) -> Document:
+    """The page that takes an unreadable file's place in a printed stack."""
+    return Document(
+        title="This answer file could not be read",
+        subtitle=entry.info.source,
+        urgency=Urgency.ROUTINE,
+        sections=(
+            Section(
+                "What was wrong",
+                (
+                    paragraph(entry.problem, emphasis=True),
+                    paragraph("Fix the file (or ask the patient again), then print it again."),
+                ),
+                urgent=True,
+            ),
+        ),
+        footer="Decision support for a conversation, not a diagnosis.",
+        audience="clinician",
+        header=f"answers: {entry.info.source} (could not be read)",
     )

@@ -72,7 +72,7 @@ def piece(output_format: OutputFormat, summary: Summary, *, audience: str = "pat
           width: int = 80) -> str:  # fmt: skip
     """One summary as it stands inside a batch (compact JSON, or a drawn document)."""
     if output_format is OutputFormat.JSON:
-        return _compact(to_json_dict(summary.assessment))
+        return _compact(to_json_dict(summary.assessment, summary.info))
     if output_format is OutputFormat.FHIR:
         return _compact({"resource": _response(summary)})
     document = document_of(summary, audience)
@@ -124,7 +124,7 @@ def render(
     """
     several = len(summaries) > 1 if many is None else many
     if not several and output_format is OutputFormat.JSON:
-        return _json(to_json_dict(summaries[0].assessment))
+        return _json(to_json_dict(summaries[0].assessment, summaries[0].info))
     if not several and output_format is OutputFormat.FHIR:
         return _json(_response(summaries[0]))
     if output_format in STREAMED:
@@ -151,3 +151,54 @@ def _json(payload: Any) -> str:
 def _compact(payload: Any) -> str:
     # Without indent the json module uses its C encoder: much faster for batches.
     return json.dumps(without_bidi_overrides(payload), ensure_ascii=False, separators=(",", ":"))
+
+
+def render_day(
+    output_format: OutputFormat,
+    entries: list[Any],
+    *,
+    page: str = "a4",
+    width: int = 80,
+) -> str | bytes:
+    """A clinic's day: the day list, then each patient's clinician page in input order.
+
+    A file that could not be read (a `DayEntry` without an assessment) gets a page in its place.
+    """
+    from spinecheck.render.document import build_clinician, build_day_list, unreadable_page
+
+    documents = [build_day_list(entries)]
+    for entry in entries:
+        if entry.assessment is None:
+            documents.append(unreadable_page(entry))
+        else:
+            documents.append(
+                build_clinician(
+                    entry.assessment, entry.questionnaire, entry.answers or {}, entry.info
+                )
+            )
+    return draw_documents(output_format, documents, page=page, width=width)
+
+
+def draw_documents(
+    output_format: OutputFormat, documents: list[Document], *, page: str = "a4", width: int = 80
+) -> str | bytes:
+    """Drawn documents in one output (a document per patient or page)."""
+    if output_format is OutputFormat.HTML:
+        from spinecheck.render.html import to_html
+
+        return to_html(documents, page=page)
+    if output_format is OutputFormat.PDF:
+        from spinecheck.render.pdf import to_pdf
+
+        return to_pdf(documents, page=page)
+    if output_format is OutputFormat.MARKDOWN:
+        from spinecheck.render.markdown import to_markdown
+
+        return combine(output_format, [to_markdown(d) for d in documents])
+    if output_format is OutputFormat.RICH:
+        from spinecheck.render.terminal import to_string
+
+        return combine(output_format, [to_string(d, width=width) for d in documents])
+    from spinecheck.render.plain import to_text
+
+    return combine(OutputFormat.TEXT, [to_text(d) for d in documents])

@@ -20,8 +20,16 @@ h2 { font-size: 1.15em; margin: 1.1em 0 .3em; border-bottom: 1px solid #999; }
 .clinician h2 { margin-top: .6em; }
 .subtitle, footer { color: #444; }
 footer { margin-top: 1.5em; font-size: .85em; border-top: 1px solid #999; padding-top: .4em; }
-section.urgent { border: 3px solid #b00; padding: .2em .8em .6em; margin: .8em 0; }
-section.urgent h2 { color: #b00; border: 0; }
+section.urgent { border: 3px solid #000; padding: .2em .8em .6em; margin: .8em 0; }
+section.urgent h2 { border: 0; }
+.who { font-weight: bold; font-size: .95em; border-bottom: 1px solid #000; padding: .1em 0; }
+.banner { margin: .4em 0; padding: .25em .6em; font-weight: bold; }
+.banner.emergency { background: #000; color: #fff; font-size: 2em; letter-spacing: .06em; }
+.banner.same_day { border: 5px solid #000; font-size: 1.4em; }
+.banner.soon { border: 2px dashed #000; font-size: 1.15em; }
+.banner.routine { border: 1px solid #888; font-weight: normal; }
+table.page, table.page > thead > tr > td, table.page > tbody > tr > td { padding: 0; margin: 0; }
+table.page > thead > tr > td { padding-bottom: .3em; }
 .emphasis { font-weight: bold; }
 ul { margin: .2em 0 .4em; padding-left: 1.3em; }
 li { margin: .25em 0; }
@@ -35,7 +43,8 @@ td.key { font-weight: bold; width: 14em; }
 article { page-break-after: always; break-after: page; }
 article:last-of-type { page-break-after: auto; break-after: auto; }
 section, li, tr { page-break-inside: avoid; break-inside: avoid; }
-@media print { body { max-width: none; padding: 0; } }
+@media print { body { max-width: none; padding: 0; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; } }
 """
 
 
@@ -70,18 +79,41 @@ def _block(block: Block) -> str:
     return "<table>" + "".join(rows) + "</table>"
 
 
+BANNERS = {
+    "emergency": "EMERGENCY",
+    "same_day": "SAME DAY: speak to a clinician today",
+    "soon": "SOON: within the next few days",
+    "routine": "Routine",
+}
+"""The urgency banner's words; its shape and weight differ by level, not its colour alone."""
+
+
+def _banner(document: Document) -> str:
+    level = document.urgency.value
+    return f'<div class="banner {level}" role="alert">{escape(BANNERS[level])}</div>'
+
+
 def _article(document: Document) -> str:
+    # A table's head repeats at the top of every printed page: whose page it is, and an
+    # emergency's banner, are on each one.
+    emergency = document.urgency.value == "emergency"
+    head = f'<div class="who">{escape(document.header)}</div>' if document.header else ""
+    head += _banner(document) if emergency else ""
     parts = [
         f'<article class="{escape(document.audience)}">',
+        f'<table class="page"><thead><tr><td>{head}</td></tr></thead><tbody><tr><td>',
         f"<h1>{escape(document.title)}</h1>",
         f'<p class="subtitle">{escape(document.subtitle)}</p>',
     ]
+    if not emergency:
+        parts.append(_banner(document))
     for section in document.sections:
         css = ' class="urgent"' if section.urgent else ""
         parts.append(f"<section{css}><h2>{escape(section.title)}</h2>")
         parts += [_block(b) for b in section.blocks]
         parts.append("</section>")
-    parts.append(f"<footer>{escape(document.footer)}</footer></article>")
+    parts.append(f"<footer>{escape(document.footer)}</footer>")
+    parts.append("</td></tr></tbody></table></article>")
     return "\n".join(parts)
 
 

@@ -41,7 +41,8 @@ def _block(block: Block, urgent: bool) -> list[str]:
 
 def to_markdown(document: Document) -> str:
     """The summary as Markdown."""
-    lines = [f"# {escape(document.title)}", "", f"*{escape(document.subtitle)}*", ""]
+    lines = [f"**{escape(document.header)}**", ""] if document.header else []
+    lines += [f"# {escape(document.title)}", "", f"*{escape(document.subtitle)}*", ""]
     for section in document.sections:
         marker = "⚠ " if section.urgent else ""
         lines += [f"## {marker}{escape(section.title)}", ""]

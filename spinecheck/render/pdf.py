@@ -12,18 +12,73 @@ from spinecheck.render.fonts import find_fonts
 PAGE_FORMATS = {"a4": "A4", "letter": "Letter"}
 
 
+BANNERS = {
+    "emergency": "EMERGENCY",
+    "same_day": "SAME DAY: speak to a clinician today",
+    "soon": "SOON: within the next few days",
+    "routine": "Routine",
+}
+"""The urgency banner's words; its shape and weight differ by level (readable in greyscale)."""
+
+
 def to_pdf(documents: list[Document], *, page: str = "a4") -> bytes:
     """One PDF holding every summary; each patient starts on a new page.
+
+    Every page carries whose summary it is and "page n of m" (of that patient's pages); every
+    page of an emergency carries a solid black EMERGENCY band.
 
     Raises:
         SpinecheckError: no usable font (see `find_fonts`).
     """
+    title = documents[0].title if documents else "spinecheck"
+    counting = _new_pdf(page, totals=None, title=title)
+    pages = []
+    for document in documents:  # first pass: how many pages each summary takes
+        before = counting.page
+        counting.upcoming = (document, 0, before + 1)
+        _draw(counting, document)
+        pages.append(counting.page - before)
+    pdf = _new_pdf(page, totals=pages, title=title)
+    for index, document in enumerate(documents):
+        # taken up by the next page's header: the page before still ends with its own footer
+        pdf.upcoming = (document, index, pdf.page + 1)
+        _draw(pdf, document)
+    return bytes(pdf.output())
+
+
+def _new_pdf(page: str, *, totals: list[int] | None, title: str = "spinecheck") -> Any:
     from fpdf import FPDF
 
+    class Pages(FPDF):
+        """Draws each page's header (whose it is) and footer (page n of m)."""
+
+        document: Document | None = None
+        index = 0
+        first_page = 1
+        upcoming: tuple[Document, int, int] | None = None
+
+        def header(self) -> None:
+            if self.upcoming is not None:
+                self.document, self.index, self.first_page = self.upcoming
+                self.upcoming = None
+            if self.document is not None:
+                _page_header(self, self.document)
+
+        def footer(self) -> None:
+            if self.document is None or totals is None:
+                return
+            self.set_y(-8)
+            self.set_font("Body", "", 7)
+            self.set_text_color(60, 60, 60)
+            number = self.page - self.first_page + 1
+            who = self.document.header or self.document.title
+            self.cell(0, 4, _t(f"{who} - page {number} of {totals[self.index]}"), align="R")
+            self.set_text_color(0, 0, 0)
+
     regular, bold = find_fonts()
-    pdf = FPDF(format=PAGE_FORMATS.get(page, "A4"))
+    pdf = Pages(format=PAGE_FORMATS.get(page, "A4"))
     pdf.set_creator("spinecheck")
-    pdf.set_title(documents[0].title if documents else "spinecheck")
+    pdf.set_title(title)
     try:
         pdf.add_font("Body", "", str(regular))
         pdf.add_font("Body", "B", str(bold))
@@ -33,27 +88,62 @@ def to_pdf(documents: list[Document], *, page: str = "a4") -> bytes:
             path=str(regular),
             hint="set SPINECHECK_FONT to a .ttf file, or unset it to use DejaVu Sans",
         ) from err
-    pdf.set_auto_page_break(auto=True, margin=14)
+    pdf.set_auto_page_break(auto=True, margin=11)
     pdf.set_margins(14, 12, 14)
-    for document in documents:
-        _draw(pdf, document)
-    return bytes(pdf.output())
+    return pdf
+
+
+def _page_header(pdf: Any, document: Document) -> None:
+    """Whose page this is, and on an emergency's every page a solid black EMERGENCY band."""
+    pdf.set_y(6)
+    if document.header:
+        pdf.set_font("Body", "B", 8)
+        pdf.multi_cell(0, 4, _t(document.header), new_x="LMARGIN", new_y="NEXT", align="L")
+    if document.urgency.value == "emergency":
+        pdf.set_fill_color(0, 0, 0)
+        pdf.set_text_color(255, 255, 255)
+        pdf.set_font("Body", "B", 20)
+        pdf.cell(0, 11, " EMERGENCY", fill=True, new_x="LMARGIN", new_y="NEXT", align="L")
+        pdf.set_text_color(0, 0, 0)
+    pdf.set_y(max(pdf.get_y() + 2, 12))
+
+
+def _banner(pdf: Any, document: Document, size: float) -> None:
+    """The urgency level as a box whose weight differs by level (emergency: see the header)."""
+    level = document.urgency.value
+    if level in ("emergency", "routine"):
+        return  # an emergency's band is in every page's header; routine needs no box
+    pdf.set_draw_color(0, 0, 0)
+    pdf.set_line_width({"same_day": 1.4, "soon": 0.6}.get(level, 0.2))
+    pdf.set_font(
+        "Body", "B" if level != "routine" else "", size + (4 if level == "same_day" else 2)
+    )
+    pdf.cell(0, size * 0.75, _t(" " + BANNERS[level]), border=1, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_line_width(0.2)
+    pdf.set_font("Body", "", size)
 
 
 def _draw(pdf: Any, document: Document) -> None:
     dense = document.audience == "clinician"
-    size = 8.0 if dense else 10.5
+    size = 7.7 if dense else 10.5
     line = size * (0.44 if dense else 0.48)
     pdf.add_page()
-    pdf.set_font("Body", "B", size + 5)
-    pdf.multi_cell(0, line * 1.7, _t(document.title), new_x="LMARGIN", new_y="NEXT", align="L")
+    pdf.set_font("Body", "B", size + (3 if dense else 5))
+    pdf.multi_cell(
+        0,
+        line * (1.3 if dense else 1.7),
+        _t(document.title),
+        new_x="LMARGIN",
+        new_y="NEXT",
+        align="L",
+    )
     pdf.set_font("Body", "", size)
     pdf.multi_cell(0, line, _t(document.subtitle), new_x="LMARGIN", new_y="NEXT", align="L")
+    pdf.ln(line * 0.5)
+    _banner(pdf, document, size)
     for section in document.sections:
-        pdf.ln(line * (0.5 if dense else 0.9))
+        pdf.ln(line * (0.25 if dense else 0.9))
         pdf.set_font("Body", "B", size + 1.5)
-        if section.urgent:
-            pdf.set_text_color(170, 0, 0)
         pdf.multi_cell(0, line * 1.3, _t(section.title), new_x="LMARGIN", new_y="NEXT", align="L")
         y = pdf.get_y()
         pdf.set_draw_color(150, 150, 150)
@@ -84,9 +174,9 @@ def _block(pdf: Any, block: Block, size: float, line: float) -> None:
             _item(pdf, item, size, line)
         return
     headed = any(block.header)
-    widths = (30, 70) if not headed else (38, 34, 28)
+    widths = {2: (30, 70), 3: (38, 34, 28), 4: (13, 25, 11, 51)}.get(len(block.header))
     with pdf.table(
-        col_widths=widths[: len(block.header)],
+        col_widths=widths or tuple(1 for _ in block.header),
         first_row_as_headings=headed,
         borders_layout="HORIZONTAL_LINES" if headed else "NONE",
         line_height=line,

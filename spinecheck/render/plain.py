@@ -123,7 +123,8 @@ def _section(section: Section, width: int = WIDTH) -> list[str]:
 def to_text(document: Document, width: int = WIDTH) -> str:
     """The summary as plain text wrapped at `width` (80 columns for printing)."""
     title = clean(document.title)
-    lines = [title, "=" * min(len(title), width), *_wrap(document.subtitle, "", "", width)]
+    lines = [*_wrap(document.header, "", "", width)] if document.header else []
+    lines += [title, "=" * min(len(title), width), *_wrap(document.subtitle, "", "", width)]
     for section in document.sections:
         lines += _section(section, width)
     lines += ["", *_wrap(document.footer, "", "", width)]
