@@ -37,6 +37,15 @@ def _has_surrogate(text: str) -> bool:
     return any("\ud800" <= ch <= "\udfff" for ch in text)
 
 
+def json_without_bidi_overrides(text: str) -> str:
+    """JSON text (written with ensure_ascii=False) with every bidi override removed.
+
+    The encoder leaves these characters as they are, and they can only stand inside strings, so
+    one pass over the text does what cleaning every value would, at C speed.
+    """
+    return _BIDI_OVERRIDES.sub("", text) if _BIDI_OVERRIDES.search(text) else text
+
+
 def without_bidi_overrides(data: Any) -> Any:
     """Data (for JSON and FHIR) with bidi overrides removed from every text; all else as it was.
 

@@ -211,3 +211,28 @@ def test_a_json_batch_carries_each_entrys_source_and_patient(tmp_path):
     assert [entry["source"] for entry in data] == [one, two]
     assert data[0]["patient"]["name"] == "Ana Muñoz"
     assert data[1]["patient"] is None
+
+
+def test_a_clinician_page_with_12_medicines_and_many_flags_is_at_most_two_pages(tmp_path):
+    medicines = [
+        "OxyContin 20 mg every 12 hours", "Percocet 5/325 2 tabs every 6 hours", "Xanax 0.5mg",
+        "Ambien 10mg", "Lyrica 75mg", "Flexeril 10mg", "sertraline 100mg", "tramadol 50mg qid",
+        "ibuprofen 400mg", "Eliquis 5mg bd", "Seroquel 50mg", "Tylenol Extra Strength",
+    ]  # fmt: skip
+    data = yaml.safe_load((ROOT / "tests" / "data" / "after_surgery.yaml").read_text("utf-8"))
+    data["medications"] = medicines
+    data["spinecheck"]["patient"] = {"name": "Carla Diaz", "identifier": "MRN 55"}
+    path = tmp_path / "carla.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    out = tmp_path / "carla.pdf"
+    result = runner.invoke(
+        app, ["summary", str(path), "--audience", "clinician", "--output", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    pages = _pages(out.read_bytes())
+    assert len(pages) <= 2
+    joined = " ".join(" ".join(pages).split())
+    assert "Opioid with a sedative" in joined
+    assert "Medicines that together can cause serotonin syndrome" in joined
+    for page in pages:
+        assert page.startswith("Carla Diaz | MRN 55")

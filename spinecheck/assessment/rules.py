@@ -88,9 +88,11 @@ def assess(
     )
     # Rules that raise the urgency first, so that every other rule may test the final urgency
     # ('no manipulation on a same-day path'); the loader makes sure those rules never test it.
-    for rule in questionnaire.rules:
-        if rule.urgency is not None and rule.urgency.rank > urgency.rank:
-            if evaluate(rule.when, facts).holds:
+    known: dict[int, Outcome] = {}  # outcomes of the rules that raise the urgency (no urgency test)
+    for position, rule in enumerate(questionnaire.rules):
+        if rule.urgency is not None:
+            known[position] = evaluate(rule.when, facts)
+            if known[position].holds and rule.urgency.rank > urgency.rank:
                 urgency = rule.urgency
     facts = facts._replace(urgency=urgency)
     specialists: dict[str, Recommendation] = {}
@@ -99,8 +101,8 @@ def assess(
     preparation: dict[str, Note] = {}
     messages: dict[str, Note] = {}
 
-    for rule in questionnaire.rules:
-        outcome = evaluate(rule.when, facts)
+    for position, rule in enumerate(questionnaire.rules):
+        outcome = known[position] if position in known else evaluate(rule.when, facts)
         if not outcome.holds:
             continue
         if rule.urgency is not None and rule.urgency.rank > urgency.rank:

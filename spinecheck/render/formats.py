@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from spinecheck.assessment.report import Assessment, SummaryInfo, to_json_dict
-from spinecheck.clean import without_bidi_overrides
+from spinecheck.clean import json_without_bidi_overrides
 from spinecheck.questionnaire.conditions import AnswerValue
 from spinecheck.questionnaire.model import Questionnaire
 from spinecheck.render.output_format import OutputFormat
@@ -145,12 +145,13 @@ def render(
 
 
 def _json(payload: Any) -> str:
-    return json.dumps(without_bidi_overrides(payload), indent=2, ensure_ascii=False) + "\n"
+    return json_without_bidi_overrides(json.dumps(payload, indent=2, ensure_ascii=False)) + "\n"
 
 
 def _compact(payload: Any) -> str:
     # Without indent the json module uses its C encoder: much faster for batches.
-    return json.dumps(without_bidi_overrides(payload), ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    return json_without_bidi_overrides(text)
 
 
 def render_day(

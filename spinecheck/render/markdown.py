@@ -42,6 +42,8 @@ def _block(block: Block, urgent: bool) -> list[str]:
 def to_markdown(document: Document) -> str:
     """The summary as Markdown."""
     lines = [f"**{escape(document.header)}**", ""] if document.header else []
+    if document.urgency.value == "emergency":
+        lines += ["> # EMERGENCY", ""]
     lines += [f"# {escape(document.title)}", "", f"*{escape(document.subtitle)}*", ""]
     for section in document.sections:
         marker = "⚠ " if section.urgent else ""

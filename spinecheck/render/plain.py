@@ -124,6 +124,9 @@ def to_text(document: Document, width: int = WIDTH) -> str:
     """The summary as plain text wrapped at `width` (80 columns for printing)."""
     title = clean(document.title)
     lines = [*_wrap(document.header, "", "", width)] if document.header else []
+    if document.urgency.value == "emergency":  # the heaviest mark plain text can print
+        band = "#" * width
+        lines += [band, "###" + "E M E R G E N C Y".center(width - 6) + "###", band]
     lines += [title, "=" * min(len(title), width), *_wrap(document.subtitle, "", "", width)]
     for section in document.sections:
         lines += _section(section, width)
