@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import stat
+from typing import Any
 
 import pyte
 import pytest
@@ -64,11 +65,25 @@ class Screen:
         return "\n".join(line.rstrip() for line in self.screen.display)
 
 
-def later(pipe, text: str, delay: float = 0.3) -> None:
-    """Type `text` after a pause, once the prompt has drawn what the earlier keys did."""
-    import threading
+def later(pipe, text: str, delay: float = 0.3, *, screen: Any = None) -> None:
+    """Type `text` once the prompt has drawn what the earlier keys did.
 
-    threading.Timer(delay, pipe.send_text, [text]).start()
+    With the `screen`, waits until its output has stopped changing (so a loaded machine never
+    gets the keys early); without it, waits `delay` seconds.
+    """
+    import threading
+    import time
+
+    def settle_then_type() -> None:
+        time.sleep(delay)
+        if screen is not None:
+            end, size = time.monotonic() + 10, -1
+            while time.monotonic() < end and len(screen.buffer.getvalue()) != size:
+                size = len(screen.buffer.getvalue())
+                time.sleep(0.2)
+        pipe.send_text(text)
+
+    threading.Thread(target=settle_then_type, daemon=True).start()
 
 
 @pytest.fixture
@@ -109,7 +124,7 @@ def test_enter_alone_chooses_nothing_on_a_yes_no_question(keys, asker, questionn
 
 def test_enter_alone_says_press_y_or_n(screen, asker, questionnaire):
     screen.pipe.send_text(ENTER)
-    later(screen.pipe, NO)
+    later(screen.pipe, screen=screen, text=NO)
     assert ask(asker, questionnaire, "rf_saddle_numbness") is False
     assert "Nothing is chosen yet. Press y for yes or n for no, then Enter." in screen.seen()
 
@@ -186,12 +201,12 @@ def test_required_checkbox_needs_a_tick(keys, asker, questionnaire):
 
 def test_empty_selection_mentions_none_only_where_there_is_one(screen, asker, questionnaire):
     screen.pipe.send_text(ENTER)
-    later(screen.pipe, DOWN + SPACE + ENTER)
+    later(screen.pipe, screen=screen, text=DOWN + SPACE + ENTER)
     ask(asker, questionnaire, "pain_areas")
     assert "Please choose at least one." in screen.seen()
     assert "None of these" not in screen.seen()
     screen.pipe.send_text(ENTER)
-    later(screen.pipe, DOWN * 14 + SPACE + ENTER)
+    later(screen.pipe, screen=screen, text=DOWN * 14 + SPACE + ENTER)
     ask(asker, questionnaire, "treatments_tried")
     assert "or the 'None of these' choice" in screen.seen()
 
@@ -277,14 +292,14 @@ def test_ctrl_b_goes_back(keys, asker, questionnaire):
 
 def test_ctrl_b_on_the_first_question_stays(screen, asker, questionnaire):
     screen.pipe.send_text(CTRL_B)
-    later(screen.pipe, NO)
+    later(screen.pipe, screen=screen, text=NO)
     assert ask(asker, questionnaire, "rf_fever", can_go_back=False) is False
     assert "This is the first question." in screen.seen()
 
 
 def test_help_on_request(screen, asker, questionnaire):
     screen.pipe.send_text("?")
-    later(screen.pipe, YES)
+    later(screen.pipe, screen=screen, text=YES)
     assert ask(asker, questionnaire, "rf_saddle_numbness") is True
     assert "wipe after using the toilet" in screen.seen()
 
@@ -659,7 +674,7 @@ def test_odd_digits_typed_at_a_number_prompt_get_a_message_not_a_crash(
     screen, asker, questionnaire
 ):
     screen.pipe.send_text("²\r")
-    later(screen.pipe, "\x7f" + "--38\r" + "\x7f" * 4 + "38\r")
+    later(screen.pipe, screen=screen, text="\x7f" + "--38\r" + "\x7f" * 4 + "38\r")
     assert ask(asker, questionnaire, "age") == 38
     assert "Please type a whole number from 0 to 120" in screen.seen()
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from spinecheck.assessment.doses import MmeEstimate
 from spinecheck.assessment.medicines import MedicineMatch
 from spinecheck.assessment.scoring import Score
 from spinecheck.questionnaire.model import PainPhase, Urgency
+
+if TYPE_CHECKING:
+    from spinecheck.assessment.doses import MmeEstimate
 
 
 class Evidence(NamedTuple):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from spinecheck.assessment.doses import estimate_mme
 from spinecheck.assessment.medicines import MedicineIndex, MedicineMatch, default_index
 from spinecheck.assessment.report import (
     Assessment,
@@ -153,7 +152,11 @@ def assess(
         messages.clear()
         preparation.clear()
 
-    mme = estimate_mme(matches, index)
+    mme = None
+    if any(m.taking and "opioid" in m.classes for m in matches):
+        from spinecheck.assessment.doses import estimate_mme  # its patterns only when needed
+
+        mme = estimate_mme(matches, index)
     used_sources = _used_sources(
         red_flags.values(), specialists.values(), options.values(), flags.values(),
         preparation.values(), messages.values(), scores.values(),
