@@ -683,17 +683,21 @@ def build_day_list(entries: Sequence[DayEntry]) -> Document:
         visit = entry.info.visit or {}
         return (-entry.assessment.urgency.rank, visit.get("time", "~"), index)
 
+    dates = {(e.info.visit or {}).get("date", "") for e in read}
+    one_day = next(iter(dates)) if len(dates) == 1 else ""  # then the column gives times only
     rows = []
     for _, entry in sorted(enumerate(read), key=order):
         assert entry.assessment is not None
         visit = entry.info.visit or {}
         level = entry.assessment.urgency
         shown = level.value.replace("_", " ")
+        shown = "\u25a0 " + shown.upper() if level.rank >= Urgency.SAME_DAY.rank else shown
+        date = "" if one_day else visit.get("date", "")
         rows.append(
             (
-                " ".join(x for x in (visit.get("date", ""), visit.get("time", "")) if x) or "-",
+                " ".join(x for x in (date, visit.get("time", "")) if x) or "-",
                 _who(entry.info),
-                shown.upper() if level.rank >= Urgency.SAME_DAY.rank else shown,
+                shown,
                 _before_the_visit(entry),
             )
         )
@@ -712,7 +716,9 @@ def build_day_list(entries: Sequence[DayEntry]) -> Document:
             )
         )
     urgent = sum(1 for e in read if e.assessment is not None and e.assessment.urgency.rank >= 2)
-    subtitle = f"{len(read)} patients, {urgent} needing care today or now"
+    subtitle = (f"Visits on {one_day}: " if one_day else "") + (
+        f"{len(read)} patients, {urgent} needing care today or now"
+    )
     if unread:
         files = "answer file" if len(unread) == 1 else "answer files"
         subtitle += f"; {len(unread)} {files} could not be read"

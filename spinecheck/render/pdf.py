@@ -174,7 +174,7 @@ def _block(pdf: Any, block: Block, size: float, line: float) -> None:
             _item(pdf, item, size, line)
         return
     headed = any(block.header)
-    widths = {2: (30, 70), 3: (38, 34, 28), 4: (13, 25, 11, 51)}.get(len(block.header))
+    widths = {2: (30, 70), 3: (38, 34, 28), 4: (9, 25, 15, 51)}.get(len(block.header))
     with pdf.table(
         col_widths=widths or tuple(1 for _ in block.header),
         first_row_as_headings=headed,
