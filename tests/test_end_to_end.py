@@ -203,6 +203,11 @@ def test_every_question_is_whole_at_any_width(tmp_path, columns):
         terminal.send(_answer_for(found.kind, found.text))
     terminal.wait_for("Type a number to change that answer")
     terminal.send(ENTER)
+    terminal.wait_for("Your name, if you want it on your summary")  # optional: skipped
+    terminal.assert_fits()
+    terminal.send(ENTER)
+    terminal.wait_for("Your date of birth")
+    terminal.send(ENTER)
     terminal.wait_for("Your answers are saved in")
     assert terminal.finish() == 0
     assert len(asked) >= 35

@@ -688,3 +688,30 @@ def test_plain_optional_yes_no_is_skipped_with_enter(data_dir, monkeypatch):
     assert "Please type y for yes or n for no." not in output
     assert "Which medicines do you take?" in output
     assert "nerve_tests_done" not in saved(data_dir)
+
+
+def test_the_walk_ends_by_asking_for_name_and_birth_date_both_optional(data_dir, monkeypatch):
+    """Contract 1.1: the details go to the metadata block (never answers) and head the summary."""
+    monkeypatch.setenv("TERM", "dumb")
+    lines = ["n"] * 16 + ["3", "1", "1", "n", "n", "n", "", "4", "3", "2", "14", "", "", "", "",
+                          "", "", "", "", "52", "12", "", "", "", "", "", "", "", "", ""]  # fmt: skip
+    lines += [""]  # review: confirm
+    lines += ["Ana Muñoz", "1961-02-30", "1961-04-02"]  # a date that does not exist is refused
+    result = CliRunner().invoke(app, ["start"], input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "For your clinic - question 1 of 2" in result.output
+    assert "Please write the date as year-month-day" in result.output
+    final = saved(data_dir)
+    assert final["spinecheck"]["patient"] == {"name": "Ana Muñoz", "birth_date": "1961-04-02"}
+    assert "patient_name" not in final
+    assert "Ana Muñoz | born 1961-04-02" in result.stdout
+
+
+def test_skipping_name_and_birth_date_leaves_no_details(data_dir, monkeypatch):
+    monkeypatch.setenv("TERM", "dumb")
+    lines = ["n"] * 16 + ["3", "1", "1", "n", "n", "n", "", "4", "3", "2", "14", "", "", "", "",
+                          "", "", "", "", "52", "12", "", "", "", "", "", "", "", "", "", "", ""]  # fmt: skip
+    lines += ["", ""]  # name and date of birth: skipped
+    result = CliRunner().invoke(app, ["start"], input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "patient" not in saved(data_dir)["spinecheck"]

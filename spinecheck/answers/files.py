@@ -149,7 +149,7 @@ def _check_details(metadata: dict[str, Any], document: Document) -> list[Problem
                         value=True,
                     )
                 )
-            elif isinstance(value, str) and (block, key) in _DATES and not _real_date(value):
+            elif isinstance(value, str) and (block, key) in _DATES and not real_date(value):
                 problems.append(
                     document.problem(
                         where,
@@ -161,7 +161,8 @@ def _check_details(metadata: dict[str, Any], document: Document) -> list[Problem
     return problems
 
 
-def _real_date(text: str) -> bool:
+def real_date(text: str) -> bool:
+    """Whether text is a real date written YYYY-MM-DD."""
     if not _ISO_DATE.fullmatch(text):
         return False
     try:

@@ -15,7 +15,7 @@ from typing import Any, BinaryIO
 
 import yaml
 
-from spinecheck.answers.files import ANSWERS_FORMAT, load_answers
+from spinecheck.answers.files import ANSWERS_FORMAT, details, load_answers
 from spinecheck.errors import SpinecheckError
 from spinecheck.questionnaire.conditions import AnswerValue
 from spinecheck.questionnaire.model import Questionnaire
@@ -46,6 +46,8 @@ class Progress:
     """Questions the patient has been shown (answered or skipped)."""
     completed: bool = False
     stopped_at_emergency: bool = False
+    patient: dict[str, str] = field(default_factory=dict)
+    """Contract 1.1 patient details given in the walk (name, birth_date); never answers."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,8 @@ def progress_text(
     }
     if progress.stopped_at_emergency:
         extra["stopped_at_emergency"] = True
+    if progress.patient:
+        extra["patient"] = dict(progress.patient)
     document = answers_document(questionnaire, progress.answers, started=started, extra=extra)
     if as_json:
         import json
@@ -108,6 +112,7 @@ def load_progress(path: Path, questionnaire: Questionnaire) -> SavedProgress:
         else list(loaded.answers),
         completed=meta.get("completed") is True,
         stopped_at_emergency=meta.get("stopped_at_emergency") is True,
+        patient=details(meta, "patient") or {},
     )
     started = meta.get("started")
     updated = meta.get("updated")

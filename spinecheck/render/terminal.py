@@ -75,10 +75,8 @@ def _block(block: Block) -> RenderableType:
 
 def build_renderable(document: Document) -> RenderableType:
     """The summary as one Rich renderable (never printed here)."""
-    parts: list[RenderableType] = [
-        _text(document.title, "bold"),
-        _text(document.subtitle, "italic"),
-    ]
+    parts: list[RenderableType] = [_text(document.header, "bold")] if document.header else []
+    parts += [_text(document.title, "bold"), _text(document.subtitle, "italic")]
     for section in document.sections:
         body = Group(*(_block(b) for b in section.blocks))
         if section.urgent or section is document.sections[0]:

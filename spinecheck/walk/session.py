@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
@@ -131,8 +131,58 @@ def _run(
             else:
                 screen.write("\n\nStopped. Nothing was saved yet.\n")
             return EXIT_INTERRUPTED
+        if outcome is not Outcome.EMERGENCY:
+            try:
+                _ask_details(asker, walk.progress, save_progress)
+            except (KeyboardInterrupt, EOFError):
+                pass  # the details are optional; every answer is already saved
+            except _SaveFailed:
+                pass  # the answers were saved; only the optional details are not
     return _finish(questionnaire, walk.progress, outcome is Outcome.EMERGENCY, options, path,
                    plain=plain, asker=asker)  # fmt: skip
+
+
+_DETAILS = (
+    (
+        "name",
+        "Your name, if you want it on your summary (so the clinic can match it to you).",
+        120,
+    ),
+    ("birth_date", "Your date of birth, as year-month-day, for example 1961-04-02.", 10),
+)
+"""The optional patient details the walk asks for at the end (contract 1.1)."""
+
+
+def _ask_details(asker: Any, progress: Progress, save: Callable[[Progress], None]) -> None:
+    """Ask for the name and date of birth (both optional) unless they were given before."""
+    from spinecheck.answers.files import real_date
+    from spinecheck.questionnaire.model import Question, QuestionKind
+    from spinecheck.walk.logic import Shown
+    from spinecheck.walk.wording import progress_line
+
+    missing = [detail for detail in _DETAILS if detail[0] not in progress.patient]
+    for number, (key, text, longest) in enumerate(missing, 1):
+        question = Question(
+            id=f"patient_{key}", kind=QuestionKind.TEXT, text=text, max_length=longest
+        )
+        shown = Shown(
+            question=question, text=text, help=None, choices=(), low_label=None,
+            high_label=None, progress=progress_line("For your clinic", number, len(missing)),
+            intro="Two last questions. Both are optional: press Enter to skip."
+            if number == 1 else None,
+            can_go_back=False, current=None,
+        )  # fmt: skip
+        while True:
+            value = asker.ask(shown, lambda value: None)
+            if not isinstance(value, str) or not value.strip():
+                break
+            value = value.strip()
+            if key == "birth_date" and not real_date(value):
+                asker.say("  Please write the date as year-month-day, for example 1961-04-02.")
+                continue
+            progress.patient[key] = value
+            save(progress)
+            break
 
 
 class _SaveFailed(Exception):
@@ -299,7 +349,8 @@ def _finish(
         asker.say("\n" + urgency_text(assessment, stream_width(asker.out)))
         asker.say(f"Your answers are saved in {path}.")
         return EXIT_EMERGENCY
-    result = Summary(questionnaire, progress.answers, assessment, SummaryInfo(source=path.name))
+    info = SummaryInfo(source=path.name, patient=progress.patient or None)
+    result = Summary(questionnaire, progress.answers, assessment, info)
     if sys.stdout.isatty() and not plain:
         from spinecheck.render.terminal import show
 
