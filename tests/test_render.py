@@ -495,3 +495,33 @@ def test_emergency_clinician_page_is_only_what_to_do_now(questionnaire):
     assert "BEFORE ANY PROCEDURE" in text.upper()
     for absent in ("Pain avg", "Treatments", "Health and daily life", "Suggested for discussion"):
         assert absent not in text
+
+
+def test_the_crisis_line_stands_out_and_good_to_know_is_not_all_bold(questionnaire):
+    summary = summary_for(questionnaire, "neck_uk")  # the mood check is positive
+    text = str(render(OutputFormat.TEXT, [summary]))
+    sections = [line for line in text.splitlines() if line.startswith("!! ")]
+    assert sections[1] == "!! IF YOU ARE STRUGGLING !!"  # right after how soon to act
+    assert "Samaritans on 116 123" in text.split("!! IF YOU ARE STRUGGLING !!")[1][:400]
+    html = str(render(OutputFormat.HTML, [summary]))
+    good = html.split("<h2>Good to know</h2>")[1].split("</section>")[0]
+    assert "<strong>" not in good
+    assert "Samaritans" not in good  # said once, where it stands out
+
+
+@pytest.mark.parametrize("sample", ["chronic_back", "neck_uk", "after_surgery"])
+def test_no_heading_is_left_alone_at_the_foot_of_a_pdf_page(questionnaire, sample):
+    import io
+
+    import pypdf
+
+    from spinecheck.render.formats import document_of
+
+    summary = summary_for(questionnaire, sample)
+    titles = {s.title for s in document_of(summary, "patient").sections}
+    data = render(OutputFormat.PDF, [summary])
+    assert isinstance(data, bytes)
+    for page in pypdf.PdfReader(io.BytesIO(data)).pages[:-1]:
+        lines = [line.strip() for line in page.extract_text().splitlines() if line.strip()]
+        body = [line for line in lines if " - page " not in line]  # the page footer
+        assert body[-1] not in titles, body[-3:]

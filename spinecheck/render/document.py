@@ -215,6 +215,11 @@ def build_patient(
     """The patient's summary: what to do and how soon first, then whom to see and why."""
     info = info or SummaryInfo()
     sections = [urgency_section(assessment)]
+    support = [n for n in assessment.messages if n.id == "mood_support"]
+    if support:  # the crisis line stands out, right after how soon to act
+        sections.append(
+            Section("If you are struggling", (paragraph(support[0].text),), urgent=True)
+        )
     if assessment.urgency is not Urgency.EMERGENCY:
         brief = [
             (title, value)
@@ -283,10 +288,9 @@ def build_patient(
                     (items([Item(n.text, checkbox=True) for n in assessment.preparation]),),
                 )
             )
-    if assessment.messages:
-        sections.append(
-            Section("Good to know", (items([Item(n.text) for n in assessment.messages]),))
-        )
+    notes = [n for n in assessment.messages if n.id != "mood_support"]
+    if notes:  # plain paragraphs: only what must stand out is bold
+        sections.append(Section("Good to know", tuple(paragraph(n.text) for n in notes)))
     sections.append(Section("Please note", (paragraph(STANDING_NOTE),)))
     return Document(
         title=questionnaire.title,

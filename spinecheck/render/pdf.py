@@ -143,6 +143,8 @@ def _draw(pdf: Any, document: Document) -> None:
     _banner(pdf, document, size)
     for section in document.sections:
         pdf.ln(line * (0.25 if dense else 0.9))
+        if pdf.get_y() + line * 7 > pdf.page_break_trigger:
+            pdf.add_page()  # never a heading alone at the foot of a page
         pdf.set_font("Body", "B", size + 1.5)
         pdf.multi_cell(0, line * 1.3, _t(section.title), new_x="LMARGIN", new_y="NEXT", align="L")
         y = pdf.get_y()
