@@ -69,6 +69,16 @@ class Document(NamedTuple):
     """Whose summary this is, printed at the top of every page ('' when nothing is known)."""
 
 
+URGENCY_BANNERS = {
+    "emergency": "EMERGENCY",
+    "same_day": "SAME DAY: speak to a clinician today",
+    "soon": "SOON: within the next few days",
+    "routine": "Routine",
+}
+"""The urgency banner's words; each format gives each level its own shape and weight, so the
+levels differ in greyscale, not by colour alone."""
+
+
 def page_header(info: SummaryInfo) -> str:
     """Name, date of birth, identifier, visit and answered date, leaving out what is absent.
 

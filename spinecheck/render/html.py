@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape as _escape
 
 from spinecheck.clean import clean
-from spinecheck.render.document import Block, Document, Item
+from spinecheck.render.document import URGENCY_BANNERS, Block, Document, Item
 
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 
@@ -79,18 +79,9 @@ def _block(block: Block) -> str:
     return "<table>" + "".join(rows) + "</table>"
 
 
-BANNERS = {
-    "emergency": "EMERGENCY",
-    "same_day": "SAME DAY: speak to a clinician today",
-    "soon": "SOON: within the next few days",
-    "routine": "Routine",
-}
-"""The urgency banner's words; its shape and weight differ by level, not its colour alone."""
-
-
 def _banner(document: Document) -> str:
     level = document.urgency.value
-    return f'<div class="banner {level}" role="alert">{escape(BANNERS[level])}</div>'
+    return f'<div class="banner {level}" role="alert">{escape(URGENCY_BANNERS[level])}</div>'
 
 
 def _article(document: Document) -> str:

@@ -6,19 +6,10 @@ from typing import Any
 
 from spinecheck.clean import clean
 from spinecheck.errors import SpinecheckError
-from spinecheck.render.document import Block, Document, Item
+from spinecheck.render.document import URGENCY_BANNERS, Block, Document, Item
 from spinecheck.render.fonts import find_fonts
 
 PAGE_FORMATS = {"a4": "A4", "letter": "Letter"}
-
-
-BANNERS = {
-    "emergency": "EMERGENCY",
-    "same_day": "SAME DAY: speak to a clinician today",
-    "soon": "SOON: within the next few days",
-    "routine": "Routine",
-}
-"""The urgency banner's words; its shape and weight differ by level (readable in greyscale)."""
 
 
 def to_pdf(documents: list[Document], *, page: str = "a4") -> bytes:
@@ -118,7 +109,9 @@ def _banner(pdf: Any, document: Document, size: float) -> None:
     pdf.set_font(
         "Body", "B" if level != "routine" else "", size + (4 if level == "same_day" else 2)
     )
-    pdf.cell(0, size * 0.75, _t(" " + BANNERS[level]), border=1, new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(
+        0, size * 0.75, _t(" " + URGENCY_BANNERS[level]), border=1, new_x="LMARGIN", new_y="NEXT"
+    )
     pdf.set_line_width(0.2)
     pdf.set_font("Body", "", size)
 
