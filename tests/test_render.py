@@ -525,3 +525,18 @@ def test_no_heading_is_left_alone_at_the_foot_of_a_pdf_page(questionnaire, sampl
         lines = [line.strip() for line in page.extract_text().splitlines() if line.strip()]
         body = [line for line in lines if " - page " not in line]  # the page footer
         assert body[-1] not in titles, body[-3:]
+
+
+@pytest.mark.parametrize("sample", list(SAMPLES))
+def test_no_item_or_note_is_said_twice_on_the_patient_summary(questionnaire, sample):
+    from spinecheck.render.formats import document_of
+
+    said: list[str] = []
+    for section in document_of(summary_for(questionnaire, sample), "patient").sections:
+        for block in section.blocks:
+            said += [block.text] if block.kind == "paragraph" else []
+            for item in block.items:
+                said.append(item.title)  # a flag's 'Medicines:' and 'Because' lines may match
+                said += [x for x in item.lines if not x.startswith(("Because", "Medicines"))]
+    repeated = {text for text in said if said.count(text) > 1}
+    assert not repeated

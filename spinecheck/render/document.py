@@ -193,6 +193,7 @@ def _recommendations(
 
 def _scores(assessment: Assessment) -> list[Item]:
     built = []
+    said: set[str] = set()  # a note shared by sub-scores of one instrument is given once
     for score in assessment.scores.values():
         if score.value is None:
             continue
@@ -206,10 +207,13 @@ def _scores(assessment: Assessment) -> list[Item]:
                 if score.positive
                 else "Below the cut-off."
             )
-        if score.note:
+        if score.note and score.note not in said:
             lines.append(score.note)
-        if score.modelled_on:
-            lines.append(f"Modelled on {score.modelled_on}.")
+            said.add(score.note)
+        modelled = f"Modelled on {score.modelled_on}." if score.modelled_on else ""
+        if modelled and modelled not in said:
+            lines.append(modelled)
+            said.add(modelled)
         built.append(
             Item(f"{score.label}: {value}", tuple(lines), _sources(assessment, score.sources))
         )
