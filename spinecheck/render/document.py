@@ -179,8 +179,11 @@ def _recommendations(
     built = []
     for entry in entries:
         lines = list(entry.reasons)
+        reasons = " ".join(lines).lower()
         said = []
         for evidence in entry.evidence:
+            if evidence.answer.lower() in reasons:
+                continue  # the reason already quotes this answer
             question = questionnaire.question(evidence.question)
             name = question.title() if question else evidence.question
             said.append(f"{name}: {evidence.answer}")
