@@ -11,13 +11,20 @@ PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 
 STYLE = """
 @page { size: %(page)s; margin: 16mm 14mm; }
+@page dense { size: %(page)s; margin: 9mm 11mm; }
+article.clinician { page: dense; }
 * { box-sizing: border-box; }
 body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; font-size: 11pt;
        line-height: 1.4; color: #111; margin: 0 auto; max-width: 48rem; padding: 1rem; }
-body.clinician { font-size: 9pt; line-height: 1.25; max-width: 60rem; }
+body.clinician { font-size: 8pt; line-height: 1.2; max-width: 60rem; }
 h1 { font-size: 1.5em; margin: 0 0 .2em; }
 h2 { font-size: 1.15em; margin: 1.1em 0 .3em; border-bottom: 1px solid #999; }
 .clinician h2 { margin-top: .6em; }
+.clinician p { margin: .2em 0; }
+.clinician li { margin: .1em 0; }
+.clinician section.urgent { padding: .1em .6em .3em; margin: .5em 0; }
+.clinician section { page-break-inside: auto; break-inside: auto; }
+h2 { page-break-after: avoid; break-after: avoid; }
 .subtitle, footer { color: #444; }
 footer { margin-top: 1.5em; font-size: .85em; border-top: 1px solid #999; padding-top: .4em; }
 section.urgent { border: 3px solid #000; padding: .2em .8em .6em; margin: .8em 0; }
@@ -96,7 +103,7 @@ def _article(document: Document) -> str:
         f"<h1>{escape(document.title)}</h1>",
         f'<p class="subtitle">{escape(document.subtitle)}</p>',
     ]
-    if not emergency:
+    if not emergency and document.urgency.value != "routine":  # routine needs no box
         parts.append(_banner(document))
     for section in document.sections:
         css = ' class="urgent"' if section.urgent else ""
