@@ -181,7 +181,7 @@ class MedicineIndex:
             start += len(name.split())
         for run in loose:
             found += self._slips(run)
-        taking = not _NOT_TAKEN.search(typed)
+        taking = not (_NOT_TAKEN.search(typed) or _LEADING_NO.search(typed))
         if not found:
             return MedicineMatch(as_typed=typed, recognized=False, taking=taking)
         found.sort()
@@ -312,10 +312,15 @@ class MedicineIndex:
 _NOT_TAKEN = re.compile(
     r"\b(?:allerg\w*|stopped|stop(?:ped)? taking|no longer|used to|not taking|don'?t take|"
     r"do not take|quit|discontinued|reaction to|intolerant|intolerance|never took|"
-    r"previously|formerly|was on|came off|weaned off|gave up|no(?=\s+[a-z]))\b",
+    r"previously|formerly|was on|came off|weaned off|gave up)\b",
     re.IGNORECASE,
 )
 """Words that say an entry is not (or no longer) taken."""
+
+_LEADING_NO = re.compile(
+    r"^\W*no\s+(?!side|problems?|issues?|effects?|changes?|more than)[a-z]", re.I
+)
+"""'No aspirin' at the start of an entry ('Percocet, no side effects' is still taken)."""
 
 _SAYS_TAKEN = re.compile(r"\d|\b(?:now|still|take|takes|taking|started|currently|on)\b", re.I)
 """Words that say a medicine after a 'not taken' one is taken ('… and now Norco 5/325')."""
