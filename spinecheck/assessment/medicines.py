@@ -310,12 +310,15 @@ class MedicineIndex:
 
 
 _NOT_TAKEN = re.compile(
-    r"\b(?:allerg\w*|stopped|stop(?:ped)? taking|no longer|used to|not taking|don'?t take|"
-    r"do not take|quit|discontinued|reaction to|intolerant|intolerance|never took|"
-    r"previously|formerly|was on|came off|weaned off|gave up)\b",
+    r"\ballerg(?:y|ies)\s*(?:to\b|[:(-])|"
+    r"\b(?:allergic|stopped|stop(?:ped)? taking|no longer|used to (?:take|be on|have)|"
+    r"not taking|don'?t take|do not take|quit|discontinued|reaction to|intolerant|"
+    r"intolerance|never took|previously|formerly|was on|came off|weaned off|gave up)\b",
     re.IGNORECASE,
 )
-"""Words that say an entry is not (or no longer) taken."""
+"""Words that say an entry is not (or no longer) taken. 'Benadryl for allergies' and 'Seroquel
+used to help me sleep' are taken: only 'allergic', 'allergy to' or 'allergies:' and 'used to
+take' count."""
 
 _LEADING_NO = re.compile(
     r"^\W*no\s+(?!side|problems?|issues?|effects?|changes?|more than)[a-z]", re.I
