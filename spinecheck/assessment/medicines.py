@@ -311,9 +311,10 @@ class MedicineIndex:
 
 _NOT_TAKEN = re.compile(
     r"\ballerg(?:y|ies)\s*(?:to\b|[:(-])|"
-    r"\b(?:allergic|stopped|stop(?:ped)? taking|no longer|used to (?:take|be on|have)|"
-    r"not taking|don'?t take|do not take|quit|discontinued|reaction to|intolerant|"
-    r"intolerance|never took|previously|formerly|was on|came off|weaned off|gave up)\b",
+    r"\b(?:allergic|stopped(?! working| helping)|stop(?:ped)? taking|no longer|"
+    r"used to (?:take|be on|have)|not taking|don'?t take|do not take|quit|discontinued|"
+    r"reaction to|intolerant|intolerance|never took|previously|formerly|was on|came off|"
+    r"weaned off|gave up)\b",
     re.IGNORECASE,
 )
 """Words that say an entry is not (or no longer) taken. 'Benadryl for allergies' and 'Seroquel
