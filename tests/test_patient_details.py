@@ -236,3 +236,14 @@ def test_a_clinician_page_with_12_medicines_and_many_flags_is_at_most_two_pages(
     assert "Medicines that together can cause serotonin syndrome" in joined
     for page in pages:
         assert page.startswith("Carla Diaz | MRN 55")
+
+
+def test_a_fhir_batch_carries_each_entrys_source_and_patient(tmp_path):
+    one = _answers(tmp_path, "one.yaml", **DETAILS)
+    two = _answers(tmp_path, "two.yaml")
+    bundle = json.loads(runner.invoke(app, ["summary", one, two, "--format", "fhir"]).stdout)
+    first, second = (entry["resource"] for entry in bundle["entry"])
+    assert first["identifier"]["value"] == one
+    assert first["subject"] == {"identifier": {"value": "MRN 004512"}, "display": "Ana Muñoz"}
+    assert second["identifier"]["value"] == two
+    assert "subject" not in second

@@ -277,8 +277,15 @@ def to_questionnaire_response(
     *,
     authored: str | None = None,
     completed: bool = True,
+    patient: Mapping[str, str] | None = None,
+    source: str | None = None,
 ) -> dict[str, Any]:
-    """The answers as a FHIR R4 QuestionnaireResponse shaped like the Questionnaire's items."""
+    """The answers as a FHIR R4 QuestionnaireResponse shaped like the Questionnaire's items.
+
+    Contract 1.1's patient details become `subject`, a logical reference carrying the
+    identifier and the name; the answer file's path becomes the response's `identifier`, so a
+    script can match a Bundle's entries to its inputs.
+    """
     groups = []
     for section in questionnaire.sections:
         items = [
@@ -302,7 +309,25 @@ def to_questionnaire_response(
     }
     if authored:
         resource["authored"] = authored
+    if source:
+        resource["identifier"] = {"system": ANSWER_FILE_SYSTEM, "value": source}
+    subject = _subject(patient or {})
+    if subject:
+        resource["subject"] = subject
     return resource
+
+
+ANSWER_FILE_SYSTEM = "urn:spinecheck:answer-file"
+"""The identifier system naming the answer file a QuestionnaireResponse was made from."""
+
+
+def _subject(patient: Mapping[str, str]) -> dict[str, Any] | None:
+    subject: dict[str, Any] = {}
+    if patient.get("identifier"):
+        subject["identifier"] = {"value": patient["identifier"]}
+    if patient.get("name"):
+        subject["display"] = patient["name"]
+    return subject or None
 
 
 def _answers(

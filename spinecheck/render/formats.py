@@ -105,6 +105,8 @@ def _response(summary: Summary) -> dict[str, Any]:
         summary.answers,
         authored=summary.info.answered_at,
         completed=summary.completed,
+        patient=summary.info.patient,
+        source=summary.info.source or None,
     )
 
 
