@@ -163,6 +163,7 @@ class _Batch:
             assess(self.questionnaire, loaded.answers, region=self.request.region),
             info,
             completed=meta.get("completed") is not False,
+            stopped=meta.get("stopped_at_emergency") is True,
         )
 
     def draw(self, summaries: list[Any], *, many: bool) -> str | bytes:

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from spinecheck.answers.files import load_answers
 from spinecheck.assessment.report import SummaryInfo
 from spinecheck.assessment.rules import assess
+from spinecheck.clean import clean
 from spinecheck.cli import app
 from spinecheck.render.formats import Summary, render
 from spinecheck.render.output_format import OutputFormat
@@ -33,8 +34,9 @@ def summary_for(questionnaire, name: str) -> Summary:
     loaded = load_answers(DATA / filename, questionnaire)
     info = SummaryInfo(source=filename, answered_at=loaded.metadata.get("updated"))
     return Summary(
-        questionnaire, loaded.answers, assess(questionnaire, loaded.answers, region=region), info
-    )
+        questionnaire, loaded.answers, assess(questionnaire, loaded.answers, region=region), info,
+        stopped=loaded.metadata.get("stopped_at_emergency") is True,
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize("audience", ["patient", "clinician"])
@@ -253,7 +255,7 @@ HOSTILE = [
     "\u202egnp.exe",
 ]
 AS_DATA = [text.replace("\u202e", "") for text in HOSTILE]
-"""What JSON and FHIR keep: the text as typed, without the override that would reorder it."""
+"""What JSON keeps: the text as typed, without the override that would reorder it."""
 
 
 @pytest.mark.parametrize("output_format", list(OutputFormat), ids=str)
@@ -290,7 +292,9 @@ def test_hostile_text_in_every_free_text_field(questionnaire, output_format, aud
             if item["linkId"] == "medications"
             for answer in item["answer"]
         ]
-        assert typed == AS_DATA
+        # a records system gets no control characters or escape sequences (issue 16)
+        assert typed == [clean(text) for text in HOSTILE]
+        assert not any("\x1b" in text or "\u202e" in text for text in typed)
         return
     assert "\x1b" not in output
     assert "\u202e" not in output
@@ -540,3 +544,33 @@ def test_no_item_or_note_is_said_twice_on_the_patient_summary(questionnaire, sam
                 said += [x for x in item.lines if not x.startswith(("Because", "Medicines"))]
     repeated = {text for text in said if said.count(text) > 1}
     assert not repeated
+
+
+def test_fhir_responses_have_stable_ids_units_and_a_stopped_status(questionnaire, tmp_path):
+    one = json.loads(str(render(OutputFormat.FHIR, [summary_for(questionnaire, "chronic_back")])))
+    again = json.loads(str(render(OutputFormat.FHIR, [summary_for(questionnaire, "chronic_back")])))
+    assert one["id"] == again["id"]  # the same answers give the same id
+    stopped = json.loads(str(render(OutputFormat.FHIR, [summary_for(questionnaire, "emergency")])))
+    assert stopped["status"] == "stopped"
+    from spinecheck.render.fhir import to_questionnaire
+
+    units = [
+        ext["valueCoding"]
+        for item in to_questionnaire(questionnaire)["item"]
+        for question in item.get("item", [])
+        for ext in question.get("extension", [])
+        if ext["url"].endswith("questionnaire-unit")
+    ]
+    assert {"system": "http://unitsofmeasure.org", "code": "a", "display": "years"} in units
+    assert {"system": "http://unitsofmeasure.org", "code": "kg", "display": "kg"} in units
+    bundle = json.loads(
+        str(
+            render(
+                OutputFormat.FHIR, [summary_for(questionnaire, s) for s in ("neck_uk", "emergency")]
+            )
+        )
+    )
+    assert bundle["id"]
+    assert bundle["timestamp"].endswith("+00:00")
+    for entry in bundle["entry"]:
+        assert entry["fullUrl"] == f"urn:uuid:{entry['resource']['id']}"

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
+from spinecheck.clean import clean
 from spinecheck.questionnaire.conditions import AnswerValue
 from spinecheck.questionnaire.model import Condition, Question, QuestionKind, Questionnaire
 
@@ -21,6 +24,8 @@ MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
 MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
 ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
 UNIT = "http://hl7.org/fhir/StructureDefinition/questionnaire-unit"
+UCUM = {"years": "a", "year": "a", "cm": "cm", "kg": "kg", "mm": "mm", "minutes": "min"}
+"""UCUM codes for the units a questionnaire writes in words."""
 
 _TYPES = {
     QuestionKind.YES_NO: "boolean",
@@ -116,7 +121,11 @@ def _question_item(questionnaire: Questionnaire, question: Question) -> dict[str
             }
         )
     if question.unit:
-        extensions.append({"url": UNIT, "valueCoding": {"display": question.unit}})
+        coding = {"display": question.unit}
+        if question.unit.lower() in UCUM:
+            coding = {"system": "http://unitsofmeasure.org", "code": UCUM[question.unit.lower()],
+                      "display": question.unit}  # fmt: skip
+        extensions.append({"url": UNIT, "valueCoding": coding})
     if question.kind in (QuestionKind.TEXT, QuestionKind.TEXT_LIST):
         item["maxLength"] = question.text_limit()
     if question.when is not None:
@@ -277,6 +286,7 @@ def to_questionnaire_response(
     *,
     authored: str | None = None,
     completed: bool = True,
+    stopped: bool = False,
     patient: Mapping[str, str] | None = None,
     source: str | None = None,
 ) -> dict[str, Any]:
@@ -284,7 +294,9 @@ def to_questionnaire_response(
 
     Contract 1.1's patient details become `subject`, a logical reference carrying the
     identifier and the name; the answer file's path becomes the response's `identifier`, so a
-    script can match a Bundle's entries to its inputs.
+    script can match a Bundle's entries to its inputs. The `id` is stable: the same file and
+    answers give the same id. `status` is `stopped` when the walk stopped at an emergency sign,
+    `in-progress` for unfinished answers.
     """
     groups = []
     for section in questionnaire.sections:
@@ -304,8 +316,11 @@ def to_questionnaire_response(
     resource: dict[str, Any] = {
         "resourceType": "QuestionnaireResponse",
         "questionnaire": f"{canonical_url(questionnaire)}|{questionnaire.version}",
-        "status": "completed" if completed else "in-progress",
+        "status": "stopped" if stopped else "completed" if completed else "in-progress",
         "item": groups,
+    }
+    resource = {"resourceType": "QuestionnaireResponse", "id": _stable_id(resource, source)} | {
+        k: v for k, v in resource.items() if k != "resourceType"
     }
     if authored:
         resource["authored"] = authored
@@ -342,14 +357,28 @@ def _answers(
     if kind in (QuestionKind.SCALE, QuestionKind.INTEGER):
         return [{"valueInteger": int(value)}]  # type: ignore[arg-type]  # checked as int
     if kind is QuestionKind.TEXT_LIST:
-        return [{"valueString": v} for v in (value if isinstance(value, list) else [str(value)])]
-    return [{"valueString": str(value)}]
+        values = value if isinstance(value, list) else [str(value)]
+        return [{"valueString": clean(v)} for v in values]
+    return [{"valueString": clean(str(value))}]  # no control characters in a record system
 
 
 def to_bundle(responses: list[dict[str, Any]]) -> dict[str, Any]:
     """Several QuestionnaireResponses in one collection Bundle (for a batch)."""
     return {
         "resourceType": "Bundle",
+        "id": str(uuid.uuid4()),
         "type": "collection",
-        "entry": [{"resource": response} for response in responses],
+        "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
+        "entry": [bundle_entry(response) for response in responses],
     }
+
+
+def bundle_entry(resource: Mapping[str, Any]) -> dict[str, Any]:
+    """A Bundle entry with the `fullUrl` the FHIR validator asks for."""
+    return {"fullUrl": f"urn:uuid:{resource['id']}", "resource": dict(resource)}
+
+
+def _stable_id(resource: Mapping[str, Any], source: str | None) -> str:
+    """A UUID that stays the same for the same answer file and answers."""
+    digest = json.dumps([source or "", resource], sort_keys=True, ensure_ascii=False)
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "urn:spinecheck:response:" + digest))

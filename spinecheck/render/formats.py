@@ -35,6 +35,8 @@ class Summary(NamedTuple):
     assessment: Assessment
     info: SummaryInfo
     completed: bool = True
+    stopped: bool = False
+    """The walk stopped at an emergency warning sign (FHIR status 'stopped')."""
 
 
 def document_of(summary: Summary, audience: str) -> Document:
@@ -62,7 +64,12 @@ def frame(output_format: OutputFormat) -> tuple[str, str, str]:
     if output_format is OutputFormat.JSON:
         return "[\n", ",\n", "\n]\n"
     if output_format is OutputFormat.FHIR:
-        return '{"resourceType":"Bundle","type":"collection","entry":[\n', ",\n", "\n]}\n"
+        import uuid
+        from datetime import UTC, datetime
+
+        stamp = datetime.now(UTC).isoformat(timespec="seconds")
+        head = f'{{"resourceType":"Bundle","id":"{uuid.uuid4()}","type":"collection",'
+        return head + f'"timestamp":"{stamp}","entry":[\n', ",\n", "\n]}\n"
     if output_format is OutputFormat.MARKDOWN:
         return "", "\n\n---\n\n", ""
     return "", "\f\n", ""
@@ -74,7 +81,9 @@ def piece(output_format: OutputFormat, summary: Summary, *, audience: str = "pat
     if output_format is OutputFormat.JSON:
         return _compact(to_json_dict(summary.assessment, summary.info))
     if output_format is OutputFormat.FHIR:
-        return _compact({"resource": _response(summary)})
+        from spinecheck.render.fhir import bundle_entry
+
+        return _compact(bundle_entry(_response(summary)))
     document = document_of(summary, audience)
     if output_format is OutputFormat.TEXT:
         from spinecheck.render.plain import to_text
@@ -105,6 +114,7 @@ def _response(summary: Summary) -> dict[str, Any]:
         summary.answers,
         authored=summary.info.answered_at,
         completed=summary.completed,
+        stopped=summary.stopped,
         patient=summary.info.patient,
         source=summary.info.source or None,
     )
