@@ -10,7 +10,6 @@ import json
 import re
 import uuid
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from typing import Any
 
 from spinecheck.clean import clean
@@ -360,17 +359,6 @@ def _answers(
         values = value if isinstance(value, list) else [str(value)]
         return [{"valueString": clean(v)} for v in values]
     return [{"valueString": clean(str(value))}]  # no control characters in a record system
-
-
-def to_bundle(responses: list[dict[str, Any]]) -> dict[str, Any]:
-    """Several QuestionnaireResponses in one collection Bundle (for a batch)."""
-    return {
-        "resourceType": "Bundle",
-        "id": str(uuid.uuid4()),
-        "type": "collection",
-        "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
-        "entry": [bundle_entry(response) for response in responses],
-    }
 
 
 def bundle_entry(resource: Mapping[str, Any]) -> dict[str, Any]:

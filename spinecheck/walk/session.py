@@ -136,8 +136,8 @@ def _run(
                 _ask_details(asker, walk.progress, save_progress)
             except (KeyboardInterrupt, EOFError):
                 pass  # the details are optional; every answer is already saved
-            except _SaveFailed:
-                pass  # the answers were saved; only the optional details are not
+            except _SaveFailed as failed:  # the answers were saved; only these details are not
+                asker.say(f"\nYour name and date of birth could not be saved: {failed.reason}.")
     return _finish(questionnaire, walk.progress, outcome is Outcome.EMERGENCY, options, path,
                    plain=plain, asker=asker)  # fmt: skip
 
