@@ -13,6 +13,7 @@ import io
 import re
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
@@ -135,6 +136,7 @@ class _Batch:
         self.kept: list[Any] = []
         self.written = 0
         self.failures: list[tuple[str, SpinecheckError]] = []
+        self.printed_at = datetime.now(UTC).isoformat(timespec="seconds")
 
     def read(self, name: str) -> Any:
         """One file's summary, or None (the problem is kept for the failure list)."""
@@ -153,6 +155,7 @@ class _Batch:
         info = SummaryInfo(
             source=name if name != "-" else "standard input",
             answered_at=str(updated) if updated else None,
+            printed_at=self.printed_at,
             patient=details(meta, "patient"),
             visit=details(meta, "visit"),
         )

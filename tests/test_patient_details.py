@@ -68,14 +68,14 @@ def test_every_format_names_the_patient_at_the_top(tmp_path, output_format):
     result = runner.invoke(
         app, ["summary", path, "--format", output_format, "--audience", "clinician"]
     )
-    shown = result.stdout.replace("\\", "")  # Markdown escapes '-' and '|'
+    shown = result.stdout
     body = shown[shown.index("<body") :] if output_format == "html" else shown
     head = body[: body.index("Back and neck pain visit preparation")]
     for part in (
         "Ana Muñoz",
-        "born 1961-04-02",
+        "born 2 Apr 1961",
         "MRN 004512",
-        "visit 2026-12-03 09:30 with Dr Lee",
+        "visit 3 Dec 2026, 09:30 with Dr Lee",
     ):
         assert part in head
 
@@ -247,3 +247,57 @@ def test_a_fhir_batch_carries_each_entrys_source_and_patient(tmp_path):
     assert first["subject"] == {"identifier": {"value": "MRN 004512"}, "display": "Ana Muñoz"}
     assert second["identifier"]["value"] == two
     assert "subject" not in second
+
+
+@pytest.mark.parametrize("page", ["a4", "letter"])
+def test_a_typical_patients_own_summary_prints_on_at_most_two_pages(tmp_path, page):
+    """Neck pain for a month: a warning sign, four specialists and four options, four medicine
+    flags, mood and scores. The heavier samples (over 15 suggestions) stay within three."""
+    for sample, most in (("neck_uk.json", 2), ("chronic_back.yaml", 3), ("after_surgery.yaml", 3)):
+        out = tmp_path / f"{sample}.{page}.pdf"
+        answers = str(ROOT / "tests" / "data" / sample)
+        result = runner.invoke(app, ["summary", answers, "--page", page, "--output", str(out)])
+        assert result.exit_code == 0, result.output
+        pages = _pages(out.read_bytes())
+        assert len(pages) <= most, sample
+        last = pages[-1]
+        assert f"page {len(pages)} of {len(pages)}" in last
+        joined = " ".join(" ".join(pages).split())
+        for heading in ("Who to talk to", "Options to discuss", "How to prepare", "Please note"):
+            assert heading in joined, (sample, heading)
+
+
+def test_every_story_prints_on_at_most_two_pages_for_the_patient(questionnaire):
+    from spinecheck.assessment.report import SummaryInfo
+    from spinecheck.assessment.rules import assess
+    from spinecheck.questionnaire.answering import check_answers
+    from spinecheck.render.formats import OutputFormat, Summary, render
+    from tests.conftest import minimal_answers
+    from tests.test_stories import STORIES
+
+    longer = []
+    for story in STORIES:
+        answers = dict(story.answers)
+        region = answers.pop("_region", None)
+        checked, _, _ = check_answers(questionnaire, minimal_answers(questionnaire, **answers))
+        summary = Summary(
+            questionnaire, checked, assess(questionnaire, checked, region=region),
+            SummaryInfo(source="story.yaml"),
+        )  # fmt: skip
+        data = render(OutputFormat.PDF, [summary], audience="patient", page="letter")
+        assert isinstance(data, bytes)
+        if len(_pages(data)) > 2:
+            longer.append(story.name)
+    assert not longer
+
+
+def test_dates_read_as_dates_and_the_print_date_is_given(tmp_path):
+    path = _answers(tmp_path, "ana.yaml", **DETAILS)
+    result = runner.invoke(app, ["summary", path, "--format", "text"])
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.stdout.split())
+    assert "born 2 Apr 1961" in flat
+    assert "visit 3 Dec 2026, 09:30 with Dr Lee" in flat
+    assert "answered 20 Nov 2026, 09:12" in flat  # the file says 2026-11-20T09:12:00+00:00
+    assert "T09:12" not in flat
+    assert re.search(r"printed \d{1,2} [A-Z][a-z]{2} 20\d\d, \d\d:\d\d", flat)

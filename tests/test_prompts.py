@@ -704,7 +704,7 @@ def test_the_walk_ends_by_asking_for_name_and_birth_date_both_optional(data_dir,
     final = saved(data_dir)
     assert final["spinecheck"]["patient"] == {"name": "Ana Muñoz", "birth_date": "1961-04-02"}
     assert "patient_name" not in final
-    assert "Ana Muñoz | born 1961-04-02" in result.stdout
+    assert "Ana Muñoz | born 2 Apr 1961" in result.stdout
 
 
 def test_skipping_name_and_birth_date_leaves_no_details(data_dir, monkeypatch):

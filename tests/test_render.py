@@ -62,7 +62,7 @@ def test_patient_summary_leads_with_urgency(questionnaire):
     text = render(OutputFormat.TEXT, [summary_for(questionnaire, "neck_uk")])
     assert isinstance(text, str)
     lines = [line for line in text.splitlines() if line.strip()]
-    assert lines[0] == "answers: neck_uk.json | answered 2026-11-22"  # whose page it is
+    assert lines[0] == "answers: neck_uk.json | answered 22 Nov 2026"  # whose page it is
     assert lines[4].startswith("!! HOW SOON TO ACT: BOOK AN APPOINTMENT")
     assert "CALL YOUR GP SURGERY" in text
     assert "Samaritans on 116 123" in text  # mood is positive: the support line is shown
@@ -105,7 +105,7 @@ def test_clinician_summary_has_what_the_issue_lists(questionnaire):
         "BMI: 32.1", "Sleep apnea", "ex-smoker",
         "Retired", "Low mood and interest 4 (positive)", "Walk to the shops without stopping.",
         "Would a stimulator help me?", "spinecheck_default version 2026.11.1",
-        "answered 2026-11-23T10:15:00+00:00",
+        "answered 23 Nov 2026, 10:15",
     ]:  # fmt: skip
         assert expected in flat, expected
 
@@ -304,14 +304,50 @@ def test_hostile_text_in_every_free_text_field(questionnaire, output_format, aud
         assert "<img" not in output
     elif output_format is OutputFormat.MARKDOWN:
         assert "<script>" not in output
-        assert "\\<script\\>alert\\(1\\)\\</script\\>" in output
-        assert "\\*\\*bold\\*\\*" in output
+        # read back by a real Markdown parser, every hostile text is shown as typed and starts
+        # no markup: no tag, link, emphasis, code or heading of its own
+        html = _markdown_html(output)
+        shown = _html_text(html)
+        for text in HOSTILE:
+            assert " ".join(clean(text).split()) in shown, text
+        for tag in ("<script", "<img", "<a ", "<code", "<em>it", "<strong>bold"):
+            assert tag not in html, tag
+        assert html.count("<h1>") == 1
     else:
         flat = " ".join(output.split())
         assert "[red]x[/]" in flat
         assert "oops [/] closing tag" in flat
         assert "[link=http://evil.example]click[/link]" in flat
         assert "<script>alert(1)</script>" in flat
+
+
+def _markdown_html(text: str) -> str:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(text)
+
+
+def _html_text(html: str) -> str:
+    import html as html_module
+
+    return " ".join(html_module.unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def test_markdown_pastes_as_plain_text(questionnaire):
+    """Dates, sentences, hyphens and brackets carry no backslash; a table always has heads."""
+    summary = summary_for(questionnaire, "chronic_back")
+    output = render(OutputFormat.MARKDOWN, [summary], audience="patient")
+    assert isinstance(output, str)
+    assert "answered 20 Nov 2026" in output
+    assert "(physiotherapy)" in output
+    assert "Zzyzx herbal tea." in output
+    assert "answers: chronic_back.yaml | answered" in output
+    assert not re.search(r"\\[.\-()+!#]", output)
+    assert "|  |" not in output  # no empty table heads
+    assert "| |" not in output
+    assert "- **Where:** Lower back, Leg or foot" in output
+    shown = _html_text(_markdown_html(output))
+    assert "Percocet 5/325 twice a day" in shown
 
 
 def test_rich_on_a_real_console_keeps_markup_literal(questionnaire):

@@ -105,6 +105,8 @@ class SummaryInfo(NamedTuple):
     """Contract 1.1 patient details (name, birth_date, identifier), as given."""
     visit: Mapping[str, str] | None = None
     """Contract 1.1 visit details (date, time, clinician, location), as given."""
+    printed_at: str | None = None
+    """When this summary was made (ISO date-time), for the footer of what is printed."""
 
 
 def to_json_dict(assessment: Assessment, info: SummaryInfo | None = None) -> dict[str, Any]:

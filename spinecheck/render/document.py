@@ -6,6 +6,7 @@ says is decided here only. Text typed by the patient stays raw here; each format
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
@@ -79,6 +80,31 @@ URGENCY_BANNERS = {
 levels differ in greyscale, not by colour alone."""
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def readable_date(text: str, *, with_time: bool = True) -> str:
+    """An ISO date or date-time as a person reads it: "3 Dec 2026", "3 Dec 2026, 09:30".
+
+    A time with an offset is shown in this machine's local time, so a clinic reads its own clock,
+    not raw UTC. Text that is no ISO date is returned as it was given.
+    """
+    from datetime import date, datetime
+
+    text = text.strip()
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text)
+            return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    shown = f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
+    return shown + (f", {moment:%H:%M}" if with_time else "")
+
+
 def page_header(info: SummaryInfo) -> str:
     """Name, date of birth, identifier, visit and answered date, leaving out what is absent.
 
@@ -88,11 +114,11 @@ def page_header(info: SummaryInfo) -> str:
     patient, visit = info.patient or {}, info.visit or {}
     parts = [patient.get("name", "")]
     if patient.get("birth_date"):
-        parts.append(f"born {patient['birth_date']}")
+        parts.append(f"born {readable_date(patient['birth_date'])}")
     parts.append(patient.get("identifier", ""))
     if not patient.get("name") and not patient.get("identifier") and info.source:
         parts.append(f"answers: {info.source}")
-    when = " ".join(visit.get(key, "") for key in ("date", "time")).strip()
+    when = ", ".join(x for x in (readable_date(visit.get("date", "")), visit.get("time", "")) if x)
     seen_by = visit.get("clinician", "")
     place = visit.get("location", "")
     if when or seen_by or place:
@@ -101,8 +127,17 @@ def page_header(info: SummaryInfo) -> str:
         text += f", {place}" if place else ""
         parts.append(text)
     if info.answered_at:
-        parts.append(f"answered {info.answered_at[:10]}")
+        parts.append(f"answered {readable_date(info.answered_at, with_time=False)}")
     return " | ".join(part for part in parts if part)
+
+
+def run_in(title: str) -> str:
+    """What joins an item's bold title to the text run into it.
+
+    A space after a full stop or a colon, else a dash (formats that put the title on its own
+    line do not need it).
+    """
+    return " " if title.rstrip()[-1:] in ".:?!" else " - "
 
 
 def paragraph(text: str, *, emphasis: bool = False) -> Block:
@@ -140,7 +175,9 @@ def _footer(assessment: Assessment, info: SummaryInfo) -> str:
         f"Questionnaire {assessment.questionnaire_id} version {assessment.questionnaire_version}"
     ]
     if info.answered_at:
-        parts.append(f"answered {info.answered_at}")
+        parts.append(f"answered {readable_date(info.answered_at)}")
+    if info.printed_at:
+        parts.append(f"printed {readable_date(info.printed_at)}")
     if info.source:
         parts.append(f"from {info.source}")
     if assessment.region:
@@ -173,54 +210,86 @@ def urgency_section(assessment: Assessment) -> Section:
     )
 
 
+FULL_RECOMMENDATIONS = 2
+"""How many specialists, and how many options, a patient's summary explains in full. The rest
+get their first reason and the answers behind it, so a typical summary prints on two pages while
+every recommendation still names its reason and its source."""
+
+_SENTENCE = re.compile(r"(.+?[.!?])(?=\s+[A-Z(]|$)", re.DOTALL)
+
+
+def _first_sentence(text: str) -> str:
+    found = _SENTENCE.match(text.strip())
+    return found.group(1) if found else text.strip()
+
+
+def _you_said(
+    questionnaire: Questionnaire, entry: Recommendation, reasons: str, *, lead: str
+) -> str:
+    """The answers behind an item that its reason does not already quote."""
+    said = []
+    for evidence in entry.evidence:
+        if evidence.answer.lower() in reasons.lower():
+            continue  # the reason already quotes this answer
+        question = questionnaire.question(evidence.question)
+        name = question.title() if question else evidence.question
+        said.append(f"{name}: {evidence.answer}")
+    return f"{lead} " + "; ".join(said) + "." if said else ""
+
+
 def _recommendations(
-    assessment: Assessment, questionnaire: Questionnaire, entries: list[Recommendation]
-) -> Block:
-    built = []
-    for entry in entries:
-        lines = list(entry.reasons)
-        reasons = " ".join(lines).lower()
-        said = []
-        for evidence in entry.evidence:
-            if evidence.answer.lower() in reasons:
-                continue  # the reason already quotes this answer
-            question = questionnaire.question(evidence.question)
-            name = question.title() if question else evidence.question
-            said.append(f"{name}: {evidence.answer}")
-        if said:
-            lines.append("Because you said: " + "; ".join(said) + ".")
+    assessment: Assessment,
+    questionnaire: Questionnaire,
+    entries: list[Recommendation],
+    others: str,
+) -> tuple[Block, ...]:
+    """The first few in full (every reason, one paragraph); the rest as their first reason."""
+    full, brief = [], []
+    # one left over is shown in full: a list of one is no shorter
+    shown = FULL_RECOMMENDATIONS if len(entries) > FULL_RECOMMENDATIONS + 1 else len(entries)
+    for entry in entries[:shown]:
+        reasons = " ".join(entry.reasons)
+        said = _you_said(questionnaire, entry, reasons, lead="Because you said:")
         title = entry.label + (f" - {entry.about}" if entry.about else "")
-        built.append(Item(title, tuple(lines), _sources(assessment, entry.sources)))
-    return items(built)
+        text = " ".join(x for x in (reasons, said) if x)
+        full.append(Item(title, (text,) if text else (), _sources(assessment, entry.sources)))
+    for entry in entries[shown:]:
+        reason = _first_sentence(entry.reasons[0]) if entry.reasons else ""
+        # a reason that starts from the patient ("Your answers match...") needs no answers after it
+        about_you = re.match(r"Your?\b", reason) is not None
+        said = "" if about_you else _you_said(questionnaire, entry, reason, lead="You said:")
+        text = " ".join(x for x in (reason, said) if x)
+        brief.append(
+            Item(entry.label, (text,) if text else (), _sources(assessment, entry.sources))
+        )
+    blocks = [items(full)]
+    if brief:
+        blocks += [paragraph(others, emphasis=True), items(brief)]
+    return tuple(blocks)
 
 
-def _scores(assessment: Assessment) -> list[Item]:
-    built = []
-    said: set[str] = set()  # a note shared by sub-scores of one instrument is given once
+def _scores(assessment: Assessment) -> tuple[Block, ...]:
+    """One row per score with its range or cut-off, then what the scores are modelled on."""
+    rows = []
+    notes: list[str] = []  # a note shared by sub-scores of one instrument is given once
     for score in assessment.scores.values():
         if score.value is None:
             continue
         value = f"{score.value:g}" + (f" of {score.maximum:g}" if score.maximum else "")
-        lines = []
+        meaning = []
         if score.band:
-            lines.append(f"Range: {score.band}.")
+            meaning.append(f"{score.band} range")
         if score.positive is not None:
-            lines.append(
-                "At or above the cut-off: worth talking about with your clinician."
-                if score.positive
-                else "Below the cut-off."
-            )
-        if score.note and score.note not in said:
-            lines.append(score.note)
-            said.add(score.note)
-        modelled = f"Modelled on {score.modelled_on}." if score.modelled_on else ""
-        if modelled and modelled not in said:
-            lines.append(modelled)
-            said.add(modelled)
-        built.append(
-            Item(f"{score.label}: {value}", tuple(lines), _sources(assessment, score.sources))
-        )
-    return built
+            meaning.append("at or above the cut-off" if score.positive else "below the cut-off")
+        if meaning:
+            value += f" ({'; '.join(meaning)})"
+        rows.append((score.label, value, _sources(assessment, score.sources)))
+        for note in (score.note, f"Modelled on {score.modelled_on}." if score.modelled_on else ""):
+            if note and note not in notes:
+                notes.append(note)
+    if not rows:
+        return ()
+    return (table(("Score", "Result", "Sources"), rows), paragraph(" ".join(notes)))
 
 
 def build_patient(
@@ -255,14 +324,21 @@ def build_patient(
             sections.append(
                 Section(
                     "Who to talk to",
-                    (_recommendations(assessment, questionnaire, assessment.specialists),),
+                    _recommendations(
+                        assessment,
+                        questionnaire,
+                        assessment.specialists,
+                        "Others you could ask about:",
+                    ),
                 )
             )
         if assessment.options:
             sections.append(
                 Section(
                     "Options to discuss with your clinician",
-                    (_recommendations(assessment, questionnaire, assessment.options),),
+                    _recommendations(
+                        assessment, questionnaire, assessment.options, "More options to ask about:"
+                    ),
                 )
             )
     if assessment.medication_flags:
@@ -273,9 +349,13 @@ def build_patient(
                     items(
                         [
                             Item(
-                                flag.label,
-                                ("Medicines: " + ", ".join(flag.medications), flag.message),
+                                f"{flag.label}: " + ", ".join(flag.medications),
+                                (flag.message,),
                                 _sources(assessment, flag.sources),
+                            )
+                            if flag.medications
+                            else Item(
+                                flag.label, (flag.message,), _sources(assessment, flag.sources)
                             )
                             for flag in assessment.medication_flags
                         ]
@@ -297,7 +377,7 @@ def build_patient(
     if assessment.urgency is not Urgency.EMERGENCY:
         scores = _scores(assessment)
         if scores:
-            sections.append(Section("Your scores", (items(scores),)))
+            sections.append(Section("Your scores", scores))
         if assessment.preparation:
             sections.append(
                 Section(
@@ -634,14 +714,14 @@ def build_clinician(
         sections = [sections[0], action, before_procedure, medicines]
     subtitle = "Pre-visit summary for the clinician"
     if info.answered_at:
-        subtitle += f" - answered {info.answered_at}"
+        subtitle += f" - answered {readable_date(info.answered_at)}"
     return Document(
         title=questionnaire.title,
         subtitle=subtitle,
         urgency=assessment.urgency,
         sections=tuple(sections),
         # whose answers and when are in every page's header
-        footer=_footer(assessment, SummaryInfo())
+        footer=_footer(assessment, SummaryInfo(printed_at=info.printed_at))
         + " Decision support for a conversation, not a diagnosis.",
         audience="clinician",
         header=page_header(info),

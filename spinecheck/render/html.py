@@ -5,12 +5,12 @@ from __future__ import annotations
 from html import escape as _escape
 
 from spinecheck.clean import clean
-from spinecheck.render.document import URGENCY_BANNERS, Block, Document, Item
+from spinecheck.render.document import URGENCY_BANNERS, Block, Document, Item, run_in
 
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 
 STYLE = """
-@page { size: %(page)s; margin: 16mm 14mm; }
+@page { size: %(page)s; margin: 12mm 14mm; }
 @page dense { size: %(page)s; margin: 9mm 11mm; }
 article.clinician { page: dense; }
 * { box-sizing: border-box; }
@@ -23,7 +23,6 @@ h2 { font-size: 1.15em; margin: 1.1em 0 .3em; border-bottom: 1px solid #999; }
 .clinician p { margin: .2em 0; }
 .clinician li { margin: .1em 0; }
 .clinician section.urgent { padding: .1em .6em .3em; margin: .5em 0; }
-.clinician section { page-break-inside: auto; break-inside: auto; }
 h2 { page-break-after: avoid; break-after: avoid; }
 .subtitle, footer { color: #444; }
 footer { margin-top: 1.5em; font-size: .85em; border-top: 1px solid #999; padding-top: .4em; }
@@ -41,16 +40,17 @@ table.page > thead > tr > td { padding-bottom: .3em; }
 ul { margin: .2em 0 .4em; padding-left: 1.3em; }
 li { margin: .25em 0; }
 li.check { list-style: "\\2610  "; }
-.line { display: block; }
-.sources { display: block; color: #555; font-size: .9em; font-style: italic; }
+.sources { color: #555; font-size: .9em; font-style: italic; }
 table { border-collapse: collapse; margin: .2em 0 .4em; width: 100%%; }
 th, td { text-align: left; vertical-align: top; padding: .1em .5em .1em 0; }
 th { border-bottom: 1px solid #999; }
 td.key { font-weight: bold; width: 14em; }
 article { page-break-after: always; break-after: page; }
 article:last-of-type { page-break-after: auto; break-after: auto; }
-section, li, tr { page-break-inside: avoid; break-inside: avoid; }
-@media print { body { max-width: none; padding: 0; }
+li, tr, section.urgent, table:not(.page) { page-break-inside: avoid; break-inside: avoid; }
+@media print { body { max-width: none; padding: 0; font-size: 10pt; line-height: 1.3; }
+  body.clinician { font-size: 8pt; line-height: 1.2; }
+  h2 { margin: .8em 0 .25em; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; } }
 """
 
@@ -61,10 +61,14 @@ def escape(text: str) -> str:
 
 
 def _item(item: Item) -> str:
+    """A bullet whose bold title runs into its text, the sources after it (as on the PDF)."""
     parts = [f"<strong>{escape(item.title)}</strong>" if not item.checkbox else escape(item.title)]
-    parts += [f'<span class="line">{escape(line)}</span>' for line in item.lines]
+    joiner = run_in(item.title)
+    for line in item.lines:
+        parts.append(f'{escape(joiner)}<span class="line">{escape(line)}</span>')
+        joiner = " "
     if item.sources:
-        parts.append(f'<span class="sources">Sources: {escape(item.sources)}</span>')
+        parts.append(f' <span class="sources">Sources: {escape(item.sources)}</span>')
     css = ' class="check"' if item.checkbox else ""
     return f"<li{css}>{''.join(parts)}</li>"
 

@@ -7,12 +7,33 @@ import re
 from spinecheck.clean import clean
 from spinecheck.render.document import Block, Document, Item
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&])")
+_INLINE = re.compile(r"[\\`*\[\]<>~]|&(?=#?\w+;)|(?<!\w)_|_(?!\w)")
+"""What can start markup anywhere in a line: code, emphasis, links, HTML, entities. An underscore
+inside a word ("after_surgery") starts nothing and is left alone."""
+
+_BLOCK_START = re.compile(r"^(?:[#>=]|[-+](?=\s|$)|\d+(?=[.)](?:\s|$)))")
+"""What can start a heading, quote, list or underline, but only at the start of a line."""
+
+
+def cell(text: str) -> str:
+    """Escape text for a table cell, where a pipe would end the cell."""
+    return escape(text).replace("|", "\\|")
 
 
 def escape(text: str) -> str:
-    """Escape Markdown (and inline HTML) so patient text is shown exactly as typed."""
-    return _SPECIAL.sub(r"\\\1", " ".join(clean(text).split()))
+    """Escape Markdown (and inline HTML) so patient text is shown exactly as typed.
+
+    Only what would be read as markup is escaped, so a summary pasted as plain text reads
+    cleanly ("3 Dec 2026, 09:30", not "3 Dec 2026, 09:30" with a backslash before each sign).
+    """
+    flat = _INLINE.sub(lambda found: "\\" + found.group(0), " ".join(clean(text).split()))
+    start = _BLOCK_START.match(flat)
+    if start is None:
+        return flat
+    if start.group(0).isdigit():  # "1. " or "1) " would start a numbered list
+        end = start.end()
+        return flat[:end] + "\\" + flat[end:]
+    return "\\" + flat
 
 
 def _item(item: Item) -> list[str]:
@@ -29,13 +50,15 @@ def _block(block: Block, urgent: bool) -> list[str]:
         return [f"**{text}**" if block.emphasis or urgent else text, ""]
     if block.kind == "items":
         return [line for item in block.items for line in _item(item)] + [""]
-    header = block.header if any(block.header) else ("", "")
-    lines = ["| " + " | ".join(escape(h) or " " for h in header) + " |"]
-    lines.append("|" + "|".join(" --- " for _ in header) + "|")
+    if not any(block.header):  # a table with no heads reads as a list of "label: value"
+        return [
+            f"- **{escape(first)}:** " + "; ".join(escape(c) for c in rest if c)
+            for first, *rest in block.rows
+        ] + [""]
+    lines = ["| " + " | ".join(cell(h) for h in block.header) + " |"]
+    lines.append("|" + "|".join(" --- " for _ in block.header) + "|")
     for row in block.rows:
-        first, *rest = row
-        cells = [f"**{escape(first)}**" if not any(block.header) else escape(first)]
-        lines.append("| " + " | ".join(cells + [escape(c) for c in rest]) + " |")
+        lines.append("| " + " | ".join(cell(c) for c in row) + " |")
     return [*lines, ""]
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from spinecheck.clean import clean
 from spinecheck.errors import SpinecheckError
-from spinecheck.render.document import URGENCY_BANNERS, Block, Document, Item
+from spinecheck.render.document import URGENCY_BANNERS, Block, Document, Item, run_in
 from spinecheck.render.fonts import find_fonts
 
 PAGE_FORMATS = {"a4": "A4", "letter": "Letter"}
@@ -118,8 +118,8 @@ def _banner(pdf: Any, document: Document, size: float) -> None:
 
 def _draw(pdf: Any, document: Document) -> None:
     dense = document.audience == "clinician"
-    size = 7.7 if dense else 10.5
-    line = size * (0.44 if dense else 0.48)
+    size = 7.7 if dense else 10
+    line = size * (0.44 if dense else 0.46)
     pdf.add_page()
     pdf.set_font("Body", "B", size + (3 if dense else 5))
     pdf.multi_cell(
@@ -135,8 +135,8 @@ def _draw(pdf: Any, document: Document) -> None:
     pdf.ln(line * 0.5)
     _banner(pdf, document, size)
     for section in document.sections:
-        pdf.ln(line * (0.25 if dense else 0.9))
-        if pdf.get_y() + line * 7 > pdf.page_break_trigger:
+        pdf.ln(line * (0.25 if dense else 0.7))
+        if pdf.get_y() + line * 5 > pdf.page_break_trigger:
             pdf.add_page()  # never a heading alone at the foot of a page
         pdf.set_font("Body", "B", size + 1.5)
         pdf.multi_cell(0, line * 1.3, _t(section.title), new_x="LMARGIN", new_y="NEXT", align="L")
@@ -160,6 +160,8 @@ def _t(text: str) -> str:
 
 def _block(pdf: Any, block: Block, size: float, line: float) -> None:
     if block.kind == "paragraph":
+        if block.emphasis and pdf.get_y() + line * 4 > pdf.page_break_trigger:
+            pdf.add_page()  # a bold lead-in ("Also worth asking about:") stays with what follows
         pdf.set_font("Body", "B" if block.emphasis else "", size)
         pdf.multi_cell(0, line, _t(block.text), new_x="LMARGIN", new_y="NEXT", align="L")
         pdf.set_font("Body", "", size)
@@ -169,7 +171,7 @@ def _block(pdf: Any, block: Block, size: float, line: float) -> None:
             _item(pdf, item, size, line)
         return
     headed = any(block.header)
-    widths = {2: (30, 70), 3: (38, 34, 28), 4: (9, 25, 15, 51)}.get(len(block.header))
+    widths = {2: (30, 70), 3: (38, 38, 24), 4: (9, 25, 15, 51)}.get(len(block.header))
     with pdf.table(
         col_widths=widths or tuple(1 for _ in block.header),
         first_row_as_headings=headed,
@@ -192,19 +194,26 @@ def _block(pdf: Any, block: Block, size: float, line: float) -> None:
 
 
 def _item(pdf: Any, item: Item, size: float, line: float) -> None:
+    """A bullet whose bold title runs into its text, with the sources after the last line."""
     indent = 5.0
     pdf.set_x(pdf.l_margin)
     pdf.cell(indent, line, "☐" if item.checkbox else "•")
-    pdf.set_font("Body", "" if item.checkbox else "B", size)
-    pdf.multi_cell(0, line, _t(item.title), new_x="LMARGIN", new_y="NEXT", align="L")
-    pdf.set_font("Body", "", size)
-    for text in item.lines:
-        pdf.set_x(pdf.l_margin + indent)
-        pdf.multi_cell(0, line, _t(text), new_x="LMARGIN", new_y="NEXT", align="L")
-    if item.sources:
-        pdf.set_x(pdf.l_margin + indent)
-        pdf.set_text_color(90, 90, 90)
-        pdf.multi_cell(
-            0, line, _t(f"Sources: {item.sources}"), new_x="LMARGIN", new_y="NEXT", align="L"
-        )
+    margin = pdf.l_margin
+    pdf.set_left_margin(margin + indent)  # write() wraps to the left margin: the item's indent
+    try:
+        pdf.set_font("Body", "" if item.checkbox else "B", size)
+        title = _t(item.title)
+        pdf.write(line, title)
+        pdf.set_font("Body", "", size)
+        runs = [_t(text) for text in item.lines]
+        if item.sources:
+            runs.append(_t(f"Sources: {item.sources}"))
+        for number, text in enumerate(runs):
+            if number == len(item.lines):  # the sources, in grey, after the text they back
+                pdf.set_text_color(90, 90, 90)
+            pdf.write(line, (run_in(title) if number == 0 else " ") + text)
         pdf.set_text_color(0, 0, 0)
+        pdf.ln(line)
+    finally:
+        pdf.set_left_margin(margin)
+    pdf.set_x(margin)

@@ -10,6 +10,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
@@ -349,7 +350,11 @@ def _finish(
         asker.say("\n" + urgency_text(assessment, stream_width(asker.out)))
         asker.say(f"Your answers are saved in {path}.")
         return EXIT_EMERGENCY
-    info = SummaryInfo(source=path.name, patient=progress.patient or None)
+    info = SummaryInfo(
+        source=path.name,
+        patient=progress.patient or None,
+        printed_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
     result = Summary(questionnaire, progress.answers, assessment, info)
     if sys.stdout.isatty() and not plain:
         from spinecheck.render.terminal import show
