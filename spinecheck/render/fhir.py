@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
 
 from spinecheck.clean import clean
 from spinecheck.questionnaire.conditions import AnswerValue
@@ -65,7 +65,10 @@ def to_questionnaire(questionnaire: Questionnaire) -> dict[str, Any]:
                 "linkId": section_link(section.id),
                 "type": "group",
                 "text": section.title,
-                "item": [_question_item(questionnaire, q) for q in section.questions],
+                "item": [
+                    _questionnaire_node(questionnaire, node)
+                    for node in layout(questionnaire, section.questions)
+                ],
             }
         )
     resource: dict[str, Any] = {
@@ -84,7 +87,109 @@ def to_questionnaire(questionnaire: Questionnaire) -> dict[str, Any]:
     return resource
 
 
-def _question_item(questionnaire: Questionnaire, question: Question) -> dict[str, Any]:
+EnableWhen = list[dict[str, Any]]
+
+
+class Node(NamedTuple):
+    """One item of the exported form: a question, or a group that only says when its items show.
+
+    FHIR's `enableWhen` is flat: one list, all or any of it. A condition that needs "all of these
+    groups of any" (pain in the back, and for 3 months or more) becomes nested groups: the outer
+    group enabled by the first part, the items inside by the last. Only what nesting cannot say
+    falls back to an SDC `enableWhenExpression`.
+    """
+
+    link_id: str
+    question: Question | None = None
+    enable: EnableWhen | None = None
+    behavior: str = "any"
+    children: tuple[Node, ...] = ()
+
+
+def _factors(questionnaire: Questionnaire, condition: Condition) -> list[EnableWhen] | None:
+    """A condition as enableWhen lists that must all hold (each met by any of its entries)."""
+    simple = _enable_when(questionnaire, condition)
+    if simple is not None:
+        entries, behavior = simple
+        return [entries] if behavior == "any" else [[entry] for entry in entries]
+    if condition.form != "all":
+        return None
+    factors: list[EnableWhen] = []
+    for child in condition.children():
+        part = _factors(questionnaire, child)
+        if part is None:
+            return None
+        factors += part
+    return factors
+
+
+def _plan(
+    questionnaire: Questionnaire, question: Question
+) -> tuple[list[EnableWhen], EnableWhen | None, str]:
+    """The enableWhen of the groups around a question, its own, and its own behavior."""
+    if question.when is None:
+        return [], None, "any"
+    factors = _factors(questionnaire, question.when)
+    if factors is None:
+        return [], None, "expression"
+    if all(len(factor) == 1 for factor in factors):
+        return [], [factor[0] for factor in factors], "all"
+    return factors[:-1], factors[-1], "any"
+
+
+def layout(questionnaire: Questionnaire, questions: Sequence[Question]) -> list[Node]:
+    """A section's questions as exported: consecutive questions sharing a condition share groups."""
+    planned = [(q, *_plan(questionnaire, q)) for q in questions]
+
+    def tree(rows: list[tuple[Question, list[EnableWhen], EnableWhen | None, str]], level: int
+             ) -> list[Node]:  # fmt: skip
+        nodes: list[Node] = []
+        start = 0
+        while start < len(rows):
+            question, groups, own, behavior = rows[start]
+            if len(groups) <= level:
+                nodes.append(Node(question.id, question, own, behavior))
+                start += 1
+                continue
+            key = json.dumps(groups[level], sort_keys=True)
+            end = start + 1
+            while (
+                end < len(rows)
+                and len(rows[end][1]) > level
+                and (json.dumps(rows[end][1][level], sort_keys=True) == key)
+            ):
+                end += 1
+            suffix = "" if level == 0 else f"-{level + 1}"
+            nodes.append(
+                Node(
+                    f"{question.id}-group{suffix}",
+                    enable=groups[level],
+                    children=tuple(tree(rows[start:end], level + 1)),
+                )
+            )
+            start = end
+        return nodes
+
+    return tree(planned, 0)
+
+
+def _enable(item: dict[str, Any], entries: EnableWhen, behavior: str) -> None:
+    item["enableWhen"] = entries
+    if len(entries) > 1:
+        item["enableBehavior"] = behavior
+
+
+def _questionnaire_node(questionnaire: Questionnaire, node: Node) -> dict[str, Any]:
+    if node.question is not None:
+        return _question_item(questionnaire, node.question, node)
+    group: dict[str, Any] = {"linkId": node.link_id, "type": "group"}
+    if node.enable:
+        _enable(group, node.enable, node.behavior)
+    group["item"] = [_questionnaire_node(questionnaire, child) for child in node.children]
+    return group
+
+
+def _question_item(questionnaire: Questionnaire, question: Question, node: Node) -> dict[str, Any]:
     item: dict[str, Any] = {
         "linkId": question.id,
         "text": " ".join(question.text.split()),
@@ -127,22 +232,18 @@ def _question_item(questionnaire: Questionnaire, question: Question) -> dict[str
         extensions.append({"url": UNIT, "valueCoding": coding})
     if question.kind in (QuestionKind.TEXT, QuestionKind.TEXT_LIST):
         item["maxLength"] = question.text_limit()
-    if question.when is not None:
-        simple = _enable_when(questionnaire, question.when)
-        if simple is not None:
-            item["enableWhen"], behavior = simple
-            if len(item["enableWhen"]) > 1:
-                item["enableBehavior"] = behavior
-        else:
-            extensions.append(
-                {
-                    "url": SDC_ENABLE_WHEN,
-                    "valueExpression": {
-                        "language": "text/fhirpath",
-                        "expression": _fhirpath(questionnaire, question.when),
-                    },
-                }
-            )
+    if node.enable:
+        _enable(item, node.enable, node.behavior)
+    elif node.behavior == "expression" and question.when is not None:
+        extensions.append(
+            {
+                "url": SDC_ENABLE_WHEN,
+                "valueExpression": {
+                    "language": "text/fhirpath",
+                    "expression": _fhirpath(questionnaire, question.when),
+                },
+            }
+        )
     if extensions:
         item["extension"] = extensions
     if question.help:
@@ -257,7 +358,7 @@ def _fhirpath(questionnaire: Questionnaire, condition: Condition) -> str:
         return f"(({parts}).count() >= {condition.count_true.at_least})"
     if form != "question" or condition.question is None:
         return "true"  # scores and medicines are not visible to a form renderer: always ask
-    answer = f"%resource.repeat(item).where(linkId='{condition.question}').answer.value"
+    answer = f"%resource.repeat(item).where(linkId={_literal(condition.question)}).answer.value"
     target = questionnaire.question(condition.question)
     tests = []
     for name, expected in condition.operators().items():
@@ -266,17 +367,23 @@ def _fhirpath(questionnaire: Questionnaire, condition: Condition) -> str:
             continue
         values = expected if isinstance(expected, list) else [expected]
         if target is not None and target.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
-            codes = ", ".join(f"'{v}'" for v in values)
-            tests.append(f"{answer}.code.intersect({{{codes}}}).exists()")
+            # FHIRPath has no list literal but {}: a union of literals is the set to meet
+            codes = " | ".join(_literal(str(v)) for v in values)
+            tests.append(f"{answer}.code.intersect({codes}).exists()")
         elif name in ("equals", "in"):
-            literals = ", ".join(
-                json.dumps(v) if not isinstance(v, bool) else str(v).lower() for v in values
+            literals = " | ".join(
+                _literal(v) if isinstance(v, str) else str(v).lower() for v in values
             )
-            tests.append(f"{answer}.intersect({{{literals}}}).exists()")
+            tests.append(f"{answer}.intersect({literals}).exists()")
         else:
             symbol = {"at_least": ">=", "at_most": "<=", "above": ">", "below": "<"}[name]
             tests.append(f"({answer} {symbol} {expected:g})")
     return "(" + " and ".join(tests) + ")"
+
+
+def _literal(text: str) -> str:
+    """A FHIRPath string literal."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def to_questionnaire_response(
@@ -299,15 +406,7 @@ def to_questionnaire_response(
     """
     groups = []
     for section in questionnaire.sections:
-        items = [
-            {
-                "linkId": q.id,
-                "text": " ".join(q.text.split()),
-                "answer": _answers(questionnaire, q, answers[q.id]),
-            }
-            for q in section.questions
-            if q.id in answers
-        ]
+        items = _response_items(questionnaire, layout(questionnaire, section.questions), answers)
         if items:
             groups.append(
                 {"linkId": section_link(section.id), "text": section.title, "item": items}
@@ -329,6 +428,28 @@ def to_questionnaire_response(
     if subject:
         resource["subject"] = subject
     return resource
+
+
+def _response_items(
+    questionnaire: Questionnaire, nodes: Sequence[Node], answers: Mapping[str, AnswerValue]
+) -> list[dict[str, Any]]:
+    """The answered items, nested in the same groups as the Questionnaire's."""
+    items = []
+    for node in nodes:
+        if node.question is None:
+            inner = _response_items(questionnaire, node.children, answers)
+            if inner:
+                items.append({"linkId": node.link_id, "item": inner})
+        elif node.question.id in answers:
+            question = node.question
+            items.append(
+                {
+                    "linkId": question.id,
+                    "text": " ".join(question.text.split()),
+                    "answer": _answers(questionnaire, question, answers[question.id]),
+                }
+            )
+    return items
 
 
 ANSWER_FILE_SYSTEM = "urn:spinecheck:answer-file"
@@ -359,6 +480,25 @@ def _answers(
         values = value if isinstance(value, list) else [str(value)]
         return [{"valueString": clean(v)} for v in values]
     return [{"valueString": clean(str(value))}]  # no control characters in a record system
+
+
+def bundle_timestamp() -> str:
+    """When a Bundle is made (now, in UTC)."""
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def bundle(entries: list[dict[str, Any]]) -> dict[str, Any]:
+    """A collection Bundle of entries; its id follows from theirs, so it is stable too."""
+    ids = "|".join(str(entry["resource"].get("id", "")) for entry in entries)
+    return {
+        "resourceType": "Bundle",
+        "id": str(uuid.uuid5(uuid.NAMESPACE_URL, "urn:spinecheck:bundle:" + ids)),
+        "type": "collection",
+        "timestamp": bundle_timestamp(),
+        "entry": entries,
+    }
 
 
 def bundle_entry(resource: Mapping[str, Any]) -> dict[str, Any]:

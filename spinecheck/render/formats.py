@@ -65,11 +65,11 @@ def frame(output_format: OutputFormat) -> tuple[str, str, str]:
         return "[\n", ",\n", "\n]\n"
     if output_format is OutputFormat.FHIR:
         import uuid
-        from datetime import UTC, datetime
 
-        stamp = datetime.now(UTC).isoformat(timespec="seconds")
+        from spinecheck.render.fhir import bundle_timestamp
+
         head = f'{{"resourceType":"Bundle","id":"{uuid.uuid4()}","type":"collection",'
-        return head + f'"timestamp":"{stamp}","entry":[\n', ",\n", "\n]}\n"
+        return head + f'"timestamp":"{bundle_timestamp()}","entry":[\n', ",\n", "\n]}\n"
     if output_format is OutputFormat.MARKDOWN:
         return "", "\n\n---\n\n", ""
     return "", "\f\n", ""
@@ -81,9 +81,7 @@ def piece(output_format: OutputFormat, summary: Summary, *, audience: str = "pat
     if output_format is OutputFormat.JSON:
         return _compact(to_json_dict(summary.assessment, summary.info))
     if output_format is OutputFormat.FHIR:
-        from spinecheck.render.fhir import bundle_entry
-
-        return _compact(bundle_entry(_response(summary)))
+        return ",\n".join(_compact(entry) for entry in _fhir_entries(summary))
     document = document_of(summary, audience)
     if output_format is OutputFormat.TEXT:
         from spinecheck.render.plain import to_text
@@ -104,6 +102,18 @@ def combine(output_format: OutputFormat, pieces: list[str]) -> str:
     """Join batch pieces: a JSON list, a FHIR Bundle, or documents one after another."""
     before, between, after = frame(output_format)
     return before + between.join(pieces) + after
+
+
+def _fhir_entries(summary: Summary) -> list[dict[str, Any]]:
+    """The response and what was derived from it, as Bundle entries."""
+    from spinecheck.render.fhir import bundle_entry
+    from spinecheck.render.fhir_results import derived_results
+
+    response = _response(summary)
+    return [
+        bundle_entry(resource)
+        for resource in (response, *derived_results(summary.assessment, response))
+    ]
 
 
 def _response(summary: Summary) -> dict[str, Any]:
@@ -138,7 +148,9 @@ def render(
     if not several and output_format is OutputFormat.JSON:
         return _json(to_json_dict(summaries[0].assessment, summaries[0].info))
     if not several and output_format is OutputFormat.FHIR:
-        return _json(_response(summaries[0]))
+        from spinecheck.render.fhir import bundle
+
+        return _json(bundle(_fhir_entries(summaries[0])))
     if output_format in STREAMED:
         return combine(
             output_format,
