@@ -92,8 +92,8 @@ def print_summaries(request: PrintRequest) -> int:
         sink = _sink(stack, output) if streamed else None
         advance = stack.enter_context(_progress(len(files)))
         for name in files:
-            one = batch.read(name)
-            if one is not None:
+            read = batch.read(name)
+            for one in read:
                 if names is not None:
                     write_file(
                         names.target(file_label(name, one.info)), batch.draw([one], many=False)
@@ -107,7 +107,7 @@ def print_summaries(request: PrintRequest) -> int:
                     batch.stream(sink, one)
                 else:
                     batch.kept.append(one)
-            elif day:
+            if not read and day:
                 batch.kept.append(batch.unreadable(name))
             advance()
         if sink is not None and batch.written:
@@ -138,22 +138,33 @@ class _Batch:
         self.failures: list[tuple[str, SpinecheckError]] = []
         self.printed_at = datetime.now(UTC).isoformat(timespec="seconds")
 
-    def read(self, name: str) -> Any:
-        """One file's summary, or None (the problem is kept for the failure list)."""
-        from spinecheck.answers.files import details, load_answers
+    def read(self, name: str) -> list[Any]:
+        """One file's summaries: a FHIR Bundle may hold several; [] when it cannot be read.
+
+        The problem of a file that cannot be read is kept for the failure list.
+        """
+        from spinecheck.answers.files import load_answer_files
+
+        try:
+            loaded = load_answer_files(name, self.questionnaire)
+        except SpinecheckError as err:
+            self.failures.append((name, err))
+            return []
+        if len(loaded) > 1:
+            self.many = True  # a Bundle of responses gives a list, like several files
+        return [self._summary(name, one, len(loaded) > 1) for one in loaded]
+
+    def _summary(self, name: str, loaded: Any, several: bool) -> Any:
+        from spinecheck.answers.files import details
         from spinecheck.assessment.report import SummaryInfo
         from spinecheck.assessment.rules import assess
         from spinecheck.render.formats import Summary
 
-        try:
-            loaded = load_answers(name, self.questionnaire)
-        except SpinecheckError as err:
-            self.failures.append((name, err))
-            return None
         meta = loaded.metadata
         updated = meta.get("updated")
+        source = name if name != "-" else "standard input"
         info = SummaryInfo(
-            source=name if name != "-" else "standard input",
+            source=loaded.label if several else source,
             answered_at=str(updated) if updated else None,
             printed_at=self.printed_at,
             patient=details(meta, "patient"),

@@ -242,7 +242,11 @@ def test_a_fhir_batch_carries_each_entrys_source_and_patient(tmp_path):
     one = _answers(tmp_path, "one.yaml", **DETAILS)
     two = _answers(tmp_path, "two.yaml")
     bundle = json.loads(runner.invoke(app, ["summary", one, two, "--format", "fhir"]).stdout)
-    first, second = (entry["resource"] for entry in bundle["entry"])
+    first, second = (
+        entry["resource"]
+        for entry in bundle["entry"]
+        if entry["resource"]["resourceType"] == "QuestionnaireResponse"
+    )
     assert first["identifier"]["value"] == one
     assert first["subject"] == {"identifier": {"value": "MRN 004512"}, "display": "Ana Muñoz"}
     assert second["identifier"]["value"] == two

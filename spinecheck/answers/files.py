@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from spinecheck.answers.fhir_answers import Response, is_fhir, responses
 from spinecheck.errors import Problem, SpinecheckError, similar
 from spinecheck.questionnaire.answering import check_answers, show_value
 from spinecheck.questionnaire.conditions import AnswerValue
@@ -35,13 +36,82 @@ def load_answers(
     return parse_answers(text, label, questionnaire, partial=partial)
 
 
+def load_answer_files(path: Path | str, questionnaire: Questionnaire) -> list[AnswerFile]:
+    """Every set of answers in a file: one, or each QuestionnaireResponse of a FHIR Bundle.
+
+    Raises:
+        SpinecheckError: as `load_answers`, with the problems of every response at once.
+    """
+    text, label = read_text(path)
+    document = parse_document(text, label)
+    if not is_fhir(document.data):
+        return [_checked(document, questionnaire, partial=False)]
+    found, problems = [], []
+    for response in responses(document.data, document, questionnaire):
+        try:
+            found.append(_checked_response(response, document, questionnaire))
+        except SpinecheckError as err:
+            problems += err.problems
+    if problems:
+        raise SpinecheckError(problems=problems)
+    return found
+
+
 def parse_answers(
     text: str, label: str, questionnaire: Questionnaire, *, partial: bool = False
 ) -> AnswerFile:
-    """Check answer-file text (see `load_answers`); `partial` allows missing required answers."""
+    """Check answer-file text (see `load_answers`); `partial` allows missing required answers.
+
+    A FHIR QuestionnaireResponse is read too (a Bundle holding one).
+    """
+    document = parse_document(text, label)
+    if is_fhir(document.data):
+        found = responses(document.data, document, questionnaire)
+        if len(found) > 1:
+            raise SpinecheckError(
+                f"this Bundle holds {len(found)} responses, where one set of answers is needed",
+                path=label,
+                hint="'spinecheck summary' reads every response of a Bundle",
+            )
+        return _checked_response(found[0], document, questionnaire, partial=partial)
+    return _checked(document, questionnaire, partial=partial)
+
+
+def _checked_response(
+    response: Response, document: Document, questionnaire: Questionnaire, *, partial: bool = False
+) -> AnswerFile:
+    """A FHIR response's answers through the same checks as an answer file's."""
     from spinecheck.assessment.rules import stops_walk
 
-    document = parse_document(text, label)
+    problems = list(response.problems)
+    answers, answer_problems, missing = check_answers(questionnaire, response.raw)
+    for item in answer_problems:
+        path = response.where.get(item.question, ())
+        problems.append(
+            document.problem(
+                (*path, "answer") if path else path, f"{item.question}: {item.message}",
+                hint=item.hint, value=True, question=item.question,
+            )
+        )  # fmt: skip
+    if missing and not partial and not stops_walk(questionnaire, answers):
+        problems.append(
+            Problem(
+                f"missing required answers: {', '.join(missing)}"
+                + (f" (in {response.label})" if response.label != document.label else ""),
+                path=document.label,
+                line=None,
+                hint="answer them in the form before exporting the response",
+            )
+        )
+    if problems:
+        raise SpinecheckError(problems=problems)
+    return AnswerFile(answers=answers, metadata=response.metadata, label=response.label)
+
+
+def _checked(document: Document, questionnaire: Questionnaire, *, partial: bool) -> AnswerFile:
+    from spinecheck.assessment.rules import stops_walk
+
+    label = document.label
     data = document.data
     if not isinstance(data, dict):
         raise SpinecheckError(

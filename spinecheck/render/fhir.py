@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from spinecheck.clean import clean
 from spinecheck.questionnaire.conditions import AnswerValue
+from spinecheck.questionnaire.fhir_ids import canonical_url, choice_system, section_link
 from spinecheck.questionnaire.model import Condition, Question, QuestionKind, Questionnaire
 
 SDC_ENABLE_WHEN = (
@@ -35,21 +36,6 @@ _TYPES = {
     QuestionKind.TEXT: "text",
     QuestionKind.TEXT_LIST: "string",
 }
-
-
-def canonical_url(questionnaire: Questionnaire) -> str:
-    """The Questionnaire's canonical URL (a URN: spinecheck has no server of its own)."""
-    return f"urn:spinecheck:questionnaire:{questionnaire.id}"
-
-
-def choice_system(questionnaire: Questionnaire, question: Question) -> str:
-    """The code system of one question's choices."""
-    return f"{canonical_url(questionnaire)}:{question.id}"
-
-
-def section_link(section_id: str) -> str:
-    """A section's linkId (sections and questions may share ids, linkIds may not)."""
-    return f"section-{section_id}"
 
 
 def _name(identifier: str) -> str:

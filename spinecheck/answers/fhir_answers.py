@@ -1,0 +1,274 @@
+"""FHIR R4 QuestionnaireResponses (alone, or in a Bundle) read as answer files.
+
+A patient who filled the exported Questionnaire in any FHIR forms renderer gets the same summary
+as from the walk: each answered item becomes the answer-file value the walk would have saved, and
+then goes through the very same checks, with problems located at the item's JSON line and named
+by its linkId. Items are found by linkId at any depth, so a renderer that nests groups
+differently (or not at all) is read the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+from spinecheck.errors import Problem
+from spinecheck.questionnaire.answering import show_value
+from spinecheck.questionnaire.fhir_ids import canonical_url, choice_system
+from spinecheck.questionnaire.model import QuestionKind, Questionnaire
+from spinecheck.questionnaire.reading import Document
+
+Path_ = tuple[str | int, ...]
+
+_WANTED = {
+    QuestionKind.YES_NO: ("valueBoolean",),
+    QuestionKind.SINGLE: ("valueCoding",),
+    QuestionKind.MULTIPLE: ("valueCoding",),
+    QuestionKind.SCALE: ("valueInteger", "valueDecimal", "valueQuantity"),
+    QuestionKind.INTEGER: ("valueInteger", "valueDecimal", "valueQuantity"),
+    QuestionKind.TEXT: ("valueString",),
+    QuestionKind.TEXT_LIST: ("valueString",),
+}
+"""The answer types each kind of question takes (as the exported Questionnaire's item types)."""
+
+_STATUSES = {"completed", "amended", "in-progress", "stopped"}
+
+
+class Response(NamedTuple):
+    """One QuestionnaireResponse as answer-file data, and where its answers are in the file."""
+
+    raw: dict[str, Any]
+    """Answers by question id, as an answer file holds them (not yet checked)."""
+    metadata: dict[str, Any]
+    """What the spinecheck block of an answer file would say (updated, completed, patient...)."""
+    where: dict[str, Path_]
+    """Each answered question's item, for locating problems."""
+    label: str
+    problems: list[Problem]
+
+
+def is_fhir(data: object) -> bool:
+    """True when parsed answer-file data is a FHIR resource rather than question ids."""
+    return isinstance(data, dict) and "resourceType" in data
+
+
+def responses(data: Mapping[str, Any], document: Document, questionnaire: Questionnaire
+              ) -> list[Response]:  # fmt: skip
+    """Every QuestionnaireResponse in a resource: itself, or each one a Bundle holds.
+
+    Other resources in a Bundle (the Observations spinecheck derives, a Patient) are skipped.
+    A resource of another type, or a Bundle holding no response, gives one Response with the
+    problem.
+    """
+    kind = data.get("resourceType")
+    if kind == "QuestionnaireResponse":
+        return [_response(data, (), document, questionnaire, document.label)]
+    if kind == "Bundle":
+        entries = data.get("entry")
+        found = []
+        if isinstance(entries, list):
+            for index, entry in enumerate(entries):
+                resource = entry.get("resource") if isinstance(entry, dict) else None
+                if isinstance(resource, dict) and (
+                    resource.get("resourceType") == "QuestionnaireResponse"
+                ):
+                    label = f"{document.label} entry {index + 1}"
+                    path: Path_ = ("entry", index, "resource")
+                    found.append(_response(resource, path, document, questionnaire, label))
+        if found:
+            return found
+        problem = document.problem(
+            ("entry",),
+            "this Bundle holds no QuestionnaireResponse",
+            hint="spinecheck reads the responses to its exported Questionnaire",
+        )
+        return [Response({}, {}, {}, document.label, [problem])]
+    problem = document.problem(
+        ("resourceType",),
+        f"a FHIR {show_value(kind)} is not an answer file",
+        hint="give a QuestionnaireResponse, or a Bundle of them",
+        value=True,
+    )
+    return [Response({}, {}, {}, document.label, [problem])]
+
+
+def _response(
+    resource: Mapping[str, Any],
+    at: Path_,
+    document: Document,
+    questionnaire: Questionnaire,
+    label: str,
+) -> Response:
+    problems: list[Problem] = []
+    raw: dict[str, Any] = {}
+    where: dict[str, Path_] = {}
+
+    def problem(path: Path_, message: str, hint: str | None = None, *, question: str | None = None
+                ) -> None:  # fmt: skip
+        problems.append(
+            document.problem((*at, *path), message, hint=hint, value=True, question=question)
+        )
+
+    metadata = _metadata(resource, questionnaire, problem)
+    items = resource.get("item", [])
+    if not isinstance(items, list):
+        problem(("item",), "'item' must be a list of items")
+        items = []
+    _read_items(items, ("item",), questionnaire, raw, where, problem)
+    return Response(raw, metadata, {k: (*at, *v) for k, v in where.items()}, label, problems)
+
+
+def _metadata(resource: Mapping[str, Any], questionnaire: Questionnaire, problem: Any
+              ) -> dict[str, Any]:  # fmt: skip
+    """The response's status, time, questionnaire and subject as an answer file's metadata."""
+    metadata: dict[str, Any] = {"questionnaire": questionnaire.id}
+    status = resource.get("status")
+    if status not in _STATUSES:
+        problem(
+            ("status",),
+            f"a response with status {show_value(status)} cannot be summarised",
+            "spinecheck reads responses that are completed, amended, in-progress or stopped",
+        )
+    metadata["completed"] = status != "in-progress"
+    metadata["stopped_at_emergency"] = status == "stopped"
+    canonical = resource.get("questionnaire")
+    if canonical is not None:
+        url = canonical.split("|", 1)[0] if isinstance(canonical, str) else None
+        if url != canonical_url(questionnaire):
+            problem(
+                ("questionnaire",),
+                f"this response answers the questionnaire {show_value(canonical)}, "
+                f"not {show_value(canonical_url(questionnaire))}",
+                "use --questions to name the questionnaire it was made with",
+            )
+    authored = resource.get("authored")
+    if authored is not None:
+        if isinstance(authored, str):
+            metadata["updated"] = authored
+        else:
+            problem(("authored",), "'authored' must be a date and time, as text")
+    subject = resource.get("subject")
+    patient: dict[str, str] = {}
+    if isinstance(subject, dict):
+        identifier = subject.get("identifier")
+        if isinstance(identifier, dict) and isinstance(identifier.get("value"), str):
+            patient["identifier"] = identifier["value"]
+        if isinstance(subject.get("display"), str):
+            patient["name"] = subject["display"]
+    if patient:
+        metadata["patient"] = patient
+    return metadata
+
+
+def _read_items(
+    items: list[Any],
+    path: Path_,
+    questionnaire: Questionnaire,
+    raw: dict[str, Any],
+    where: dict[str, Path_],
+    problem: Any,
+) -> None:
+    for index, item in enumerate(items):
+        at = (*path, index)
+        if not isinstance(item, dict):
+            problem(at, "each item must be an object with a linkId")
+            continue
+        link = item.get("linkId")
+        if not isinstance(link, str):
+            problem(at, "an item has no linkId", "every item names its question with 'linkId'")
+            continue
+        answers = item.get("answer")
+        if answers is not None:
+            if link in raw:
+                problem(at, f"{link}: answered twice", "give each question once", question=link)
+            else:
+                value = _value(link, answers, at, questionnaire, problem)
+                if value is not _SKIP:
+                    raw[link] = value
+                    where[link] = at
+            if isinstance(answers, list):
+                for number, answer in enumerate(answers):  # FHIR lets answers hold items
+                    if isinstance(answer, dict) and isinstance(answer.get("item"), list):
+                        _read_items(answer["item"], (*at, "answer", number, "item"),
+                                    questionnaire, raw, where, problem)  # fmt: skip
+        children = item.get("item")
+        if isinstance(children, list):
+            _read_items(children, (*at, "item"), questionnaire, raw, where, problem)
+
+
+_SKIP = object()
+
+
+def _value(link: str, answers: object, at: Path_, questionnaire: Questionnaire, problem: Any
+           ) -> Any:  # fmt: skip
+    """One item's answers as the answer-file value (a list for questions that take several)."""
+    if not isinstance(answers, list):
+        problem((*at, "answer"), f"{link}: 'answer' must be a list", question=link)
+        return _SKIP
+    question = questionnaire.question(link)
+    if question is None:
+        return [_plain(a) for a in answers]  # the answer checks say the id is unknown
+    wanted = _WANTED[question.kind]
+    values = []
+    for number, answer in enumerate(answers):
+        keys = [k for k in answer if k.startswith("value")] if isinstance(answer, dict) else []
+        if len(keys) != 1:
+            problem((*at, "answer", number), f"{link}: each answer needs one value[x]",
+                    question=link)  # fmt: skip
+            return _SKIP
+        key = keys[0]
+        if key not in wanted:
+            problem(
+                (*at, "answer", number, key),
+                f"{link}: expected {' or '.join(wanted)}, not {key}",
+                "answer with the type the exported Questionnaire gives this item",
+                question=link,
+            )
+            return _SKIP
+        value = answer[key]
+        if key == "valueCoding":
+            value = _code(link, value, (*at, "answer", number, key), questionnaire, problem)
+            if value is _SKIP:
+                return _SKIP
+        elif key == "valueQuantity":
+            value = value.get("value") if isinstance(value, dict) else value
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        values.append(value)
+    if question.kind in (QuestionKind.MULTIPLE, QuestionKind.TEXT_LIST):
+        return values
+    if len(values) != 1:
+        problem((*at, "answer"), f"{link}: has {len(values)} answers; this question takes one",
+                question=link)  # fmt: skip
+        return _SKIP
+    return values[0]
+
+
+def _code(link: str, coding: object, at: Path_, questionnaire: Questionnaire, problem: Any
+          ) -> Any:  # fmt: skip
+    question = questionnaire.question(link)
+    if not isinstance(coding, dict) or not isinstance(coding.get("code"), str):
+        problem(at, f"{link}: a valueCoding needs a code", question=link)
+        return _SKIP
+    system = coding.get("system")
+    if (
+        question is not None
+        and system is not None
+        and system != choice_system(questionnaire, question)
+    ):
+        problem(
+            (*at, "system"),
+            f"{link}: the code {show_value(coding['code'])} is from {show_value(system)}",
+            f"use the codes of {choice_system(questionnaire, question)}",
+            question=link,
+        )
+        return _SKIP
+    return coding["code"]
+
+
+def _plain(answer: object) -> object:
+    if isinstance(answer, dict):
+        for key, value in answer.items():
+            if key.startswith("value"):
+                return value.get("code") if isinstance(value, dict) else value
+    return answer
