@@ -42,7 +42,9 @@ class Response(NamedTuple):
     metadata: dict[str, Any]
     """What the spinecheck block of an answer file would say (updated, completed, patient...)."""
     where: dict[str, Path_]
-    """Each answered question's item, for locating problems."""
+    """Each answered question's item, for locating problems of its id."""
+    answer_at: dict[str, Path_]
+    """Each answered question's (first) value, for locating problems of its answer."""
     label: str
     problems: list[Problem]
 
@@ -82,14 +84,14 @@ def responses(data: Mapping[str, Any], document: Document, questionnaire: Questi
             "this Bundle holds no QuestionnaireResponse",
             hint="spinecheck reads the responses to its exported Questionnaire",
         )
-        return [Response({}, {}, {}, document.label, [problem])]
+        return [Response({}, {}, {}, {}, document.label, [problem])]
     problem = document.problem(
         ("resourceType",),
         f"a FHIR {show_value(kind)} is not an answer file",
         hint="give a QuestionnaireResponse, or a Bundle of them",
         value=True,
     )
-    return [Response({}, {}, {}, document.label, [problem])]
+    return [Response({}, {}, {}, {}, document.label, [problem])]
 
 
 def _response(
@@ -115,7 +117,25 @@ def _response(
         problem(("item",), "'item' must be a list of items")
         items = []
     _read_items(items, ("item",), questionnaire, raw, where, problem)
-    return Response(raw, metadata, {k: (*at, *v) for k, v in where.items()}, label, problems)
+    answer_at = {}
+    for link, path in where.items():
+        answers = _get(resource, (*path, "answer"))
+        first = answers[0] if isinstance(answers, list) and answers else None
+        keys = [k for k in first if k.startswith("value")] if isinstance(first, dict) else []
+        code = ("code",) if keys == ["valueCoding"] else ()  # a choice: point at its code
+        answer_at[link] = (*at, *path, "answer", 0, *keys[:1], *code) if keys else (*at, *path)
+    return Response(
+        raw, metadata, {k: (*at, *v) for k, v in where.items()}, answer_at, label, problems
+    )
+
+
+def _get(data: Any, path: Path_) -> Any:
+    for step in path:
+        try:
+            data = data[step]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
 
 
 def _metadata(resource: Mapping[str, Any], questionnaire: Questionnaire, problem: Any

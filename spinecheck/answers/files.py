@@ -86,10 +86,15 @@ def _checked_response(
     problems = list(response.problems)
     answers, answer_problems, missing = check_answers(questionnaire, response.raw)
     for item in answer_problems:
-        path = response.where.get(item.question, ())
+        if questionnaire.question(item.question) is None:  # point at the linkId itself
+            item_at = response.where.get(item.question)
+            path = (*item_at, "linkId") if item_at else ()
+        else:
+            path = response.answer_at.get(item.question, ())
         problems.append(
             document.problem(
-                (*path, "answer") if path else path, f"{item.question}: {item.message}",
+                path,
+                f"{item.question}: {item.message}",
                 hint=item.hint, value=True, question=item.question,
             )
         )  # fmt: skip

@@ -1,0 +1,436 @@
+"""FHIR both ways (issue 16): responses read back as answer files, derived results, and the
+exported form checked by independent FHIR software (LHC-Forms and @medplum/core) when installed."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from spinecheck.answers.files import load_answer_files
+from spinecheck.assessment.report import SummaryInfo, to_json_dict
+from spinecheck.assessment.rules import assess
+from spinecheck.cli import app
+from spinecheck.errors import SpinecheckError
+from spinecheck.questionnaire.answering import check_answers
+from spinecheck.questionnaire.loading import load_questionnaire
+from spinecheck.render.fhir import to_questionnaire
+from spinecheck.render.fhir_results import (
+    MEDICATION_FLAG_SYSTEM,
+    RESULTS_SYSTEM,
+    SCORE_SYSTEM,
+    URGENCY_SYSTEM,
+)
+from spinecheck.render.formats import OutputFormat, Summary, render
+from tests.conftest import DATA, ROOT, minimal_answers
+from tests.test_stories import STORIES, Story
+
+runner = CliRunner()
+SAMPLES = ["chronic_back.yaml", "neck_uk.json", "after_surgery.yaml", "emergency.yaml"]
+
+
+def _story_summary(story: Story, questionnaire: Any) -> Summary:
+    answers = dict(story.answers)
+    region = answers.pop("_region", None)
+    raw = minimal_answers(questionnaire, **answers)
+    stopped = story.urgency == "emergency"
+    if stopped:  # the walk stops at the sign: only what was asked so far
+        raw = {k: v for k, v in raw.items() if k.startswith("rf_") or k in answers}
+    checked, problems, _ = check_answers(questionnaire, raw)
+    assert not problems
+    assessment = assess(questionnaire, checked, region=region)
+    info = SummaryInfo(source="story.yaml", answered_at="2026-11-30T10:00:00+00:00")
+    return Summary(questionnaire, checked, assessment, info, stopped=stopped)
+
+
+def _summary_of(loaded: Any, questionnaire: Any, region: str | None = None) -> dict[str, Any]:
+    data = to_json_dict(assess(questionnaire, loaded.answers, region=region))
+    data.pop("source")
+    return data
+
+
+def _bundle(tmp_path: Path, summaries: list[Summary], name: str = "back.json") -> Path:
+    path = tmp_path / name
+    path.write_text(str(render(OutputFormat.FHIR, summaries)), encoding="utf-8")
+    return path
+
+
+# -- the round trip --------------------------------------------------------------------------------
+
+
+def test_every_story_exported_to_fhir_and_read_back_gives_the_same_summary(questionnaire, tmp_path):
+    """All stories in one Bundle (with their derived Observations), read back response by
+    response: the same answers, the same JSON summary, the same stopped status."""
+    summaries = [_story_summary(story, questionnaire) for story in STORIES]
+    loaded = load_answer_files(_bundle(tmp_path, summaries), questionnaire)
+    assert len(loaded) == len(STORIES)
+    differ = []
+    for story, summary, back in zip(STORIES, summaries, loaded, strict=True):
+        region = story.answers.get("_region")
+        expected = to_json_dict(summary.assessment)
+        expected.pop("source")
+        if back.answers != dict(summary.answers) or _summary_of(back, questionnaire, region) != (
+            expected
+        ):
+            differ.append(story.name)
+        assert back.metadata["stopped_at_emergency"] is summary.stopped
+        assert back.metadata["updated"] == "2026-11-30T10:00:00+00:00"
+    assert not differ
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_a_sample_read_back_from_fhir_gives_the_same_summary_on_the_command_line(sample, tmp_path):
+    region = ["--region", "uk"] if sample == "neck_uk.json" else []
+    first = runner.invoke(app, ["summary", str(DATA / sample), "--format", "json", *region])
+    fhir = runner.invoke(app, ["summary", str(DATA / sample), "--format", "fhir"])
+    path = tmp_path / "response.json"
+    path.write_text(fhir.stdout, encoding="utf-8")
+    again = runner.invoke(app, ["summary", str(path), "--format", "json", *region])
+    assert again.exit_code == 0, again.output
+    before, after = json.loads(first.stdout), json.loads(again.stdout)
+    assert before.pop("source") != after.pop("source")
+    assert before == after
+
+
+def test_a_bare_response_and_a_bundle_of_several_are_both_read(questionnaire, tmp_path):
+    summaries = [_story_summary(story, questionnaire) for story in STORIES[:3]]
+    bundle = json.loads(_bundle(tmp_path, summaries).read_text("utf-8"))
+    bare = next(
+        e["resource"] for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "QuestionnaireResponse"
+    )  # fmt: skip
+    (tmp_path / "one.json").write_text(json.dumps(bare), encoding="utf-8")
+    result = runner.invoke(app, ["summary", str(tmp_path / "one.json"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert isinstance(json.loads(result.stdout), dict)
+    result = runner.invoke(app, ["summary", str(tmp_path / "back.json"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    listed = json.loads(result.stdout)  # a list, as for several files
+    assert len(listed) == 3
+    sources = [entry["source"] for entry in listed]
+    assert all(source.startswith(f"{tmp_path / 'back.json'} entry ") for source in sources)
+    assert len(set(sources)) == 3
+
+
+def test_a_response_from_another_renderer_nested_differently_is_read_the_same(
+    questionnaire, tmp_path
+):
+    """A portal that flattens the groups (or nests answers inside answers) loses nothing."""
+    summary = _story_summary(STORIES[0], questionnaire)
+    bundle = json.loads(_bundle(tmp_path, [summary]).read_text("utf-8"))
+    response = bundle["entry"][0]["resource"]
+    flat: list[dict[str, Any]] = []
+
+    def collect(items: list[dict[str, Any]]) -> None:
+        for item in items:
+            if "answer" in item:
+                flat.append({"linkId": item["linkId"], "answer": item["answer"]})
+            collect(item.get("item", []))
+
+    collect(response["item"])
+    response["item"] = flat
+    path = tmp_path / "flat.json"
+    path.write_text(json.dumps(response), encoding="utf-8")
+    (back,) = load_answer_files(path, questionnaire)
+    assert back.answers == dict(summary.answers)
+
+
+# -- bad FHIR answer files -------------------------------------------------------------------------
+
+
+def _response_file(tmp_path: Path, questionnaire: Any, change: Any) -> Path:
+    story = Story("portal", {"medications": ["ibuprofen 200 mg"], "goals": "walk"}, "routine")
+    summary = _story_summary(story, questionnaire)
+    bundle = json.loads(str(render(OutputFormat.FHIR, [summary])))
+    response = bundle["entry"][0]["resource"]
+    change(response)
+    path = tmp_path / "portal.json"
+    path.write_text(json.dumps(response, indent=2, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _item(response: dict[str, Any], link: str) -> dict[str, Any]:
+    def find(items: list[dict[str, Any]]) -> dict[str, Any] | None:
+        for item in items:
+            if item["linkId"] == link:
+                return item
+            found = find(item.get("item", []))
+            if found:
+                return found
+        return None
+
+    found = find(response["item"])
+    assert found is not None
+    return found
+
+
+def _line_of(path: Path, text: str) -> int:
+    lines = path.read_text("utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if text in line)
+
+
+@pytest.mark.parametrize(
+    ("change", "message", "at"),
+    [
+        (lambda r: _item(r, "rf_fever").update(answer=[{"valueString": "no"}]),
+         "rf_fever: expected valueBoolean, not valueString", '"valueString": "no"'),
+        (lambda r: _item(r, "pain_average").update(answer=[{"valueInteger": 14}]),
+         "pain_average:", '"valueInteger": 14'),
+        (lambda r: _item(r, "pain_duration")["answer"][0]["valueCoding"].update(code="forever"),
+         "pain_duration:", '"code": "forever"'),
+        (lambda r: _item(r, "pain_duration")["answer"][0]["valueCoding"].update(
+            system="http://snomed.info/sct"), "is from 'http://snomed.info/sct'",
+         '"system": "http://snomed.info/sct"'),
+        (lambda r: _item(r, "rf_fever").update(linkId="rf_feverr"),
+         "unknown question id 'rf_feverr'", '"linkId": "rf_feverr"'),
+        (lambda r: r.update(status="entered-in-error"),
+         "status 'entered-in-error' cannot be summarised", '"status": "entered-in-error"'),
+        (lambda r: r.update(questionnaire="http://example.org/Questionnaire/phq9"),
+         "answers the questionnaire 'http://example.org/Questionnaire/phq9'",
+         '"questionnaire": "http://example.org'),
+    ],
+    ids=["type", "range", "code", "system", "unknown-linkid", "status", "other-form"],
+)  # fmt: skip
+def test_bad_fhir_answers_are_reported_with_their_json_line_and_linkid(
+    questionnaire, tmp_path, change, message, at
+):
+    path = _response_file(tmp_path, questionnaire, change)
+    result = runner.invoke(app, ["summary", str(path), "--format", "json"])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert message in result.stderr
+    assert f"{path}:{_line_of(path, at)}:" in result.stderr
+
+
+def test_a_fhir_file_that_is_no_response_says_what_is_wanted(tmp_path):
+    path = tmp_path / "patient.json"
+    path.write_text('{"resourceType": "Patient", "id": "p1"}', encoding="utf-8")
+    result = runner.invoke(app, ["summary", str(path)])
+    assert result.exit_code == 1
+    assert f"{path}:1:" in result.stderr
+    assert "a FHIR 'Patient' is not an answer file" in result.stderr
+    path.write_text('{"resourceType": "Bundle", "type": "collection", "entry": []}', "utf-8")
+    result = runner.invoke(app, ["summary", str(path)])
+    assert result.exit_code == 1
+    assert "this Bundle holds no QuestionnaireResponse" in result.stderr
+
+
+def test_hostile_text_in_a_fhir_answer_file_is_shown_not_obeyed(questionnaire, tmp_path):
+    hostile = "\x1b[2J\x1b]8;;http://evil.example\x07[red]x[/] <script>alert(1)</script>\u202e"
+
+    def change(response: dict[str, Any]) -> None:
+        _item(response, "goals")["answer"] = [{"valueString": hostile}]
+        _item(response, "medications")["answer"].append({"valueString": hostile})
+        response["subject"] = {"display": hostile, "identifier": {"value": "MRN\x1b[31m 1"}}
+
+    path = _response_file(tmp_path, questionnaire, change)
+    for output_format in ("text", "markdown", "html", "json"):
+        result = runner.invoke(app, ["summary", str(path), "--format", output_format])
+        assert result.exit_code == 0, result.output
+        for bad in ("\x1b", "\x07", "\u202e"):
+            assert bad not in result.stdout, (output_format, bad)
+        if output_format == "html":
+            assert "<script>" not in result.stdout
+    bad_link = _response_file(
+        tmp_path, questionnaire, lambda r: _item(r, "rf_fever").update(linkId="x\x1b[2Jy")
+    )
+    result = runner.invoke(app, ["summary", str(bad_link)])
+    assert result.exit_code == 1
+    assert "\x1b" not in result.stderr
+    assert "unknown question id" in result.stderr
+
+
+def test_a_response_missing_required_answers_is_refused_like_an_answer_file(
+    questionnaire, tmp_path
+):
+    def change(response: dict[str, Any]) -> None:
+        response["item"] = response["item"][:1]
+
+    path = _response_file(tmp_path, questionnaire, change)
+    with pytest.raises(SpinecheckError) as caught:
+        load_answer_files(path, questionnaire)
+    assert "missing required answers: pain_areas" in str(caught.value)
+
+
+# -- the exported form and the derived results -----------------------------------------------------
+
+
+def _items(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [x for item in items for x in (item, *_items(item.get("item", [])))]
+
+
+def test_the_shipped_questionnaire_needs_no_fhirpath_nested_groups_say_it(questionnaire):
+    form = to_questionnaire(questionnaire)
+    every = _items(form["item"])
+    assert not [i for i in every for e in i.get("extension", []) if "enableWhen" in e["url"]]
+    ibp = next(i for i in every if i["linkId"] == "ibp_started_before_40-group")
+    assert {w["question"] for w in ibp["enableWhen"]} == {"pain_areas"}
+    assert ibp["enableBehavior"] == "any"
+    inner = {i["linkId"]: i for i in ibp["item"]}
+    assert len(inner) == 5
+    assert {w["question"] for w in inner["ibp_gradual_onset"]["enableWhen"]} == {"pain_duration"}
+
+
+def _needs_fhirpath(shipped_text: str, folder: Path) -> dict[str, Any]:
+    """The shipped questionnaire with one condition that nested groups cannot say."""
+    condition = (
+        "when: {any: [{question: leg_pain_below_knee, equals: true}, {all: [{question: pain_areas,"
+        " includes: [leg, buttock_hip]}, {not: {question: pain_duration, in: [under_2_weeks]}}]}]}"
+    )
+    text = shipped_text.replace(
+        "        when: {question: leg_pain_below_knee, equals: true}\n"
+        "        text: How long can you walk",
+        f"        {condition}\n        text: How long can you walk",
+    )
+    assert text != shipped_text
+    (folder / "q.yaml").write_text(text, encoding="utf-8")
+    return to_questionnaire(load_questionnaire(folder / "q.yaml"))
+
+
+def test_a_condition_nesting_cannot_say_becomes_fhirpath_with_unions(shipped_text, tmp_path):
+    form = _needs_fhirpath(shipped_text, tmp_path)
+    (walking,) = [i for i in _items(form["item"]) if i["linkId"] == "walking_distance"]
+    (expression,) = [
+        e["valueExpression"]["expression"] for e in walking["extension"] if "enableWhen" in e["url"]
+    ]
+    assert "{'" not in expression
+    assert "intersect('leg' | 'buttock_hip')" in expression
+    assert ").not()" in expression
+
+
+def test_fhir_output_holds_urgency_flags_and_scores_derived_from_the_response(tmp_path):
+    result = runner.invoke(app, ["summary", str(DATA / "chronic_back.yaml"), "--format", "fhir"])
+    bundle = json.loads(result.stdout)
+    assert bundle["resourceType"] == "Bundle"
+    assert bundle["type"] == "collection"
+    response, *derived = (e["resource"] for e in bundle["entry"])
+    assert response["resourceType"] == "QuestionnaireResponse"
+    urls = {e["resource"]["id"]: e["fullUrl"] for e in bundle["entry"]}
+    assert all(r["resourceType"] == "Observation" for r in derived)
+    for resource in derived:
+        assert resource["derivedFrom"] == [
+            {"reference": urls[response["id"]], "type": "QuestionnaireResponse"}
+        ]
+        assert resource["status"] == "final"
+        assert resource["effectiveDateTime"] == response["authored"]
+    systems = {r["code"]["coding"][0]["system"] for r in derived}
+    assert systems == {RESULTS_SYSTEM, SCORE_SYSTEM}
+    (urgency,) = [r for r in derived if r["code"]["coding"][0]["code"] == "urgency"]
+    assert urgency["valueCodeableConcept"]["coding"][0] == {
+        "system": URGENCY_SYSTEM, "code": "routine", "display": "Routine"
+    }  # fmt: skip
+    flags = [
+        r["valueCodeableConcept"]["coding"][0]["code"]
+        for r in derived
+        if r["code"]["coding"][0]["code"] == "medication-flag"
+    ]
+    assert "opioid_benzodiazepine" in flags
+    assert all(
+        r["valueCodeableConcept"]["coding"][0]["system"] == MEDICATION_FLAG_SYSTEM
+        for r in derived
+        if r["code"]["coding"][0]["code"] == "medication-flag"
+    )
+    scores = {
+        r["code"]["coding"][0]["code"]: r for r in derived if r["code"]["coding"][0]["system"]
+        == SCORE_SYSTEM
+    }  # fmt: skip
+    assert scores["pain_interference"]["valueQuantity"]["value"] == 7
+    assert "Modelled on" in scores["pain_interference"]["note"][0]["text"]
+    assert scores["mood_depression"]["interpretation"] == [{"text": "at or above the cut-off"}]
+    assert len(set(urls.values())) == len(urls)
+
+
+def test_an_emergency_bundle_says_which_signs(tmp_path):
+    result = runner.invoke(app, ["summary", str(DATA / "emergency.yaml"), "--format", "fhir"])
+    resources = [e["resource"] for e in json.loads(result.stdout)["entry"]]
+    assert resources[0]["status"] == "stopped"
+    signs = [
+        r["valueCodeableConcept"]["coding"][0]["code"]
+        for r in resources[1:]
+        if r["code"]["coding"][0]["code"] == "warning-sign"
+    ]
+    assert signs
+    assert all(code.startswith("rf_") for code in signs)
+
+
+# -- independent FHIR software -------------------------------------------------------------------
+
+TOOLS = Path(os.environ.get("SPINECHECK_FHIR_TOOLS", ROOT.parent / "shared" / "tools"))
+REQUIRED = os.environ.get("SPINECHECK_REQUIRE_FHIR_TOOLS") == "1"
+"""Set by .ci/run once it has installed the harnesses: then a missing one fails, not skips."""
+
+
+def _harness(name: str, package: str, variable: str) -> Path:
+    script = TOOLS / name / "check.js"
+    folder = Path(os.environ.get(variable, Path(os.environ.get("TMPDIR", "/tmp")) / package))
+    if shutil.which("node") and script.exists() and (folder / "node_modules").is_dir():
+        return script
+    if REQUIRED:
+        pytest.fail(f"{name} is not installed (see {TOOLS / name / 'README.md'})")
+    pytest.skip(f"{name} is not installed")
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory, questionnaire, shipped_text) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("fhir")
+    files = {"questionnaire": folder / "questionnaire.json"}
+    files["questionnaire"].write_text(json.dumps(to_questionnaire(questionnaire)), "utf-8")
+    files["with-fhirpath"] = folder / "with-fhirpath.json"
+    files["with-fhirpath"].write_text(json.dumps(_needs_fhirpath(shipped_text, folder)), "utf-8")
+    for sample in SAMPLES:
+        result = runner.invoke(app, ["summary", str(DATA / sample), "--format", "fhir"])
+        bundle = json.loads(result.stdout)
+        files[f"{sample}.bundle"] = folder / f"{sample}.bundle.json"
+        files[f"{sample}.bundle"].write_text(result.stdout, "utf-8")
+        files[sample] = folder / f"{sample}.response.json"
+        files[sample].write_text(json.dumps(bundle["entry"][0]["resource"]), "utf-8")
+    result = runner.invoke(app, ["summary", *(str(DATA / s) for s in SAMPLES), "--format", "fhir"])
+    files["batch"] = folder / "batch.json"
+    files["batch"].write_text(result.stdout, "utf-8")
+    return files
+
+
+def test_medplum_finds_no_error_and_parses_every_fhirpath(exported):
+    script = _harness("medplum-validate", "medplum-harness", "MEDPLUM_HARNESS_DIR")
+    run = subprocess.run(
+        ["node", str(script), *(str(p) for p in exported.values())],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    reports = [json.loads(line) for line in run.stdout.splitlines() if line.strip()]
+    assert len(reports) == len(exported), run.stderr
+    for report in reports:
+        errors = [i for i in report["issues"] if i["severity"] in ("error", "fatal")]
+        assert not errors, (report["file"], errors[:3])
+        assert report["ok"], report["file"]
+    parsed = {Path(r["file"]).name: r.get("fhirpath_expressions") for r in reports}
+    assert parsed["with-fhirpath.json"] == 1  # parsed, and no error above
+    assert run.returncode == 0
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_lhc_forms_renders_the_questionnaire_with_every_answer_visible(exported, sample, tmp_path):
+    script = _harness("lforms-check", "lforms-harness", "LFORMS_HARNESS_DIR")
+    if not Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")).exists():
+        if REQUIRED:
+            pytest.fail("chromium is not installed")
+        pytest.skip("chromium is not installed")
+    run = subprocess.run(
+        ["node", str(script), str(exported["questionnaire"]), str(exported[sample]),
+         "--out", str(tmp_path), "--strict", "--timeout", "120"],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    report = json.loads(run.stdout)
+    assert report["ok"], (report.get("stage"), report.get("error"), report.get("console_errors"))
+    assert report["page_errors"] == []
+    assert report["console_errors"] == []
+    assert report["answers_missing"] == []
+    assert report["response_answered"] > 0
+    assert report["merged_answers_visible"] >= report["response_answered"]
+    assert report["lforms_export_answered"] == report["response_answered"]
+    assert run.returncode == 0
