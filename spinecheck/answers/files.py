@@ -85,6 +85,9 @@ def _checked_response(
 
     problems = list(response.problems)
     answers, answer_problems, missing = check_answers(questionnaire, response.raw)
+    wrong = {item.question for item in answer_problems}
+    wrong |= {problem.question for problem in response.problems if problem.question}
+    missing = [m for m in missing if m not in wrong]  # given, but wrong: said once, above
     for item in answer_problems:
         if questionnaire.question(item.question) is None:  # point at the linkId itself
             item_at = response.where.get(item.question)
@@ -137,6 +140,8 @@ def _checked(document: Document, questionnaire: Questionnaire, *, partial: bool)
         problems.extend(_check_details(metadata, document))
     raw = {str(k): v for k, v in data.items() if k != "spinecheck"}
     answers, answer_problems, missing = check_answers(questionnaire, raw)
+    wrong = {item.question for item in answer_problems}
+    missing = [m for m in missing if m not in wrong]  # given, but wrong: said once, above
     for item in answer_problems:
         problems.append(
             document.problem(
