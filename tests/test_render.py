@@ -639,3 +639,22 @@ def test_fhir_responses_have_stable_ids_units_and_a_stopped_status(questionnaire
     assert bundle["timestamp"].endswith("+00:00")
     for entry in bundle["entry"]:
         assert entry["fullUrl"] == f"urn:uuid:{entry['resource']['id']}"
+
+
+def test_golden_day_list(questionnaire, golden):
+    """The day list page and the page of an unreadable file, as text (issue 15)."""
+    from spinecheck.render.document import DayEntry, build_day_list, unreadable_page
+    from spinecheck.render.plain import to_text
+
+    entries = []
+    for sample in SAMPLES:
+        summary = summary_for(questionnaire, sample)
+        info = summary.info._replace(visit={"date": "2026-12-03", "time": f"{9 + len(entries)}:30"})
+        entries.append(DayEntry(info, summary.assessment, questionnaire, summary.answers))
+    broken = DayEntry(
+        SummaryInfo(source="todays-answers/smith.yaml"), None,
+        problem="todays-answers/smith.yaml:3:1: unknown question id 'pain_aera'",
+    )  # fmt: skip
+    entries.insert(1, broken)
+    text = to_text(build_day_list(entries)) + "\f\n" + to_text(unreadable_page(broken))
+    golden("day_list.text", text)

@@ -746,12 +746,25 @@ _ACTION_FLAGS = {
 """Medicine flags a clinic must act on before the visit, in the day list's words."""
 
 
+def _minutes(time: str) -> int:
+    """A visit time ("9:30", "09:30") as minutes after midnight; no time sorts last."""
+    hours, _, minutes = time.strip().partition(":")
+    try:
+        return int(hours) * 60 + int(minutes or 0)
+    except ValueError:
+        return 24 * 60
+
+
 def _who(info: SummaryInfo) -> str:
     patient = info.patient or {}
     name, identifier = patient.get("name", ""), patient.get("identifier", "")
     if name and identifier:
         return f"{name} ({identifier})"
-    return name or identifier or f"answers: {info.source}"
+    if name or identifier:
+        return name or identifier
+    # the file's name first, its folder after: what staff recognise, and it wraps at spaces
+    head, _, tail = info.source.replace("\\", "/").rpartition("/")
+    return f"{tail} (in {head}/)" if head else tail or "unknown"
 
 
 def _before_the_visit(entry: DayEntry) -> str:
@@ -782,7 +795,7 @@ def build_day_list(entries: Sequence[DayEntry]) -> Document:
         index, entry = numbered
         assert entry.assessment is not None
         visit = entry.info.visit or {}
-        return (-entry.assessment.urgency.rank, visit.get("time", "~"), index)
+        return (-entry.assessment.urgency.rank, _minutes(visit.get("time", "")), index)
 
     dates = {(e.info.visit or {}).get("date", "") for e in read}
     one_day = next(iter(dates)) if len(dates) == 1 else ""  # then the column gives times only
@@ -793,7 +806,7 @@ def build_day_list(entries: Sequence[DayEntry]) -> Document:
         level = entry.assessment.urgency
         shown = level.value.replace("_", " ")
         shown = "\u25a0 " + shown.upper() if level.rank >= Urgency.SAME_DAY.rank else shown
-        date = "" if one_day else visit.get("date", "")
+        date = "" if one_day else readable_date(visit.get("date", ""))
         rows.append(
             (
                 " ".join(x for x in (date, visit.get("time", "")) if x) or "-",
@@ -817,7 +830,7 @@ def build_day_list(entries: Sequence[DayEntry]) -> Document:
             )
         )
     urgent = sum(1 for e in read if e.assessment is not None and e.assessment.urgency.rank >= 2)
-    subtitle = (f"Visits on {one_day}: " if one_day else "") + (
+    subtitle = (f"Visits on {readable_date(one_day)}: " if one_day else "") + (
         f"{len(read)} patients, {urgent} needing care today or now"
     )
     if unread:
@@ -844,7 +857,7 @@ def unreadable_page(entry: DayEntry) -> Document:
             Section(
                 "What was wrong",
                 (
-                    paragraph(entry.problem, emphasis=True),
+                    paragraph(entry.problem),  # as written: a path or an id must not change case
                     paragraph("Fix the file (or ask the patient again), then print it again."),
                 ),
                 urgent=True,

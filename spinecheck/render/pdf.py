@@ -171,7 +171,7 @@ def _block(pdf: Any, block: Block, size: float, line: float) -> None:
             _item(pdf, item, size, line)
         return
     headed = any(block.header)
-    widths = {2: (30, 70), 3: (38, 38, 24), 4: (9, 25, 15, 51)}.get(len(block.header))
+    widths = {2: (30, 70), 3: (38, 38, 24), 4: (8, 30, 14, 48)}.get(len(block.header))
     with pdf.table(
         col_widths=widths or tuple(1 for _ in block.header),
         first_row_as_headings=headed,

@@ -53,6 +53,10 @@ class PlainAsker:
         self.out.flush()
 
     def _read(self, prompt: str) -> str:
+        # wrapped by words like every other line: a narrow window never splits a word
+        if len(prompt) >= self.width:
+            *before, last = wrap_text(prompt.rstrip(), self.width).split("\n")
+            prompt = "".join(line + "\n" for line in before) + last + " "
         self.out.write(prompt)
         self.out.flush()
         line = self.stdin.readline()
