@@ -791,7 +791,7 @@ def build_day_list(entries: Sequence[DayEntry]) -> Document:
     read = [e for e in entries if e.assessment is not None]
     unread = [e for e in entries if e.assessment is None]
 
-    def order(numbered: tuple[int, DayEntry]) -> tuple[int, str, int]:
+    def order(numbered: tuple[int, DayEntry]) -> tuple[int, int, int]:
         index, entry = numbered
         assert entry.assessment is not None
         visit = entry.info.visit or {}
