@@ -121,6 +121,17 @@ def print_summaries(request: PrintRequest) -> int:
     return _report(batch, files, output, per_file=per_file)
 
 
+def _file_time(name: str) -> str | None:
+    """When a file was last changed, as ISO date-time in UTC (None for standard input)."""
+    if name == "-":
+        return None
+    try:
+        stamp = Path(name).stat().st_mtime
+    except OSError:
+        return None
+    return datetime.fromtimestamp(stamp, UTC).isoformat(timespec="seconds")
+
+
 class _Batch:
     """The summaries of one run, and how each is read and drawn."""
 
@@ -167,6 +178,7 @@ class _Batch:
             source=loaded.label if several else source,
             answered_at=str(updated) if updated else None,
             printed_at=self.printed_at,
+            file_time=None if updated else _file_time(name),
             patient=details(meta, "patient"),
             visit=details(meta, "visit"),
         )

@@ -434,3 +434,16 @@ def test_lhc_forms_renders_the_questionnaire_with_every_answer_visible(exported,
     assert report["merged_answers_visible"] >= report["response_answered"]
     assert report["lforms_export_answered"] == report["response_answered"]
     assert run.returncode == 0
+
+
+def test_authored_comes_from_the_answers_else_from_the_files_time(questionnaire, tmp_path):
+    from tests.conftest import write_answers
+
+    path = write_answers(tmp_path / "plain.yaml", minimal_answers(questionnaire))
+    os.utime(path, (1_764_000_000, 1_764_000_000))  # 2025-11-24T16:00:00Z
+    result = runner.invoke(app, ["summary", str(path), "--format", "fhir"])
+    response = json.loads(result.stdout)["entry"][0]["resource"]
+    assert response["authored"] == "2025-11-24T16:00:00+00:00"
+    result = runner.invoke(app, ["summary", str(DATA / "chronic_back.yaml"), "--format", "fhir"])
+    response = json.loads(result.stdout)["entry"][0]["resource"]
+    assert response["authored"] == "2026-11-20T09:12:00+00:00"  # from the metadata block

@@ -107,6 +107,9 @@ class SummaryInfo(NamedTuple):
     """Contract 1.1 visit details (date, time, clinician, location), as given."""
     printed_at: str | None = None
     """When this summary was made (ISO date-time), for the footer of what is printed."""
+    file_time: str | None = None
+    """When the answer file was last changed (ISO date-time): FHIR's `authored` when the
+    answers do not say when they were given."""
 
 
 def to_json_dict(assessment: Assessment, info: SummaryInfo | None = None) -> dict[str, Any]:

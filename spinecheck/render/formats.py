@@ -122,7 +122,7 @@ def _response(summary: Summary) -> dict[str, Any]:
     return to_questionnaire_response(
         summary.questionnaire,
         summary.answers,
-        authored=summary.info.answered_at,
+        authored=summary.info.answered_at or summary.info.file_time,
         completed=summary.completed,
         stopped=summary.stopped,
         patient=summary.info.patient,
