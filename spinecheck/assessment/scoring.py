@@ -25,6 +25,14 @@ class Score(NamedTuple):
     sources: tuple[str, ...] = ()
 
 
+def meaning(score: Score) -> str:
+    """What a score's value means, in words: its range, or which side of its cut-off it is."""
+    parts = [f"{score.band} range"] if score.band else []
+    if score.positive is not None:
+        parts.append("at or above the cut-off" if score.positive else "below the cut-off")
+    return "; ".join(parts)
+
+
 def item_value(questionnaire: Questionnaire, question_id: str, value: AnswerValue) -> float | None:
     """The points an answer adds to a score."""
     question = questionnaire.question(question_id)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
 from spinecheck.assessment.report import Assessment, Recommendation, SummaryInfo
+from spinecheck.assessment.scoring import meaning
 from spinecheck.questionnaire.answering import describe_answer
 from spinecheck.questionnaire.conditions import AnswerValue
 from spinecheck.questionnaire.model import Questionnaire, Urgency
@@ -276,13 +277,8 @@ def _scores(assessment: Assessment) -> tuple[Block, ...]:
         if score.value is None:
             continue
         value = f"{score.value:g}" + (f" of {score.maximum:g}" if score.maximum else "")
-        meaning = []
-        if score.band:
-            meaning.append(f"{score.band} range")
-        if score.positive is not None:
-            meaning.append("at or above the cut-off" if score.positive else "below the cut-off")
-        if meaning:
-            value += f" ({'; '.join(meaning)})"
+        if meaning(score):
+            value += f" ({meaning(score)})"
         rows.append((score.label, value, _sources(assessment, score.sources)))
         for note in (score.note, f"Modelled on {score.modelled_on}." if score.modelled_on else ""):
             if note and note not in notes:

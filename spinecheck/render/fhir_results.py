@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from spinecheck.assessment.report import Assessment
+from spinecheck.assessment.scoring import meaning
 
 RESULTS_SYSTEM = "urn:spinecheck:results"
 """What each Observation is: the urgency, a warning sign, a medicine flag or a score."""
@@ -92,13 +93,8 @@ def derived_results(assessment: Assessment, response: Mapping[str, Any]) -> list
                 "code": "{score}",
             }
         }
-        meaning = []
-        if score.band:
-            meaning.append(f"{score.band} range")
-        if score.positive is not None:
-            meaning.append("at or above the cut-off" if score.positive else "below the cut-off")
-        if meaning:
-            value["interpretation"] = [{"text": "; ".join(meaning)}]
+        if meaning(score):
+            value["interpretation"] = [{"text": meaning(score)}]
         if score.maximum:
             value["referenceRange"] = [
                 {
