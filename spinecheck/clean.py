@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, TypeVar, cast
 
 _CONTROL = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI sequences (colours, cursor moves)
@@ -46,16 +46,20 @@ def json_without_bidi_overrides(text: str) -> str:
     return _BIDI_OVERRIDES.sub("", text) if _BIDI_OVERRIDES.search(text) else text
 
 
-def without_bidi_overrides(data: Any) -> Any:
-    """Data (for JSON and FHIR) with bidi overrides removed from every text; all else as it was.
+_Data = TypeVar("_Data")
 
-    JSON keeps patient text as data, control characters escaped by the encoder, but an override
-    would still reorder the text wherever a reader shows it.
+
+def cleaned(data: _Data) -> _Data:
+    """Data with `clean` applied to every text in it (keys too); all else as it was.
+
+    For FHIR, whose resources a records system files and shows: no text in them, typed or read
+    from a file, keeps control sequences or bidi overrides.
     """
-    if isinstance(data, str):
-        return _BIDI_OVERRIDES.sub("", data) if _BIDI_OVERRIDES.search(data) else data
-    if isinstance(data, dict):
-        return {key: without_bidi_overrides(value) for key, value in data.items()}
-    if isinstance(data, list):
-        return [without_bidi_overrides(value) for value in data]
-    return data
+    found: Any = data
+    if isinstance(found, str):
+        found = clean(found)
+    elif isinstance(found, dict):
+        found = {cleaned(key): cleaned(value) for key, value in found.items()}
+    elif isinstance(found, list):
+        found = [cleaned(value) for value in found]
+    return cast("_Data", found)

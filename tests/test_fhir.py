@@ -230,11 +230,15 @@ def test_hostile_text_in_a_fhir_answer_file_is_shown_not_obeyed(questionnaire, t
         response["subject"] = {"display": hostile, "identifier": {"value": "MRN\x1b[31m 1"}}
 
     path = _response_file(tmp_path, questionnaire, change)
-    for output_format in ("text", "markdown", "html", "json"):
+    for output_format in ("text", "markdown", "html", "json", "fhir"):
         result = runner.invoke(app, ["summary", str(path), "--format", output_format])
         assert result.exit_code == 0, result.output
         for bad in ("\x1b", "\x07", "\u202e"):
             assert bad not in result.stdout, (output_format, bad)
+        if output_format == "fhir":  # not even escaped: a records system files what it gets
+            for escaped in ("\\u001b", "\\u0007"):
+                assert escaped not in result.stdout, escaped
+            assert '"value": "MRN 1"' in result.stdout  # the subject, cleaned
         if output_format == "html":
             assert "<script>" not in result.stdout
     bad_link = _response_file(

@@ -156,7 +156,8 @@ def table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> Block:
     return Block("table", header=header, rows=tuple(rows))
 
 
-def _sources(assessment: Assessment, ids: list[str] | tuple[str, ...]) -> str:
+def source_names(assessment: Assessment, ids: list[str] | tuple[str, ...]) -> str:
+    """The short names of sources by id ("ACP 2017, NICE NG59"), each once."""
     names = []
     for source_id in ids:
         source = assessment.sources.get(source_id) or {}
@@ -198,7 +199,7 @@ def urgency_section(assessment: Assessment) -> Section:
                     Item(
                         flag.message,
                         (f"You said yes to: {' '.join(flag.question_text.split())}",),
-                        _sources(assessment, flag.sources),
+                        source_names(assessment, flag.sources),
                     )
                     for flag in assessment.red_flags
                 ]
@@ -253,7 +254,7 @@ def _recommendations(
         said = _you_said(questionnaire, entry, reasons, lead="Because you said:")
         title = entry.label + (f" - {entry.about}" if entry.about else "")
         text = " ".join(x for x in (reasons, said) if x)
-        full.append(Item(title, (text,) if text else (), _sources(assessment, entry.sources)))
+        full.append(Item(title, (text,) if text else (), source_names(assessment, entry.sources)))
     for entry in entries[shown:]:
         reason = _first_sentence(entry.reasons[0]) if entry.reasons else ""
         # a reason that starts from the patient ("Your answers match...") needs no answers after it
@@ -261,7 +262,7 @@ def _recommendations(
         said = "" if about_you else _you_said(questionnaire, entry, reason, lead="You said:")
         text = " ".join(x for x in (reason, said) if x)
         brief.append(
-            Item(entry.label, (text,) if text else (), _sources(assessment, entry.sources))
+            Item(entry.label, (text,) if text else (), source_names(assessment, entry.sources))
         )
     blocks = [items(full)]
     if brief:
@@ -279,7 +280,7 @@ def _scores(assessment: Assessment) -> tuple[Block, ...]:
         value = f"{score.value:g}" + (f" of {score.maximum:g}" if score.maximum else "")
         if meaning(score):
             value += f" ({meaning(score)})"
-        rows.append((score.label, value, _sources(assessment, score.sources)))
+        rows.append((score.label, value, source_names(assessment, score.sources)))
         for note in (score.note, f"Modelled on {score.modelled_on}." if score.modelled_on else ""):
             if note and note not in notes:
                 notes.append(note)
@@ -347,11 +348,11 @@ def build_patient(
                             Item(
                                 f"{flag.label}: " + ", ".join(flag.medications),
                                 (flag.message,),
-                                _sources(assessment, flag.sources),
+                                source_names(assessment, flag.sources),
                             )
                             if flag.medications
                             else Item(
-                                flag.label, (flag.message,), _sources(assessment, flag.sources)
+                                flag.label, (flag.message,), source_names(assessment, flag.sources)
                             )
                             for flag in assessment.medication_flags
                         ]
@@ -609,7 +610,8 @@ def build_clinician(
             items(
                 [
                     Item(
-                        f"{f.label}: {', '.join(f.medications)} ({_sources(assessment, f.sources)})"
+                        f"{f.label}: {', '.join(f.medications)} "
+                        f"({source_names(assessment, f.sources)})"
                     )
                     for f in assessment.medication_flags
                 ]
@@ -632,7 +634,7 @@ def build_clinician(
                                 )
                             ),
                         ),
-                        _sources(assessment, [estimate.source]),
+                        source_names(assessment, [estimate.source]),
                     )
                 ]
             )
@@ -674,7 +676,8 @@ def build_clinician(
         (
             title,
             "; ".join(
-                f"{_clinical_label(r.label)} ({_sources(assessment, r.sources)})" for r in entries
+                f"{_clinical_label(r.label)} ({source_names(assessment, r.sources)})"
+                for r in entries
             ),
         )
         for title, entries in (
@@ -697,7 +700,7 @@ def build_clinician(
                 Item(
                     flag.message,
                     (f"Answered yes: {flag.question_text}",),
-                    _sources(assessment, flag.sources),
+                    source_names(assessment, flag.sources),
                 )
                 for flag in assessment.red_flags
             ]

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
-from spinecheck.clean import clean
+from spinecheck.clean import cleaned
 from spinecheck.questionnaire.conditions import AnswerValue
 from spinecheck.questionnaire.fhir_ids import canonical_url, choice_system, section_link
 from spinecheck.questionnaire.model import Condition, Question, QuestionKind, Questionnaire
@@ -24,6 +24,7 @@ MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
 MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
 ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
 UNIT = "http://hl7.org/fhir/StructureDefinition/questionnaire-unit"
+UCUM_SYSTEM = "http://unitsofmeasure.org"
 UCUM = {"years": "a", "year": "a", "cm": "cm", "kg": "kg", "mm": "mm", "minutes": "min"}
 """UCUM codes for the units a questionnaire writes in words."""
 
@@ -70,7 +71,7 @@ def to_questionnaire(questionnaire: Questionnaire) -> dict[str, Any]:
     }
     if questionnaire.description:
         resource["description"] = questionnaire.description
-    return resource
+    return cleaned(resource)  # no control sequences in anything a records system files
 
 
 EnableWhen = list[dict[str, Any]]
@@ -213,7 +214,7 @@ def _question_item(questionnaire: Questionnaire, question: Question, node: Node)
     if question.unit:
         coding = {"display": question.unit}
         if question.unit.lower() in UCUM:
-            coding = {"system": "http://unitsofmeasure.org", "code": UCUM[question.unit.lower()],
+            coding = {"system": UCUM_SYSTEM, "code": UCUM[question.unit.lower()],
                       "display": question.unit}  # fmt: skip
         extensions.append({"url": UNIT, "valueCoding": coding})
     if question.kind in (QuestionKind.TEXT, QuestionKind.TEXT_LIST):
@@ -413,7 +414,7 @@ def to_questionnaire_response(
     subject = _subject(patient or {})
     if subject:
         resource["subject"] = subject
-    return resource
+    return cleaned(resource)  # no control sequences in anything a records system files
 
 
 def _response_items(
@@ -464,8 +465,8 @@ def _answers(
         return [{"valueInteger": int(value)}]  # type: ignore[arg-type]  # checked as int
     if kind is QuestionKind.TEXT_LIST:
         values = value if isinstance(value, list) else [str(value)]
-        return [{"valueString": clean(v)} for v in values]
-    return [{"valueString": clean(str(value))}]  # no control characters in a record system
+        return [{"valueString": v} for v in values]
+    return [{"valueString": str(value)}]
 
 
 def bundle_timestamp() -> str:

@@ -9,11 +9,14 @@ wording, so their LOINC codes would claim the validated instruments. See docs/fh
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from spinecheck.assessment.report import Assessment
 from spinecheck.assessment.scoring import meaning
+from spinecheck.clean import cleaned
+from spinecheck.render.document import source_names
+from spinecheck.render.fhir import UCUM_SYSTEM
 
 RESULTS_SYSTEM = "urn:spinecheck:results"
 """What each Observation is: the urgency, a warning sign, a medicine flag or a score."""
@@ -40,22 +43,12 @@ URGENCY_DISPLAY = {
 
 def derived_results(assessment: Assessment, response: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The urgency, each warning sign, each medicine flag and each score, as Observations."""
+    level = assessment.urgency.value
     results = [
         _observation(
             response,
-            ("urgency", "How soon to act"),
-            {
-                "valueCodeableConcept": {
-                    "coding": [
-                        {
-                            "system": URGENCY_SYSTEM,
-                            "code": assessment.urgency.value,
-                            "display": URGENCY_DISPLAY[assessment.urgency.value],
-                        }
-                    ],
-                    "text": URGENCY_DISPLAY[assessment.urgency.value],
-                }
-            },
+            _result("urgency", "How soon to act"),
+            {"valueCodeableConcept": _concept(URGENCY_SYSTEM, level, URGENCY_DISPLAY[level])},
             note=assessment.urgency_message,
         )
     ]
@@ -63,8 +56,8 @@ def derived_results(assessment: Assessment, response: Mapping[str, Any]) -> list
         results.append(
             _observation(
                 response,
-                ("warning-sign", "Warning sign answered yes"),
-                _concept(WARNING_SIGN_SYSTEM, flag.id, flag.message),
+                _result("warning-sign", "Warning sign answered yes"),
+                {"valueCodeableConcept": _concept(WARNING_SIGN_SYSTEM, flag.id, flag.message)},
                 note=_with_sources(assessment, flag.message, flag.sources),
                 key=flag.id,
             )
@@ -73,11 +66,12 @@ def derived_results(assessment: Assessment, response: Mapping[str, Any]) -> list
         text = medicine_flag.message
         if medicine_flag.medications:
             text = f"{text} Medicines: {', '.join(medicine_flag.medications)}."
+        concept = _concept(MEDICATION_FLAG_SYSTEM, medicine_flag.id, medicine_flag.label)
         results.append(
             _observation(
                 response,
-                ("medication-flag", "Medicine combination or condition to review"),
-                _concept(MEDICATION_FLAG_SYSTEM, medicine_flag.id, medicine_flag.label),
+                _result("medication-flag", "Medicine combination or condition to review"),
+                {"valueCodeableConcept": concept},
                 note=_with_sources(assessment, text, medicine_flag.sources),
                 key=medicine_flag.id,
             )
@@ -89,7 +83,7 @@ def derived_results(assessment: Assessment, response: Mapping[str, Any]) -> list
             "valueQuantity": {
                 "value": _number(score.value),
                 "unit": "score",
-                "system": "http://unitsofmeasure.org",
+                "system": UCUM_SYSTEM,
                 "code": "{score}",
             }
         }
@@ -107,14 +101,14 @@ def derived_results(assessment: Assessment, response: Mapping[str, Any]) -> list
         results.append(
             _observation(
                 response,
-                None,
+                _concept(SCORE_SYSTEM, score.id, score.label),
                 value,
-                code=_concept(SCORE_SYSTEM, score.id, score.label)["valueCodeableConcept"],
-                note=_with_sources(assessment, note, list(score.sources)),
+                note=_with_sources(assessment, note, score.sources),
                 key=score.id,
             )
         )
-    return results
+    # medicine names and patient details are as typed: no control sequences in a record system
+    return [cleaned(result) for result in results]
 
 
 def _number(value: float) -> int | float:
@@ -122,37 +116,28 @@ def _number(value: float) -> int | float:
 
 
 def _concept(system: str, code: str, display: str) -> dict[str, Any]:
-    return {
-        "valueCodeableConcept": {
-            "coding": [{"system": system, "code": code, "display": display}],
-            "text": display,
-        }
-    }
+    """A CodeableConcept of one coding, its display also as text."""
+    return {"coding": [{"system": system, "code": code, "display": display}], "text": display}
 
 
-def _with_sources(assessment: Assessment, text: str, sources: list[str]) -> str:
-    names = [(assessment.sources.get(s) or {}).get("short") or s for s in sources]
-    names = [n for n in dict.fromkeys(names) if n]
-    if not names:
-        return text
-    return f"{text} Sources: {', '.join(names)}.".strip()
+def _result(code: str, display: str) -> dict[str, Any]:
+    """What an Observation is, in our results code system."""
+    return _concept(RESULTS_SYSTEM, code, display)
+
+
+def _with_sources(assessment: Assessment, text: str, sources: Sequence[str]) -> str:
+    names = source_names(assessment, tuple(sources))
+    return f"{text} Sources: {names}.".strip() if names else text
 
 
 def _observation(
     response: Mapping[str, Any],
-    kind: tuple[str, str] | None,
+    code: Mapping[str, Any],
     value: Mapping[str, Any],
     *,
-    code: Mapping[str, Any] | None = None,
     note: str = "",
     key: str = "",
 ) -> dict[str, Any]:
-    if code is None:
-        assert kind is not None
-        code = {
-            "coding": [{"system": RESULTS_SYSTEM, "code": kind[0], "display": kind[1]}],
-            "text": kind[1],
-        }
     name = f"{response['id']}|{code['coding'][0]['code']}|{key}"
     resource: dict[str, Any] = {
         "resourceType": "Observation",
