@@ -286,7 +286,8 @@ def _scores(assessment: Assessment) -> tuple[Block, ...]:
                 notes.append(note)
     if not rows:
         return ()
-    return (table(("Score", "Result", "Sources"), rows), paragraph(" ".join(notes)))
+    notes_block = (paragraph(" ".join(notes)),) if notes else ()
+    return (table(("Score", "Result", "Sources"), rows), *notes_block)
 
 
 def build_patient(

@@ -24,7 +24,7 @@ def escape(text: str) -> str:
     """Escape Markdown (and inline HTML) so patient text is shown exactly as typed.
 
     Only what would be read as markup is escaped, so a summary pasted as plain text reads
-    cleanly ("3 Dec 2026, 09:30", not "3 Dec 2026, 09:30" with a backslash before each sign).
+    cleanly: full stops, hyphens, brackets and pluses mid-line stay as typed.
     """
     flat = _INLINE.sub(lambda found: "\\" + found.group(0), " ".join(clean(text).split()))
     start = _BLOCK_START.match(flat)
