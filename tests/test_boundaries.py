@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "spinecheck"
-CORE_PACKAGES = ("questionnaire", "answers", "assessment")
+CORE_PACKAGES = ("medicines", "questionnaire", "answers", "assessment")
 CORE_FILES = [path for name in CORE_PACKAGES for path in sorted((PACKAGE / name).glob("*.py"))] + [
     PACKAGE / "errors.py",
     PACKAGE / "clean.py",
@@ -56,6 +56,30 @@ def test_every_core_module_is_listed():
 def test_no_core_file_imports_a_layer_above_it_even_lazily():
     offenders = {str(path.name): forbidden_in(imported_names(path)) for path in CORE_FILES}
     assert not {name: found for name, found in offenders.items() if found}
+
+
+FLOORS = {
+    # each package and the packages of ours it may import (issue 21: no arrow runs back up)
+    "medicines": set(),
+    "questionnaire": {"medicines"},
+    "assessment": {"medicines", "questionnaire"},
+    "answers": {"medicines", "questionnaire", "assessment"},
+}
+
+
+def test_the_core_floors_import_only_downwards():
+    wrong = {}
+    for package, allowed in FLOORS.items():
+        for path in sorted((PACKAGE / package).glob("*.py")):
+            ours = {
+                name.split(".")[1]
+                for name in imported_names(path)
+                if name.startswith("spinecheck.") and name.count(".") >= 1
+            }
+            ours -= {"errors", "clean", package}
+            if ours - allowed:
+                wrong[f"{package}/{path.name}"] = sorted(ours - allowed)
+    assert wrong == {}
 
 
 def test_the_check_would_catch_an_offender(tmp_path):

@@ -8,10 +8,10 @@ import json
 
 import pytest
 
-from spinecheck.assessment.doses import estimate_mme
-from spinecheck.assessment.medicines import default_index
 from spinecheck.assessment.report import SummaryInfo
 from spinecheck.assessment.rules import assess
+from spinecheck.medicines.doses import estimate_mme
+from spinecheck.medicines.matching import default_index
 from spinecheck.render.formats import Summary, render
 from spinecheck.render.output_format import OutputFormat
 from tests.conftest import minimal_answers

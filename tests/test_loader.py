@@ -357,7 +357,7 @@ def test_loading_remembers_nothing_between_runs(shipped_text, tmp_path, monkeypa
     path = tmp_path / "questions.yaml"
     path.write_text(shipped_text, encoding="utf-8")
     load_questionnaire(path)
-    from spinecheck.assessment.medicines import default_index
+    from spinecheck.medicines.matching import default_index
 
     default_index()
     assert not (tmp_path / "cache").exists()

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from spinecheck.assessment.medicines import default_index
 from spinecheck.assessment.rules import assess
+from spinecheck.medicines.matching import default_index
 from tests.conftest import ROOT, minimal_answers
 
 FLAG_CLASSES = set(default_index().class_labels) - {"other"}
@@ -151,7 +151,7 @@ def regenerate_ordinary_words() -> list[str]:
 
     index = medicines.build_index(_medicine_data())
     medicines._ordinary_words.cache_clear()
-    path = ROOT / "spinecheck" / "data" / "ordinary-words.txt"
+    path = ROOT / "spinecheck" / "medicines" / "ordinary-words.txt"
     header = [
         line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("#")
     ]
@@ -170,7 +170,7 @@ def regenerate_ordinary_words() -> list[str]:
 def _medicine_data() -> object:
     import yaml
 
-    return yaml.safe_load((ROOT / "spinecheck" / "data" / "medicines.yaml").read_text("utf-8"))
+    return yaml.safe_load((ROOT / "spinecheck" / "medicines" / "medicines.yaml").read_text("utf-8"))
 
 
 if __name__ == "__main__":

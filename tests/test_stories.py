@@ -837,7 +837,7 @@ def test_stories_cover_every_article_point() -> None:
     ],
 )
 def test_medicine_names_brands_and_typos(typed, generics):
-    from spinecheck.assessment.medicines import default_index
+    from spinecheck.medicines.matching import default_index
 
     match = default_index().match(typed)
     assert match.recognized
@@ -846,7 +846,7 @@ def test_medicine_names_brands_and_typos(typed, generics):
 
 @pytest.mark.parametrize("typed", ["some pills", "water", "the blue one"])
 def test_unknown_or_ambiguous_names_are_not_guessed(typed):
-    from spinecheck.assessment.medicines import default_index
+    from spinecheck.medicines.matching import default_index
 
     match = default_index().match(typed)
     assert not match.recognized, match
@@ -855,7 +855,7 @@ def test_unknown_or_ambiguous_names_are_not_guessed(typed):
 @pytest.mark.parametrize("typed", ["Zyrtec", "vitamin D 1000 units", "fish oil", "metformin 500mg"])
 def test_common_medicines_that_are_not_pain_medicines_are_known_as_such(typed):
     """'Not recognised' is kept for names really unknown (issue 13)."""
-    from spinecheck.assessment.medicines import default_index
+    from spinecheck.medicines.matching import default_index
 
     match = default_index().match(typed)
     assert match.recognized, match
@@ -864,7 +864,7 @@ def test_common_medicines_that_are_not_pain_medicines_are_known_as_such(typed):
 
 def test_a_typo_never_changes_the_class():
     """Every single-letter slip of every name reads as the same medicines, or not at all."""
-    from spinecheck.assessment.medicines import default_index
+    from spinecheck.medicines.matching import default_index
 
     index = default_index()
     for name, generics in index.names.items():
@@ -885,7 +885,7 @@ def test_a_typo_never_changes_the_class():
 
 
 def test_autocomplete_comes_from_the_medicine_data():
-    from spinecheck.assessment.medicines import default_index
+    from spinecheck.medicines.matching import default_index
 
     names = default_index().completions()
     assert {"Percocet", "gabapentin", "co-codamol", "Tylenol #3"} <= set(names)
@@ -898,7 +898,7 @@ def test_medicine_data_file_is_clean():
 
     from spinecheck.questionnaire.reading import decode, parse_yaml
 
-    raw = (files("spinecheck") / "data" / "medicines.yaml").read_bytes()
+    raw = (files("spinecheck") / "medicines" / "medicines.yaml").read_bytes()
     document = parse_yaml(decode(raw, "medicines.yaml"), "medicines.yaml")
     assert document.problems == []
     data = document.data

@@ -6,12 +6,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from spinecheck.assessment.medicines import MedicineMatch
 from spinecheck.assessment.scoring import Score
+from spinecheck.medicines.matching import MedicineMatch
 from spinecheck.questionnaire.model import PainPhase, Urgency
 
 if TYPE_CHECKING:
-    from spinecheck.assessment.doses import MmeEstimate
+    from spinecheck.medicines.doses import MmeEstimate
 
 
 class Evidence(NamedTuple):

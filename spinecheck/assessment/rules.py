@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from spinecheck.assessment.medicines import MedicineIndex, MedicineMatch, default_index
 from spinecheck.assessment.report import (
     Assessment,
     Evidence,
@@ -16,9 +15,11 @@ from spinecheck.assessment.report import (
 )
 from spinecheck.assessment.scoring import Score, compute_scores
 from spinecheck.errors import SpinecheckError
+from spinecheck.medicines.matching import MedicineIndex, MedicineMatch, default_index
 from spinecheck.questionnaire.answering import describe_answer
 from spinecheck.questionnaire.conditions import AnswerValue, Facts, Outcome, evaluate
 from spinecheck.questionnaire.model import (
+    PLACEHOLDER,
     PainPhase,
     QuestionKind,
     Questionnaire,
@@ -26,10 +27,6 @@ from spinecheck.questionnaire.model import (
     Rule,
     Urgency,
 )
-
-PLACEHOLDER = re.compile(r"\{(answer|score|contact):([a-z][a-z0-9_]*)\}")
-"""Text may quote an answer as {answer:question_id}, a score as {score:score_id}, and a contact
-of the chosen region as {contact:emergency_number}; nothing else in text is interpreted."""
 
 
 def choose_region(questionnaire: Questionnaire, region: str | None = None) -> Region | None:
@@ -154,7 +151,7 @@ def assess(
 
     mme = None
     if any(m.taking and "opioid" in m.classes for m in matches):
-        from spinecheck.assessment.doses import estimate_mme  # its patterns only when needed
+        from spinecheck.medicines.doses import estimate_mme  # its patterns only when needed
 
         mme = estimate_mme(matches, index)
     used_sources = _used_sources(

@@ -11,12 +11,13 @@ from typing import Any
 
 import msgspec
 
-from spinecheck.assessment.medicines import default_index
 from spinecheck.errors import Problem, SpinecheckError, similar
+from spinecheck.medicines.matching import default_index
 from spinecheck.questionnaire.answering import show_value
 from spinecheck.questionnaire.conditions import AnswerValue, Facts, evaluate, walk
 from spinecheck.questionnaire.model import (
     COMPARISONS,
+    PLACEHOLDER,
     CatalogEntry,
     Choice,
     Condition,
@@ -464,7 +465,11 @@ class _Checker:
         assert test.medication_class is not None
         if test.medication_class not in classes:
             close = similar(test.medication_class, list(classes), n=1)
-            hint = f"did you mean '{close[0]}'?" if close else "see spinecheck/data/medicines.yaml"
+            hint = (
+                f"did you mean '{close[0]}'?"
+                if close
+                else "see spinecheck/medicines/medicines.yaml"
+            )
             self.add(
                 (*where, "medication_class"),
                 f"unknown medicine class '{test.medication_class}'",
@@ -602,8 +607,6 @@ class _Checker:
     def _check_placeholders(self, text: str | None, where: tuple[str | int, ...]) -> None:
         if not text or "{" not in text:
             return
-        from spinecheck.assessment.rules import PLACEHOLDER
-
         scores = self._score_items()
         for match in PLACEHOLDER.finditer(text):
             kind, key = match.group(1), match.group(2)

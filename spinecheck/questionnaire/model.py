@@ -7,6 +7,7 @@ errors into every problem of a file, each with its line.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Any, Literal
@@ -18,6 +19,11 @@ Id = Annotated[str, Meta(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 
 Value = Annotated[str, Meta(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=64)]
 """A choice value as stored in answer files: lower case, digits and underscores."""
+
+
+PLACEHOLDER = re.compile(r"\{(answer|score|contact):([a-z][a-z0-9_]*)\}")
+"""Text may quote an answer as {answer:question_id}, a score as {score:score_id}, and a contact
+of the chosen region as {contact:emergency_number}; nothing else in text is interpreted."""
 
 
 class QuestionKind(StrEnum):

@@ -584,7 +584,7 @@ def build_clinician(
     if treatment_rows:
         sections.append(Section("Treatments", (table(("", ""), treatment_rows),)))
 
-    from spinecheck.assessment.medicines import default_index
+    from spinecheck.medicines.matching import default_index
 
     labels = default_index().class_labels
     medicine_rows = [

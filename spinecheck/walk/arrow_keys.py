@@ -33,9 +33,9 @@ from prompt_toolkit.layout.processors import BeforeInput
 from prompt_toolkit.output import create_output
 from prompt_toolkit.styles import Style
 
-from spinecheck.assessment.medicines import split_entry
 from spinecheck.clean import clean_line
 from spinecheck.errors import SpinecheckError
+from spinecheck.medicines.matching import split_entry
 from spinecheck.questionnaire.conditions import AnswerValue
 from spinecheck.questionnaire.model import QuestionKind
 from spinecheck.walk.logic import BACK, Back, Keep, Shown

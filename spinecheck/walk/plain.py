@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from spinecheck.assessment.medicines import split_entry
 from spinecheck.clean import clean_line
 from spinecheck.errors import SpinecheckError
+from spinecheck.medicines.matching import split_entry
 from spinecheck.questionnaire.answering import describe_answer
 from spinecheck.questionnaire.conditions import AnswerValue
 from spinecheck.questionnaire.model import QuestionKind

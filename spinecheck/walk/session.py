@@ -219,7 +219,7 @@ def _front_end(plain: bool, screen: TextIO) -> tuple[Any, Any]:
         from spinecheck.walk.plain import PlainAsker
 
         return PlainAsker(sys.stdin, screen), contextlib.nullcontext()
-    from spinecheck.assessment.medicines import default_index
+    from spinecheck.medicines.matching import default_index
     from spinecheck.walk.arrow_keys import ArrowKeyAsker, terminal_session
 
     asker = ArrowKeyAsker(screen, default_index().completions())

@@ -377,9 +377,7 @@ _HYPHENATED_NAME = re.compile(r"co-[a-z]+|[a-z]+-(?:seltzer|seals|trimeton|trypt
 @lru_cache(maxsize=1)
 def _ordinary_words() -> frozenset[str]:
     """English words within a spelling slip of a medicine name: never read as one."""
-    text = (Path(__file__).resolve().parents[1] / "data" / "ordinary-words.txt").read_text(
-        encoding="utf-8"
-    )
+    text = (Path(__file__).resolve().parent / "ordinary-words.txt").read_text(encoding="utf-8")
     return frozenset(
         line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
     )
@@ -484,7 +482,7 @@ def default_index() -> MedicineIndex:
     """The medicine data shipped with spinecheck, read once per run (never remembered on disk)."""
     import yaml
 
-    data_file = Path(__file__).resolve().parents[1] / "data" / "medicines.yaml"
+    data_file = Path(__file__).resolve().parent / "medicines.yaml"
     text = data_file.read_text(encoding="utf-8")
     # Our own file, checked by the tests (duplicates included), so the fast plain loader will do.
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from spinecheck.assessment.medicines import MedicineIndex, MedicineMatch
+from spinecheck.medicines.matching import MedicineIndex, MedicineMatch
 
 TIMES = "\u00d7"
 """The multiplication sign of the working."""
