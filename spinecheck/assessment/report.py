@@ -11,7 +11,7 @@ from spinecheck.medicines.matching import MedicineMatch
 from spinecheck.questionnaire.model import PainPhase, Urgency
 
 if TYPE_CHECKING:
-    from spinecheck.medicines.doses import MmeEstimate
+    from spinecheck.medicines.doses import DailyTotal, MmeEstimate
 
 
 class Evidence(NamedTuple):
@@ -31,6 +31,8 @@ class RedFlag:
     message: str
     question_text: str
     sources: list[str] = field(default_factory=list)
+    unsure: bool = False
+    """True when the patient answered 'not sure' (read as yes, the safer answer)."""
 
 
 @dataclass
@@ -43,6 +45,25 @@ class Recommendation:
     reasons: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
+    reason_sources: list[list[str]] = field(default_factory=list)
+    """The sources of each reason, in the order of `reasons` (a shortened summary cites only
+    the sources of what it shows)."""
+    cautions: list[str] = field(default_factory=list)
+    """Sentences that travel with the suggestion wherever it is shown: its risk, a guideline that
+    disagrees, and the warnings of gates that hold (a blood thinner)."""
+    caution_sources: list[str] = field(default_factory=list)
+    step: int | None = None
+    """Its step of stepped care (options only)."""
+
+
+@dataclass
+class Withheld:
+    """A suggestion a rule made that a gate held back, and which gates."""
+
+    kind: str
+    """'specialist', 'option', 'message' or 'preparation'."""
+    id: str
+    gates: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -92,6 +113,14 @@ class Assessment:
     """The region whose contacts are shown."""
     mme: MmeEstimate | None = None
     """Morphine milligram equivalents a day, for the clinician (None when no opioid is taken)."""
+    acetaminophen: DailyTotal | None = None
+    """Acetaminophen (paracetamol) mg a day, for the clinician (None when none is taken)."""
+    gates: dict[str, str] = field(default_factory=dict)
+    """The gates that hold, by id, in clinical words."""
+    withheld: list[Withheld] = field(default_factory=list)
+    """Suggestions held back by gates."""
+    urgent_contact: str | None = None
+    """On a same-day path, whom to contact in clinical words (None: the region's usual)."""
 
 
 class SummaryInfo(NamedTuple):
@@ -127,6 +156,7 @@ def to_json_dict(assessment: Assessment, info: SummaryInfo | None = None) -> dic
                 "urgency": flag.urgency.value,
                 "message": flag.message,
                 "sources": flag.sources,
+                "answer": "not_sure" if flag.unsure else True,
             }
             for flag in assessment.red_flags
         ],
@@ -157,6 +187,12 @@ def to_json_dict(assessment: Assessment, info: SummaryInfo | None = None) -> dic
             for match in assessment.medications
         ],
         "mme": _mme(assessment.mme),
+        "acetaminophen": _daily_total(assessment.acetaminophen),
+        "gates": dict(assessment.gates),
+        "withheld": [
+            {"kind": item.kind, "id": item.id, "gates": item.gates} for item in assessment.withheld
+        ],
+        "urgent_contact": assessment.urgent_contact,
         "preparation": [{"id": item.id, "text": item.text} for item in assessment.preparation],
         "messages": [
             {
@@ -197,6 +233,7 @@ def _recommendation(item: Recommendation) -> dict[str, Any]:
         "reasons": item.reasons,
         "sources": item.sources,
         "because": [{"question": e.question, "answer": e.answer} for e in item.evidence],
+        "cautions": item.cautions,
     }
 
 
@@ -216,5 +253,23 @@ def _mme(estimate: MmeEstimate | None) -> dict[str, Any] | None:
                 "working": line.working,
             }
             for line in estimate.lines
+        ],
+    }
+
+
+def _daily_total(total: DailyTotal | None) -> dict[str, Any] | None:
+    if total is None:
+        return None
+    return {
+        "total_mg_per_day": total.total,
+        "complete": total.complete,
+        "limit_mg_per_day": total.limit,
+        "lines": [
+            {
+                "as_typed": line.as_typed,
+                "mg_per_day": line.per_day,
+                "working": line.working,
+            }
+            for line in total.lines
         ],
     }

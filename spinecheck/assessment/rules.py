@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from spinecheck.assessment.report import (
     Assessment,
@@ -12,15 +13,22 @@ from spinecheck.assessment.report import (
     Note,
     Recommendation,
     RedFlag,
+    Withheld,
 )
 from spinecheck.assessment.scoring import Score, compute_scores
 from spinecheck.errors import SpinecheckError
 from spinecheck.medicines.matching import MedicineIndex, MedicineMatch, default_index
-from spinecheck.questionnaire.answering import describe_answer
+
+if TYPE_CHECKING:
+    from spinecheck.medicines.doses import DailyTotal, MmeEstimate
+from spinecheck.questionnaire.answering import describe_answer, safer_reading
 from spinecheck.questionnaire.conditions import AnswerValue, Facts, Outcome, evaluate
 from spinecheck.questionnaire.model import (
     PLACEHOLDER,
+    CatalogEntry,
+    Gate,
     PainPhase,
+    Question,
     QuestionKind,
     Questionnaire,
     Region,
@@ -54,26 +62,29 @@ def assess(
     medicines: MedicineIndex | None = None,
     region: str | None = None,
 ) -> Assessment:
-    """Evaluate every warning sign, score and rule for one patient's (checked) answers.
+    """Evaluate every warning sign, score, rule and gate for one patient's (checked) answers.
+
+    The order is fixed: warning signs and the rules that raise the urgency; then every other rule;
+    then the gate table, which holds back (or adds a warning to) what the rules suggested.
 
     Raises:
         SpinecheckError: an unknown region was asked for.
     """
     index = medicines if medicines is not None else default_index()
     contacts = choose_region(questionnaire, region)
-    matches = _match_medicines(questionnaire, answers, index)
-    scores = compute_scores(questionnaire, answers)
-    facts = _facts(questionnaire, answers, scores, matches, index)
+    matches = [
+        _with_dose_classes(m, index) for m in _match_medicines(questionnaire, answers, index)
+    ]
+    read = safer_reading(questionnaire, answers)  # 'not sure' to a warning sign reads as yes
+    scores = compute_scores(questionnaire, read)
+    mme, acetaminophen = _totals(matches, index)
+    facts = _facts(questionnaire, read, scores, matches, index, mme, acetaminophen)
 
     red_flags: dict[str, RedFlag] = {}
     for question in questionnaire.questions:
-        if question.warning is not None and answers.get(question.id) is True:
-            red_flags[question.id] = RedFlag(
-                id=question.id,
-                urgency=question.warning.urgency,
-                message=question.warning.message,
-                question_text=question.text,
-                sources=list(question.warning.sources),
+        if question.warning is not None and read.get(question.id) is True:
+            red_flags[question.id] = _red_flag(
+                question, unsure=answers.get(question.id) is not True
             )
 
     def fill(text: str) -> str:
@@ -82,8 +93,9 @@ def assess(
     urgency = max(
         [Urgency.ROUTINE, *(flag.urgency for flag in red_flags.values())], key=lambda u: u.rank
     )
-    # Rules that raise the urgency first, so that every other rule may test the final urgency
-    # ('no manipulation on a same-day path'); the loader makes sure those rules never test it.
+    # Rules that raise the urgency first, so that every other rule and gate may test the final
+    # urgency ('no manipulation on a same-day path'); the loader makes sure those rules never
+    # test it.
     known: dict[int, Outcome] = {}  # outcomes of the rules that raise the urgency (no urgency test)
     for position, rule in enumerate(questionnaire.rules):
         if rule.urgency is not None:
@@ -91,52 +103,76 @@ def assess(
             if known[position].holds and rule.urgency.rank > urgency.rank:
                 urgency = rule.urgency
     facts = facts._replace(urgency=urgency)
+    gates = [gate for gate in questionnaire.gates if evaluate(gate.when, facts).holds]
+    held = _Held()
     specialists: dict[str, Recommendation] = {}
     options: dict[str, Recommendation] = {}
     flags: dict[str, MedicationFlag] = {}
     preparation: dict[str, Note] = {}
     messages: dict[str, Note] = {}
+    contact: Rule | None = None
 
     for position, rule in enumerate(questionnaire.rules):
         outcome = known[position] if position in known else evaluate(rule.when, facts)
         if not outcome.holds:
             continue
-        if rule.urgency is not None and rule.urgency.rank > urgency.rank:
-            urgency = rule.urgency
-        reason = fill(rule.reason) if rule.reason else _reason(questionnaire, outcome, answers)
         action, target = rule.action, rule.target
-        if action == "red_flag" and target is not None:
+        if action is None or target is None:
+            continue
+        if held.blocks(gates, action, target, rule):
+            continue
+        reason = fill(rule.reason) if rule.reason else _reason(questionnaire, outcome, answers)
+        if action == "red_flag":
             _raise_red_flag(questionnaire, red_flags, rule, target)
-        elif action in ("specialist", "option") and target is not None:
+        elif action in ("specialist", "option"):
             catalog = questionnaire.specialists if action == "specialist" else questionnaire.options
             bucket = specialists if action == "specialist" else options
-            entry = catalog[target]
-            item = bucket.setdefault(
-                target, Recommendation(id=target, label=entry.label, about=entry.about)
+            item = bucket.get(target) or bucket.setdefault(
+                target, _recommendation(target, catalog[target], fill)
             )
-            _add_unique(item.reasons, [reason])
+            if reason not in item.reasons:
+                item.reasons.append(reason)
+                item.reason_sources.append(list(rule.sources))
             _add_unique(item.sources, rule.sources)
             for evidence in _evidence(questionnaire, outcome, answers):
                 if evidence not in item.evidence:
                     item.evidence.append(evidence)
-        elif action == "medication_flag" and target is not None:
+        elif action == "medication_flag":
             entry = questionnaire.medication_flags[target]
             flag = flags.setdefault(
                 target,
                 MedicationFlag(
-                    id=target, label=entry.label, message=fill(rule.text or entry.label)
+                    id=target, label=fill(entry.label), message=fill(rule.text or entry.label)
                 ),
             )
             _add_unique(flag.medications, list(outcome.medications))
             _add_unique(flag.sources, rule.sources)
             _add_unique(flag.reasons, [reason])
-        elif action in ("preparation", "message") and target is not None:
+        elif action in ("preparation", "message"):
             notes = preparation if action == "preparation" else messages
-            text = fill(rule.text or "")
             if target not in notes:
                 notes[target] = Note(
-                    id=target, text=text, urgency=rule.urgency, sources=list(rule.sources)
-                )
+                    id=target, text=fill(rule.text or ""), urgency=rule.urgency,
+                    sources=list(rule.sources),
+                )  # fmt: skip
+        elif action == "urgent_contact" and contact is None:
+            contact = rule
+
+    _add_companions(questionnaire, options, gates, held, fill)
+    for kind, bucket in (("specialist", specialists), ("option", options)):
+        for item in bucket.values():
+            _add_gate_warnings(item, kind, gates, fill)
+    for gate in gates:
+        if gate.note and held.by_gate(gate.id):
+            messages.setdefault(
+                f"gate_{gate.id}",
+                Note(id=f"gate_{gate.id}", text=fill(gate.note), sources=list(gate.sources)),
+            )
+    # A note that names a lower timing than the page's (a 'within days' rule under a same-day
+    # heading) is left out: one page, one timing (decision 20).
+    for notes in (messages, preparation):
+        for key in [k for k, n in notes.items() if n.urgency and n.urgency.rank < urgency.rank]:
+            del notes[key]
 
     for red_flag in red_flags.values():
         red_flag.message = fill(red_flag.message)
@@ -149,15 +185,17 @@ def assess(
         messages.clear()
         preparation.clear()
 
-    mme = None
-    if any(m.taking and "opioid" in m.classes for m in matches):
-        from spinecheck.medicines.doses import estimate_mme  # its patterns only when needed
-
-        mme = estimate_mme(matches, index)
+    urgency_message = questionnaire.urgency_messages.get(urgency, "")
+    urgent_contact = None
+    if urgency is Urgency.SAME_DAY and contact is not None and contact.urgent_contact:
+        urgency_message = contact.text or urgency_message
+        urgent_contact = questionnaire.urgent_contacts[contact.urgent_contact].label
     used_sources = _used_sources(
         red_flags.values(), specialists.values(), options.values(), flags.values(),
         preparation.values(), messages.values(), scores.values(),
-    ) + ([mme.source] if mme is not None and mme.source else [])  # fmt: skip
+    ) + [c for item in (*specialists.values(), *options.values()) for c in item.caution_sources] + (
+        [mme.source] if mme is not None and mme.source else []
+    ) + (list(contact.sources) if urgent_contact and contact else [])  # fmt: skip
     return Assessment(
         questionnaire_id=questionnaire.id,
         questionnaire_version=questionnaire.version,
@@ -165,8 +203,8 @@ def assess(
         red_flags=sorted(red_flags.values(), key=lambda f: -f.urgency.rank),
         pain_phase=pain_phase(questionnaire, answers),
         scores=scores,
-        specialists=list(specialists.values()),
-        options=list(options.values()),
+        specialists=_ordered(list(specialists.values()), contacts),
+        options=_ordered(list(options.values()), contacts),
         medication_flags=list(flags.values()),
         medications=matches,
         preparation=list(preparation.values()),
@@ -177,24 +215,164 @@ def assess(
                 "short": questionnaire.sources[source_id].short,
                 "url": questionnaire.sources[source_id].url,
             }
-            for source_id in used_sources
+            for source_id in dict.fromkeys(used_sources)
             if source_id in questionnaire.sources
         },
         walk_stopped=stopped,
-        urgency_message=fill(questionnaire.urgency_messages.get(urgency, "")),
+        urgency_message=fill(urgency_message),
         region=contacts.label if contacts else None,
         mme=mme,
+        acetaminophen=acetaminophen,
+        gates={gate.id: gate.label for gate in gates},
+        withheld=[] if stopped else held.withheld(specialists, options, messages, preparation),
+        urgent_contact=urgent_contact,
     )
+
+
+class _Held:
+    """What the gates held back, by (kind, id), and which gates did."""
+
+    def __init__(self) -> None:
+        self.gates: dict[tuple[str, str], list[str]] = {}
+
+    def blocks(self, gates: list[Gate], action: str, target: str, rule: Rule | None) -> bool:
+        """Whether a gate that holds removes this rule's suggestion (recorded if so)."""
+        exempt = set(rule.despite) if rule is not None else set()
+        blocking = [
+            gate.id
+            for gate in gates
+            if gate.removes is not None
+            and target in gate.removes.ids(action)
+            and gate.id not in exempt
+        ]
+        if blocking:
+            found = self.gates.setdefault((action, target), [])
+            _add_unique(found, blocking)
+        return bool(blocking)
+
+    def by_gate(self, gate_id: str) -> bool:
+        """Whether this gate held anything back."""
+        return any(gate_id in ids for ids in self.gates.values())
+
+    def withheld(self, *buckets: Mapping[str, object]) -> list[Withheld]:
+        """What stayed held back (another rule may have made the suggestion after all)."""
+        kinds = ("specialist", "option", "message", "preparation")
+        shown = {(kind, key) for kind, bucket in zip(kinds, buckets, strict=True) for key in bucket}
+        return [
+            Withheld(kind=kind, id=key, gates=ids)
+            for (kind, key), ids in self.gates.items()
+            if (kind, key) not in shown
+        ]
+
+
+def _recommendation(target: str, entry: CatalogEntry, fill: Callable[[str], str]) -> Recommendation:
+    item = Recommendation(
+        id=target,
+        label=fill(entry.label),
+        about=fill(entry.about) if entry.about else None,
+        step=entry.step,
+    )
+    if entry.caution:
+        item.cautions.append(fill(entry.caution))
+        _add_unique(item.caution_sources, entry.caution_sources)
+    return item
+
+
+def _add_companions(
+    questionnaire: Questionnaire,
+    options: dict[str, Recommendation],
+    gates: list[Gate],
+    held: _Held,
+    fill: Callable[[str], str],
+) -> None:
+    """Options only ever suggested alongside another get it too, or go (NICE NG59 1.2.8)."""
+    for key in list(options):
+        companion = questionnaire.options[key].alongside
+        if companion is None or any(k in options for k in (companion.option, *companion.or_)):
+            continue
+        if held.blocks(gates, "option", companion.option, None):
+            del options[key]  # never instead of its companion
+            held.gates.setdefault(("option", key), []).extend(
+                held.gates[("option", companion.option)]
+            )
+            continue
+        item = options[companion.option] = _recommendation(
+            companion.option, questionnaire.options[companion.option], fill
+        )
+        item.reasons.append(fill(companion.reason))
+        item.reason_sources.append(list(companion.sources))
+        _add_unique(item.sources, companion.sources)
+
+
+def _add_gate_warnings(
+    item: Recommendation, kind: str, gates: list[Gate], fill: Callable[[str], str]
+) -> None:
+    for gate in gates:
+        if gate.warns is not None and gate.warning and item.id in gate.warns.ids(kind):
+            warning = fill(gate.warning)
+            if warning not in item.cautions:
+                item.cautions.append(warning)
+            _add_unique(item.caution_sources, gate.sources)
+
+
+def _ordered(items: list[Recommendation], region: Region | None) -> list[Recommendation]:
+    """By step of stepped care (rule order within a step); the region's 'last' go last."""
+    last = region.last if region is not None else []
+    return sorted(
+        items,
+        key=lambda item: (item.id in last, item.step if item.step is not None else 5),
+    )
+
+
+def _red_flag(question: Question, *, unsure: bool) -> RedFlag:
+    assert question.warning is not None
+    message = question.warning.message
+    if unsure and question.unsure is not None and question.unsure.confirm:
+        message = question.unsure.confirm + " " + message
+    return RedFlag(
+        id=question.id,
+        urgency=question.warning.urgency,
+        message=message,
+        question_text=question.text,
+        sources=list(question.warning.sources),
+        unsure=unsure,
+    )
+
+
+def _totals(
+    matches: list[MedicineMatch], index: MedicineIndex
+) -> tuple[MmeEstimate | None, DailyTotal | None]:
+    """Morphine milligram equivalents and acetaminophen a day, when either is taken."""
+    taken = {generic for m in matches if m.taking for generic in m.generic_names}
+    if not taken:
+        return None, None
+    opioids = any("opioid" in index.medicines[g].classes for g in taken)
+    if not opioids and "acetaminophen" not in taken:
+        return None, None
+    from spinecheck.medicines.doses import daily_total, estimate_mme  # patterns only when needed
+
+    return (estimate_mme(matches, index) if opioids else None), daily_total(matches, index)
+
+
+def _with_dose_classes(match: MedicineMatch, index: MedicineIndex) -> MedicineMatch:
+    """Aspirin at pain doses is also an NSAID (decision 17)."""
+    if "aspirin" not in match.generic_names:
+        return match
+    from spinecheck.medicines.doses import dose_classes
+
+    extra = [c for c in dose_classes(match, index) if c not in match.classes]
+    return match._replace(classes=(*match.classes, *extra)) if extra else match
 
 
 def stops_walk(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue]) -> bool:
     """Whether these answers include a warning sign of emergency urgency (the walk ends there)."""
+    read = safer_reading(questionnaire, answers)
     for question in questionnaire.questions:
         warning = question.warning
-        if warning is not None and answers.get(question.id) is True:
+        if warning is not None and read.get(question.id) is True:
             if warning.urgency is Urgency.EMERGENCY:
                 return True
-    facts = Facts(answers=answers)
+    facts = Facts(answers=read)
     for rule in questionnaire.rules:
         if rule.action == "red_flag" and rule.urgency is Urgency.EMERGENCY:
             if evaluate(rule.when, facts).holds:
@@ -230,6 +408,8 @@ def _facts(
     scores: Mapping[str, Score],
     matches: list[MedicineMatch],
     index: MedicineIndex,
+    mme: MmeEstimate | None,
+    acetaminophen: DailyTotal | None,
 ) -> Facts:
     """What the rules may test; medicines are counted as distinct medicines, not lines."""
     by_class: dict[str, list[str]] = {}
@@ -238,8 +418,10 @@ def _facts(
     for match in matches:
         if not match.taking:
             continue  # 'allergic to codeine', 'stopped tramadol': shown, never counted as taken
+        extra = [c for c in match.classes if c not in _classes_of(match, index)]
         for generic in match.generic_names:
-            for medicine_class in index.medicines[generic].classes:
+            own = index.medicines[generic].classes
+            for medicine_class in (*own, *(extra if generic == "aspirin" else ())):
                 generics.setdefault(medicine_class, set()).add(generic)
                 products.setdefault(medicine_class, set()).add(
                     (match.matched_name or match.as_typed).lower()
@@ -255,7 +437,17 @@ def _facts(
         medication_counts={key: len(value) for key, value in generics.items()},
         medication_products={key: len(value) for key, value in products.items()},
         medication_questions=tuple(q.id for q in questionnaire.medicine_questions()),
+        measures={
+            "mme_per_day": (mme.total, mme.complete) if mme is not None else (None, True),
+            "acetaminophen_mg_per_day": (acetaminophen.total, acetaminophen.complete)
+            if acetaminophen is not None
+            else (None, True),
+        },
     )
+
+
+def _classes_of(match: MedicineMatch, index: MedicineIndex) -> set[str]:
+    return {c for generic in match.generic_names for c in index.medicines[generic].classes}
 
 
 def _raise_red_flag(
@@ -331,6 +523,11 @@ def fill_text(
         if kind == "contact":
             value = getattr(contacts, key, None) if contacts is not None else None
             return str(value) if isinstance(value, str) else "your local emergency number"
+        if kind == "term":
+            own = contacts.terms.get(key) if contacts is not None else None
+            word = own or questionnaire.terms.get(key, key.replace("_", " "))
+            at_start = _at_start(text, match.start())
+            return word[:1].upper() + word[1:] if at_start else _lower_first(word)
         score = (scores or {}).get(key)
         if score is None or score.value is None:
             return "(not scored)"
@@ -342,9 +539,12 @@ def fill_text(
 
 def _mid_sentence(value: str, text: str, start: int) -> str:
     """'More than a year' reads 'more than a year' mid-sentence (acronyms such as 'CBT' stay)."""
+    return value if _at_start(text, start) else _lower_first(value)
+
+
+def _at_start(text: str, start: int) -> bool:
     before = text[:start].rstrip()
-    at_start = not before or before[-1] in ".!?:"
-    return value if at_start else _lower_first(value)
+    return not before or before[-1] in ".!?:"
 
 
 def _lower_first(value: str) -> str:

@@ -1,15 +1,18 @@
-"""Morphine milligram equivalents a day, with their working, for the clinician page.
+"""Daily totals, with their working, for the clinician page: opioids and acetaminophen.
 
-CDC 2022 conversion factors (clinical-reference §6.0), from medicines.yaml: the opioid's mg a
-day times its factor (fentanyl patches: mcg/hour times theirs). A line is calculated only when
-the strength and how often it is taken are clear from what the patient typed; otherwise it says
-"not calculated" and why. Patients never see any of this (decisions 6 and 12).
+Morphine milligram equivalents use CDC 2022 conversion factors (clinical-reference §6.0), from
+medicines.yaml: the opioid's mg a day times its factor (fentanyl patches: mcg/hour times theirs).
+Acetaminophen (paracetamol) is added up in mg a day across every product that holds it (decision
+18). A line is calculated only when the strength, the number of tablets and how often they are
+taken are clear from what the patient typed; otherwise it says "not calculated" and why, and the
+total is shown as incomplete. Patients never see any of this (decisions 6 and 12).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from spinecheck.medicines.matching import MedicineIndex, MedicineMatch
 
@@ -48,6 +51,13 @@ _NAMED_TIMES = [
         1.0,
     ),
 ]
+_BARE_COUNT = re.compile(
+    r"(?<![\d./#-])(?P<low>[1-4]|one|two|three|four|half|1/2)"
+    r"(?:\s*(?:-|to|or)\s*(?P<high>[1-4]|one|two|three|four))?\s*$",
+    re.IGNORECASE,
+)
+"""A count of tablets written just before how often, with no word for the unit ('co-codamol
+30/500 two four times a day', 'Norco 10/325 2 every 6 hours')."""
 _AS_NEEDED = re.compile(r"\b(?:prn|as needed|when needed|if needed|as required)\b", re.I)
 _OTHER_INTERVAL = re.compile(r"\b(?:weekly|a week|per week|monthly|every other day)\b", re.I)
 _STRENGTH_GROUP = re.compile(
@@ -144,6 +154,115 @@ def estimate_mme(matches: list[MedicineMatch], index: MedicineIndex) -> MmeEstim
     return MmeEstimate(lines=tuple(lines), threshold=index.mme.threshold, source=index.mme.source)
 
 
+@dataclass(frozen=True)
+class DoseLine:
+    """One product of the patient's list, with the mg a day of one medicine in it, or why not."""
+
+    as_typed: str
+    per_day: float | None
+    working: str
+    at_most: bool = False
+
+
+@dataclass(frozen=True)
+class DailyTotal:
+    """One medicine added up across every product that holds it (acetaminophen, decision 18)."""
+
+    generic: str
+    lines: tuple[DoseLine, ...]
+    limit: float
+    """The most a day the label allows for most adults (mg)."""
+    lower_limit: float
+    """The lower limit for older adults, liver disease or heavy drinking (mg)."""
+
+    @property
+    def total(self) -> float | None:
+        """The sum of every calculated line (None when none could be calculated)."""
+        values = [line.per_day for line in self.lines if line.per_day is not None]
+        return round(sum(values), 1) if values else None
+
+    @property
+    def complete(self) -> bool:
+        """True when every product was calculated."""
+        return all(line.per_day is not None for line in self.lines)
+
+    def total_text(self) -> str:
+        """The total in words: 'Total: 4,000 mg/day.' or what could not be added."""
+        total = self.total
+        if total is None:
+            return f"Total {self.generic}: not calculated (see each line)."
+        missing = sum(1 for line in self.lines if line.per_day is None)
+        text = f"Total {self.generic}: {total:,.0f} mg/day"
+        if missing:
+            text += f" or more ({missing} product{'s' if missing > 1 else ''} not calculated)"
+        elif any(line.at_most for line in self.lines):
+            text += " at most"
+        return text + "."
+
+    def limit_text(self) -> str:
+        """The label's limits, noted whatever the total."""
+        return (
+            f"Label limit {self.limit:,.0f} mg/day; {self.lower_limit:,.0f} mg/day over 65, with "
+            "liver disease or 3 or more drinks a day (FDA 2011)."
+        )
+
+
+ACETAMINOPHEN_LIMITS = (4000.0, 3000.0)
+"""The US label's most a day, and the lower figure clinicians use for older adults, liver disease
+or heavy drinking (clinical-reference MED12, decision 18)."""
+
+
+def daily_total(
+    matches: list[MedicineMatch], index: MedicineIndex, generic: str = "acetaminophen"
+) -> DailyTotal | None:
+    """The mg a day of one medicine across every product taken (None when none holds it)."""
+    lines: list[DoseLine] = []
+    for match in matches:
+        if not match.taking or generic not in match.generic_names:
+            continue
+        daily = _daily(match, generic, index)
+        if isinstance(daily, str):
+            lines.append(DoseLine(match.as_typed, None, f"{generic}: not calculated ({daily})"))
+            continue
+        amount = round(daily.strength * daily.units_most * daily.per_day_most, 1)
+        working = f" {TIMES} ".join(daily.steps(generic)) + f" = {amount:,.0f} mg/day"
+        if daily.at_most:
+            working += " (the most the directions allow)"
+        lines.append(DoseLine(match.as_typed, amount, working, at_most=daily.at_most))
+    if not lines:
+        return None
+    limit, lower = ACETAMINOPHEN_LIMITS
+    return DailyTotal(generic, tuple(lines), limit, lower)
+
+
+LOW_DOSE_ASPIRIN = re.compile(r"\b(?:low[- ]dose|baby|mini|junior)\b", re.IGNORECASE)
+
+
+def dose_classes(match: MedicineMatch, index: MedicineIndex) -> tuple[str, ...]:
+    """Classes one entry has because of its dose or product (decision 17).
+
+    Aspirin at pain doses (300 mg and up, and products made for pain such as Excedrin, BC and
+    Goody's) is also an NSAID; 75-81 mg ('low dose', 'baby') is an antiplatelet only. Aspirin
+    whose dose is not given is read the safer way, as a possible NSAID.
+    """
+    if "aspirin" not in match.generic_names or not match.taking:
+        return ()
+    if any(name in index.aspirin_products["pain"] for name in match.names):
+        return ("nsaid",)
+    if LOW_DOSE_ASPIRIN.search(match.as_typed) or any(
+        name in index.aspirin_products["low"] for name in match.names
+    ):
+        return ()
+    strength = _strength(match, "aspirin", match.as_typed, index)
+    if isinstance(strength, str):  # 'aspirin 81 daily': a bare number of a known strength
+        bare = [float(n) for n in re.findall(r"(?<![\d./])(\d{2,4})(?![\d./])", match.as_typed)]
+        known = [n for n in bare if 75 <= n <= 100 or 300 <= n <= 1000]
+        strength = known[0] if len(known) == 1 else strength
+    if isinstance(strength, float):
+        return ("nsaid",) if strength >= 300 else ()
+    return ("nsaid",)
+
+
 def number(value: float) -> str:
     """30.0 → '30', 37.5 → '37.5', 0.15 → '0.15'."""
     return f"{value:.2f}".rstrip("0").rstrip(".")
@@ -151,6 +270,45 @@ def number(value: float) -> str:
 
 def _not_calculated(match: MedicineMatch, generic: str, reason: str) -> MmeLine:
     return MmeLine(match.as_typed, generic, None, f"{generic}: not calculated ({reason})")
+
+
+class _Daily(NamedTuple):
+    """One medicine of one entry: its strength and how many a day, as written."""
+
+    strength: float
+    units: float
+    units_most: float
+    per_day: float
+    per_day_most: float
+    as_needed: bool
+
+    @property
+    def at_most(self) -> bool:
+        """True when the directions give a range and the most is used."""
+        return self.units_most != self.units or self.per_day_most != self.per_day or self.as_needed
+
+    def steps(self, generic: str) -> list[str]:
+        """'oxycodone 5 mg', '2 per dose', '4 a day' (the working before any factor)."""
+        steps = [f"{generic} {number(self.strength)} mg"]
+        if self.units_most != 1:
+            steps.append(f"{number(self.units_most)} per dose")
+        steps.append(f"{number(self.per_day_most)} a day")
+        return steps
+
+
+def _daily(match: MedicineMatch, generic: str, index: MedicineIndex) -> _Daily | str:
+    """How much of one medicine an entry says is taken a day, or why that is not clear."""
+    text = match.as_typed
+    if _LIQUID.search(text):
+        return "a liquid: the amount of each dose is not clear"
+    remaining, per_day, per_day_most, how_often = _how_often(text)
+    if per_day is None:
+        return how_often
+    remaining, units, units_most = _units_per_dose(remaining)
+    strength = _strength(match, generic, remaining, index)
+    if isinstance(strength, str):
+        return strength
+    return _Daily(strength, units, units_most, per_day, per_day_most, bool(_AS_NEEDED.search(text)))
 
 
 def _line(match: MedicineMatch, generic: str, index: MedicineIndex) -> MmeLine:
@@ -166,27 +324,15 @@ def _line(match: MedicineMatch, generic: str, index: MedicineIndex) -> MmeLine:
     factor = data.factors.get(generic)
     if factor is None:
         return _not_calculated(match, generic, "no CDC 2022 conversion factor")
-    if _LIQUID.search(text):
-        return _not_calculated(match, generic, "a liquid: the amount of each dose is not clear")
-    remaining, per_day, per_day_most, how_often = _how_often(text)
-    if per_day is None:
-        return _not_calculated(match, generic, how_often)
-    remaining, units, units_most = _units_per_dose(remaining)
-    strength = _strength(match, generic, remaining, index)
-    if isinstance(strength, str):
-        return _not_calculated(match, generic, strength)
-    each_day = strength * units_most * per_day_most
-    mme = round(each_day * factor, 1)
-    at_most = units_most != units or per_day_most != per_day or bool(_AS_NEEDED.search(text))
-    steps = [f"{generic} {number(strength)} mg"]
-    if units_most != 1:
-        steps.append(f"{number(units_most)} per dose")
-    steps.append(f"{number(per_day_most)} a day")
-    steps.append(number(factor))
-    working = f" {TIMES} ".join(steps) + f" = {number(mme)} MME/day"
-    if at_most:
+    daily = _daily(match, generic, index)
+    if isinstance(daily, str):
+        return _not_calculated(match, generic, daily)
+    mme = round(daily.strength * daily.units_most * daily.per_day_most * factor, 1)
+    working = f" {TIMES} ".join([*daily.steps(generic), number(factor)])
+    working += f" = {number(mme)} MME/day"
+    if daily.at_most:
         working += " (the most the directions allow)"
-    return MmeLine(text, generic, mme, working, at_most=at_most)
+    return MmeLine(text, generic, mme, working, at_most=daily.at_most)
 
 
 def _patch_line(match: MedicineMatch, generic: str, index: MedicineIndex) -> MmeLine:
@@ -219,7 +365,11 @@ def _patch_line(match: MedicineMatch, generic: str, index: MedicineIndex) -> Mme
 
 
 def _how_often(text: str) -> tuple[str, float | None, float, str]:
-    """(text without the frequency, doses a day, the most a day, why unclear when None)."""
+    """(text without the frequency, doses a day, the most a day, why unclear when None).
+
+    A bare count just before the frequency ('two four times a day') is kept as 'N tablets', so
+    it is read as the tablets of each dose.
+    """
     if _OTHER_INTERVAL.search(text):
         return text, None, 0.0, "not taken every day in a way we can count"
     if found := _EVERY_HOURS.search(text):
@@ -227,26 +377,36 @@ def _how_often(text: str) -> tuple[str, float | None, float, str]:
         high = float(found.group("high") or low)
         if min(low, high) <= 0 or 24 % min(low, high):
             return text, None, 0.0, "how often it is taken is not clear"
-        remaining = text[: found.start()] + " " + text[found.end() :]
+        remaining = _cut(text, found.start(), found.end())
         return remaining, 24 / max(low, high), 24 / min(low, high), ""
     if found := re.search(r"\bup to\s+" + _TIMES_A_DAY.pattern, text, re.IGNORECASE):
         most = _count(found.group("high") or found.group("low"))
-        remaining = text[: found.start()] + " " + text[found.end() :]
+        remaining = _cut(text, found.start(), found.end())
         return remaining, 1.0, most, ""
     if found := _TIMES_A_DAY.search(text):
         low = _count(found.group("low"))
         high = _count(found.group("high") or found.group("low"))
         if not 0 < low <= high <= 24:
             return text, None, 0.0, "how often it is taken is not clear"
-        remaining = text[: found.start()] + " " + text[found.end() :]
+        remaining = _cut(text, found.start(), found.end())
         return remaining, low, high, ""
     for pattern, times in _NAMED_TIMES:
         if found := pattern.search(text):
-            remaining = text[: found.start()] + " " + text[found.end() :]
+            remaining = _cut(text, found.start(), found.end())
             return remaining, times, times, ""
     if _AS_NEEDED.search(text):
         return text, None, 0.0, "taken as needed, and how often is not given"
     return text, None, 0.0, "how often it is taken is not given"
+
+
+def _cut(text: str, start: int, end: int) -> str:
+    """The text without the frequency at [start, end); a bare count before it becomes tablets."""
+    before = text[:start]
+    bare = _BARE_COUNT.search(before)
+    # only after a strength or 'take': 'Tylenol 3 twice a day' names the product, not 3 tablets
+    if bare and re.search(r"(?:\d\s*(?:mg|g)?|\btakes?)\s*$", before[: bare.start()], re.I):
+        before = before[: bare.start()] + " " + bare.group(0).strip() + " tablets"
+    return before + " " + text[end:]
 
 
 def _units_per_dose(text: str) -> tuple[str, float, float]:

@@ -91,6 +91,10 @@ class MedicineIndex:
     display: dict[str, str] = field(default_factory=dict)
     """Normalised name → the name as written in the data file (for autocomplete)."""
     product_words: frozenset[str] = frozenset()
+    aspirin_products: dict[str, frozenset[str]] = field(
+        default_factory=lambda: {"pain": frozenset(), "low": frozenset()}
+    )
+    """Products whose aspirin is at pain doses ('pain': Excedrin, BC) or low dose ('low')."""
     """Words of product names ('ultra', 'plus') that are never read as a medicine."""
     mme: MmeData = field(default_factory=MmeData)
     _matched: dict[str, MedicineMatch] = field(default_factory=dict, repr=False)
@@ -434,6 +438,12 @@ def build_index(data: Any, label: str = "medicines.yaml") -> MedicineIndex:
             raise SpinecheckError(f"{brand}: unknown medicine {missing[0]!r}", path=label)
         _add_name(index, str(brand), tuple(components), label)
     index.product_words = frozenset(str(w).lower() for w in data.get("product_words") or ())
+    for dose, products in (data.get("aspirin_products") or {}).items():
+        keys = frozenset(name_key(str(name)) for name in products or ())
+        unknown = sorted(key for key in keys if key not in index.names)
+        if dose not in ("pain", "low") or unknown:
+            raise SpinecheckError(f"aspirin_products: unknown {dose} or {unknown}", path=label)
+        index.aspirin_products[dose] = keys
     index.mme = _mme_data(data.get("mme") or {}, index, label)
     return index
 

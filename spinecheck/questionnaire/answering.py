@@ -22,6 +22,10 @@ _WHOLE_NUMBER = re.compile(r"[-+]?[0-9]{1,11}")
 
 _TRUE_WORDS = {"yes", "y", "true"}
 _FALSE_WORDS = {"no", "n", "false"}
+_UNSURE_WORDS = {"not_sure", "not sure", "unsure", "don't know", "dont know", "?"}
+
+NOT_SURE = "not_sure"
+"""The stored answer 'not sure' to a yes/no question that allows it (`unsure`)."""
 
 
 class AnswerProblem(NamedTuple):
@@ -46,8 +50,29 @@ def visible_questions(
         if holds(question.when, effective):
             asked.append(question)
             if question.id in answers:
-                effective[question.id] = answers[question.id]
+                effective[question.id] = safer_value(question, answers[question.id])
     return asked
+
+
+def safer_value(question: Question, value: AnswerValue) -> AnswerValue:
+    """An answer as conditions read it: 'not sure' to a yes/no question is read as yes.
+
+    Not knowing whether a warning sign is there is handled as if it is (decision 15).
+    """
+    if value == NOT_SURE and question.kind is QuestionKind.YES_NO and question.unsure:
+        return True
+    return value
+
+
+def safer_reading(
+    questionnaire: Questionnaire, answers: Mapping[str, AnswerValue]
+) -> dict[str, AnswerValue]:
+    """Every answer as conditions, warning signs and scores read it (see `safer_value`)."""
+    read = dict(answers)
+    for key, value in answers.items():
+        if value == NOT_SURE and (question := questionnaire.question(key)) is not None:
+            read[key] = safer_value(question, value)
+    return read
 
 
 def prune_answers(
@@ -87,7 +112,7 @@ def allowed(question: Question) -> str:
     """A short description of what answers a question takes, for hints."""
     kind = question.kind
     if kind is QuestionKind.YES_NO:
-        return "true or false"
+        return "true, false or not_sure" if question.unsure else "true or false"
     if kind is QuestionKind.SINGLE:
         return "one of: " + ", ".join(c.value for c in question.choices or ())
     if kind is QuestionKind.MULTIPLE:
@@ -121,9 +146,11 @@ def _no_answer(question: Question) -> None:
         raise _fail(question, "an answer is needed here")
 
 
-def _parse_yes_no(question: Question, raw: object) -> bool:
+def _parse_yes_no(question: Question, raw: object) -> bool | str:
     if isinstance(raw, bool):
         return raw
+    if question.unsure and isinstance(raw, str) and raw.strip().lower() in _UNSURE_WORDS:
+        return NOT_SURE
     if isinstance(raw, str) and raw.strip().lower() in _TRUE_WORDS | _FALSE_WORDS:
         return raw.strip().lower() in _TRUE_WORDS
     raise _fail(question, f"expected yes or no, got {show_value(raw)}")
@@ -390,7 +417,13 @@ def describe_answer(question: Question, value: AnswerValue, *, clinical: bool = 
         return choice.clinical if clinical and choice.clinical else choice.label
 
     if kind is QuestionKind.YES_NO:
-        return "yes" if value else "no"
+        if value == NOT_SURE and question.unsure:
+            return (
+                question.unsure.clinical
+                if clinical and question.unsure.clinical
+                else (question.unsure.label)
+            )
+        return "yes" if value is True else "no"
     if kind is QuestionKind.SINGLE:
         choice = question.choice(str(value))
         return label(choice) if choice else str(value)

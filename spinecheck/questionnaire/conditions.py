@@ -29,6 +29,10 @@ class Facts(NamedTuple):
     """For each medicine class, how many distinct medicines (generic names) belong to it."""
     medication_products: Mapping[str, int] = _NOTHING
     """For each medicine class, how many distinct products (names typed) contain it."""
+    measures: Mapping[str, tuple[float | None, bool]] = _NOTHING
+    """Totals worked out from the medicine list (mme_per_day, acetaminophen_mg_per_day): the sum
+    of what could be worked out, and whether that is every product. An incomplete sum is a floor:
+    it can show a total is at least a figure, never that it is at most one."""
     medication_questions: tuple[str, ...] = ()
     """The question ids that hold medicine lists (for tracing)."""
     urgency: Urgency | None = None
@@ -127,6 +131,20 @@ def _compile(condition: Condition) -> Check:
 
         return check_medicines
     operators = tuple(condition.operators().items())
+    if form == "measure":
+        measure = condition.measure or ""
+
+        floors_only = any(name in ("at_most", "below") for name, _ in operators)
+
+        def check_measure(facts: Facts) -> Outcome:
+            value, complete = facts.measures.get(measure, (None, True))
+            if floors_only and not complete:
+                return _FALSE
+            if _test(value, operators):
+                return Outcome(True, facts.medication_questions)
+            return _FALSE
+
+        return check_measure
     if form == "score":
         score = condition.score or ""
 

@@ -18,10 +18,13 @@ from spinecheck.questionnaire.conditions import AnswerValue, Facts, evaluate, wa
 from spinecheck.questionnaire.model import (
     COMPARISONS,
     PLACEHOLDER,
+    Alongside,
     CatalogEntry,
     Choice,
     Condition,
     CountTrue,
+    Gate,
+    GateTargets,
     Instrument,
     PainPhaseRule,
     Question,
@@ -32,6 +35,7 @@ from spinecheck.questionnaire.model import (
     Section,
     Source,
     Subscale,
+    Unsure,
     field_names,
 )
 from spinecheck.questionnaire.reading import Document, parse_yaml, read_text
@@ -44,7 +48,7 @@ def _all_keys() -> list[str]:
             name
             for model in (
                 Questionnaire, Section, Question, Choice, Condition, CountTrue, Rule, Instrument,
-                CatalogEntry, Source, PainPhaseRule,
+                CatalogEntry, Source, PainPhaseRule, Gate, GateTargets, Alongside, Unsure, Region,
             )
             for name in field_names(model)
         }
@@ -181,6 +185,11 @@ def _salvage(document: Document) -> tuple[Questionnaire, set[str]]:
         sources=valid_map("sources", Source),
         regions={k: v for k, v in valid_map("regions", Region).items() if v is not None},
         default_region=default_region if isinstance(default_region, str) else None,
+        gates=valid_list("gates", Gate),
+        urgent_contacts=valid_map("urgent_contacts", CatalogEntry),
+        terms={str(k): str(v) for k, v in (data.get("terms") or {}).items()}
+        if isinstance(data.get("terms"), dict)
+        else {},
     )
     return questionnaire, invalid_ids
 
@@ -213,6 +222,8 @@ class _Checker:
         self._check_instruments()
         self._check_pain_phase()
         self._check_rules()
+        self._check_gates()
+        self._check_catalogs()
         self._check_texts()
         self._check_unreachable()
         return self.problems
@@ -271,6 +282,7 @@ class _Checker:
             "max_items": (QuestionKind.TEXT_LIST,),
             "warning": (QuestionKind.YES_NO,),
             "autocomplete": (QuestionKind.TEXT_LIST,),
+            "unsure": (QuestionKind.YES_NO,),
         }
         for key, kinds in allowed.items():
             if getattr(q, key) is not None and kind not in kinds:
@@ -336,6 +348,13 @@ class _Checker:
                         (*where, "urgency_at_least"),
                         "a question's 'when' cannot test the urgency",
                         "the urgency is known only once every answer is in",
+                    )
+            elif form == "measure":
+                if before is not None:
+                    self.add(
+                        (*where, "measure"),
+                        "a question's 'when' cannot test a medicine total",
+                        "totals are worked out once every answer is in",
                     )
             elif form == "medication_class":
                 self._check_medication_test(current, where, before)
@@ -565,7 +584,9 @@ class _Checker:
             "specialist": self.questionnaire.specialists,
             "option": self.questionnaire.options,
             "medication_flag": self.questionnaire.medication_flags,
+            "urgent_contact": self.questionnaire.urgent_contacts,
         }
+        gate_ids = {gate.id for gate in self.questionnaire.gates if gate is not None}
         for index, rule in enumerate(self.questionnaire.rules):
             if rule is None:
                 continue
@@ -596,13 +617,90 @@ class _Checker:
                 ):
                     self.add((*path, "red_flag"), f"'{target}' is not a warning-sign question",
                              "red_flag names a yes/no question that has a 'warning'")  # fmt: skip
-            if action in ("preparation", "message") and not rule.text:
-                self.add(path, f"a {action} rule needs 'text'")
+            if action in ("preparation", "message", "urgent_contact") and not rule.text:
+                self.add(path, f"a {action.replace('_', ' ')} rule needs 'text'")
+            for g_index, gate_id in enumerate(rule.despite):
+                if gate_id not in gate_ids:
+                    close = similar(gate_id, sorted(gate_ids), n=1)
+                    hint = f"did you mean '{close[0]}'?" if close else "add it under 'gates'"
+                    self.add((*path, "despite", g_index), f"unknown gate '{gate_id}'", hint)
             if action in ("specialist", "option", "medication_flag") and not rule.sources:
                 self.add(path, f"rule '{rule.id}' recommends without 'sources'",
                          "every recommendation names the guideline behind it")  # fmt: skip
             for key in ("reason", "text"):
                 self._check_placeholders(getattr(rule, key), (*path, key))
+
+    def _check_gates(self) -> None:
+        """Each gate: a unique id, targets that exist, a warning when it warns, and sources."""
+        seen: set[str] = set()
+        kinds: dict[str, set[str]] = {
+            "specialists": set(self.questionnaire.specialists),
+            "options": set(self.questionnaire.options),
+            "messages": {r.message for r in self.questionnaire.rules if r and r.message},
+            "preparation": {r.preparation for r in self.questionnaire.rules if r and r.preparation},
+        }
+        for index, gate in enumerate(self.questionnaire.gates):
+            if gate is None:
+                continue
+            path: tuple[str | int, ...] = ("gates", index)
+            if gate.id in seen:
+                self.add((*path, "id"), f"duplicate gate id '{gate.id}'")
+            seen.add(gate.id)
+            self._check_condition(gate.when, (*path, "when"), before=None)
+            if gate.removes is None and gate.warns is None:
+                self.add(
+                    path,
+                    f"gate '{gate.id}' neither removes nor warns",
+                    "give it 'removes' or 'warns' with the suggestions it applies to",
+                )
+            if gate.warns is not None and not gate.warning:
+                self.add(path, f"gate '{gate.id}' warns without a 'warning'")
+            if not gate.sources:
+                self.add(path, f"gate '{gate.id}' has no 'sources'",
+                         "every gate names the guideline behind it")  # fmt: skip
+            self._check_sources(gate.sources, (*path, "sources"))
+            for effect in ("removes", "warns"):
+                targets = getattr(gate, effect)
+                if targets is None:
+                    continue
+                for kind, known in kinds.items():
+                    for t_index, target in enumerate(getattr(targets, kind)):
+                        if target not in known:
+                            close = similar(target, sorted(known), n=1)
+                            hint = f"did you mean '{close[0]}'?" if close else None
+                            self.add((*path, effect, kind, t_index),
+                                     f"unknown {kind.rstrip('s')} '{target}'", hint)  # fmt: skip
+
+    def _check_catalogs(self) -> None:
+        """Cautions, companions and region orderings name things that exist."""
+        options = self.questionnaire.options
+        for catalog in ("specialists", "options", "medication_flags", "urgent_contacts"):
+            for key, entry in getattr(self.questionnaire, catalog).items():
+                if entry is None:
+                    continue
+                path: tuple[str | int, ...] = (catalog, key)
+                self._check_sources(entry.caution_sources, (*path, "caution_sources"))
+                if entry.caution and not entry.caution_sources:
+                    self.add(path, f"the caution of '{key}' names no 'caution_sources'")
+                for field_name in ("label", "about", "caution"):
+                    self._check_placeholders(getattr(entry, field_name), (*path, field_name))
+                companion = entry.alongside
+                if companion is None:
+                    continue
+                if catalog != "options":
+                    self.add((*path, "alongside"), "'alongside' is for options")
+                for name in (companion.option, *companion.or_):
+                    if name not in options or name == key:
+                        self.add((*path, "alongside"), f"'alongside' names '{name}', not "
+                                 "another option")  # fmt: skip
+                self._check_sources(companion.sources, (*path, "alongside", "sources"))
+                self._check_placeholders(companion.reason, (*path, "alongside", "reason"))
+        suggestions = set(self.questionnaire.specialists) | set(options)
+        for name, region in self.questionnaire.regions.items():
+            for index, target in enumerate(region.last):
+                if target not in suggestions:
+                    self.add(("regions", name, "last", index),
+                             f"'{target}' is no specialist or option")  # fmt: skip
 
     def _check_placeholders(self, text: str | None, where: tuple[str | int, ...]) -> None:
         if not text or "{" not in text:
@@ -614,6 +712,9 @@ class _Checker:
                 self._unknown_question(key, where)
             if kind == "score" and key not in scores:
                 self.add(where, f"unknown score '{key}' in {{score:{key}}}")
+            if kind == "term" and key not in self.questionnaire.terms:
+                self.add(where, f"unknown term '{key}' in {{term:{key}}}",
+                         "define it under 'terms' (regions may give their own word)")  # fmt: skip
             if kind == "contact" and key not in field_names(Region):
                 self.add(
                     where,
@@ -705,7 +806,7 @@ def _satisfiable(
     None when the search would be too large (it is then not made).
     """
     tests = walk(condition)
-    if any(t.form in ("score", "medication_class", "urgency_at_least") for t in tests):
+    if any(t.form in ("score", "medication_class", "measure", "urgency_at_least") for t in tests):
         return True  # not searched: assume reachable
     candidates: dict[str, list[AnswerValue | None]] = {}
     for test in tests:

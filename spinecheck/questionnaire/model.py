@@ -21,9 +21,10 @@ Value = Annotated[str, Meta(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=64)]
 """A choice value as stored in answer files: lower case, digits and underscores."""
 
 
-PLACEHOLDER = re.compile(r"\{(answer|score|contact):([a-z][a-z0-9_]*)\}")
-"""Text may quote an answer as {answer:question_id}, a score as {score:score_id}, and a contact
-of the chosen region as {contact:emergency_number}; nothing else in text is interpreted."""
+PLACEHOLDER = re.compile(r"\{(answer|score|contact|term):([a-z][a-z0-9_]*)\}")
+"""Text may quote an answer as {answer:question_id}, a score as {score:score_id}, a contact of
+the chosen region as {contact:emergency_number} and the region's word for a thing as
+{term:acetaminophen}; nothing else in text is interpreted."""
 
 
 class QuestionKind(StrEnum):
@@ -75,8 +76,12 @@ Scalar = bool | int | float | str
 
 COMPARISONS = ("at_least", "at_most", "above", "below")
 FORMS = (
-    "all", "any", "not", "count_true", "question", "score", "medication_class", "urgency_at_least",
+    "all", "any", "not", "count_true", "question", "score", "medication_class", "measure",
+    "urgency_at_least",
 )  # fmt: skip
+MEASURES = ("mme_per_day", "acetaminophen_mg_per_day")
+"""Totals worked out from the medicine list, which conditions may compare (a total that could not
+be worked out with confidence has no value, so no comparison holds)."""
 """The kinds of condition: a combination, or the subject one test is about."""
 LEAF_OPERATORS = ("equals", "in", "includes", *COMPARISONS, "answered")
 
@@ -116,6 +121,9 @@ class Condition(_Model, frozen=True, kw_only=True):
     medication_class: Id | None = None
     """True when a listed medicine belongs to this class (e.g. opioid); with `at_least: n`, when
     n or more distinct medicines do (one medicine typed twice counts once)."""
+    measure: Literal["mme_per_day", "acetaminophen_mg_per_day"] | None = None
+    """A total worked out from the medicine list: morphine milligram equivalents a day, or mg
+    of acetaminophen (paracetamol) a day; compared with at_least, at_most, above or below."""
     count: Literal["medicines", "products"] | None = None
     """With medication_class and at_least: count distinct medicines (the default) or distinct
     products, for medicines hidden in several products (acetaminophen)."""
@@ -167,6 +175,8 @@ class Condition(_Model, frozen=True, kw_only=True):
             )
         if form == "score" and not set(operators) <= {*COMPARISONS, "answered"}:
             raise ValueError("a score test takes at_least, at_most, above, below or answered")
+        if form == "measure" and not set(operators) <= set(COMPARISONS):
+            raise ValueError("a measure test takes at_least, at_most, above or below")
 
     # Worked out once (cached in the instance): conditions are evaluated for every rule of every
     # answer file.
@@ -243,6 +253,17 @@ class WarningSign(_Model, frozen=True, kw_only=True):
     """What the sign may point to, in clinical words ('possible cauda equina syndrome')."""
 
 
+class Unsure(_Model, frozen=True, kw_only=True):
+    """A third answer to a yes/no question, stored as `not_sure` and read the safer way (as yes)."""
+
+    label: Annotated[str, Meta(min_length=1)]
+    """What the patient reads ('I am not sure')."""
+    clinical: str | None = None
+    """The answer in clinical words ('unsure')."""
+    confirm: str | None = None
+    """What the emergency confirmation says when this is the answer to a warning sign."""
+
+
 class Question(_Model, frozen=True, kw_only=True):
     """One question; `kind` decides which of the other keys apply."""
 
@@ -278,6 +299,9 @@ class Question(_Model, frozen=True, kw_only=True):
     """For text_list: the most entries."""
     warning: WarningSign | None = None
     """For yes_no: makes the question a warning sign."""
+    unsure: Unsure | None = None
+    """For yes_no: also accept 'not sure' (stored as `not_sure`), which every condition and
+    warning sign reads as yes (the safer answer)."""
     autocomplete: Literal["medicines"] | None = None
     """For text_list: suggest names while typing, and match them against medicine data."""
 
@@ -386,8 +410,14 @@ class Rule(_Model, frozen=True, kw_only=True):
     """The words shown for a red flag, medication flag, preparation item or message."""
     reason: str | None = None
     """Why, in words that may quote answers as {answer:question_id} or {score:score_id}."""
+    urgent_contact: Id | None = None
+    """An id from `urgent_contacts`: on a same-day page, whom `text` tells the patient to contact
+    (the first such rule that holds replaces the region's same-day contact)."""
     sources: list[Id] = field(default_factory=list)
     """Ids from `sources`; every recommendation names at least one."""
+    despite: list[Id] = field(default_factory=list)
+    """Gate ids this rule's suggestion is made in spite of (a referral that is itself the urgent
+    pathway, such as a spine surgeon for signs of cord compression). Listed in the rules table."""
 
     def __post_init__(self) -> None:
         actions = self.actions()
@@ -415,7 +445,10 @@ class Rule(_Model, frozen=True, kw_only=True):
         return None if self.action is None else str(getattr(self, self.action))
 
 
-RULE_ACTIONS = ("red_flag", "specialist", "option", "medication_flag", "preparation", "message")
+RULE_ACTIONS = (
+    "red_flag", "specialist", "option", "medication_flag", "preparation", "message",
+    "urgent_contact",
+)  # fmt: skip
 
 
 class CatalogEntry(_Model, frozen=True, kw_only=True):
@@ -425,6 +458,68 @@ class CatalogEntry(_Model, frozen=True, kw_only=True):
     """The name patients read."""
     about: str | None = None
     """One plain sentence on what it is."""
+    caution: str | None = None
+    """A sentence that travels with the suggestion wherever it is shown, never cut (a risk, or
+    a guideline that disagrees)."""
+    caution_sources: list[Id] = field(default_factory=list)
+    """Ids from `sources` behind the caution."""
+    step: Annotated[int, Meta(ge=1, le=9)] | None = None
+    """For options: the step of stepped care (1 self-care, 2 exercise and physiotherapy, ...);
+    options are listed by step, so exercise comes before procedures."""
+    alongside: Alongside | None = None
+    """For options: only ever suggested together with another option (psychological therapy
+    alongside exercise, NICE NG59)."""
+
+
+class Alongside(_Model, frozen=True, kw_only=True):
+    """The option a suggestion is always made together with, and why."""
+
+    option: Id
+    """The option added when none of `option` and `or_` is suggested already."""
+    or_: list[Id] = field(default_factory=list, name="or")
+    """Other options that count as the companion (physical therapy for exercise)."""
+    reason: str
+    """Why the companion is suggested too."""
+    sources: list[Id] = field(default_factory=list)
+
+
+class GateTargets(_Model, frozen=True, kw_only=True):
+    """What a gate applies to, by kind and id."""
+
+    specialists: list[Id] = field(default_factory=list)
+    options: list[Id] = field(default_factory=list)
+    messages: list[Id] = field(default_factory=list)
+    preparation: list[Id] = field(default_factory=list)
+
+    def ids(self, kind: str) -> list[str]:
+        """The ids of one kind ('specialist', 'option', 'message' or 'preparation')."""
+        return {
+            "specialist": self.specialists,
+            "option": self.options,
+            "message": self.messages,
+            "preparation": self.preparation,
+        }.get(kind, [])
+
+
+class Gate(_Model, frozen=True, kw_only=True):
+    """When suggestions must not be made, or must carry a warning: one row of the gate table.
+
+    Gates are checked in one place, after every rule: a suggestion a gate `removes` is not made
+    (unless the rule says `despite` that gate), and one it `warns` carries its `warning`.
+    """
+
+    id: Id
+    label: str
+    """The gate in clinical words, for the rules table and the clinician page."""
+    when: Condition
+    """The gate holds when this does."""
+    removes: GateTargets | None = None
+    warns: GateTargets | None = None
+    warning: str | None = None
+    """With `warns`: the words each warned suggestion carries."""
+    note: str | None = None
+    """Shown to the patient once when the gate held back a suggestion."""
+    sources: list[Id] = field(default_factory=list)
 
 
 class Source(_Model, frozen=True, kw_only=True):
@@ -459,6 +554,10 @@ class Region(_Model, frozen=True, kw_only=True):
     """Whom to contact for an appointment within days."""
     crisis_line: str
     """A free support line for people who are struggling."""
+    terms: dict[Id, str] = field(default_factory=dict)
+    """This region's words for things named in text as {term:key} ('paracetamol', 'GP')."""
+    last: list[Id] = field(default_factory=list)
+    """Specialists and options listed last in this region (what its guideline advises against)."""
 
 
 class Questionnaire(_Model, frozen=True, kw_only=True):
@@ -487,6 +586,12 @@ class Questionnaire(_Model, frozen=True, kw_only=True):
     """Contacts and numbers by region; text uses them as {contact:emergency_number} and so on."""
     default_region: Id | None = None
     """The region used unless another is chosen (--region or SPINECHECK_REGION)."""
+    terms: dict[Id, str] = field(default_factory=dict)
+    """Words for things named in text as {term:key}, unless the region has its own."""
+    gates: list[Gate] = field(default_factory=list)
+    """When suggestions must not be made (the gate table), checked after every rule."""
+    urgent_contacts: dict[Id, CatalogEntry] = field(default_factory=dict)
+    """Whom a same-day page sends the patient to, named by rules (`urgent_contact`)."""
 
     @cached_property
     def _index(
