@@ -244,6 +244,22 @@ def check(
 
 
 @app.command()
+def rules(
+    questions: QuestionsOption = None,
+) -> None:
+    """Print the clinical logic for review: the gate table, each suggestion and its gates."""
+    from spinecheck.clean import clean
+    from spinecheck.questionnaire.loading import load_questionnaire
+    from spinecheck.render.rules_table import to_markdown
+
+    try:
+        questionnaire = load_questionnaire(questions)
+    except SpinecheckError as err:
+        _fail(err)
+    sys.stdout.write(clean(to_markdown(questionnaire)))
+
+
+@app.command()
 def schema() -> None:
     """Print the JSON Schema of questionnaire files (for editor autocomplete and checks)."""
     from spinecheck.questionnaire.schema import json_schema

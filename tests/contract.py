@@ -78,6 +78,11 @@ QUESTIONS: dict[str, tuple[str, Any, bool, Any]] = {
     "goals": ("text", None, False, None),
     "questions_for_clinician": ("text", None, False, None),
 }  # fmt: skip
+ADDED_VALUES = {
+    # issue 21: infection risk the answers can show (decision 15)
+    "conditions": ["hiv", "dialysis", "weak_immune_system"],
+}
+"""Values added to a contract question since contract 1.2 (the contract allows adding)."""
 EXCLUSIVE_NONE = {"treatments_tried", "conditions"}
 
 

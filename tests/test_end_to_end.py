@@ -108,7 +108,9 @@ def test_enter_on_a_warning_sign_answers_nothing(tmp_path):
     terminal = Terminal(tmp_path, columns=80)
     terminal.wait_for("Warning signs - question 1 of 16")
     terminal.send(ENTER)
-    screen = terminal.wait_for("Nothing is chosen yet. Press y for yes or n for no, then Enter.")
+    screen = terminal.wait_for(
+        "Nothing is chosen yet. Press y for yes, n for no, or s if you are not sure, then Enter."
+    )
     assert "question 1 of 16" in screen
     assert "You answered yes" not in screen
     assert "Answer: Yes" not in screen
@@ -150,7 +152,11 @@ def test_every_warning_sign_question_fits_50_columns(tmp_path):
     for number, question in enumerate(signs, 1):
         terminal.wait_for(f"question {number} of {len(signs)}")
         terminal.wait_for(question.text)  # every word, in order, none cut off
-        terminal.wait_for("Press y for yes or n for no, then Enter.")
+        terminal.wait_for(
+            "Press y for yes, n for no, or s if you are not sure, then Enter."
+            if question.unsure
+            else "Press y for yes or n for no, then Enter."
+        )
         terminal.assert_fits()
         terminal.send("n" + ENTER)
     terminal.wait_for("Your pain - question 1")

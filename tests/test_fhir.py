@@ -326,8 +326,9 @@ def test_fhir_output_holds_urgency_flags_and_scores_derived_from_the_response(tm
     systems = {r["code"]["coding"][0]["system"] for r in derived}
     assert systems == {RESULTS_SYSTEM, SCORE_SYSTEM}
     (urgency,) = [r for r in derived if r["code"]["coding"][0]["code"] == "urgency"]
+    # 4 of 5 inflammatory features: RF17 is 'soon' for routine rheumatology (issue 21)
     assert urgency["valueCodeableConcept"]["coding"][0] == {
-        "system": URGENCY_SYSTEM, "code": "routine", "display": "Routine"
+        "system": URGENCY_SYSTEM, "code": "soon", "display": "Soon: within the next few days"
     }  # fmt: skip
     flags = [
         r["valueCodeableConcept"]["coding"][0]["code"]

@@ -147,7 +147,7 @@ def _dictionary_words() -> set[str]:
 
 def regenerate_ordinary_words() -> list[str]:
     """Write the English words within a spelling slip of a flag-raising medicine's name."""
-    from spinecheck.assessment import medicines
+    from spinecheck.medicines import matching as medicines
 
     index = medicines.build_index(_medicine_data())
     medicines._ordinary_words.cache_clear()

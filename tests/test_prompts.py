@@ -126,7 +126,8 @@ def test_enter_alone_says_press_y_or_n(screen, asker, questionnaire):
     screen.pipe.send_text(ENTER)
     later(screen.pipe, screen=screen, text=NO)
     assert ask(asker, questionnaire, "rf_saddle_numbness") is False
-    assert "Nothing is chosen yet. Press y for yes or n for no, then Enter." in screen.seen()
+    said = "Nothing is chosen yet. Press y for yes, n for no, or s if you are not sure, then Enter."
+    assert said in screen.seen()
 
 
 def test_arrows_then_enter_answer_a_yes_no_question(keys, asker, questionnaire):
@@ -344,6 +345,7 @@ ROUTINE_REST = (
     DOWN + SPACE + ENTER  # pain_areas: neck
     + pick(0)  # pain_duration: under 2 weeks
     + pick(0)  # pain_trend: getting better
+    + NO  # fall_or_injury
     + NO  # first_episode
     + NO  # arm_pain_below_elbow
     + NO  # numbness_tingling
@@ -359,7 +361,7 @@ ROUTINE_REST = (
     + pick(0)  # substance_concern: no
     + pick(0)  # smoking: never
     + "52\r"  # age
-    + DOWN * 12 + SPACE + ENTER  # conditions: none
+    + DOWN * 15 + SPACE + ENTER  # conditions: none
     + "170\r" + "80\r"  # height, weight
     + pick(0)  # work status: working
     + pick(0) * 4  # mood: not at all
@@ -392,7 +394,7 @@ def test_whole_walk_with_back_and_review_change(keys, data_dir, monkeypatch):
         + ENTER  # its pointer is on the kept answer (No)
         + RED_FLAGS_NO[len(NO) * 3 :]
         + ROUTINE_REST
-        + "27\r"  # review: change treatments_tried (row 27)
+        + "28\r"  # review: change treatments_tried (row 28)
         + SPACE  # nothing is pointed at yet: Space ticks nothing
     )
     result = run_start(keys, script)
@@ -487,8 +489,8 @@ def test_changing_an_answer_drops_answers_no_longer_asked(keys, data_dir, monkey
 
 def test_plain_mode_through_a_pipe(data_dir, monkeypatch):
     monkeypatch.setenv("TERM", "dumb")
-    lines = ["n"] * 16 + ["3", "1", "1", "n", "n", "n", "", "4", "3", "2", "14", "", "", "", "", "", "", "", "", "52",
-                          "12", "", "", "", "", "", "", "", "", ""]  # fmt: skip
+    lines = ["n"] * 16 + ["3", "1", "1", "n", "n", "n", "n", "", "4", "3", "2", "14", "", "", "", "", "", "", "", "", "52",
+                          "15", "", "", "", "", "", "", "", "", ""]  # fmt: skip
     lines += ["", ""]  # review: confirm
     result = CliRunner().invoke(app, ["start"], input="\n".join(lines) + "\n")
     assert result.exit_code == 0, result.output
@@ -514,8 +516,9 @@ def test_plain_mode_back_and_help(data_dir, monkeypatch):
 def test_plain_mode_says_what_is_allowed(data_dir, monkeypatch):
     monkeypatch.setenv("TERM", "dumb")
     result = CliRunner().invoke(app, ["start"], input="maybe\n\n")
-    assert "Please answer y for yes or n for no." in result.output
-    assert "Please type y for yes or n for no." in result.output  # Enter alone
+    # the first warning sign also takes 'not sure' (read as yes, decision 15)
+    said = "Please answer y for yes, n for no, or s if you are not sure."
+    assert result.output.count(said) == 2  # 'maybe', then Enter alone
     assert "true or false" not in result.output
     assert "'maybe'" not in result.output
 
@@ -533,10 +536,10 @@ def test_review_changes_an_answer_then_confirms(keys, data_dir):
 
 
 def test_review_change_that_opens_a_question_asks_it(keys, data_dir):
-    # Change treatments_tried (row 27) from 'none' to physical therapy: its result is asked next.
+    # Change treatments_tried (row 28) from 'none' to physical therapy: its result is asked next.
     script = (
         RED_FLAGS_NO + ROUTINE_REST
-        + "27\r" + DOWN * 14 + SPACE + UP * 12 + SPACE + ENTER  # untick none, tick physical therapy
+        + "28\r" + DOWN * 14 + SPACE + UP * 12 + SPACE + ENTER  # untick none, tick physical therapy
         + pick(1)  # physical_therapy_result: helped a little
         + ENTER  # confirm the review
     )  # fmt: skip
@@ -571,8 +574,8 @@ def test_plain_mode_over_a_real_pipe(tmp_path):
     from pathlib import Path
 
     command = Path(sys.executable).with_name("spinecheck")
-    lines = ["n"] * 16 + ["1", "1", "1", "n", "n", "n", "", "3", "2", "2", "14", "", "", "", "", "", "", "", "", "30",
-                          "12", "", "", "", "", "", "", "", "", "", ""]  # fmt: skip
+    lines = ["n"] * 16 + ["1", "1", "1", "n", "n", "n", "n", "", "3", "2", "2", "14", "", "", "", "", "", "", "", "", "30",
+                          "15", "", "", "", "", "", "", "", "", "", ""]  # fmt: skip
     env = {"PATH": "/usr/bin:/bin", "SPINECHECK_DATA_DIR": str(tmp_path), "HOME": str(tmp_path)}
     result = subprocess.run(
         [str(command), "start", "--plain"],
@@ -631,8 +634,8 @@ def test_every_text_the_walk_shows_has_its_placeholders_filled(questionnaire, re
 
 def test_the_mood_section_names_the_crisis_line_in_a_walk(data_dir, monkeypatch):
     monkeypatch.setenv("TERM", "dumb")
-    lines = ["n"] * 16 + ["1", "1", "1", "n", "n", "n", "", "3", "2", "2", "14", "", "", "", "", "", "", "", "", "30",
-                          "12", "", "", "", ""]  # fmt: skip
+    lines = ["n"] * 16 + ["1", "1", "1", "n", "n", "n", "n", "", "3", "2", "2", "14", "", "", "", "", "", "", "", "", "30",
+                          "15", "", "", "", ""]  # fmt: skip
     result = CliRunner().invoke(app, ["start", "--region", "uk"], input="\n".join(lines) + "\n")
     assert "Samaritans on 116 123" in result.output
     assert "{contact:" not in result.output
@@ -653,7 +656,7 @@ def test_reasons_quote_choices_in_lower_case_mid_sentence(questionnaire):
 
 def test_plain_scale_asks_for_the_number_itself(data_dir, monkeypatch):
     monkeypatch.setenv("TERM", "dumb")
-    lines = ["n"] * 16 + ["1", "1", "1", "n", "n", "n", "", "11", "2"]
+    lines = ["n"] * 16 + ["1", "1", "1", "n", "n", "n", "n", "", "11", "2"]
     result = CliRunner().invoke(app, ["start"], input="\n".join(lines) + "\n")
     output = " ".join(result.output.split())
     assert "Type a number from 0 (no pain) to 10 (pain as bad as you can imagine)" in output
@@ -682,7 +685,7 @@ def test_odd_digits_typed_at_a_number_prompt_get_a_message_not_a_crash(
 def test_plain_optional_yes_no_is_skipped_with_enter(data_dir, monkeypatch):
     """'Enter = skip' is true for an optional yes/no question (the nerve-test question)."""
     monkeypatch.setenv("TERM", "dumb")
-    lines = ["n"] * 16 + ["1", "1", "1", "n", "n", "n", "", "3", "2", "2", "14", "", ""]
+    lines = ["n"] * 16 + ["1", "1", "1", "n", "n", "n", "n", "", "3", "2", "2", "14", "", ""]
     result = CliRunner().invoke(app, ["start"], input="\n".join(lines) + "\n")
     output = result.output.split("Have you had a nerve test")[1]
     assert "Please type y for yes or n for no." not in output
@@ -693,8 +696,8 @@ def test_plain_optional_yes_no_is_skipped_with_enter(data_dir, monkeypatch):
 def test_the_walk_ends_by_asking_for_name_and_birth_date_both_optional(data_dir, monkeypatch):
     """Contract 1.1: the details go to the metadata block (never answers) and head the summary."""
     monkeypatch.setenv("TERM", "dumb")
-    lines = ["n"] * 16 + ["3", "1", "1", "n", "n", "n", "", "4", "3", "2", "14", "", "", "", "",
-                          "", "", "", "", "52", "12", "", "", "", "", "", "", "", "", ""]  # fmt: skip
+    lines = ["n"] * 16 + ["3", "1", "1", "n", "n", "n", "n", "", "4", "3", "2", "14", "", "", "", "",
+                          "", "", "", "", "52", "15", "", "", "", "", "", "", "", "", ""]  # fmt: skip
     lines += [""]  # review: confirm
     lines += ["Ana Muñoz", "1961-02-30", "1961-04-02"]  # a date that does not exist is refused
     result = CliRunner().invoke(app, ["start"], input="\n".join(lines) + "\n")
@@ -709,8 +712,8 @@ def test_the_walk_ends_by_asking_for_name_and_birth_date_both_optional(data_dir,
 
 def test_skipping_name_and_birth_date_leaves_no_details(data_dir, monkeypatch):
     monkeypatch.setenv("TERM", "dumb")
-    lines = ["n"] * 16 + ["3", "1", "1", "n", "n", "n", "", "4", "3", "2", "14", "", "", "", "",
-                          "", "", "", "", "52", "12", "", "", "", "", "", "", "", "", "", "", ""]  # fmt: skip
+    lines = ["n"] * 16 + ["3", "1", "1", "n", "n", "n", "n", "", "4", "3", "2", "14", "", "", "", "",
+                          "", "", "", "", "52", "15", "", "", "", "", "", "", "", "", "", "", ""]  # fmt: skip
     lines += ["", ""]  # name and date of birth: skipped
     result = CliRunner().invoke(app, ["start"], input="\n".join(lines) + "\n")
     assert result.exit_code == 0, result.output

@@ -98,7 +98,7 @@ def test_clinician_summary_has_what_the_issue_lists(questionnaire):
     assert isinstance(text, str)
     flat = " ".join(text.split())
     for expected in [
-        "Urgency: ROUTINE", "No warning signs.", "No features of: cauda equina syndrome",
+        "Urgency: ROUTINE", "No warning signs.", "Denies features of: cauda equina syndrome",
         "Chronic (more than a year) lower back, leg or foot pain, spreading below the knee, "
         "getting worse, average 8/10",
         "8 / 8 / 9", "score 8.3 of 10", "It did not help", "pain since: Worse",

@@ -260,7 +260,7 @@ STORIES = [
             "ibp_better_with_exercise": True,
             "ibp_wakes_second_half_night": True,
         },
-        "routine",
+        "soon",  # RF17 in the reference's red-flag table: soon, for routine rheumatology
         specialists={"rheumatologist"},
     ),
     Story(
@@ -548,7 +548,27 @@ STORIES = [
         not_options={"surgical_opinion", "epidural_steroid_injection"},
     ),
     Story(
-        "sciatica after chiropractic that did not help",
+        # an exercise program too: stepped care comes before a surgical opinion (decision 14)
+        "sciatica after chiropractic and exercise that did not help",
+        {
+            "pain_areas": ["lower_back", "leg"],
+            "pain_duration": "4_to_12_weeks",
+            "pain_trend": "worse",
+            "leg_pain_below_knee": True,
+            "pain_average": 8,
+            "treatments_tried": ["chiropractic", "exercise_program"],
+            "chiropractic_result": "did_not_help",
+            "exercise_program_result": "did_not_help",
+        },
+        "routine",
+        specialists={"spine_surgeon", "interventional_pain_specialist"},
+        options={"surgical_opinion", "epidural_steroid_injection"},
+        not_options={"spinal_manipulation"},  # it was tried and did not help
+        not_specialists={"chiropractor"},
+        says=("nice suggests thinking about an epidural",),
+    ),
+    Story(
+        "sciatica after chiropractic alone that did not help: exercise first (decision 14)",
         {
             "pain_areas": ["lower_back", "leg"],
             "pain_duration": "4_to_12_weeks",
@@ -559,11 +579,11 @@ STORIES = [
             "chiropractic_result": "did_not_help",
         },
         "routine",
-        specialists={"spine_surgeon", "interventional_pain_specialist"},
-        options={"surgical_opinion", "epidural_steroid_injection"},
-        not_options={"spinal_manipulation"},  # it was tried and did not help
-        not_specialists={"chiropractor"},
-        says=("nice suggests thinking about an epidural",),
+        specialists={"interventional_pain_specialist", "physical_therapist"},
+        options={"epidural_steroid_injection", "physical_therapy"},
+        not_options={"surgical_opinion", "spinal_manipulation"},
+        not_specialists={"spine_surgeon", "chiropractor"},
+        says=("usually comes before procedures or surgery",),
     ),
     Story(
         "physical therapy that helped a little is not failed care",
@@ -716,10 +736,11 @@ STORIES = [
         says=("say that you have diabetes", "bleeding problem before any spine injection"),
     ),
     Story(
+        # a yes counts for every blood-thinner rule, even with no name (issue 21, decision 15)
         "says yes to a blood thinner it could not name: told to tell the clinic",
         {**CHRONIC_BACK, "blood_thinner": "yes", "medications": ["the little white pill"]},
         "routine",
-        flags=set(),
+        flags={"blood_thinner_before_procedure"},
         says=("tell the clinic before the visit that you take a blood thinner",),
     ),
     Story(

@@ -22,7 +22,7 @@ from spinecheck.medicines.matching import MedicineIndex, MedicineMatch, default_
 if TYPE_CHECKING:
     from spinecheck.medicines.doses import DailyTotal, MmeEstimate
 from spinecheck.questionnaire.answering import describe_answer, safer_reading
-from spinecheck.questionnaire.conditions import AnswerValue, Facts, Outcome, evaluate
+from spinecheck.questionnaire.conditions import AnswerValue, Facts, Measure, Outcome, evaluate
 from spinecheck.questionnaire.model import (
     PLACEHOLDER,
     CatalogEntry,
@@ -137,6 +137,13 @@ def assess(
             for evidence in _evidence(questionnaire, outcome, answers):
                 if evidence not in item.evidence:
                     item.evidence.append(evidence)
+            if rule.urgency is not None and rule.text:  # why the urgency was raised
+                messages.setdefault(
+                    rule.id,
+                    Note(
+                        rule.id, fill(rule.text), urgency=rule.urgency, sources=list(rule.sources)
+                    ),
+                )
         elif action == "medication_flag":
             entry = questionnaire.medication_flags[target]
             flag = flags.setdefault(
@@ -145,7 +152,12 @@ def assess(
                     id=target, label=fill(entry.label), message=fill(rule.text or entry.label)
                 ),
             )
-            _add_unique(flag.medications, list(outcome.medications))
+            # a flag always names what raised it: the medicines, or else the answer ('Blood
+            # thinner: yes' with no name given)
+            _add_unique(
+                flag.medications,
+                list(outcome.medications) or _answers_named(questionnaire, outcome, answers),
+            )
             _add_unique(flag.sources, rule.sources)
             _add_unique(flag.reasons, [reason])
         elif action in ("preparation", "message"):
@@ -193,9 +205,11 @@ def assess(
     used_sources = _used_sources(
         red_flags.values(), specialists.values(), options.values(), flags.values(),
         preparation.values(), messages.values(), scores.values(),
-    ) + [c for item in (*specialists.values(), *options.values()) for c in item.caution_sources] + (
-        [mme.source] if mme is not None and mme.source else []
-    ) + (list(contact.sources) if urgent_contact and contact else [])  # fmt: skip
+    )  # fmt: skip
+    used_sources += [s for item in (*specialists.values(), *options.values()) for s in item.sources]
+    used_sources += [total.source for total in (mme, acetaminophen) if total and total.source]
+    if urgent_contact and contact is not None:
+        used_sources += contact.sources
     return Assessment(
         questionnaire_id=questionnaire.id,
         questionnaire_version=questionnaire.version,
@@ -275,6 +289,7 @@ def _recommendation(target: str, entry: CatalogEntry, fill: Callable[[str], str]
     if entry.caution:
         item.cautions.append(fill(entry.caution))
         _add_unique(item.caution_sources, entry.caution_sources)
+        _add_unique(item.sources, entry.caution_sources)
     return item
 
 
@@ -313,6 +328,7 @@ def _add_gate_warnings(
             if warning not in item.cautions:
                 item.cautions.append(warning)
             _add_unique(item.caution_sources, gate.sources)
+            _add_unique(item.sources, gate.sources)
 
 
 def _ordered(items: list[Recommendation], region: Region | None) -> list[Recommendation]:
@@ -435,13 +451,20 @@ def _facts(
         score_items={score_id: score.items for score_id, score in scores.items()},
         medication_classes={key: tuple(value) for key, value in by_class.items()},
         medication_counts={key: len(value) for key, value in generics.items()},
+        medication_generics={key: frozenset(value) for key, value in generics.items()},
         medication_products={key: len(value) for key, value in products.items()},
         medication_questions=tuple(q.id for q in questionnaire.medicine_questions()),
         measures={
-            "mme_per_day": (mme.total, mme.complete) if mme is not None else (None, True),
-            "acetaminophen_mg_per_day": (acetaminophen.total, acetaminophen.complete)
-            if acetaminophen is not None
-            else (None, True),
+            "mme_per_day": Measure(None)
+            if mme is None
+            else Measure(mme.total, mme.complete, tuple(line.as_typed for line in mme.lines)),
+            "acetaminophen_mg_per_day": Measure(None)
+            if acetaminophen is None
+            else Measure(
+                acetaminophen.total,
+                acetaminophen.complete,
+                tuple(line.as_typed for line in acetaminophen.lines),
+            ),
         },
     )
 
@@ -480,6 +503,16 @@ def _reason(
     if outcome.medications:
         said.append("medicines: " + ", ".join(outcome.medications))
     return "Because you said: " + "; ".join(said) if said else "From your answers."
+
+
+def _answers_named(
+    questionnaire: Questionnaire, outcome: Outcome, answers: Mapping[str, AnswerValue]
+) -> list[str]:
+    named = []
+    for evidence in _evidence(questionnaire, outcome, answers):
+        question = questionnaire.question(evidence.question)
+        named.append(f"{question.title() if question else evidence.question}: {evidence.answer}")
+    return named
 
 
 def _evidence(

@@ -174,6 +174,7 @@ class DailyTotal:
     """The most a day the label allows for most adults (mg)."""
     lower_limit: float
     """The lower limit for older adults, liver disease or heavy drinking (mg)."""
+    source: str = ""
 
     @property
     def total(self) -> float | None:
@@ -200,16 +201,11 @@ class DailyTotal:
         return text + "."
 
     def limit_text(self) -> str:
-        """The label's limits, noted whatever the total."""
+        """The limits, noted whatever the total."""
         return (
-            f"Label limit {self.limit:,.0f} mg/day; {self.lower_limit:,.0f} mg/day over 65, with "
-            "liver disease or 3 or more drinks a day (FDA 2011)."
+            f"Limit {self.limit:,.0f} mg/day ({self.lower_limit:,.0f} over 65, liver disease or "
+            "3+ drinks a day)."
         )
-
-
-ACETAMINOPHEN_LIMITS = (4000.0, 3000.0)
-"""The US label's most a day, and the lower figure clinicians use for older adults, liver disease
-or heavy drinking (clinical-reference MED12, decision 18)."""
 
 
 def daily_total(
@@ -231,8 +227,8 @@ def daily_total(
         lines.append(DoseLine(match.as_typed, amount, working, at_most=daily.at_most))
     if not lines:
         return None
-    limit, lower = ACETAMINOPHEN_LIMITS
-    return DailyTotal(generic, tuple(lines), limit, lower)
+    limit, lower = index.mme.acetaminophen_limits
+    return DailyTotal(generic, tuple(lines), limit, lower, index.mme.acetaminophen_source)
 
 
 LOW_DOSE_ASPIRIN = re.compile(r"\b(?:low[- ]dose|baby|mini|junior)\b", re.IGNORECASE)
@@ -438,7 +434,8 @@ def _strength(match: MedicineMatch, generic: str, text: str, index: MedicineInde
         bare = re.search(r"(?<![\w.])\d", text)
         return "the strength has no unit such as mg" if bare else "the strength is not given"
     if len(groups) > 1:
-        return "more than one strength"
+        # 'Tylenol #3 (codeine 30 mg / acetaminophen 300 mg)': each number fits one component
+        return _one_strength_of_many(match, generic, groups, index)
     group = groups[0]
     unit = (group.group("unit") or "mg").lower()
     if not unit.startswith(("mg", "milligram")):
@@ -461,6 +458,22 @@ def _strength(match: MedicineMatch, generic: str, text: str, index: MedicineInde
     if len(numbers) == 1 and not _in_range(numbers[0], generic, index):
         return f"{number(numbers[0])} mg is not a strength {generic} comes in"
     return f"which number is the {generic} strength is not clear"
+
+
+def _one_strength_of_many(
+    match: MedicineMatch, generic: str, groups: list[re.Match[str]], index: MedicineIndex
+) -> float | str:
+    """The one number of several strengths that can only be this medicine's, or why not."""
+    if any(not (g.group("unit") or "mg").lower().startswith(("mg", "milligram")) for g in groups):
+        return "more than one strength"
+    numbers = {float(n) for g in groups for n in re.findall(_NUMBER, g.group("numbers"))}
+    others = [c for name in match.names for c in index.names[name] if c != generic]
+    fits = [
+        n
+        for n in numbers
+        if _in_range(n, generic, index) and not any(_in_range(n, other, index) for other in others)
+    ]
+    return fits[0] if len(fits) == 1 and others else "more than one strength"
 
 
 def _in_range(value: float, generic: str, index: MedicineIndex) -> bool:

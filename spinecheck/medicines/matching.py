@@ -34,7 +34,8 @@ _NOISE = {
     "with", "w", "for", "when", "take", "takes", "taking", "mg", "mcg", "ml", "dose", "doses",
     "up", "to", "or", "the", "my", "in", "on", "each", "side", "pain", "strength", "extra",
     "maximum", "max", "regular", "generic", "brand", "otc", "one", "two", "half", "bd", "tds",
-    "qds", "mane", "nocte",
+    "qds", "mane", "nocte", "five", "six", "seven", "eight", "nine", "ten", "twelve", "packet",
+    "packets", "sachet", "sachets", "caplet", "caplets", "tablespoon", "teaspoon",
 }  # fmt: skip
 
 
@@ -78,6 +79,10 @@ class MmeData:
     patches: frozenset[str] = frozenset()
     unit_strengths: dict[str, tuple[float, float]] = field(default_factory=dict)
     fixed_strengths: dict[str, dict[str, float]] = field(default_factory=dict)
+    acetaminophen_source: str = ""
+    """The source of the acetaminophen limits (decision 18)."""
+    acetaminophen_limits: tuple[float, float] = (4000.0, 3000.0)
+    """The most mg a day for most adults, and for older adults, liver disease or heavy drinking."""
 
 
 @dataclass
@@ -404,11 +409,23 @@ def normalise(text: str) -> str:
 def _number_names(text: str) -> str:
     """Keep the number of products named by number ('Tylenol #3', 'Tylenol 3') as a word."""
     text = re.sub(r"(?:#|\bno\.?)\s*(\d)\b", r" num\1 ", text)
+
+    def numbered(found: re.Match[str]) -> str:
+        if found.group(1) in _COUNTING_WORDS:  # 'every 4 hours', 'take 2 tablets'
+            return found.group(0)
+        return f"{found.group(1)} num{found.group(2)}"
+
     return re.sub(
-        r"(?<=[a-z])\s+([1-4])(?=\s*$|\s+(?!times\b|x\b|tab|pill|cap|a\s+day|daily|per\b)[a-z])",
-        r" num\1",
+        r"\b([a-z]+)\s+([1-4])(?=\s*$|\s+(?!times\b|x\b|tab|pill|cap|a\s+day|daily|per\b)[a-z])",
+        numbered,
         text,
     )
+
+
+_COUNTING_WORDS = frozenset(
+    {"every", "q", "take", "takes", "taking", "for", "x", "up", "to", "or", "and", "about", "than"}
+)
+"""Words after which a number counts tablets or hours, never names a product ('every 4 hours')."""
 
 
 def name_key(name: str) -> str:
@@ -460,7 +477,13 @@ def _mme_data(data: dict[str, Any], index: MedicineIndex, label: str) -> MmeData
         if key not in index.names:
             raise SpinecheckError(f"mme: unknown product {product!r}", path=label)
         fixed[key] = {known(g): float(s) for g, s in strengths.items()}
+    limits = data.get("acetaminophen") or {}
     return MmeData(
+        acetaminophen_source=str(limits.get("source", "")),
+        acetaminophen_limits=(
+            float(limits.get("limit", 4000)),
+            float(limits.get("lower_limit", 3000)),
+        ),
         source=str(data.get("source", "")),
         threshold=float(data.get("threshold", 50)),
         factors={known(g): float(f) for g, f in (data.get("factors") or {}).items()},

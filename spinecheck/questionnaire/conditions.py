@@ -16,6 +16,15 @@ _NOTHING: Mapping[str, Any] = MappingProxyType({})
 """An empty mapping no one can add to (a shared default)."""
 
 
+class Measure(NamedTuple):
+    """A total worked out from the medicine list, and the medicines (as typed) it adds up."""
+
+    value: float | None
+    complete: bool = True
+    """False when some product could not be counted: the value is then only a floor."""
+    medications: tuple[str, ...] = ()
+
+
 class Facts(NamedTuple):
     """What conditions can test: the answers, the computed scores and the recognised medicines."""
 
@@ -27,9 +36,11 @@ class Facts(NamedTuple):
     """For each medicine class, the medicines as typed that belong to it."""
     medication_counts: Mapping[str, int] = _NOTHING
     """For each medicine class, how many distinct medicines (generic names) belong to it."""
+    medication_generics: Mapping[str, frozenset[str]] = _NOTHING
+    """For each medicine class, the distinct medicines (generic names) taken that belong to it."""
     medication_products: Mapping[str, int] = _NOTHING
     """For each medicine class, how many distinct products (names typed) contain it."""
-    measures: Mapping[str, tuple[float | None, bool]] = _NOTHING
+    measures: Mapping[str, Measure] = _NOTHING
     """Totals worked out from the medicine list (mme_per_day, acetaminophen_mg_per_day): the sum
     of what could be worked out, and whether that is every product. An incomplete sum is a floor:
     it can show a total is at least a figure, never that it is at most one."""
@@ -120,13 +131,22 @@ def _compile(condition: Condition) -> Check:
         medicine_class = condition.medication_class or ""
         least = 1 if condition.at_least is None else condition.at_least
         products = condition.count == "products"
+        partners = tuple(condition.paired_with or ())
 
         def check_medicines(facts: Facts) -> Outcome:
             typed = facts.medication_classes.get(medicine_class, ())
             counts = facts.medication_products if products else facts.medication_counts
             count = counts.get(medicine_class, len(typed))
-            if typed and count >= least:
+            if not typed or count < least:
+                return _FALSE
+            if not partners:
                 return Outcome(True, facts.medication_questions, tuple(typed))
+            mine = facts.medication_generics.get(medicine_class, frozenset())
+            for partner in partners:
+                theirs = facts.medication_generics.get(partner, frozenset())
+                if theirs and len(mine | theirs) >= 2:  # two different medicines
+                    both = (*typed, *facts.medication_classes.get(partner, ()))
+                    return Outcome(True, facts.medication_questions, tuple(dict.fromkeys(both)))
             return _FALSE
 
         return check_medicines
@@ -137,11 +157,11 @@ def _compile(condition: Condition) -> Check:
         floors_only = any(name in ("at_most", "below") for name, _ in operators)
 
         def check_measure(facts: Facts) -> Outcome:
-            value, complete = facts.measures.get(measure, (None, True))
-            if floors_only and not complete:
+            found = facts.measures.get(measure, Measure(None))
+            if floors_only and not found.complete:
                 return _FALSE
-            if _test(value, operators):
-                return Outcome(True, facts.medication_questions)
+            if _test(found.value, operators):
+                return Outcome(True, facts.medication_questions, found.medications)
             return _FALSE
 
         return check_measure
@@ -155,7 +175,8 @@ def _compile(condition: Condition) -> Check:
 
         return check_score
     question = condition.question or ""
-    true = Outcome(True, (question,))
+    # 'has an answer' is a precondition, not a reason: its answer is not evidence
+    true = Outcome(True, () if set(condition.operators()) == {"answered"} else (question,))
 
     def check_answer(facts: Facts) -> Outcome:
         return true if _test(facts.answers.get(question), operators) else _FALSE

@@ -482,6 +482,9 @@ class _Checker:
     ) -> None:
         classes = default_index().class_labels
         assert test.medication_class is not None
+        for index, partner in enumerate(test.paired_with or ()):
+            if partner not in classes:
+                self.add((*where, "paired_with", index), f"unknown medicine class '{partner}'")
         if test.medication_class not in classes:
             close = similar(test.medication_class, list(classes), n=1)
             hint = (
@@ -617,6 +620,9 @@ class _Checker:
                 ):
                     self.add((*path, "red_flag"), f"'{target}' is not a warning-sign question",
                              "red_flag names a yes/no question that has a 'warning'")  # fmt: skip
+            if action in ("specialist", "option") and rule.urgency is not None and not rule.text:
+                self.add(path, f"rule '{rule.id}' raises the urgency without 'text'",
+                         "say in 'text' why, for the top of the summary")  # fmt: skip
             if action in ("preparation", "message", "urgent_contact") and not rule.text:
                 self.add(path, f"a {action.replace('_', ' ')} rule needs 'text'")
             for g_index, gate_id in enumerate(rule.despite):

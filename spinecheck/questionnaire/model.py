@@ -124,6 +124,9 @@ class Condition(_Model, frozen=True, kw_only=True):
     measure: Literal["mme_per_day", "acetaminophen_mg_per_day"] | None = None
     """A total worked out from the medicine list: morphine milligram equivalents a day, or mg
     of acetaminophen (paracetamol) a day; compared with at_least, at_most, above or below."""
+    paired_with: list[Id] | None = None
+    """With medication_class: true only when a medicine of the class is taken with a different
+    medicine of one of these classes (an NSAID with another medicine that thins the blood)."""
     count: Literal["medicines", "products"] | None = None
     """With medication_class and at_least: count distinct medicines (the default) or distinct
     products, for medicines hidden in several products (acetaminophen)."""
@@ -154,6 +157,8 @@ class Condition(_Model, frozen=True, kw_only=True):
         form = forms[0]
         if self.count is not None and form != "medication_class":
             raise ValueError("'count' goes with a medication_class test")
+        if self.paired_with is not None and form != "medication_class":
+            raise ValueError("'paired_with' goes with a medication_class test")
         if form == "medication_class":
             if set(operators) - {"at_least"}:
                 raise ValueError(

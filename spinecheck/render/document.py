@@ -192,17 +192,22 @@ def urgency_section(assessment: Assessment) -> Section:
     blocks = (
         [paragraph(assessment.urgency_message, emphasis=True)] if assessment.urgency_message else []
     )
-    if assessment.red_flags:
+    raised = [note for note in assessment.messages if note.urgency is not None]
+    if assessment.red_flags or raised:
         blocks.append(
             items(
                 [
                     Item(
                         flag.message,
-                        (f"You said yes to: {' '.join(flag.question_text.split())}",),
+                        (
+                            f"You said {'not sure' if flag.unsure else 'yes'} to: "
+                            + " ".join(flag.question_text.split()),
+                        ),
                         source_names(assessment, flag.sources),
                     )
                     for flag in assessment.red_flags
                 ]
+                + [Item(note.text, (), source_names(assessment, note.sources)) for note in raised]
             )
         )
     return Section(
@@ -253,17 +258,19 @@ def _recommendations(
         reasons = " ".join(entry.reasons)
         said = _you_said(questionnaire, entry, reasons, lead="Because you said:")
         title = entry.label + (f" - {entry.about}" if entry.about else "")
-        text = " ".join(x for x in (reasons, said) if x)
+        text = " ".join(x for x in (reasons, *entry.cautions, said) if x)
         full.append(Item(title, (text,) if text else (), source_names(assessment, entry.sources)))
     for entry in entries[shown:]:
+        # the first sentence of the first reason, and every caution whole (a risk, a guideline
+        # that disagrees, a blood-thinner warning); only the sources of what is shown are cited
         reason = _first_sentence(entry.reasons[0]) if entry.reasons else ""
         # a reason that starts from the patient ("Your answers match...") needs no answers after it
         about_you = re.match(r"Your?\b", reason) is not None
         said = "" if about_you else _you_said(questionnaire, entry, reason, lead="You said:")
-        text = " ".join(x for x in (reason, said) if x)
-        brief.append(
-            Item(entry.label, (text,) if text else (), source_names(assessment, entry.sources))
-        )
+        text = " ".join(x for x in (reason, *entry.cautions, said) if x)
+        cited = [*(entry.reason_sources[0] if entry.reason_sources else entry.sources),
+                 *entry.caution_sources]  # fmt: skip
+        brief.append(Item(entry.label, (text,) if text else (), source_names(assessment, cited)))
     blocks = [items(full)]
     if brief:
         blocks += [paragraph(others, emphasis=True), items(brief)]
@@ -383,7 +390,7 @@ def build_patient(
                     (items([Item(n.text, checkbox=True) for n in assessment.preparation]),),
                 )
             )
-    notes = [n for n in assessment.messages if n.id != "mood_support"]
+    notes = [n for n in assessment.messages if n.id != "mood_support" and n.urgency is None]
     if notes:  # plain paragraphs: only what must stand out is bold
         sections.append(Section("Good to know", tuple(paragraph(n.text) for n in notes)))
     sections.append(Section("Please note", (paragraph(STANDING_NOTE),)))
@@ -426,6 +433,44 @@ def _before_any_procedure(assessment: Assessment, a: Callable[[str], str]) -> Se
     )
 
 
+def _history(a: Callable[[str], str]) -> list[tuple[str, str]]:
+    """What an emergency team needs with the signs: age, conditions, recent procedures."""
+    since = a("pain_since_surgery")
+    surgery = ", ".join(x for x in (a("surgery_when"), since and f"since: {since}") if x)
+    rows = [
+        ("Age", a("age")),
+        ("Conditions", a("conditions")),
+        ("Began after a fall or injury", a("fall_or_injury")),
+        ("Treatments tried", a("treatments_tried")),
+        ("Spine surgery", surgery),
+        ("Last injection or ablation", a("procedure_when")),
+        ("Pain", ", ".join(x for x in (a("pain_duration"), a("pain_trend")) if x)),
+    ]  # fmt: skip
+    return [row for row in rows if row[1]]
+
+
+def _held_back(assessment: Assessment, questionnaire: Questionnaire) -> str:
+    """What the gate table held back, grouped by the first gate that did.
+
+    'recent spine surgery: spinal manipulation, massage'; on an urgent page, only a count for the
+    urgent gate.
+    """
+    catalogs = {"specialist": questionnaire.specialists, "option": questionnaire.options}
+    by_gate: dict[str, list[str]] = {}
+    for item in assessment.withheld:
+        entry = catalogs.get(item.kind, {}).get(item.id)
+        if entry is not None and item.gates:
+            by_gate.setdefault(item.gates[0], []).append(_clinical_label(entry.label).lower())
+    parts = []
+    for gate, names in by_gate.items():
+        label = assessment.gates.get(gate, gate)
+        if gate == "urgent_path":  # everything but the urgent pathway: a count says enough
+            parts.append(f"{label}: {len(names)} suggestions")
+        else:
+            parts.append(f"{label}: {', '.join(names)}")
+    return "; ".join(parts)
+
+
 def _clinical_label(label: str) -> str:
     """A suggestion's name without the patient's 'Your' or 'A' ('Family doctor or GP')."""
     for start in ("Your ", "A ", "An "):
@@ -440,9 +485,12 @@ def _warning_signs(
 ) -> tuple[str, str]:
     """Warning signs in clinical words, grouped by what they may point to, and the negatives.
 
-    'Possible cauda equina syndrome: new bladder change.' and 'No saddle numbness, new bowel
-    change, ...' (signs not asked, as when the walk stopped at an emergency, are said so).
+    Positives and pertinent negatives never share a line (decision 20): 'Possible cauda equina
+    syndrome: new bladder change.' then 'Denies: saddle numbness, new bowel change. Denies
+    features of: spinal infection, ...' (signs not asked, as when the walk stopped at an
+    emergency, are said so).
     """
+    positive = {flag.id: flag for flag in assessment.red_flags}
     concerns: dict[str, list[str]] = {}
     denied: dict[str, list[str]] = {}  # signs answered no, by concern
     cleared: dict[str, bool] = {}  # concern -> every one of its signs answered no
@@ -453,27 +501,31 @@ def _warning_signs(
             continue
         words = sign.clinical or question.short or question.id
         concern = sign.concern or words
-        if question.id in {flag.id for flag in assessment.red_flags}:
-            concerns.setdefault(concern, []).append(words)
+        if question.id in positive:
+            concerns.setdefault(concern, []).append(
+                words + (" (unsure)" if positive[question.id].unsure else "")
+            )
         if question.id not in answers:
             unasked.append(words)
         if answers.get(question.id) is False:
             denied.setdefault(concern, []).append(words)
         cleared[concern] = cleared.get(concern, True) and answers.get(question.id) is False
-    found = "; ".join(
-        f"{concern}: {', '.join(signs)}"
-        + (f" (no {', '.join(denied[concern])})" if denied.get(concern) else "")
-        for concern, signs in concerns.items()
-    )
+    found = "; ".join(f"{concern}: {', '.join(signs)}" for concern, signs in concerns.items())
     positives = (found[:1].upper() + found[1:] + ".") if found else "No warning signs."
+    pertinent = [sign for concern in concerns for sign in denied.get(concern, [])]
     negative = [c.removeprefix("possible ") for c, clear in cleared.items() if clear]
-    negatives = "No features of: " + ", ".join(negative) + "." if negative else ""
+    lines = []
+    if pertinent:
+        lines.append("Denies: " + ", ".join(pertinent) + ".")
+    if negative:
+        lines.append("Denies features of: " + ", ".join(negative) + ".")
     if unasked and assessment.walk_stopped:
-        shown = f"Not asked: {len(unasked)} more warning signs (the walk stopped at the emergency)."
-        negatives += (" " if negatives else "") + shown
+        lines.append(
+            f"Not asked: {len(unasked)} more warning signs (the walk stopped at the emergency)."
+        )
     elif unasked:
-        negatives += (" " if negatives else "") + "Not asked: " + ", ".join(unasked) + "."
-    return positives, negatives
+        lines.append("Not asked: " + ", ".join(unasked) + ".")
+    return positives, " ".join(lines)
 
 
 def _presenting_complaint(assessment: Assessment, a: Callable[[str], str]) -> str:
@@ -534,6 +586,11 @@ def build_clinician(
                     )
                     for note in assessment.messages
                     if note.urgency is not None
+                ),
+                *(
+                    (paragraph(f"Contact today: {assessment.urgent_contact}.", emphasis=True),)
+                    if assessment.urgent_contact
+                    else ()
                 ),
             ),
             urgent=assessment.urgency is not Urgency.ROUTINE,
@@ -618,6 +675,22 @@ def build_clinician(
                 ]
             )
         )
+    if assessment.acetaminophen is not None:
+        daily = assessment.acetaminophen
+        blocks.append(
+            items(
+                [
+                    Item(
+                        "Acetaminophen (paracetamol) a day",
+                        (
+                            *(line.working for line in daily.lines),
+                            f"{daily.total_text()} {daily.limit_text()}",
+                        ),
+                        source_names(assessment, [daily.source]),
+                    )
+                ]
+            )
+        )
     if assessment.mme is not None:
         estimate = assessment.mme
         blocks.append(
@@ -652,6 +725,11 @@ def build_clinician(
         for key in ("mood_depression", "mood_anxiety")
         if (s := assessment.scores.get(key)) is not None and s.value is not None
     ]
+    mood_total = assessment.scores.get("mood_check")
+    if mood_total is not None and mood_total.value is not None:  # as the patient sees it
+        band = f", {mood_total.band}" if mood_total.band else ""
+        maximum = f" of {mood_total.maximum:g}" if mood_total.maximum else ""
+        mood.insert(0, f"total {mood_total.value:g}{maximum}{band}")
     drinks = a("alcohol_per_week")
     habits = [x for x in (a("smoking"), drinks and f"alcohol: {drinks.lower()} a week") if x]
     health_rows = [
@@ -687,6 +765,9 @@ def build_clinician(
         )
         if entries
     ]
+    held = _held_back(assessment, questionnaire)
+    if held:
+        suggested.append(("Held back", held))
     if suggested:
         sections.append(
             Section(
@@ -711,7 +792,10 @@ def build_clinician(
             (paragraph(assessment.urgency_message, emphasis=True), signs),
             urgent=True,
         )
-        sections = [sections[0], action, before_procedure, medicines]
+        history = _history(a)
+        background = Section("History that bears on it", (table(("", ""), history),))
+        sections = [sections[0], action, *([background] if history else []), before_procedure]
+        sections.append(medicines)
     subtitle = "Pre-visit summary for the clinician"
     if info.answered_at:
         subtitle += f" - answered {readable_date(info.answered_at)}"

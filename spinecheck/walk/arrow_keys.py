@@ -36,6 +36,7 @@ from prompt_toolkit.styles import Style
 from spinecheck.clean import clean_line
 from spinecheck.errors import SpinecheckError
 from spinecheck.medicines.matching import split_entry
+from spinecheck.questionnaire.answering import NOT_SURE
 from spinecheck.questionnaire.conditions import AnswerValue
 from spinecheck.questionnaire.model import QuestionKind
 from spinecheck.walk.logic import BACK, Back, Keep, Shown
@@ -442,6 +443,9 @@ class ArrowKeyAsker:
         if kind is QuestionKind.YES_NO:
             options = [(True, "Yes"), (False, "No")]
             letters = {"y": 0, "n": 1}
+            if question.unsure:  # 'not sure' is read as yes (decision 15)
+                options.append((NOT_SURE, shown.choices[-1][1]))
+                letters["s"] = 2
         elif kind is QuestionKind.SCALE:
             low, high = question.bounds()
             options = [(n, _scale_label(shown, n, low, high)) for n in range(low, high + 1)]
@@ -472,7 +476,7 @@ class ArrowKeyAsker:
             can_go_back=shown.can_go_back,
             check=check_ticks,
             nothing_chosen=(
-                "Nothing is chosen yet. Press y for yes or n for no, then Enter."
+                "Nothing is chosen yet. " + keys_hint(question, can_go_back=False, has_help=False)
                 if kind is QuestionKind.YES_NO
                 else "Nothing is chosen yet. Use the up and down arrows, then press Enter."
             ),
@@ -553,12 +557,17 @@ class ArrowKeyAsker:
         ).run()
         return reply is True or reply == _BACK
 
-    def confirm_emergency(self, question_text: str, action: str) -> bool:
-        """Read back the emergency yes; only a confirmed yes stops the walk."""
+    def confirm_emergency(self, question_text: str, action: str, unsure: str = "") -> bool:
+        """Read back the emergency yes (or 'not sure'); only a confirmed answer stops the walk."""
+        said = "not sure" if unsure else "yes"
 
         def header(width: int) -> Lines:
             lines: Lines = [("class:question", line) for line in wrap("Please check:", width)]
-            lines += [("", line) for line in wrap(f"You answered yes to: {question_text}", width)]
+            lines += [
+                ("", line) for line in wrap(f"You answered {said} to: {question_text}", width)
+            ]
+            if unsure:
+                lines += [("", line) for line in wrap(unsure, width)]
             lines += [("class:question", line) for line in wrap(action, width)]
             return lines
 

@@ -16,7 +16,13 @@ from typing import NamedTuple, Protocol
 from spinecheck.answers.progress import Progress
 from spinecheck.assessment.rules import stops_walk
 from spinecheck.clean import clean
-from spinecheck.questionnaire.answering import describe_answer, prune_answers, visible_questions
+from spinecheck.questionnaire.answering import (
+    NOT_SURE,
+    describe_answer,
+    prune_answers,
+    safer_value,
+    visible_questions,
+)
 from spinecheck.questionnaire.conditions import AnswerValue
 from spinecheck.questionnaire.model import Question, QuestionKind, Questionnaire
 from spinecheck.walk.wording import progress_line
@@ -68,8 +74,11 @@ class Asker(Protocol):
     def ask(self, shown: Shown, keep: Keep) -> AnswerValue | Back | None:
         """Ask one question; return the checked answer, None for skipped, or BACK."""
 
-    def confirm_emergency(self, question_text: str, action: str) -> bool:
-        """Ask whether a yes to an emergency sign was meant; True stops the walk."""
+    def confirm_emergency(self, question_text: str, action: str, unsure: str = "") -> bool:
+        """Ask whether a yes to an emergency sign was meant; True stops the walk.
+
+        `unsure` holds the words said when the answer was 'not sure', which counts as yes.
+        """
 
     def review(self, rows: list[tuple[str, str]]) -> int | None:
         """Show every answer (title, answer); return the index of one to change, or None."""
@@ -169,13 +178,18 @@ class Walk:
     def _emergency(self, question: Question, reply: object) -> bool:
         return (
             question.warning is not None
-            and reply is True
+            and safer_value(question, reply) is True  # type: ignore[arg-type]  # a checked answer
             and stops_walk(self.questionnaire, self.progress.answers)
         )
 
     def _confirmed(self, question: Question) -> bool:
         """Ask whether the emergency yes was meant; a mistake takes the yes back."""
-        if self.asker.confirm_emergency(self._text(question.text), self.emergency_action):
+        unsure = ""
+        if question.unsure and self.progress.answers.get(question.id) == NOT_SURE:
+            unsure = self._text(question.unsure.confirm or question.unsure.label)
+        if self.asker.confirm_emergency(
+            self._text(question.text), self.emergency_action, unsure=unsure
+        ):
             self.progress.stopped_at_emergency = True
             self.progress.current = None
             self.save(self.progress)
@@ -197,6 +211,8 @@ class Walk:
         number = next(i for i, q in enumerate(in_section, 1) if q.id == question.id)
         if question.kind is QuestionKind.YES_NO:
             choices: tuple[tuple[str, str], ...] = (("yes", "Yes"), ("no", "No"))
+            if question.unsure:
+                choices += ((NOT_SURE, self._text(question.unsure.label)),)
         else:
             choices = tuple((c.value, self._text(c.label)) for c in question.choices or ())
         return Shown(

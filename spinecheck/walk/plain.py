@@ -7,7 +7,7 @@ from typing import TextIO
 from spinecheck.clean import clean_line
 from spinecheck.errors import SpinecheckError
 from spinecheck.medicines.matching import split_entry
-from spinecheck.questionnaire.answering import describe_answer
+from spinecheck.questionnaire.answering import NOT_SURE, describe_answer
 from spinecheck.questionnaire.conditions import AnswerValue
 from spinecheck.questionnaire.model import QuestionKind
 from spinecheck.walk.logic import BACK, Back, Keep, Shown
@@ -18,6 +18,7 @@ from spinecheck.walk.wording import (
     review_lines,
     stream_width,
     wrap_text,
+    yes_no_request,
 )
 
 BACK_WORDS = {"b", "back"}
@@ -25,6 +26,7 @@ HELP_WORDS = {"?", "h", "help"}
 REMOVE_WORDS = {"remove", "r"}
 YES_WORDS = {"y", "yes"}
 NO_WORDS = {"n", "no"}
+UNSURE_WORDS = {"s", "not sure", "unsure", "don't know", "dont know"}
 
 KEYS_HINT = (
     "How to answer: type your answer and press Enter. Type b to go back, and ? for help where "
@@ -97,7 +99,7 @@ class PlainAsker:
             if not line and shown.current is not None:
                 return shown.current
             if not line and question.kind is QuestionKind.YES_NO and question.required:
-                self.say("  Please type y for yes or n for no.")
+                self.say("  " + yes_no_request(question))
                 continue
             try:
                 return check_typed(question, self._to_value(shown, line))
@@ -126,6 +128,8 @@ class PlainAsker:
             return None
         if kind is QuestionKind.YES_NO:
             word = line.lower()
+            if shown.question.unsure and word in UNSURE_WORDS:
+                return NOT_SURE
             return True if word in YES_WORDS else False if word in NO_WORDS else line
         if kind is QuestionKind.SINGLE:
             return _choice(shown, line)
@@ -183,10 +187,13 @@ class PlainAsker:
             self.say("  Your list: " + "; ".join(items))
         return check_typed(question, items or None)
 
-    def confirm_emergency(self, question_text: str, action: str) -> bool:
-        """Read back the emergency yes and ask whether it was meant."""
-        self.say(f"\nYou answered yes to: {question_text}")
-        self.say(action)
+    def confirm_emergency(self, question_text: str, action: str, unsure: str = "") -> bool:
+        """Read back the emergency yes (or 'not sure') and ask whether it was meant."""
+        said = "not sure" if unsure else "yes"
+        self.say(wrap_text(f"\nYou answered {said} to: {question_text}", self.width))
+        if unsure:
+            self.say(wrap_text(unsure, self.width))
+        self.say(wrap_text(action, self.width))
         while True:
             line = self._read(
                 "Type y if that is right, or n if it was a mistake (to answer again): "

@@ -77,7 +77,11 @@ def keys_hint(question: Question, *, can_go_back: bool, has_help: bool) -> str:
     """How to answer with the arrow-key prompts, in plain words."""
     kind = question.kind
     if kind is QuestionKind.YES_NO:
-        first = "Press y for yes or n for no, then Enter."
+        first = (
+            "Press y for yes, n for no, or s if you are not sure, then Enter."
+            if question.unsure
+            else "Press y for yes or n for no, then Enter."
+        )
     elif kind is QuestionKind.MULTIPLE:
         first = "Up and down arrows move. Space ticks a box. Enter when done."
     elif kind in (QuestionKind.SINGLE, QuestionKind.SCALE):
@@ -103,6 +107,8 @@ def plain_hint(question: Question, low_label: str | None, high_label: str | None
     """How to answer with the plain (line-by-line) prompts."""
     kind = question.kind
     if kind is QuestionKind.YES_NO:
+        if question.unsure:
+            return "Type y for yes, n for no, or s if you are not sure"
         return "Type y for yes or n for no"
     if kind is QuestionKind.SINGLE:
         return "Type the number of your answer"
@@ -147,6 +153,13 @@ def check_typed(question: Question, typed: object) -> AnswerValue | None:
     return parse_answer(question, typed)
 
 
+def yes_no_request(question: Question) -> str:
+    """What to type for a yes/no question, when what was typed is not an answer."""
+    if question.unsure:
+        return "Please answer y for yes, n for no, or s if you are not sure."
+    return "Please answer y for yes or n for no."
+
+
 def problem_text(question: Question, err: SpinecheckError) -> str:
     """What went wrong with a typed answer, in the patient's words (no internal values)."""
     kind = question.kind
@@ -158,7 +171,7 @@ def problem_text(question: Question, err: SpinecheckError) -> str:
             )
         return "This question needs an answer."
     if kind is QuestionKind.YES_NO:
-        return "Please answer y for yes or n for no."
+        return yes_no_request(question)
     if kind is QuestionKind.SINGLE:
         return f"Please type the number of one answer, from 1 to {len(question.choices or ())}."
     if kind is QuestionKind.MULTIPLE:
