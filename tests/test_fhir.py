@@ -84,6 +84,59 @@ def test_every_story_exported_to_fhir_and_read_back_gives_the_same_summary(quest
     assert not differ
 
 
+def test_every_guideline_story_round_trips_through_fhir_not_sure_included(questionnaire, tmp_path):
+    """The blind stories of issue 21, 'not sure' answers among them, through a Bundle and back."""
+    from tests.test_guideline_stories import STORIES as GUIDELINE_STORIES
+    from tests.test_guideline_stories import story_answers
+
+    summaries, regions = [], []
+    for story in GUIDELINE_STORIES:
+        raw, region = story_answers(questionnaire, story)
+        checked, problems, _ = check_answers(questionnaire, raw)
+        assert not problems
+        stopped = story.get("urgency") == "emergency"
+        info = SummaryInfo(source="story.yaml", answered_at="2026-11-30T10:00:00+00:00")
+        assessment = assess(questionnaire, checked, region=region)
+        summaries.append(Summary(questionnaire, checked, assessment, info, stopped=stopped))
+        regions.append(region)
+    assert any("not_sure" in s.answers.values() for s in summaries)
+    loaded = load_answer_files(_bundle(tmp_path, summaries), questionnaire)
+    for summary, back, region in zip(summaries, loaded, regions, strict=True):
+        assert back.answers == dict(summary.answers)
+        expected = to_json_dict(summary.assessment)
+        expected.pop("source")
+        assert _summary_of(back, questionnaire, region) == expected
+
+
+def test_not_sure_is_a_choice_of_three_in_the_questionnaire_and_a_boolean_still_reads(
+    questionnaire, tmp_path
+):
+    exported = json.dumps(to_questionnaire(questionnaire))
+    assert '"code": "not_sure"' in exported
+    summary = _story_summary(
+        Story("unsure", {"rf_saddle_numbness": "not_sure"}, "emergency"), questionnaire
+    )
+    bundle = json.loads(str(render(OutputFormat.FHIR, [summary])))
+    response = bundle["entry"][0]["resource"]
+    item = _find_item(response["item"], "rf_saddle_numbness")
+    assert item["answer"][0]["valueCoding"]["code"] == "not_sure"
+    item["answer"] = [{"valueBoolean": True}]  # another system may send a plain boolean
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(response), encoding="utf-8")
+    (back,) = load_answer_files(path, questionnaire)
+    assert back.answers["rf_saddle_numbness"] is True
+
+
+def _find_item(items: list[dict[str, Any]], link: str) -> dict[str, Any]:
+    for item in items:
+        if item.get("linkId") == link:
+            return item
+        found = _find_item(item.get("item", []), link) if item.get("item") else None
+        if found:
+            return found
+    return {}
+
+
 @pytest.mark.parametrize("sample", SAMPLES)
 def test_a_sample_read_back_from_fhir_gives_the_same_summary_on_the_command_line(sample, tmp_path):
     region = ["--region", "uk"] if sample == "neck_uk.json" else []

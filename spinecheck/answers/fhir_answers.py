@@ -229,6 +229,8 @@ def _value(link: str, answers: object, at: Path_, questionnaire: Questionnaire, 
     if question is None:
         return [_plain(a) for a in answers]  # the answer checks say the id is unknown
     wanted = _WANTED[question.kind]
+    if question.kind is QuestionKind.YES_NO and question.unsure:
+        wanted = ("valueCoding", "valueBoolean")  # yes, no or not sure; or a plain boolean
     values = []
     for number, answer in enumerate(answers):
         keys = [k for k in answer if k.startswith("value")] if isinstance(answer, dict) else []
@@ -250,6 +252,8 @@ def _value(link: str, answers: object, at: Path_, questionnaire: Questionnaire, 
             value = _code(link, value, (*at, "answer", number, key), questionnaire, problem)
             if value is _SKIP:
                 return _SKIP
+            if question.kind is QuestionKind.YES_NO:  # the three codes of a yes/no/not sure
+                value = {"yes": True, "no": False}.get(value, value)
         elif key == "valueQuantity":
             value = value.get("value") if isinstance(value, dict) else value
         if isinstance(value, float) and value.is_integer():

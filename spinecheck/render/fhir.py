@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from spinecheck.clean import cleaned
+from spinecheck.questionnaire.answering import NOT_SURE
 from spinecheck.questionnaire.conditions import AnswerValue
 from spinecheck.questionnaire.fhir_ids import canonical_url, choice_system, section_link
 from spinecheck.questionnaire.model import Condition, Question, QuestionKind, Questionnaire
@@ -27,6 +28,9 @@ UNIT = "http://hl7.org/fhir/StructureDefinition/questionnaire-unit"
 UCUM_SYSTEM = "http://unitsofmeasure.org"
 UCUM = {"years": "a", "year": "a", "cm": "cm", "kg": "kg", "mm": "mm", "minutes": "min"}
 """UCUM codes for the units a questionnaire writes in words."""
+
+YES_NO_UNSURE = ("yes", "no", NOT_SURE)
+"""The codes of a yes/no question that also takes 'not sure'."""
 
 _TYPES = {
     QuestionKind.YES_NO: "boolean",
@@ -180,7 +184,7 @@ def _question_item(questionnaire: Questionnaire, question: Question, node: Node)
     item: dict[str, Any] = {
         "linkId": question.id,
         "text": " ".join(question.text.split()),
-        "type": _TYPES[question.kind],
+        "type": _item_type(question),
         "required": question.required,
     }
     if question.kind in (QuestionKind.MULTIPLE, QuestionKind.TEXT_LIST):
@@ -189,6 +193,11 @@ def _question_item(questionnaire: Questionnaire, question: Question, node: Node)
         item["answerOption"] = [
             {"valueCoding": _coding(questionnaire, question, choice.value)}
             for choice in question.choices or ()
+        ]
+    elif question.kind is QuestionKind.YES_NO and question.unsure:
+        # yes, no or not sure: a choice of three codes (not sure is read as yes)
+        item["answerOption"] = [
+            {"valueCoding": _coding(questionnaire, question, code)} for code in YES_NO_UNSURE
         ]
     extensions = []
     if question.kind in (QuestionKind.SCALE, QuestionKind.INTEGER):
@@ -259,11 +268,18 @@ def _question_item(questionnaire: Questionnaire, question: Question, node: Node)
 
 def _coding(questionnaire: Questionnaire, question: Question, value: str) -> dict[str, str]:
     choice = question.choice(value)
-    return {
-        "system": choice_system(questionnaire, question),
-        "code": value,
-        "display": choice.label if choice else value,
-    }
+    display = choice.label if choice else value
+    if question.kind is QuestionKind.YES_NO:
+        unsure = question.unsure.label if question.unsure else "Not sure"
+        display = {"yes": "Yes", "no": "No", NOT_SURE: unsure}.get(value, value)
+    return {"system": choice_system(questionnaire, question), "code": value, "display": display}
+
+
+def _item_type(question: Question) -> str:
+    """The FHIR item type; a yes/no question that takes 'not sure' is a choice of three."""
+    if question.kind is QuestionKind.YES_NO and question.unsure:
+        return "choice"
+    return _TYPES[question.kind]
 
 
 def _leaf_enable_when(questionnaire: Questionnaire, test: Condition) -> list[dict[str, Any]] | None:
@@ -281,6 +297,16 @@ def _leaf_enable_when(questionnaire: Questionnaire, test: Condition) -> list[dic
         return [{"question": target.id, "operator": "exists", "answerBoolean": bool(expected)}]
     values = expected if isinstance(expected, list) else [expected]
     if target.kind is QuestionKind.YES_NO and name == "equals":
+        if target.unsure:  # a yes is 'yes' or 'not sure' (read as yes)
+            codes = ["yes", NOT_SURE] if expected else ["no"]
+            return [
+                {
+                    "question": target.id,
+                    "operator": "=",
+                    "answerCoding": _coding(questionnaire, target, code),
+                }
+                for code in codes
+            ]
         return [{"question": target.id, "operator": "=", "answerBoolean": bool(expected)}]
     if target.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE) and name in (
         "equals",
@@ -457,6 +483,9 @@ def _answers(
 ) -> list[dict[str, Any]]:
     kind = question.kind
     if kind is QuestionKind.YES_NO:
+        if question.unsure:
+            code = NOT_SURE if value == NOT_SURE else "yes" if value is True else "no"
+            return [{"valueCoding": _coding(questionnaire, question, code)}]
         return [{"valueBoolean": bool(value)}]
     if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
         values = value if isinstance(value, list) else [str(value)]
