@@ -64,6 +64,8 @@ class Withheld:
     """'specialist', 'option', 'message' or 'preparation'."""
     id: str
     gates: list[str] = field(default_factory=list)
+    label: str = ""
+    """The suggestion's name as the summary would have shown it (empty for notes)."""
 
 
 @dataclass

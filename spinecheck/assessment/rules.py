@@ -238,7 +238,9 @@ def assess(
         mme=mme,
         acetaminophen=acetaminophen,
         gates={gate.id: gate.label for gate in gates},
-        withheld=[] if stopped else held.withheld(specialists, options, messages, preparation),
+        withheld=[]
+        if stopped
+        else held.withheld(questionnaire, fill, specialists, options, messages, preparation),
         urgent_contact=urgent_contact,
     )
 
@@ -268,15 +270,24 @@ class _Held:
         """Whether this gate held anything back."""
         return any(gate_id in ids for ids in self.gates.values())
 
-    def withheld(self, *buckets: Mapping[str, object]) -> list[Withheld]:
+    def withheld(
+        self,
+        questionnaire: Questionnaire,
+        fill: Callable[[str], str],
+        *buckets: Mapping[str, object],
+    ) -> list[Withheld]:
         """What stayed held back (another rule may have made the suggestion after all)."""
         kinds = ("specialist", "option", "message", "preparation")
         shown = {(kind, key) for kind, bucket in zip(kinds, buckets, strict=True) for key in bucket}
-        return [
-            Withheld(kind=kind, id=key, gates=ids)
-            for (kind, key), ids in self.gates.items()
-            if (kind, key) not in shown
-        ]
+        catalogs = {"specialist": questionnaire.specialists, "option": questionnaire.options}
+        held = []
+        for (kind, key), ids in self.gates.items():
+            if (kind, key) in shown:
+                continue
+            entry = catalogs.get(kind, {}).get(key)
+            label = fill(entry.label) if entry is not None else ""
+            held.append(Withheld(kind=kind, id=key, gates=ids, label=label))
+        return held
 
 
 def _recommendation(target: str, entry: CatalogEntry, fill: Callable[[str], str]) -> Recommendation:

@@ -449,18 +449,16 @@ def _history(a: Callable[[str], str]) -> list[tuple[str, str]]:
     return [row for row in rows if row[1]]
 
 
-def _held_back(assessment: Assessment, questionnaire: Questionnaire) -> str:
+def _held_back(assessment: Assessment) -> str:
     """What the gate table held back, grouped by the first gate that did.
 
     'recent spine surgery: spinal manipulation, massage'; on an urgent page, only a count for the
     urgent gate.
     """
-    catalogs = {"specialist": questionnaire.specialists, "option": questionnaire.options}
     by_gate: dict[str, list[str]] = {}
     for item in assessment.withheld:
-        entry = catalogs.get(item.kind, {}).get(item.id)
-        if entry is not None and item.gates:
-            by_gate.setdefault(item.gates[0], []).append(_clinical_label(entry.label).lower())
+        if item.label and item.gates:
+            by_gate.setdefault(item.gates[0], []).append(_lower_first(_clinical_label(item.label)))
     parts = []
     for gate, names in by_gate.items():
         label = assessment.gates.get(gate, gate)
@@ -469,6 +467,11 @@ def _held_back(assessment: Assessment, questionnaire: Questionnaire) -> str:
         else:
             parts.append(f"{label}: {', '.join(names)}")
     return "; ".join(parts)
+
+
+def _lower_first(text: str) -> str:
+    """'Exercise therapy' mid-list, but 'CBT' and 'MRI' keep their capitals."""
+    return text if len(text) < 2 or text[1].isupper() else text[0].lower() + text[1:]
 
 
 def _clinical_label(label: str) -> str:
@@ -765,7 +768,7 @@ def build_clinician(
         )
         if entries
     ]
-    held = _held_back(assessment, questionnaire)
+    held = _held_back(assessment)
     if held:
         suggested.append(("Held back", held))
     if suggested:
