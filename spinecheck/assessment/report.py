@@ -123,6 +123,8 @@ class Assessment:
     """Suggestions held back by gates."""
     urgent_contact: str | None = None
     """On a same-day path, whom to contact in clinical words (None: the region's usual)."""
+    terms: dict[str, str] = field(default_factory=dict)
+    """The region's words for things ('paracetamol' in the UK), for every page."""
 
 
 class SummaryInfo(NamedTuple):

@@ -242,6 +242,7 @@ def assess(
         if stopped
         else held.withheld(questionnaire, fill, specialists, options, messages, preparation),
         urgent_contact=urgent_contact,
+        terms={**questionnaire.terms, **(contacts.terms if contacts is not None else {})},
     )
 
 

@@ -646,12 +646,19 @@ def build_clinician(
 
     from spinecheck.medicines.matching import default_index
 
-    labels = default_index().class_labels
+    name = assessment.terms.get("acetaminophen_name", "acetaminophen")
+
+    def region_word(text: str) -> str:  # 'paracetamol' in the UK, never 'acetaminophen' first
+        if name == "acetaminophen":
+            return text
+        return re.sub(r"acetaminophen(?: \(paracetamol\))?", name, text, flags=re.I)
+
+    labels = {k: region_word(v) for k, v in default_index().class_labels.items()}
     medicine_rows = [
         (
             m.as_typed,
             (
-                ", ".join(m.generic_names)
+                region_word(", ".join(m.generic_names))
                 + (" (spelling corrected)" if m.fuzzy else "")
                 + ("" if m.taking else " - NOT TAKEN")
             )
@@ -671,7 +678,7 @@ def build_clinician(
             items(
                 [
                     Item(
-                        f"{f.label}: {', '.join(f.medications)} "
+                        f"{region_word(f.label)}: {', '.join(f.medications)} "
                         f"({source_names(assessment, f.sources)})"
                     )
                     for f in assessment.medication_flags
@@ -684,10 +691,13 @@ def build_clinician(
             items(
                 [
                     Item(
-                        "Acetaminophen (paracetamol) a day",
-                        (
-                            *(line.working for line in daily.lines),
-                            f"{daily.total_text()} {daily.limit_text()}",
+                        region_word("Acetaminophen (paracetamol) a day").capitalize(),
+                        tuple(
+                            region_word(text)
+                            for text in (
+                                *(line.working for line in daily.lines),
+                                f"{daily.total_text()} {daily.limit_text()}",
+                            )
                         ),
                         source_names(assessment, [daily.source]),
                     )
