@@ -249,7 +249,7 @@ def dose_classes(match: MedicineMatch, index: MedicineIndex) -> tuple[str, ...]:
         name in index.aspirin_products["low"] for name in match.names
     ):
         return ()
-    strength = _strength(match, "aspirin", match.as_typed, index)
+    strength = _strength(match, "aspirin", match.dose_text or match.as_typed, index)
     if isinstance(strength, str):  # 'aspirin 81 daily': a bare number of a known strength
         bare = [float(n) for n in re.findall(r"(?<![\d./])(\d{2,4})(?![\d./])", match.as_typed)]
         known = [n for n in bare if 75 <= n <= 100 or 300 <= n <= 1000]
@@ -294,7 +294,7 @@ class _Daily(NamedTuple):
 
 def _daily(match: MedicineMatch, generic: str, index: MedicineIndex) -> _Daily | str:
     """How much of one medicine an entry says is taken a day, or why that is not clear."""
-    text = match.as_typed
+    text = match.dose_text or match.as_typed
     if _LIQUID.search(text):
         return "a liquid: the amount of each dose is not clear"
     remaining, per_day, per_day_most, how_often = _how_often(text)
@@ -309,7 +309,7 @@ def _daily(match: MedicineMatch, generic: str, index: MedicineIndex) -> _Daily |
 
 def _line(match: MedicineMatch, generic: str, index: MedicineIndex) -> MmeLine:
     data = index.mme
-    text = match.as_typed
+    text = match.dose_text or match.as_typed
     patch = bool(_PATCH.search(text)) or any(name in data.patches for name in match.names)
     if generic in data.per_mcg_hour:
         if not patch:
@@ -332,7 +332,9 @@ def _line(match: MedicineMatch, generic: str, index: MedicineIndex) -> MmeLine:
 
 
 def _patch_line(match: MedicineMatch, generic: str, index: MedicineIndex) -> MmeLine:
-    text = _EVERY_HOURS.sub(" ", match.as_typed)  # 'every 72 hours' is when it is changed
+    text = _EVERY_HOURS.sub(
+        " ", match.dose_text or match.as_typed
+    )  # 'every 72 hours' is when it is changed
     text = re.sub(r"\bevery\s+\d+\s+days?\b", " ", text, flags=re.IGNORECASE)
     found = [
         m

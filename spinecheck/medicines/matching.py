@@ -66,6 +66,17 @@ class MedicineMatch(NamedTuple):
     """The whole entry as the patient typed it, when it named more than this medicine."""
     names: tuple[str, ...] = ()
     """The names found, normalised, in the order written (for reading each one's strength)."""
+    check: bool = False
+    """True when the entry's reading is not certain (a 'stopped' that may belong to another
+    name, a name only mentioned in brackets): counted as taken, marked 'check with the patient'."""
+    allergy: bool = False
+    """True for a medicine named as an allergy or a reaction: recorded, never taken."""
+    partly: bool = False
+    """True when another word of the entry looks like a medicine name that was not recognised:
+    'partly recognised, ask your pharmacist'."""
+    dose_text: str = ""
+    """The text its dose is read from, when that is not all of `as_typed` ('was on 5mg' left
+    out of 'oxycodone 10mg q6h (was on 5mg)')."""
 
 
 @dataclass
@@ -139,9 +150,12 @@ class MedicineIndex:
         return known
 
     def _match_entry(self, typed: str) -> tuple[MedicineMatch, ...]:
+        if _NONE_ENTRY.match(typed):
+            return ()  # 'none', 'nothing', 'no medicines': no medicine at all
         whole = self.match(typed)
         if not whole.recognized:
             return (whole,)  # nothing known in it: kept whole, exactly as typed
+        allergy = bool(_ALLERGY_HEADER.match(typed))  # 'Allergies: morphine, codeine'
         parts: list[tuple[str, str]] = []  # (text, how it was joined to the part before)
         for joiner, kind, text in _pieces(typed):
             if parts and self._belongs_to(parts[-1][0], joiner, kind, text):
@@ -149,18 +163,97 @@ class MedicineIndex:
             else:
                 parts.append((text, kind))
         matches: list[MedicineMatch] = []
+        carried: str | None = None  # a cue still open at the end of the part before
+        last: list[int] = []  # the positions in `matches` of the part before
         for text, kind in parts:
-            match = self.match(text)
-            if (
-                matches
-                and kind == "weak"
-                and match.taking
-                and not matches[-1].taking
-                and not _SAYS_TAKEN.search(text)
-            ):
-                match = match._replace(taking=False)  # 'allergic to codeine and morphine'
-            matches.append(match._replace(entry=typed))
+            allergy = allergy and not (matches and _SAYS_TAKEN.search(text))  # '... Take Tylenol.'
+            found, back = self._scoped(text)
+            if _HELD.search(text):  # 'Xarelto (stopped 3 days ago for my injection)'
+                found = [m if m.allergy else m._replace(taking=True, check=True) for m in found]
+                back = None
+            for match in found:  # 'Tylenol #3 - allergic to the codeine in it'
+                if match.allergy and last:
+                    for position in last:
+                        before = matches[position]
+                        if before.taking and set(match.generic_names) < set(before.generic_names):
+                            matches[position] = before._replace(taking=False, allergy=True)
+            if back and last:
+                # 'tried Lyrica, stopped', 'Aleve daily, stopped when I started Xarelto'
+                for position in last:
+                    matches[position] = matches[position]._replace(
+                        taking=False, check=False, allergy=back == "allergy"
+                    )
+            here: list[int] = []
+            for match in found:
+                if allergy:
+                    match = match._replace(taking=False, allergy=True, check=False)
+                elif carried and kind == "weak" and match.taking and not _SAYS_TAKEN.search(text):
+                    # 'allergic to codeine and morphine', 'intolerant of NSAIDs - naproxen'
+                    match = match._replace(taking=False, allergy=carried == "allergy", check=False)
+                here.append(len(matches))
+                matches.append(match._replace(entry=typed))
+            last = here or last
+            carried = _open_cue(text) or (
+                carried if kind == "weak" and not _SAYS_TAKEN.search(text) else None
+            )
+        if _RESUMED.search(typed):  # 'stopped, then went back on it': the later word wins
+            matches = [
+                m if m.taking or m.allergy else m._replace(taking=True, check=True) for m in matches
+            ]
         return tuple(matches)
+
+    def _scoped(self, text: str) -> tuple[list[MedicineMatch], str | None]:
+        """One part of an entry, each 'not taken' word scoped to the name it governs.
+
+        'methadone 80mg (weaned off oxycodone)' is a methadone that is taken and an oxycodone that
+        is not; 'oxycodone 10mg q6h (was on 5mg)' is an oxycodone taken at 10 mg. A cue that
+        governs no known name but another word that could be one leaves the rest taken, marked
+        for checking (decision 19). A name only mentioned in brackets ('naproxen (when ibuprofen
+        does not work)') is not taken, and is marked for checking. Also returned: the kind of a
+        cue at the start of the part that governs no name here, which governs the part before.
+        """
+        spans = _governed(text)
+        uncertain = bool(_UNCERTAIN.search(text))
+        if not spans:
+            if not self.match(text).recognized:
+                return [], None
+            return [self.match(text)._replace(taking=True, check=uncertain)], None
+        outside = self.match(_blank(text, spans))
+        found: list[MedicineMatch] = []
+        blanked: list[tuple[int, int, str]] = []
+        unsure, back = uncertain, None
+        for start, end, kind in spans:
+            governed = self.match(text[start:end])
+            if kind == "mention":  # brackets: a name of the product's own, or only mentioned
+                if not governed.recognized or set(governed.generic_names) <= set(
+                    outside.generic_names
+                ):
+                    continue  # 'Percocet (5/325)', 'Tylenol #3 (codeine 30 mg / ...)'
+            blanked.append((start, end, kind))
+            if not governed.recognized:
+                if start == 0 and not _could_be_a_name(_CUE.sub(" ", text[start:end])):
+                    back = back or kind  # 'stopped when I started Xarelto': the part before
+                else:
+                    unsure = unsure or _could_be_a_name(text[start:end])
+                continue
+            found.append(
+                governed._replace(
+                    as_typed=text, taking=False, check=kind == "mention",
+                    allergy=kind == "allergy",
+                )
+            )  # fmt: skip
+        rest = _blank(text, blanked)
+        taken = self.match(rest)
+        if taken.recognized:
+            barred = {g for m in found if not m.check for g in m.generic_names}
+            if barred and barred < set(taken.generic_names) and any(m.allergy for m in found):
+                # 'Tylenol #3 - allergic to the codeine in it': the product is not taken either
+                found.insert(0, taken._replace(as_typed=text, taking=False, allergy=True))
+            else:
+                found.insert(
+                    0, taken._replace(as_typed=text, taking=True, check=unsure, dose_text=rest)
+                )
+        return found, back
 
     def _belongs_to(self, before: str, joiner: str, kind: str, text: str) -> bool:
         """Whether a piece of an entry goes with the piece before it rather than standing alone."""
@@ -339,10 +432,14 @@ _SAYS_TAKEN = re.compile(r"\d|\b(?:now|still|take|takes|taking|started|currently
 """Words that say a medicine after a 'not taken' one is taken ('… and now Norco 5/325')."""
 
 _PIECE_BREAK = re.compile(
-    r"(\s*(?:[\n\r;]+|,(?!\d{3}\b)|\s\+\s)\s*)|(\s+(?:and|&|or|with|w/|plus)\s+)", re.IGNORECASE
+    r"(\s*(?:[\n\r;|]+|,(?!\d{3}\b)|\s\+\s)\s*)"
+    r"|(\s+(?:and|&|or|with|w/|plus|-|/|\u2013)\s+|(?<=[a-z])&(?=[a-z]))",
+    re.IGNORECASE,
 )
-"""Where an entry may name another medicine: line breaks, semicolons, commas (not the comma
-of '1,000 mg') and ' + ' always do; 'and', 'or', 'with' and 'plus' may ('Nurofen Plus' is one)."""
+"""Where an entry may name another medicine: line breaks, semicolons, bars, commas (not the
+comma of '1,000 mg') and ' + ' always do; 'and', 'or', 'with', 'plus', '&', a spaced dash or a
+spaced slash may ('Nurofen Plus' is one product, 'Tylenol / Norco' two). Never inside brackets,
+and never the slash of a strength ('5/325') or of a label's joined names ('OXYCOD/APAP')."""
 
 
 def _pieces(text: str) -> list[tuple[str, str, str]]:
@@ -350,6 +447,8 @@ def _pieces(text: str) -> list[tuple[str, str, str]]:
     pieces: list[tuple[str, str, str]] = []
     joiner, kind, start = "", "start", 0
     for found in _PIECE_BREAK.finditer(text):
+        if _in_brackets(text, found.start()):
+            continue  # 'naproxen (sometimes, when ibuprofen does not work)' is one entry
         piece = text[start : found.start()]
         if piece.strip():
             pieces.append((joiner, kind, piece.strip()))
@@ -360,6 +459,159 @@ def _pieces(text: str) -> list[tuple[str, str, str]]:
     if text[start:].strip():
         pieces.append((joiner, kind, text[start:].strip()))
     return pieces
+
+
+def _in_brackets(text: str, at: int) -> bool:
+    """Whether position `at` is inside round or square brackets."""
+    depth = 0
+    for char in text[:at]:
+        if char in "([":
+            depth += 1
+        elif char in ")]" and depth:
+            depth -= 1
+    return depth > 0
+
+
+_NONE_ENTRY = re.compile(
+    r"^\W*(?:none|nothing|nil|n/?a|no(?:ne| regular)? (?:medicines?|medications?|meds|pills|"
+    r"tablets|drugs)(?: at all)?|i (?:do not|don'?t) take any(?:thing| medicines?)?|"
+    r"not taking any(?:thing| medicines?)?)\W*$",
+    re.IGNORECASE,
+)
+"""An entry that means 'no medicines' ('none', 'nothing', 'no medicines')."""
+
+_ALLERGY_HEADER = re.compile(
+    r"^\W*(?:allerg(?:y|ies|ic)|intoleran(?:t|ces?)|adverse reactions?|reactions?)"
+    r"(?:\s+(?:to|of))?\s*[:=-]",
+    re.IGNORECASE,
+)
+"""An entry that lists allergies ('Allergies: morphine, codeine'): every medicine in it is an
+allergy, never taken."""
+
+_CUE = re.compile(
+    r"\b(?:(?P<allergy>(?<!for\s)(?<!for\smy\s)(?<!seasonal\s)allerg(?:ic|y|ies)"
+    r"(?!\s+(?:medicine|medication|tablet|pill|season|relief|spray|symptoms))"
+    r"(?:\s+(?:to|reaction))?|(?:bad\s+)?reactions?\s+to|"
+    r"intoleran(?:t|ce)(?:\s+(?:to|of))?|sensitive\s+to|anaphylaxis|makes?\s+me\s+(?:itch|"
+    r"sick|vomit|throw\s+up|break\s+out|swell|wheez\w*)|gave\s+me\s+(?:hives|a\s+rash))"
+    r"|(?P<from>(?:switched|changed|moved|swapped|went|converted)\s+(?:over\s+)?from)"
+    r"|(?P<not>stopped(?:\s+taking)?|stop\s+taking|(?:told|advised|asked)\s+(?:me\s+)?to\s+"
+    r"stop|quit|ceased|discontinued|d/?c'?d|came\s+off|come\s+off|weaned\s+(?:off|from)|"
+    r"tapered\s+off|(?<!weaning\s)(?<!tapering\s)(?<!coming\s)\boff(?!\s+(?:and|work|label))|"
+    r"(?:was|were|have\s+been|had\s+been)\s+(?:on|taking|using)|used\s+to\s+(?:take|be\s+on|"
+    r"have|use)|no\s+longer(?:\s+(?:taking|take|on|use|using))?|not\s+taking|"
+    r"(?:do\s+not|don'?t)\s+take|never\s+(?:took|taken|started)|previously(?:\s+(?:took|on|"
+    r"taking))?|formerly(?:\s+on)?|gave\s+up|avoids?|(?:can'?t|cannot)\s+(?:take|tolerate)|"
+    r"not\s+since|not\s+any\s*more|anymore|only\s+(?:after|post)))\b"
+    r"(?!\s+(?:working|helping|help|helps|works|worked|helped|hurting|effective))",
+    re.IGNORECASE,
+)
+"""Words that say a medicine is not (or no longer) taken: each governs one name (decision 19).
+A cue looks forward to the name after it ('stopped tramadol', 'allergic to codeine', 'was on
+Lyrica'), or, with no name ahead in its clause, back to the name before it ('tried Lyrica,
+stopped', 'Percocet - weaned off in March'). 'Switched from X to Y' governs X only. 'Stopped
+working' and 'no longer helps' say nothing about taking."""
+
+_RESUMED = re.compile(
+    r"\b(?:(?:went|gone|am|is|got)\s+back\s+on|back\s+on\s+it|restarted|started\s+(?:it\s+)?again)\b",
+    re.IGNORECASE,
+)
+"""Words that say a stopped medicine was taken again: the later statement wins, to check."""
+
+_HELD = re.compile(
+    r"\b(?:holding|held|paused|stopped|off)\b.*\bfor\s+(?:my|the|an?|this)\s+(?:injection|"
+    r"procedure|surgery|operation|scan|mri|colonoscopy|op)\b|\bholding\b|\bon\s+hold\b",
+    re.IGNORECASE,
+)
+"""A medicine held for a procedure: still the patient's medicine, counted taken, to check."""
+
+_UNCERTAIN = re.compile(
+    r"\b(?:ran\s+out|run\s+out|holding|on\s+hold|paused|haven'?t\s+(?:yet\s+)?started|"
+    r"not\s+(?:yet\s+)?started|yet\s+to\s+start|skipp(?:ing|ed)|sometimes\s+forget)\b",
+    re.IGNORECASE,
+)
+"""Words that leave it unclear whether a medicine is taken now: counted taken, to check."""
+
+_CLAUSE_END = re.compile(
+    r"[,;()\[\]]|\s[-\u2013]\s|\.(?=\s|$)|\b(?:but|now|since|until|because|then|instead|after|"
+    r"when|as|so|still)\b",
+    re.IGNORECASE,
+)
+"""Where what a cue governs ends: punctuation, a spaced dash, a full stop, or a word that starts
+a new clause ('off Percocet since March', 'stopped tramadol, now Norco')."""
+
+_FILLER = frozenset(
+    "in on at of the a an it my me i for about last this that ago year years month months week "
+    "weeks day days jan feb mar apr jun jul aug sep sept oct nov dec january february march april "
+    "may june july august september october november december op post surgery operation before "
+    "doctor told advised from to because due made dizzy sick felt side effects help work didn "
+    "t recovery since clean yrs street fully completely".split()
+)
+"""Ordinary words around a cue: never read as a name it could govern."""
+
+
+def _has_name_words(text: str) -> bool:
+    """Whether a stretch of text has a word that could be a name (not a date, dose or filler)."""
+    return any(
+        len(word) >= 3 and word not in _FILLER and word not in _NOISE
+        for word in re.findall(r"[a-z]+", text.lower())
+    )
+
+
+def _governed(text: str) -> list[tuple[int, int, str]]:
+    """The spans of `text` that cues govern: (start, end, kind).
+
+    The kind is 'not', 'allergy' or 'mention' (a name only mentioned in brackets).
+    """
+    spans: list[tuple[int, int, str]] = []
+    if leading := _LEADING_NO.search(text):  # 'no aspirin'
+        ahead = _CLAUSE_END.search(text, leading.end() - 1)
+        spans.append((leading.end() - 1, ahead.start() if ahead else len(text), "not"))
+    for cue in _CUE.finditer(text):
+        kind = "allergy" if cue.group("allergy") else "not"
+        stop = re.compile(r"\bto\b|" + _CLAUSE_END.pattern, re.I) if cue.group("from") else None
+        ahead = (stop or _CLAUSE_END).search(text, cue.end())
+        forward_end = ahead.start() if ahead else len(text)
+        if _has_name_words(text[cue.end() : forward_end]):
+            spans.append((cue.start(), forward_end, kind))  # 'stopped tramadol'
+            continue
+        # looks back: from the start of its clause, or the clause before when that is empty
+        # ('gabapentin (stopped, made me dizzy)', 'tried Lyrica, stopped')
+        ends = list(_CLAUSE_END.finditer(text, 0, cue.start()))
+        begin = ends[-1].end() if ends else 0
+        if not _has_name_words(text[begin : cue.start()]) and ends:
+            begin = ends[-2].end() if len(ends) >= 2 else 0
+        spans.append((begin, cue.end(), kind))
+    for bracket in re.finditer(r"\(([^()]*)\)", text):  # names only mentioned in brackets
+        inside = (bracket.start(1), bracket.end(1))
+        if not any(s < inside[1] and inside[0] < e for s, e, _ in spans):
+            spans.append((*inside, "mention"))
+    return spans
+
+
+def _blank(text: str, spans: list[tuple[int, int, str]]) -> str:
+    """`text` with the spans blanked out (positions kept)."""
+    chars = list(text)
+    for start, end, _ in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+def _open_cue(text: str) -> str | None:
+    """The kind of a cue that still governs at the end of `text` ('allergic to codeine'), if any."""
+    end = len(text.rstrip())
+    for start, stop, kind in _governed(text):
+        if kind != "mention" and stop >= end and start < stop:
+            return kind
+    return None
+
+
+def _could_be_a_name(text: str) -> bool:
+    """Whether a text holds a word that could be an unrecognised medicine's name."""
+    return any(
+        len(word) >= 4 and word not in _NOISE and word not in _FILLER
+        for word in re.findall(r"[a-z]+", text.lower())
+    )
 
 
 def _split_glued(words: list[str]) -> list[str]:

@@ -1,0 +1,112 @@
+"""Scoring the blind medicine-line challenge set (issue 22) the way a pharmacist checks a reading.
+
+Kept apart from the test so the same scoring can be run against an older checkout:
+`python -m tests.medicine_lines` prints the score of whatever spinecheck is importable.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+CHALLENGE = Path(__file__).parent / "data" / "medicine-lines.yaml"
+
+
+def load() -> dict[str, Any]:
+    """The challenge set: `lines` and `regimens`."""
+    data = yaml.safe_load(CHALLENGE.read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def line_misses(case: dict[str, Any], matches: list[Any]) -> list[str]:
+    """What a reading of one line got wrong (empty when a pharmacist would agree)."""
+    misses = []
+    expected = case.get("medicines") or []
+    known = [m for m in expected if m.get("generic")]
+    want_taken = {m["generic"] for m in known if m["taken"]}
+    want_not = {m["generic"] for m in known if not m["taken"]}
+    taken = {g for m in matches if getattr(m, "taking", True) for g in m.generic_names}
+    not_taken = {g for m in matches if not getattr(m, "taking", True) for g in m.generic_names}
+    if case.get("none") and any(m.recognized for m in matches):
+        misses.append("means no medicines")
+    if taken != want_taken:
+        misses.append(f"taken {sorted(taken)}, expected {sorted(want_taken)}")
+    if not want_not <= not_taken:
+        misses.append(f"not taken {sorted(not_taken)}, expected {sorted(want_not)}")
+    if case.get("class_only"):
+        classes = {c for m in matches for c in m.classes}
+        if case["class_only"] not in classes:
+            misses.append(f"class {case['class_only']} not read")
+    if case.get("partly") and not any(
+        getattr(m, "partly", False) or not m.recognized for m in matches
+    ):
+        misses.append("not marked partly recognised")
+    if case.get("unsure") and not any(getattr(m, "check", False) for m in matches):
+        misses.append("not marked to check with the patient")
+    if case.get("allergy") and not any(getattr(m, "allergy", False) for m in matches):
+        misses.append("the allergy is not recorded")
+    if "nsaid_aspirin" in case:
+        aspirin = [m for m in matches if "aspirin" in m.generic_names]
+        is_nsaid = any("nsaid" in m.classes for m in aspirin)
+        if aspirin and is_nsaid != case["nsaid_aspirin"]:
+            misses.append(f"aspirin read as {'an NSAID' if is_nsaid else 'low dose'}")
+    return misses
+
+
+def regimen_misses(case: dict[str, Any], mme: Any, acetaminophen: Any) -> list[str]:
+    """What the daily totals of one regimen got wrong."""
+    misses = []
+    want = case.get("mme")
+    got = mme.total if mme is not None and mme.complete else None
+    if want == 0:
+        got = 0 if mme is None else got
+    if (want is None) != (got is None) or (
+        want is not None and got is not None and abs(want - got) > 0.6
+    ):
+        misses.append(f"MME {got}, expected {want}")
+    if "acetaminophen_mg" in case:
+        want_apap = case["acetaminophen_mg"]
+        got_apap = (
+            acetaminophen.total if acetaminophen is not None and acetaminophen.complete else None
+        )
+        if (want_apap is None) != (got_apap is None) or (
+            want_apap is not None and got_apap is not None and abs(want_apap - got_apap) > 1
+        ):
+            misses.append(f"acetaminophen {got_apap} mg, expected {want_apap}")
+    return misses
+
+
+def score() -> tuple[int, int, int, int, list[str]]:
+    """(lines right, lines, regimens right, regimens, every miss) for the current code."""
+    from spinecheck.medicines.doses import daily_total, dose_classes, estimate_mme
+    from spinecheck.medicines.matching import default_index
+
+    index = default_index()
+    data = load()
+    report: list[str] = []
+    right_lines = 0
+    for case in data["lines"]:
+        matches = [
+            m._replace(classes=(*m.classes, *dose_classes(m, index)))
+            for m in index.match_entry(case["line"])
+        ]
+        misses = line_misses(case, matches)
+        right_lines += not misses
+        report += [f"line {case['line']!r}: " + "; ".join(misses)] if misses else []
+    right_regimens = 0
+    for case in data["regimens"]:
+        matches = index.match_all(case["lines"])
+        mme = estimate_mme(matches, index)
+        misses = regimen_misses(case, mme, daily_total(matches, index))
+        right_regimens += not misses
+        report += [f"regimen {case['lines']!r}: " + "; ".join(misses)] if misses else []
+    return right_lines, len(data["lines"]), right_regimens, len(data["regimens"]), report
+
+
+if __name__ == "__main__":
+    lines_ok, lines, regimens_ok, regimens, report = score()
+    print("\n".join(report))
+    print(f"lines {lines_ok}/{lines}, regimens {regimens_ok}/{regimens}")
