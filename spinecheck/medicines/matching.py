@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -107,6 +107,9 @@ class MedicineIndex:
     display: dict[str, str] = field(default_factory=dict)
     """Normalised name → the name as written in the data file (for autocomplete)."""
     product_words: frozenset[str] = frozenset()
+    name_stems: frozenset[str] = frozenset()
+    """Endings shared by families of medicines ('azepam', 'parin'): an unknown word ending so
+    looks like a medicine's name."""
     aspirin_products: dict[str, frozenset[str]] = field(
         default_factory=lambda: {"pain": frozenset(), "low": frozenset()}
     )
@@ -192,6 +195,10 @@ class MedicineIndex:
                     match = match._replace(taking=False, allergy=carried == "allergy", check=False)
                 here.append(len(matches))
                 matches.append(match._replace(entry=typed))
+            if not found and not back and _could_be_a_name(_CUE.sub(" ", text)):
+                # 'Norco + Xylorin 10mg': a part we do not know is kept, never dropped
+                here.append(len(matches))
+                matches.append(MedicineMatch(as_typed=text, recognized=False, entry=typed))
             last = here or last
             carried = _open_cue(text) or (
                 carried if kind == "weak" and not _SAYS_TAKEN.search(text) else None
@@ -268,7 +275,7 @@ class MedicineIndex:
 
     def _match(self, typed: str) -> MedicineMatch:
         """Every medicine a text names, exactly or despite a spelling slip."""
-        words = _split_glued(normalise(typed).split())
+        words = _split_glued(normalise(typed).split(), self.names)
         found: list[tuple[int, str, bool]] = []  # (position, name, spelling corrected)
         loose: list[list[tuple[int, str]]] = [[]]  # runs of words that are not a known name
         start = 0
@@ -283,26 +290,62 @@ class MedicineIndex:
             start += len(name.split())
         for run in loose:
             found += self._slips(run)
+        spelled = {position for position, _, _ in found}
+        partly = any(
+            self._name_like(word, typed)
+            for run in loose
+            for position, word in run
+            if position not in spelled
+        )
         taking = not (_NOT_TAKEN.search(typed) or _LEADING_NO.search(typed))
         if not found:
             return MedicineMatch(as_typed=typed, recognized=False, taking=taking)
         found.sort()
-        names = [name for _, name, _ in found]
+        names = [name for _, name, _ in found if not name.startswith(CLASS_ONLY)]
+        unsure = [name[len(CLASS_ONLY) :].split("|") for _, name, _ in found if name not in names]
         generics: dict[str, None] = {}
         for name in names:
             generics.update(dict.fromkeys(self.names[name]))
         classes: dict[str, None] = {}
         for generic in generics:
             classes.update(dict.fromkeys(self.medicines[generic].classes))
+        shown = [self.display.get(n, n) for n in names]
+        for candidates in unsure:  # only the class is known: 'hydrocodone or dihydrocodeine'
+            classes.update(dict.fromkeys(self._shared_classes(candidates)))
+            shown.append(" or ".join(self.display.get(n, n) for n in candidates))
         return MedicineMatch(
             as_typed=typed,
             recognized=True,
             generic_names=tuple(generics),
             classes=tuple(classes),
-            matched_name=", ".join(dict.fromkeys(self.display.get(n, n) for n in names)),
+            matched_name=", ".join(dict.fromkeys(shown)),
             fuzzy=any(fuzzy for _, _, fuzzy in found),
             taking=taking,
             names=tuple(names),
+            partly=partly,
+        )
+
+    def _name_like(self, word: str, typed: str) -> bool:
+        """Whether a word left over looks like a medicine's name that we do not know.
+
+        A capitalised word that does not start the entry ('Tramadol and Zelfrex'), or a word
+        ending like a family of medicines ('-azepam', '-parin'), that is no ordinary word.
+        """
+        if (
+            len(word) < 5
+            or not word.isalpha()
+            or word in _NOISE
+            or word in _FILLER
+            or word in self.product_words
+            or word in _ordinary_words()
+        ):
+            return False
+        if any(word.endswith(stem) for stem in self.name_stems):
+            return True
+        raw = re.findall(r"[A-Za-z]+", typed)
+        return any(
+            token.lower() == word and token[0].isupper() and position > 0
+            for position, token in enumerate(raw)
         )
 
     def _slips(self, run: list[tuple[int, str]]) -> list[tuple[int, str, bool]]:
@@ -334,7 +377,11 @@ class MedicineIndex:
         Never a word that only says how or when, a word of a known product ('ultra'), or an
         English word close to a medicine's name ('restored' is not Restoril).
         """
-        if not word.replace("'", "").isalpha() or word in _NOISE or word in self.product_words:
+        if (
+            not word.replace("'", "").replace("-", "").isalpha()
+            or word in _NOISE
+            or word in self.product_words
+        ):
             return False
         return not alone or (len(word) >= 5 and word not in _ordinary_words())
 
@@ -369,10 +416,12 @@ class MedicineIndex:
             name
             for length in range(size - reach, size + reach + 1)
             for name, letters, counts in self._shapes.get(length, ())
-            if len(letters ^ used) <= 2 * reach and _count_edits(bag, counts) <= reach
+            if len(letters ^ used) <= 2 * reach
+            and _count_edits(bag, counts) <= reach
+            and len(name.replace(" ", "")) >= 5  # 'Somac' is never a slip of 'Soma'
         ]
         if not possible:
-            return None
+            return self._sounds_like(candidate)
         from rapidfuzz import process
         from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
 
@@ -389,18 +438,55 @@ class MedicineIndex:
             limit=None,
         )
         if not found:
-            return None
+            return self._sounds_like(candidate)
         best = min(distance for _, distance, _ in found)
         if best > allowed:
-            return None
+            return self._sounds_like(candidate)
         nearest = sorted(name for name, distance, _ in found if distance == best)
+        if best >= 2:  # two slips: the first letter must still be right ('Resparin' is not heparin)
+            nearest = [name for name in nearest if name[0] == candidate[0]]
+            if not nearest:
+                return None
         medicines = self.names[nearest[0]]
-        if any(
-            set(self.names[name]) != set(medicines) and distance < best + margin
+        rivals = [
+            name
             for name, distance, _ in found
-        ):
-            return None  # another medicine is nearly as close: do not guess
+            if set(self.names[name]) != set(medicines) and distance < best + margin
+        ]
+        if rivals:
+            # another medicine is nearly as close: do not guess which, but when all of them are
+            # of one class, that much is known ('hydrocodeine': an opioid)
+            shared = self._shared_classes([nearest[0], *rivals])
+            return CLASS_ONLY + "|".join(sorted({nearest[0], *rivals})) if shared else None
         return nearest[0]
+
+    def _sounds_like(self, candidate: str) -> str | None:
+        """A name spelt by ear from its right first letter ('Plavics', 'Baclophen', 'Xeralto'),
+        when no spelling slip is close enough.
+        """
+        sounds = [
+            name for name in self._sounds.get(_sound(candidate), ()) if name[0] == candidate[0]
+        ]
+        if sounds and len({self.names[name] for name in sounds}) == 1:
+            return sounds[0]
+        return None
+
+    def _shared_classes(self, names: list[str]) -> tuple[str, ...]:
+        """The classes (other than 'other') every medicine of these names has."""
+        sets = [
+            {c for g in self.names[name] for c in self.medicines[g].classes} - {"other"}
+            for name in names
+        ]
+        return tuple(sorted(set.intersection(*sets))) if sets else ()
+
+    @cached_property
+    def _sounds(self) -> dict[str, tuple[str, ...]]:
+        """Names by how they sound ('plavix' and 'plavics'), for spellings by ear."""
+        found: dict[str, list[str]] = {}
+        for name in self.names:
+            if len(name.replace(" ", "")) >= 6:
+                found.setdefault(_sound(name), []).append(name)
+        return {key: tuple(value) for key, value in found.items()}
 
     def match_all(self, typed: Iterable[str]) -> list[MedicineMatch]:
         """Recognise every entry, one match per medicine, keeping the patient's order."""
@@ -428,11 +514,14 @@ _LEADING_NO = re.compile(
 )
 """'No aspirin' at the start of an entry ('Percocet, no side effects' is still taken)."""
 
-_SAYS_TAKEN = re.compile(r"\d|\b(?:now|still|take|takes|taking|started|currently|on)\b", re.I)
+_SAYS_TAKEN = re.compile(
+    r"\d|\b(?:now|still|take|takes|taking|started|currently|on|switched|changed|moved|replaced)\b",
+    re.I,
+)
 """Words that say a medicine after a 'not taken' one is taken ('… and now Norco 5/325')."""
 
 _PIECE_BREAK = re.compile(
-    r"(\s*(?:[\n\r;|]+|,(?!\d{3}\b)|\s\+\s)\s*)"
+    r"(\s*(?:[\n\r;|]+|,(?!\d{3}\b)|\s\+\s|\.(?=\s+[A-Za-z]))\s*)"
     r"|(\s+(?:and|&|or|with|w/|plus|-|/|\u2013)\s+|(?<=[a-z])&(?=[a-z]))",
     re.IGNORECASE,
 )
@@ -497,7 +586,8 @@ _CUE = re.compile(
     r"|(?P<from>(?:switched|changed|moved|swapped|went|converted)\s+(?:over\s+)?from)"
     r"|(?P<not>stopped(?:\s+taking)?|stop\s+taking|(?:told|advised|asked)\s+(?:me\s+)?to\s+"
     r"stop|quit|ceased|discontinued|d/?c'?d|came\s+off|come\s+off|weaned\s+(?:off|from)|"
-    r"tapered\s+off|(?<!weaning\s)(?<!tapering\s)(?<!coming\s)\boff(?!\s+(?:and|work|label))|"
+    r"tapered\s+off|(?<!weaning\s)(?<!tapering\s)(?<!coming\s)(?<!\d\s)(?<!\d)\boff"
+    r"(?!\s+(?:and|work|label))|"
     r"(?:was|were|have\s+been|had\s+been)\s+(?:on|taking|using)|used\s+to\s+(?:take|be\s+on|"
     r"have|use)|no\s+longer(?:\s+(?:taking|take|on|use|using))?|not\s+taking|"
     r"(?:do\s+not|don'?t)\s+take|never\s+(?:took|taken|started)|previously(?:\s+(?:took|on|"
@@ -578,9 +668,11 @@ def _governed(text: str) -> list[tuple[int, int, str]]:
         # looks back: from the start of its clause, or the clause before when that is empty
         # ('gabapentin (stopped, made me dizzy)', 'tried Lyrica, stopped')
         ends = list(_CLAUSE_END.finditer(text, 0, cue.start()))
-        begin = ends[-1].end() if ends else 0
-        if not _has_name_words(text[begin : cue.start()]) and ends:
-            begin = ends[-2].end() if len(ends) >= 2 else 0
+        begin = ends.pop().end() if ends else 0
+        while ends and not _has_name_words(text[begin : cue.start()]):
+            begin = ends.pop().end()  # 'Flexeril (didn't help, stopped)'
+        if not _has_name_words(text[begin : cue.start()]):
+            begin = 0
         spans.append((begin, cue.end(), kind))
     for bracket in re.finditer(r"\(([^()]*)\)", text):  # names only mentioned in brackets
         inside = (bracket.start(1), bracket.end(1))
@@ -614,13 +706,36 @@ def _could_be_a_name(text: str) -> bool:
     )
 
 
-def _split_glued(words: list[str]) -> list[str]:
+CLASS_ONLY = "?"
+"""Marks a spelling that lies between medicines of one class: only the class is known."""
+
+
+def _sound(word: str) -> str:
+    """A word as it sounds, roughly, so spellings by ear meet.
+
+    Consonants in order, how many vowels follow each, and which vowels: 'plavics' and 'plavix',
+    'baclophen' and 'baclofen', 'xeralto' and 'xarelto' (vowels swapped) meet; 'traadol' and
+    'toradol' do not.
+    """
+    word = word.lower().replace(" ", "")
+    for written, said in (("ph", "f"), ("ck", "k"), ("cs", "x"), ("ks", "x"), ("qu", "kw")):
+        word = word.replace(written, said)
+    word = re.sub(r"(.)\1", r"\1", word)  # doubled letters
+    slots = re.findall(r"([^aeiouy]*)([aeiouy]*)", word)
+    shape = "".join(f"{consonants}{len(vowels)}" for consonants, vowels in slots)
+    return shape + ":" + "".join(sorted(re.sub(r"[^aeiouy]", "", word)))
+
+
+def _split_glued(words: list[str], known: Collection[str] = ()) -> list[str]:
     """Split names glued to doses or to each other ('tramadol50', 'hydrocodone-acetaminophen').
 
-    Names with a hyphen of their own, such as co-codamol, stay whole.
+    Names with a hyphen of their own, such as co-codamol or M-Eslon, stay whole.
     """
     split: list[str] = []
     for word in words:
+        if word in known:
+            split.append(word)
+            continue
         glued = re.fullmatch(r"([a-z]{3,})[0-9][0-9a-z./-]*", word)
         if glued and not word.startswith("num"):  # 'num3' is Tylenol #3's number
             split.append(glued.group(1))
@@ -661,6 +776,8 @@ def normalise(text: str) -> str:
 def _number_names(text: str) -> str:
     """Keep the number of products named by number ('Tylenol #3', 'Tylenol 3') as a word."""
     text = re.sub(r"(?:#|\bno\.?)\s*(\d)\b", r" num\1 ", text)
+    # a brand's number after a hyphen ('Atasol-30', 'Robaxacet-8'), not a strength with a unit
+    text = re.sub(r"\b([a-z]{3,})-(\d{1,2})\b(?!\s*(?:mg|mcg|g|%|/|\.\d))", r"\1 num\2", text)
 
     def numbered(found: re.Match[str]) -> str:
         if found.group(1) in _COUNTING_WORDS:  # 'every 4 hours', 'take 2 tablets'
@@ -707,6 +824,7 @@ def build_index(data: Any, label: str = "medicines.yaml") -> MedicineIndex:
             raise SpinecheckError(f"{brand}: unknown medicine {missing[0]!r}", path=label)
         _add_name(index, str(brand), tuple(components), label)
     index.product_words = frozenset(str(w).lower() for w in data.get("product_words") or ())
+    index.name_stems = frozenset(str(w).lower() for w in data.get("name_stems") or ())
     for dose, products in (data.get("aspirin_products") or {}).items():
         keys = frozenset(name_key(str(name)) for name in products or ())
         unknown = sorted(key for key in keys if key not in index.names)
