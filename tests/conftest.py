@@ -21,6 +21,20 @@ os.environ["TZ"] = "UTC"
 time.tzset()
 
 
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The blind medicine challenge set's score, printed at the end of every run (issue 22)."""
+    if not terminalreporter.stats.get("passed") and not terminalreporter.stats.get("failed"):
+        return
+    from tests.medicine_lines import DISAGREEMENTS, score
+
+    right, lines, right_regimens, regimens, _ = score()
+    terminalreporter.write_line(
+        f"medicine challenge set: {right}/{lines} lines read right, {right_regimens}/{regimens} "
+        f"regimens with the right MME and acetaminophen totals ({len(DISAGREEMENTS)} lines where "
+        "we read differently on purpose, see tests/medicine_lines.py)"
+    )
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-goldens",

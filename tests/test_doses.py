@@ -61,7 +61,7 @@ def test_mme_is_calculated_with_its_working(typed, mme, working):
         ("tramadol 50 twice a day", "no unit"),
         ("oxycodone 5mg as needed", "taken as needed"),
         ("Oramorph 10mg/5ml four times a day", "a liquid"),
-        ("Suboxone 8/2 film daily", "no CDC 2022 conversion factor"),
+        ("Suboxone 8/2 film daily", "treatment for opioid use disorder"),
         ("Butrans 10 patch", "no CDC 2022 conversion factor"),
         ("Actiq 200mcg", "the CDC factor is for patches"),
         ("codeine 300 mg daily", "300 mg is not a strength codeine comes in"),

@@ -187,6 +187,9 @@ def to_json_dict(assessment: Assessment, info: SummaryInfo | None = None) -> dic
                 "spelling_corrected": match.fuzzy,
                 "taking": match.taking,
                 "entry": match.entry or match.as_typed,
+                "check_with_patient": match.check,
+                "allergy": match.allergy,
+                "partly_recognized": match.partly,
             }
             for match in assessment.medications
         ],

@@ -372,9 +372,9 @@ def _totals(
 ) -> tuple[MmeEstimate | None, DailyTotal | None]:
     """Morphine milligram equivalents and acetaminophen a day, when either is taken."""
     taken = {generic for m in matches if m.taking for generic in m.generic_names}
-    if not taken:
-        return None, None
-    opioids = any("opioid" in index.medicines[g].classes for g in taken)
+    opioids = any("opioid" in index.medicines[g].classes for g in taken) or any(
+        m.taking and "opioid" in m.classes for m in matches
+    )
     if not opioids and "acetaminophen" not in taken:
         return None, None
     from spinecheck.medicines.doses import daily_total, estimate_mme  # patterns only when needed
@@ -447,9 +447,12 @@ def _facts(
         if not match.taking:
             continue  # 'allergic to codeine', 'stopped tramadol': shown, never counted as taken
         extra = [c for c in match.classes if c not in _classes_of(match, index)]
-        for generic in match.generic_names:
-            own = index.medicines[generic].classes
-            for medicine_class in (*own, *(extra if generic == "aspirin" else ())):
+        # a name between medicines of one class counts as one medicine of that class
+        named = match.generic_names or (f"? {match.matched_name or match.as_typed}",)
+        for generic in named:
+            own = index.medicines[generic].classes if generic in index.medicines else ()
+            dose_class = generic == "aspirin" or generic not in index.medicines
+            for medicine_class in (*own, *(extra if dose_class else ())):
                 generics.setdefault(medicine_class, set()).add(generic)
                 products.setdefault(medicine_class, set()).add(
                     (match.matched_name or match.as_typed).lower()

@@ -19,13 +19,22 @@ from spinecheck.medicines.matching import MedicineIndex, MedicineMatch
 TIMES = "\u00d7"
 """The multiplication sign of the working."""
 _NUMBER = r"\d+(?:\.\d+)?"
-_WORD_NUMBERS = {"one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0, "six": 6.0}
+_WORD_NUMBERS = {
+    "one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0, "six": 6.0, "seven": 7.0,
+    "eight": 8.0, "ten": 10.0, "twelve": 12.0,
+}  # fmt: skip
+_OUD_PRODUCTS = frozenset(
+    {"suboxone", "subutex", "zubsolv", "sublocade", "bunavail", "brixadi", "buvidal", "espranor",
+     "methadose", "biodone", "biodone forte", "metadol-d", "diskets"}
+)  # fmt: skip
+"""Products made to treat opioid use disorder."""
 _COUNT_WORD = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six)"
 
 _UNITS_PER_DOSE = re.compile(
     rf"(?<![\d./])(?P<low>{_COUNT_WORD}|half(?: a)?|1/2)"
     rf"(?:\s*(?:-|to|or)\s*(?P<high>{_COUNT_WORD}))?\s*"
-    r"(?:tablets?|tabs?|capsules?|caps?|pills?|puffs?|sprays?)\b",
+    r"(?:tablets?|tabs?|capsules?|caps?|caplets?|gelcaps?|softgels?|pills?|puffs?|sprays?|"
+    r"packets?|powders?|sachets?)\b",
     re.IGNORECASE,
 )
 _EVERY_HOURS = re.compile(
@@ -66,6 +75,47 @@ _STRENGTH_GROUP = re.compile(
     r"µg|ug)?(?![a-z])",
     re.IGNORECASE,
 )
+_DAILY_MAXIMUM = re.compile(
+    rf"\b(?:max(?:imum)?(?:\s+of)?|no\s+more\s+than|not\s+more\s+than|up\s+to\s+a\s+max(?:imum)?"
+    rf"\s+of|do\s+not\s+exceed|don'?t\s+exceed)\s*(?P<count>{_COUNT_WORD}|seven|eight|ten|twelve)"
+    r"\s*(?:tabs?|tablets?|caplets?|caps?|capsules?|doses?|pills?|patches?)?\s*"
+    r"(?:/|a|per|in|each|in\s+24\s*h(?:ours?|rs?)?)\s*(?:day|24\s*h(?:ours?|rs?)?|d)?\b",
+    re.IGNORECASE,
+)
+"""A stated most a day ('max 4/day', 'no more than 8 a day'): it wins over the interval."""
+_DAILY_MAXIMUM_MG = re.compile(
+    r"\b(?:max(?:imum)?|no\s+more\s+than|do\s+not\s+exceed|don'?t\s+exceed)\s*"
+    r"(?P<amount>\d+(?:\.\d+)?)\s*(?P<unit>g|grams?|mg)\s*(?:of\s+)?(?P<what>[a-z]+)?",
+    re.IGNORECASE,
+)
+"""A stated most of one medicine a day ('do not exceed 3 g acetaminophen per day')."""
+_TIMES_OF_DAY = (
+    r"(?:in\s+the\s+morning|at\s+lunch(?:time)?|at\s+noon|midday|in\s+the\s+afternoon|"
+    r"in\s+the\s+evening|at\s+night|at\s+bedtime|before\s+bed|mane|nocte|am|pm)\b"
+)
+_UNEVEN_COUNTS = re.compile(
+    rf"(?<![\d./])(?P<count>{_COUNT_WORD}|half)\s*(?:tabs?|tablets?|caps?|capsules?)?\s*"
+    + _TIMES_OF_DAY,
+    re.IGNORECASE,
+)
+"""Tablets at named times ('2 in the morning, 1 at lunch, 2 at bedtime'): they add up."""
+_UNEVEN_STRENGTHS = re.compile(
+    rf"(?<![\d./])(?P<mg>{_NUMBER})\s*mg\s*" + _TIMES_OF_DAY, re.IGNORECASE
+)
+"""Strengths at named times ('30mg in the morning and 60mg at night'): they add up."""
+_ROMAN = re.compile(
+    r"\b(?P<low>i{1,3}|iv)(?:\s*-\s*(?P<high>i{1,3}|iv))?(?=\s*(?:tabs?|tablets?|caps?))", re.I
+)
+_HOURLY = re.compile(r"\b(?P<hours>\d+|two|three|four|six|eight|twelve)[- ]?hourly\b", re.I)
+_FOR_ADDICTION = re.compile(
+    r"\b(?:(?<!pain\s)clinic|otp|ort|oat|mat|moud|dosed|dosing|witnessed|supervised|"
+    r"dispensed\s+daily|maintenance|addiction|opioid\s+use\s+disorder|oud|recovery|"
+    r"methadone\s+program(?:me)?|take[- ]?homes?|carries)\b",
+    re.IGNORECASE,
+)
+"""Words that say methadone or buprenorphine treats opioid use disorder: no MME (decision 18)."""
+_FOR_PAIN = re.compile(r"\bfor\s+(?:the\s+|my\s+)?(?:back\s+|neck\s+)?pain\b", re.I)
+_PATCH_COUNT = re.compile(r"\b(?P<count>\d|two|three|four)\s+patches\b", re.I)
 _LIQUID = re.compile(r"(?<![a-z])(?:ml|mls|millilit\w*|liquid|solution|syrup|elixir)\b", re.I)
 _PATCH = re.compile(r"\b(?:patch|patches|transdermal)\b", re.I)
 
@@ -149,6 +199,12 @@ def estimate_mme(matches: list[MedicineMatch], index: MedicineIndex) -> MmeEstim
         for generic in match.generic_names:
             if "opioid" in index.medicines[generic].classes:
                 lines.append(_line(match, generic, index))
+        if not match.generic_names and "opioid" in match.classes:  # 'hydrocodeine'
+            lines.append(
+                _not_calculated(
+                    match, "opioid", f"the name could be {match.matched_name}: which is not clear"
+                )
+            )
     if not lines:
         return None
     return MmeEstimate(lines=tuple(lines), threshold=index.mme.threshold, source=index.mme.source)
@@ -220,7 +276,7 @@ def daily_total(
         if isinstance(daily, str):
             lines.append(DoseLine(match.as_typed, None, f"{generic}: not calculated ({daily})"))
             continue
-        amount = round(daily.strength * daily.units_most * daily.per_day_most, 1)
+        amount = round(daily.strength * daily.units_a_day, 1)
         working = f" {TIMES} ".join(daily.steps(generic)) + f" = {amount:,.0f} mg/day"
         if daily.at_most:
             working += " (the most the directions allow)"
@@ -277,6 +333,14 @@ class _Daily(NamedTuple):
     per_day: float
     per_day_most: float
     as_needed: bool
+    cap: float | None = None
+    """The most tablets a day the directions allow, when they say so ('max 4/day')."""
+
+    @property
+    def units_a_day(self) -> float:
+        """Tablets a day at most: the dose times how often, or the stated maximum if lower."""
+        units = self.units_most * self.per_day_most
+        return min(units, self.cap) if self.cap is not None else units
 
     @property
     def at_most(self) -> bool:
@@ -286,6 +350,8 @@ class _Daily(NamedTuple):
     def steps(self, generic: str) -> list[str]:
         """'oxycodone 5 mg', '2 per dose', '4 a day' (the working before any factor)."""
         steps = [f"{generic} {number(self.strength)} mg"]
+        if self.cap is not None and self.cap < self.units_most * self.per_day_most:
+            return [*steps, f"{number(self.cap)} a day (the stated most)"]
         if self.units_most != 1:
             steps.append(f"{number(self.units_most)} per dose")
         steps.append(f"{number(self.per_day_most)} a day")
@@ -294,17 +360,131 @@ class _Daily(NamedTuple):
 
 def _daily(match: MedicineMatch, generic: str, index: MedicineIndex) -> _Daily | str:
     """How much of one medicine an entry says is taken a day, or why that is not clear."""
-    text = match.dose_text or match.as_typed
+    text = _plain_directions(match.dose_text or match.as_typed)
+    as_needed = bool(_AS_NEEDED.search(text))
+    uneven = _uneven(text)
+    if uneven is not None:
+        return uneven if isinstance(uneven, str) else uneven._replace(as_needed=as_needed)
+    text, cap = _daily_maximum(text)
     if _LIQUID.search(text):
-        return "a liquid: the amount of each dose is not clear"
+        per_ml = next(
+            (
+                index.mme.per_ml[name][generic]
+                for name in match.names
+                if generic in index.mme.per_ml.get(name, {})
+            ),
+            None,
+        )
+        return _liquid(text, as_needed, per_ml)
     remaining, per_day, per_day_most, how_often = _how_often(text)
     if per_day is None:
         return how_often
     remaining, units, units_most = _units_per_dose(remaining)
     strength = _strength(match, generic, remaining, index)
+    if (
+        isinstance(strength, str)
+        and strength.endswith("comes in")
+        and per_day_most == 1.0
+        and generic in index.mme.daily_doses
+    ):
+        # 'methadone 90mg daily': more than any one tablet, taken once a day: the day's dose
+        day = re.search(rf"(?<![\d.])({_NUMBER})\s*(?:mg|milligrams?)\b", remaining, re.I)
+        if day and units_most == 1.0:
+            return _Daily(float(day.group(1)), 1.0, 1.0, 1.0, 1.0, as_needed)
     if isinstance(strength, str):
         return strength
-    return _Daily(strength, units, units_most, per_day, per_day_most, bool(_AS_NEEDED.search(text)))
+    if isinstance(cap, tuple):  # 'do not exceed 3 g acetaminophen': as tablets of this product
+        amount, what = cap
+        other = _strength(match, what, remaining, index) if what in match.generic_names else None
+        cap = amount // other if isinstance(other, float) and other else None
+    return _Daily(strength, units, units_most, per_day, per_day_most, as_needed, cap)
+
+
+def _plain_directions(text: str) -> str:
+    """Directions in one form: 'i-ii tabs' as '1-2 tabs', 'four-hourly' as 'every 4 hours'."""
+    roman = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
+
+    def arabic(found: re.Match[str]) -> str:
+        low = roman[found.group("low").lower()]
+        high = found.group("high")
+        return low + (f"-{roman[high.lower()]}" if high else "")
+
+    text = _ROMAN.sub(arabic, text)
+    return _HOURLY.sub(lambda m: f"every {_count(m.group('hours'))} hours", text)
+
+
+def _daily_maximum(text: str) -> tuple[str, float | tuple[float, str] | None]:
+    """The text without a stated most a day, and that most (tablets, or mg of one medicine)."""
+    if found := _DAILY_MAXIMUM.search(text):
+        return text[: found.start()] + " " + text[found.end() :], _count(found.group("count"))
+    if found := _DAILY_MAXIMUM_MG.search(text):
+        amount = float(found.group("amount")) * (1 if found.group("unit").lower() == "mg" else 1000)
+        what = (found.group("what") or "").lower()
+        what = "acetaminophen" if what in ("paracetamol", "apap", "tylenol") else what
+        return text[: found.start()] + " " + text[found.end() :], (amount, what)
+    return text, None
+
+
+def _uneven(text: str) -> _Daily | str | None:
+    """Doses that differ by time of day, added up; None when the directions are not of that kind.
+
+    '2 in the morning, 1 at lunch, 2 at bedtime' is 5 tablets a day; '30mg in the morning and 60mg
+    at night' is 90 mg a day.
+    """
+    strengths = list(_UNEVEN_STRENGTHS.finditer(text))
+    if len(strengths) >= 2:
+        total = sum(float(m.group("mg")) for m in strengths)
+        return _Daily(total, 1.0, 1.0, 1.0, 1.0, False)
+    counts = list(_UNEVEN_COUNTS.finditer(text))
+    if len(counts) < 2:
+        return None
+    units = sum(_count(m.group("count")) for m in counts)
+    rest = text
+    for found in reversed(counts):
+        rest = rest[: found.start()] + " " + rest[found.end() :]
+    strengths_left = [
+        g for g in _STRENGTH_GROUP.finditer(rest) if g.group("unit") or "/" in g.group("numbers")
+    ]
+    if len(strengths_left) != 1 or not (strengths_left[0].group("unit") or "mg").lower().startswith(
+        "mg"
+    ):
+        return "the strength of each tablet is not clear"
+    numbers = re.findall(_NUMBER, strengths_left[0].group("numbers"))
+    if len(numbers) != 1:
+        return "the strength of each tablet is not clear"
+    return _Daily(float(numbers[0]), 1.0, 1.0, units, units, False)
+
+
+def _liquid(text: str, as_needed: bool, known: float | None = None) -> _Daily | str:
+    """A liquid's mg a dose, or why it is not clear.
+
+    From its strength (mg per mL, typed or known for the product) and the mL of each dose.
+    """
+    strength = re.search(
+        rf"(?P<mg>{_NUMBER})\s*mg\s*(?:/|per|in)\s*(?P<ml>{_NUMBER})?\s*ml\b", text, re.I
+    )
+    if strength is None and known is None:
+        return "a liquid: its strength in mg per mL is not given"
+    rest = text if strength is None else text[: strength.start()] + " " + text[strength.end() :]
+    volume = re.search(
+        rf"(?<![\d./])(?P<low>{_NUMBER})(?:\s*(?:-|to)\s*(?P<high>{_NUMBER}))?\s*(?:ml|mls)\b",
+        rest,
+        re.I,
+    )
+    if volume is None:
+        return "a liquid: the amount of each dose is not clear"
+    per_ml = (
+        float(strength.group("mg")) / float(strength.group("ml") or 1)
+        if strength is not None
+        else float(known or 0)
+    )
+    rest = rest[: volume.start()] + " " + rest[volume.end() :]
+    _, per_day, per_day_most, how_often = _how_often(rest)
+    if per_day is None:
+        return how_often
+    low = float(volume.group("low")) * per_ml
+    high = float(volume.group("high") or volume.group("low")) * per_ml
+    return _Daily(high, 1.0, 1.0, per_day, per_day_most, as_needed or low != high)
 
 
 def _line(match: MedicineMatch, generic: str, index: MedicineIndex) -> MmeLine:
@@ -318,12 +498,26 @@ def _line(match: MedicineMatch, generic: str, index: MedicineIndex) -> MmeLine:
             )
         return _patch_line(match, generic, index)
     factor = data.factors.get(generic)
+    if "opioid_use_disorder_medicine" in index.medicines[generic].classes:
+        addiction = _FOR_ADDICTION.search(text) and not _FOR_PAIN.search(text)
+        if addiction or any(n in _OUD_PRODUCTS for n in match.names):
+            return _not_calculated(
+                match, generic, "treatment for opioid use disorder: CDC gives no MME for it"
+            )
+        if generic == "methadone" and not _FOR_PAIN.search(text):
+            _, per_day, _, _ = _how_often(text)
+            if per_day == 1.0:
+                return _not_calculated(
+                    match, generic,
+                    "once-daily methadone is usually treatment for opioid use disorder; "
+                    "calculated only when it says it is for pain",
+                )  # fmt: skip
     if factor is None:
         return _not_calculated(match, generic, "no CDC 2022 conversion factor")
     daily = _daily(match, generic, index)
     if isinstance(daily, str):
         return _not_calculated(match, generic, daily)
-    mme = round(daily.strength * daily.units_most * daily.per_day_most * factor, 1)
+    mme = round(daily.strength * daily.units_a_day * factor, 1)
     working = f" {TIMES} ".join([*daily.steps(generic), number(factor)])
     working += f" = {number(mme)} MME/day"
     if daily.at_most:
@@ -355,9 +549,13 @@ def _patch_line(match: MedicineMatch, generic: str, index: MedicineIndex) -> Mme
         )  # fmt: skip
     rate = rates[0]
     factor = index.mme.per_mcg_hour[generic]
-    mme = round(rate * factor, 1)
+    count = _PATCH_COUNT.search(text)  # 'wearing 2 patches'
+    patches = _count(count.group("count")) if count else 1.0
+    mme = round(rate * patches * factor, 1)
+    worn = f" {TIMES} {number(patches)} patches" if patches != 1 else ""
     working = (
-        f"{generic} patch {number(rate)} mcg/hour {TIMES} {number(factor)} = {number(mme)} MME/day"
+        f"{generic} patch {number(rate)} mcg/hour{worn} {TIMES} {number(factor)} = "
+        f"{number(mme)} MME/day"
     )
     return MmeLine(match.as_typed, generic, mme, working)
 
@@ -433,6 +631,13 @@ def _strength(match: MedicineMatch, generic: str, text: str, index: MedicineInde
             fixed = index.mme.fixed_strengths.get(name, {})
             if generic in fixed:
                 return fixed[generic]
+        for words, strength in index.mme.strength_words.get(generic, {}).items():
+            if re.search(rf"\b{re.escape(words)}\b", text, re.I):  # 'Tylenol Extra Strength'
+                return strength
+        standard = index.mme.bare_strengths.get(generic, ())
+        bare_numbers = [float(n) for n in re.findall(r"(?<![\w.])(\d+)(?![\w.])", text)]
+        if len(bare_numbers) == 1 and bare_numbers[0] in standard:  # 'Tylenol 500'
+            return bare_numbers[0]
         bare = re.search(r"(?<![\w.])\d", text)
         return "the strength has no unit such as mg" if bare else "the strength is not given"
     if len(groups) > 1:

@@ -32,10 +32,13 @@ _NOISE = {
     "weekly", "night", "nightly", "morning", "evening", "bedtime", "at", "as", "needed", "prn",
     "bid", "tid", "qid", "qd", "qhs", "every", "hours", "hour", "h", "hrs", "x", "of", "and",
     "with", "w", "for", "when", "take", "takes", "taking", "mg", "mcg", "ml", "dose", "doses",
-    "up", "to", "or", "the", "my", "in", "on", "each", "side", "pain", "strength", "extra",
+    "up", "to", "or", "the", "my", "in", "on", "each", "side", "pain", "strength",
     "maximum", "max", "regular", "generic", "brand", "otc", "one", "two", "half", "bd", "tds",
     "qds", "mane", "nocte", "five", "six", "seven", "eight", "nine", "ten", "twelve", "packet",
     "packets", "sachet", "sachets", "caplet", "caplets", "tablespoon", "teaspoon",
+    "more", "than", "exceed", "exceeding", "no", "not", "do", "dont", "don't", "limit",
+    "lunch", "lunchtime", "noon", "midday", "afternoon", "breakfast", "dinner", "supper", "bed",
+    "hourly", "usually", "sometimes", "occasionally", "approx", "approximately", "about",
 }  # fmt: skip
 
 
@@ -90,6 +93,14 @@ class MmeData:
     patches: frozenset[str] = frozenset()
     unit_strengths: dict[str, tuple[float, float]] = field(default_factory=dict)
     fixed_strengths: dict[str, dict[str, float]] = field(default_factory=dict)
+    strength_words: dict[str, dict[str, float]] = field(default_factory=dict)
+    """Words that give a product's strength ('extra strength': 500 mg of acetaminophen)."""
+    bare_strengths: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    daily_doses: frozenset[str] = frozenset()
+    """Medicines often written as one day's dose of a liquid ('methadone 90mg daily')."""
+    per_ml: dict[str, dict[str, float]] = field(default_factory=dict)
+    """Liquids whose name gives their strength: mg per mL of each medicine."""
+    """Strengths so standard that a number without a unit is read as mg ('Tylenol 500')."""
     acetaminophen_source: str = ""
     """The source of the acetaminophen limits (decision 18)."""
     acetaminophen_limits: tuple[float, float] = (4000.0, 3000.0)
@@ -107,6 +118,8 @@ class MedicineIndex:
     display: dict[str, str] = field(default_factory=dict)
     """Normalised name → the name as written in the data file (for autocomplete)."""
     product_words: frozenset[str] = frozenset()
+    phrases: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    """Names with a word that elsewhere only says when ('Night Nurse'), kept whole as one word."""
     name_stems: frozenset[str] = frozenset()
     """Endings shared by families of medicines ('azepam', 'parin'): an unknown word ending so
     looks like a medicine's name."""
@@ -264,7 +277,7 @@ class MedicineIndex:
 
     def _belongs_to(self, before: str, joiner: str, kind: str, text: str) -> bool:
         """Whether a piece of an entry goes with the piece before it rather than standing alone."""
-        if not normalise(text):
+        if not normalise(text) or _DIRECTIONS.match(text):
             return True  # only a dose or a time: '…, 1 tablet every 6 hours'
         if kind != "weak":
             return False
@@ -275,6 +288,10 @@ class MedicineIndex:
 
     def _match(self, typed: str) -> MedicineMatch:
         """Every medicine a text names, exactly or despite a spelling slip."""
+        for key, phrase in self.phrases.items():
+            typed_words = phrase.sub(key, typed)
+            if typed_words != typed:
+                typed = typed_words
         words = _split_glued(normalise(typed).split(), self.names)
         found: list[tuple[int, str, bool]] = []  # (position, name, spelling corrected)
         loose: list[list[tuple[int, str]]] = [[]]  # runs of words that are not a known name
@@ -365,7 +382,7 @@ class MedicineIndex:
                         index += 2
                         continue
             if self._could_be_name(word, alone=True):
-                close = self._close_name(word)
+                close = self._blend(word) or self._close_name(word)
                 if close is not None:
                     found.append((position, close, True))
             index += 1
@@ -457,12 +474,43 @@ class MedicineIndex:
             # another medicine is nearly as close: do not guess which, but when all of them are
             # of one class, that much is known ('hydrocodeine': an opioid)
             shared = self._shared_classes([nearest[0], *rivals])
-            return CLASS_ONLY + "|".join(sorted({nearest[0], *rivals})) if shared else None
+            if shared:
+                return CLASS_ONLY + "|".join(sorted({nearest[0], *rivals}))
+            return self._sounds_like(candidate)  # 'Baclophen': near others, but said as baclofen
         return nearest[0]
 
+    def _blend(self, word: str) -> str | None:
+        """A word made of two medicines' names, or the end of two of them: only the class.
+
+        'Hydromorphine' (hydromorphone or morphine), 'Oxycodeine', 'Pregabapentin' and
+        'Triptyline' (amitriptyline or nortriptyline) could each be either, and the factors
+        differ (decision 18: no number when unsure), so only the shared class is read.
+        """
+        if len(word) < 7:
+            return None
+        generics = [g for g in self.medicines if len(g) >= 6 and " " not in g]
+        candidates = set()
+        for generic in generics:
+            if generic in word and generic != word:
+                rest = word.replace(generic, "", 1)
+                others = {
+                    other for other in generics if len(rest) >= 3 and other != generic
+                    and (other.startswith(rest) or other.endswith(rest))
+                    and self._shared_classes([generic, other])
+                }  # fmt: skip
+                if others:
+                    candidates |= {generic, *others}
+        if len(candidates) < 2:
+            ends = {g for g in generics if g.endswith(word) and g != word}
+            candidates = ends if len(ends) >= 2 else set()
+        if len(candidates) >= 2 and self._shared_classes(sorted(candidates)):
+            return CLASS_ONLY + "|".join(sorted(candidates))
+        return None
+
     def _sounds_like(self, candidate: str) -> str | None:
-        """A name spelt by ear from its right first letter ('Plavics', 'Baclophen', 'Xeralto'),
-        when no spelling slip is close enough.
+        """A name spelt by ear from its right first letter, when no spelling slip is close.
+
+        'Plavics' is Plavix, 'Baclophen' baclofen and 'Xeralto' Xarelto.
         """
         sounds = [
             name for name in self._sounds.get(_sound(candidate), ()) if name[0] == candidate[0]
@@ -560,6 +608,13 @@ def _in_brackets(text: str, at: int) -> bool:
             depth -= 1
     return depth > 0
 
+
+_DIRECTIONS = re.compile(
+    r"^\W*(?:do\s+not\s+exceed|don'?t\s+exceed|no\s+more\s+than|not\s+more\s+than|"
+    r"max(?:imum)?\b|up\s+to\b|at\s+most\b)",
+    re.IGNORECASE,
+)
+"""A piece that only says how much at most ('…, do not exceed 3 g acetaminophen a day')."""
 
 _NONE_ENTRY = re.compile(
     r"^\W*(?:none|nothing|nil|n/?a|no(?:ne| regular)? (?:medicines?|medications?|meds|pills|"
@@ -662,8 +717,10 @@ def _governed(text: str) -> list[tuple[int, int, str]]:
         stop = re.compile(r"\bto\b|" + _CLAUSE_END.pattern, re.I) if cue.group("from") else None
         ahead = (stop or _CLAUSE_END).search(text, cue.end())
         forward_end = ahead.start() if ahead else len(text)
-        if _has_name_words(text[cue.end() : forward_end]):
-            spans.append((cue.start(), forward_end, kind))  # 'stopped tramadol'
+        ahead_text = text[cue.end() : forward_end]
+        if _has_name_words(ahead_text) or re.search(r"\d\s*(?:mg|mcg|g|ml)\b", ahead_text, re.I):
+            # 'stopped tramadol'; 'was on 5mg' governs a dose, not the name before it
+            spans.append((cue.start(), forward_end, kind))
             continue
         # looks back: from the start of its clause, or the clause before when that is empty
         # ('gabapentin (stopped, made me dizzy)', 'tried Lyrica, stopped')
@@ -825,6 +882,15 @@ def build_index(data: Any, label: str = "medicines.yaml") -> MedicineIndex:
         _add_name(index, str(brand), tuple(components), label)
     index.product_words = frozenset(str(w).lower() for w in data.get("product_words") or ())
     index.name_stems = frozenset(str(w).lower() for w in data.get("name_stems") or ())
+    for phrase, components in (data.get("phrases") or {}).items():
+        words = str(phrase).lower().split()
+        key = "-".join(words)
+        index.phrases[key] = re.compile(r"\b" + r"\s+".join(map(re.escape, words)) + r"\b", re.I)
+        missing = [c for c in components if c not in index.medicines]
+        if missing:
+            raise SpinecheckError(f"{phrase}: unknown medicine {missing[0]!r}", path=label)
+        index.names[key] = tuple(components)
+        index.display[key] = str(phrase)
     for dose, products in (data.get("aspirin_products") or {}).items():
         keys = frozenset(name_key(str(name)) for name in products or ())
         unknown = sorted(key for key in keys if key not in index.names)
@@ -849,6 +915,19 @@ def _mme_data(data: dict[str, Any], index: MedicineIndex, label: str) -> MmeData
         fixed[key] = {known(g): float(s) for g, s in strengths.items()}
     limits = data.get("acetaminophen") or {}
     return MmeData(
+        strength_words={
+            known(g): {str(w).lower(): float(v) for w, v in words.items()}
+            for g, words in (data.get("strength_words") or {}).items()
+        },
+        daily_doses=frozenset(known(g) for g in data.get("daily_doses") or ()),
+        per_ml={
+            name_key(str(product)): {known(g): float(v) for g, v in strengths.items()}
+            for product, strengths in (data.get("per_ml") or {}).items()
+        },
+        bare_strengths={
+            known(g): tuple(float(v) for v in values)
+            for g, values in (data.get("bare_strengths") or {}).items()
+        },
         acetaminophen_source=str(limits.get("source", "")),
         acetaminophen_limits=(
             float(limits.get("limit", 4000)),

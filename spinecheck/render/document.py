@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from spinecheck.assessment.report import Assessment, Recommendation, SummaryInfo
 from spinecheck.assessment.scoring import meaning
+from spinecheck.medicines.matching import MedicineMatch
 from spinecheck.questionnaire.answering import describe_answer
 from spinecheck.questionnaire.conditions import AnswerValue
 from spinecheck.questionnaire.model import Questionnaire, Urgency
@@ -368,13 +369,19 @@ def build_patient(
                 ),
             )
         )
-    unknown = [m.as_typed for m in assessment.medications if not m.recognized]
+    unknown = [
+        m.as_typed
+        for m in assessment.medications
+        if not m.recognized or m.partly or (m.taking and not m.generic_names)
+    ]
     if unknown:
         sections.append(
             Section(
                 "Ask your pharmacist to check these",
                 (
-                    paragraph("We did not recognise these names, so we could not check them:"),
+                    paragraph(
+                        "We could not read all of these names, so we could not check them all:"
+                    ),
                     items([Item(name) for name in unknown]),
                 ),
             )
@@ -404,6 +411,24 @@ def build_patient(
     )
 
 
+def _read_as(match: MedicineMatch, region_word: Callable[[str], str]) -> str:
+    """How the clinician page says what one medicine was read as, and how sure that is."""
+    if not match.recognized:
+        return "NOT RECOGNISED - check"
+    read = region_word(", ".join(match.generic_names)) or f"one of: {match.matched_name}"
+    if match.fuzzy:
+        read += " (spelling corrected)"
+    if match.allergy:
+        read += " - ALLERGY, not taken"
+    elif not match.taking:
+        read += " - NOT TAKEN"
+    elif match.check:
+        read += " - check with the patient"
+    if match.partly:
+        read += "; PARTLY RECOGNISED: another name in it is unknown"
+    return read
+
+
 def _tests_done(a: Callable[[str], str]) -> str:
     """Scans, nerve tests and whether the reports come, on one line."""
     scans = ", ".join(x for x in (a("scans_done"), a("scans_when")) if x)
@@ -427,6 +452,9 @@ def _before_any_procedure(assessment: Assessment, a: Callable[[str], str]) -> Se
     allergies = a("allergies") or "not asked"
     if a("allergy_details"):
         allergies += f" - {a('allergy_details')}"
+    listed = [m.as_typed for m in assessment.medications if m.allergy]
+    if listed:  # 'Allergies: morphine, codeine' typed in the medicine list
+        allergies += f" (in the medicine list: {'; '.join(dict.fromkeys(listed))})"
     rows = [("Blood thinner", thinner), ("Allergies", allergies)]
     return Section(
         "Before any procedure", (table(("", ""), rows),), urgent=bool(thinners) or said == "Yes"
@@ -657,13 +685,7 @@ def build_clinician(
     medicine_rows = [
         (
             m.as_typed,
-            (
-                region_word(", ".join(m.generic_names))
-                + (" (spelling corrected)" if m.fuzzy else "")
-                + ("" if m.taking else " - NOT TAKEN")
-            )
-            if m.recognized
-            else "NOT RECOGNISED - check",
+            _read_as(m, region_word),
             ", ".join(labels.get(c, c) for c in m.classes if c != "other") or "-",
         )
         for m in assessment.medications
