@@ -211,3 +211,74 @@ def test_the_acetaminophen_total_is_a_number_only_when_every_product_is_read(lin
     total = daily_total(index.match_all(lines), index)
     assert total is not None
     assert (total.total if total.complete else None) == milligrams
+
+
+# -- what the reading raises: the flags of reference §6, from lines as patients type them ----------
+
+
+@pytest.mark.parametrize(
+    ("lines", "answers", "flags"),
+    [
+        (
+            ["OXYCOD/APAP 5-325MG TAB 1 TAB PO Q6H PRN", "ALPRAZOLAM 0.5MG TAB QHS"],
+            {},
+            {"opioid_benzodiazepine", "naloxone_discussion"},
+        ),  # MED1, CDC 2022 rec 8
+        (
+            ["Endone 5mg 2 four-hourly", "Lyrica 75 bd"],
+            {},
+            {"opioid_gabapentinoid", "naloxone_discussion"},
+        ),
+        (["oxycodone 10 mg every 4 hours"], {}, {"naloxone_discussion"}),  # 90 MME
+        (["hydrocodeine", "Klonopin 1mg"], {}, {"opioid_benzodiazepine", "naloxone_discussion"}),
+        (["kratom daily", "Xanax 1mg"], {}, {"opioid_benzodiazepine", "naloxone_discussion"}),
+        (["Tylenol / Norco"], {}, {"acetaminophen_liver"}),
+        (["BC Powder", "Aleve 220mg"], {}, {"multiple_nsaids"}),  # decision 17
+        (["Excedrin 2 caplets twice a day"], {"conditions": ["kidney_disease"]}, {"nsaid_kidney"}),
+        (
+            ["aspirin 81mg daily", "ibuprofen 400mg tid"],
+            {},
+            {"nsaid_bleeding_risk", "blood_thinner_before_procedure"},
+        ),
+        (
+            ["Voltaren gel", "Coumadin 5mg"],
+            {},
+            {"nsaid_bleeding_risk", "blood_thinner_before_procedure"},
+        ),
+        (["tramadol 50mg qid", "Zoloft 100mg"], {}, {"serotonin_syndrome_risk"}),
+        (["co-codamol 30/500 two four times a day"], {"age": 70}, {"acetaminophen_liver"}),
+    ],
+)
+def test_lines_as_patients_type_them_raise_the_flags_they_should(
+    lines, answers, flags, questionnaire
+):
+    raised = {
+        f.id
+        for f in assess(
+            questionnaire, minimal_answers(questionnaire, medications=lines, **answers)
+        ).medication_flags
+    }
+    assert flags <= raised, raised
+
+
+@pytest.mark.parametrize(
+    ("lines", "answers", "flags"),
+    [
+        (["stopped oxycodone", "Xanax 1mg"], {}, {"opioid_benzodiazepine"}),
+        (["aspirin 81mg daily"], {"conditions": ["pregnant"]}, {"nsaid_pregnancy"}),  # FDA 2020
+        (["Allergies: codeine, morphine", "Valium 5mg"], {}, {"opioid_benzodiazepine"}),
+        (
+            ["co-codamol 30/500 two four times a day"],
+            {"age": 40},
+            {"acetaminophen_liver"},
+        ),  # exactly 4 g
+    ],
+)
+def test_what_is_not_taken_or_not_an_nsaid_raises_nothing(lines, answers, flags, questionnaire):
+    raised = {
+        f.id
+        for f in assess(
+            questionnaire, minimal_answers(questionnaire, medications=lines, **answers)
+        ).medication_flags
+    }
+    assert not flags & raised, raised
