@@ -554,6 +554,8 @@ def fill_text(
     contacts: Region | None = None,
 ) -> str:
     """Replace {answer:id}, {score:id} and {contact:key} in text (substitution, not templating)."""
+    if "{" not in text:
+        return text
 
     def replace(match: re.Match[str]) -> str:
         kind, key = match.group(1), match.group(2)

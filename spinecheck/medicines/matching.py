@@ -131,12 +131,15 @@ class MedicineIndex:
     mme: MmeData = field(default_factory=MmeData)
     _matched: dict[str, MedicineMatch] = field(default_factory=dict, repr=False)
     _entries: dict[str, tuple[MedicineMatch, ...]] = field(default_factory=dict, repr=False)
+    _closest: dict[str, str | None] = field(default_factory=dict, repr=False)
 
     @cached_property
     def _shapes(self) -> dict[int, list[tuple[str, frozenset[str], Counter[str]]]]:
         """Each name's letters by its length, for ruling names out before fuzzy matching."""
         shapes: dict[int, list[tuple[str, frozenset[str], Counter[str]]]] = {}
         for name in self.names:
+            if len(name.replace(" ", "")) < 5:
+                continue  # a short brand is never a slip's target: 'Somac' is not Soma
             shapes.setdefault(len(name), []).append((name, frozenset(name), Counter(name)))
         return shapes
 
@@ -411,6 +414,12 @@ class MedicineIndex:
         return None
 
     def _close_name(self, candidate: str) -> str | None:
+        """The one known name clearly closest to `candidate` (remembered per word)."""
+        if candidate not in self._closest:
+            self._closest[candidate] = self._find_close_name(candidate)
+        return self._closest[candidate]
+
+    def _find_close_name(self, candidate: str) -> str | None:
         """The one known name clearly closest to `candidate` despite a small spelling slip.
 
         Short words are never guessed (one letter turns 'some' into 'soma'). The closest name
@@ -433,9 +442,7 @@ class MedicineIndex:
             name
             for length in range(size - reach, size + reach + 1)
             for name, letters, counts in self._shapes.get(length, ())
-            if len(letters ^ used) <= 2 * reach
-            and _count_edits(bag, counts) <= reach
-            and len(name.replace(" ", "")) >= 5  # 'Somac' is never a slip of 'Soma'
+            if len(letters ^ used) <= 2 * reach and _count_edits(bag, counts) <= reach
         ]
         if not possible:
             return self._sounds_like(candidate)
@@ -488,7 +495,7 @@ class MedicineIndex:
         """
         if len(word) < 7:
             return None
-        generics = [g for g in self.medicines if len(g) >= 6 and " " not in g]
+        generics = self._long_generics
         candidates = set()
         for generic in generics:
             if generic in word and generic != word:
@@ -507,13 +514,22 @@ class MedicineIndex:
             return CLASS_ONLY + "|".join(sorted(candidates))
         return None
 
+    @cached_property
+    def _long_generics(self) -> list[str]:
+        """Generic names long enough to be part of a blend ('hydro' + 'morphine')."""
+        return [g for g in self.medicines if len(g) >= 6 and " " not in g]
+
     def _sounds_like(self, candidate: str) -> str | None:
         """A name spelt by ear from its right first letter, when no spelling slip is close.
 
         'Plavics' is Plavix, 'Baclophen' baclofen and 'Xeralto' Xarelto.
         """
+        heard = _sound(candidate)
         sounds = [
-            name for name in self._sounds.get(_sound(candidate), ()) if name[0] == candidate[0]
+            name
+            for length in range(len(candidate) - 2, len(candidate) + 3)
+            for name, _, _ in self._shapes.get(length, ())
+            if name[0] == candidate[0] and len(name) >= 6 and _sound(name) == heard
         ]
         if sounds and len({self.names[name] for name in sounds}) == 1:
             return sounds[0]
@@ -526,15 +542,6 @@ class MedicineIndex:
             for name in names
         ]
         return tuple(sorted(set.intersection(*sets))) if sets else ()
-
-    @cached_property
-    def _sounds(self) -> dict[str, tuple[str, ...]]:
-        """Names by how they sound ('plavix' and 'plavics'), for spellings by ear."""
-        found: dict[str, list[str]] = {}
-        for name in self.names:
-            if len(name.replace(" ", "")) >= 6:
-                found.setdefault(_sound(name), []).append(name)
-        return {key: tuple(value) for key, value in found.items()}
 
     def match_all(self, typed: Iterable[str]) -> list[MedicineMatch]:
         """Recognise every entry, one match per medicine, keeping the patient's order."""
@@ -830,22 +837,27 @@ def normalise(text: str) -> str:
     return " ".join(w for w in words if w and w not in _NOISE and not w.isdigit())
 
 
+_NUMBER_SIGN = re.compile(r"(?:#|\bno\.?)\s*(\d)\b")
+_HYPHEN_NUMBER = re.compile(r"\b([a-z]{3,})-(\d{1,2})\b(?!\s*(?:mg|mcg|g|%|/|\.\d))")
+_WORD_NUMBER = re.compile(
+    r"\b([a-z]+)\s+([1-4])(?=\s*$|\s+(?!times\b|x\b|tab|pill|cap|a\s+day|daily|per\b)[a-z])"
+)
+
+
 def _number_names(text: str) -> str:
     """Keep the number of products named by number ('Tylenol #3', 'Tylenol 3') as a word."""
-    text = re.sub(r"(?:#|\bno\.?)\s*(\d)\b", r" num\1 ", text)
+    if not any(char.isdigit() for char in text):
+        return text
+    text = _NUMBER_SIGN.sub(r" num\1 ", text)
     # a brand's number after a hyphen ('Atasol-30', 'Robaxacet-8'), not a strength with a unit
-    text = re.sub(r"\b([a-z]{3,})-(\d{1,2})\b(?!\s*(?:mg|mcg|g|%|/|\.\d))", r"\1 num\2", text)
+    text = _HYPHEN_NUMBER.sub(r"\1 num\2", text)
 
     def numbered(found: re.Match[str]) -> str:
         if found.group(1) in _COUNTING_WORDS:  # 'every 4 hours', 'take 2 tablets'
             return found.group(0)
         return f"{found.group(1)} num{found.group(2)}"
 
-    return re.sub(
-        r"\b([a-z]+)\s+([1-4])(?=\s*$|\s+(?!times\b|x\b|tab|pill|cap|a\s+day|daily|per\b)[a-z])",
-        numbered,
-        text,
-    )
+    return _WORD_NUMBER.sub(numbered, text)
 
 
 _COUNTING_WORDS = frozenset(
