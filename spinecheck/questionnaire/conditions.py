@@ -178,10 +178,30 @@ def _compile(condition: Condition) -> Check:
     # 'has an answer' is a precondition, not a reason: its answer is not evidence
     true = Outcome(True, () if set(condition.operators()) == {"answered"} else (question,))
 
+    test = _fast_test(operators)
+
     def check_answer(facts: Facts) -> Outcome:
-        return true if _test(facts.answers.get(question), operators) else _FALSE
+        return true if test(facts.answers.get(question)) else _FALSE
 
     return check_answer
+
+
+def _fast_test(operators: tuple[tuple[str, Any], ...]) -> Callable[[object], bool]:
+    """A test of one answer, specialised once for the common single-operator forms."""
+    if len(operators) == 1:
+        name, expected = operators[0]
+        texts = isinstance(expected, list) and all(isinstance(v, str) for v in expected)
+        if name == "in" and texts:  # a choice among words: a set lookup
+            allowed = frozenset(expected)
+            return lambda value: isinstance(value, str) and value in allowed
+        if name == "includes":  # a multiple-choice answer includes any of these
+            wanted = frozenset(expected if isinstance(expected, list) else [expected])
+            return lambda value: isinstance(value, list) and not wanted.isdisjoint(value)
+        if name == "equals" and isinstance(expected, bool):  # yes/no: never 1 for true
+            return lambda value: value is expected
+        if name == "equals" and isinstance(expected, str):
+            return lambda value: value == expected and isinstance(value, str)
+    return lambda value: _test(value, operators)
 
 
 def holds(condition: Condition | None, answers: Mapping[str, AnswerValue]) -> bool:
