@@ -148,11 +148,30 @@ def test_none_in_the_list_means_no_medicines(typed, questionnaire):
 # -- 3. splitting ----------------------------------------------------------------------------------
 
 
-def test_two_products_are_two_entries_and_raise_the_double_acetaminophen_flag(questionnaire):
-    answers = minimal_answers(questionnaire, medications=["Tylenol / Norco"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Tylenol / Norco",
+        "Tylenol/Norco",
+        "Tylenol | Norco",
+        "Tylenol & Norco",
+        "Tylenol - Norco",
+        "Tylenol; Norco",
+    ],
+)
+def test_two_products_are_two_entries_and_raise_the_double_acetaminophen_flag(typed, questionnaire):
+    answers = minimal_answers(questionnaire, medications=[typed])
     assessment = assess(questionnaire, answers)
     assert len(assessment.medications) == 2
     assert "acetaminophen_liver" in {f.id for f in assessment.medication_flags}
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["OXYCOD/APAP 5-325MG TAB", "oxycodone/acetaminophen 5/325", "BUTALB/APAP/CAFF 50-325-40"],
+)
+def test_a_labels_joined_generics_are_one_product(typed):
+    assert len(default_index().match_entry(typed)) == 1
 
 
 @pytest.mark.parametrize(

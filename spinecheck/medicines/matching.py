@@ -120,6 +120,8 @@ class MedicineIndex:
     product_words: frozenset[str] = frozenset()
     phrases: dict[str, re.Pattern[str]] = field(default_factory=dict)
     """Names with a word that elsewhere only says when ('Night Nurse'), kept whole as one word."""
+    abbreviations: frozenset[str] = frozenset()
+    """Pharmacy-label short forms of generic names ('apap', 'oxycod'): parts of one product."""
     name_stems: frozenset[str] = frozenset()
     """Endings shared by families of medicines ('azepam', 'parin'): an unknown word ending so
     looks like a medicine's name."""
@@ -286,8 +288,17 @@ class MedicineIndex:
             return False
         if not self.match(text).recognized:
             return True  # 'ibuprofen with food'
+        if joiner == "/":  # 'OXYCOD/APAP' is one product; 'Tylenol/Norco' two brands
+            return not (self._brands_only(before) and self._brands_only(text))
         whole = self.match(before + joiner + text).names
         return bool(set(whole) - set(self.match(before).names) - set(self.match(text).names))
+
+    def _brands_only(self, text: str) -> bool:
+        """Whether every name in a text is a brand (not a generic or a label's abbreviation)."""
+        names = self.match(text).names
+        return bool(names) and all(
+            name not in self.medicines and name not in self.abbreviations for name in names
+        )
 
     def _match(self, typed: str) -> MedicineMatch:
         """Every medicine a text names, exactly or despite a spelling slip."""
@@ -577,7 +588,7 @@ _SAYS_TAKEN = re.compile(
 
 _PIECE_BREAK = re.compile(
     r"(\s*(?:[\n\r;|]+|,(?!\d{3}\b)|\s\+\s|\.(?=\s+[A-Za-z]))\s*)"
-    r"|(\s+(?:and|&|or|with|w/|plus|-|/|\u2013)\s+|(?<=[a-z])&(?=[a-z]))",
+    r"|(\s+(?:and|&|or|with|w/|plus|-|/|\u2013)\s+|(?<=[a-z])[&/](?=[a-z]))",
     re.IGNORECASE,
 )
 """Where an entry may name another medicine: line breaks, semicolons, bars, commas (not the
@@ -894,6 +905,7 @@ def build_index(data: Any, label: str = "medicines.yaml") -> MedicineIndex:
         _add_name(index, str(brand), tuple(components), label)
     index.product_words = frozenset(str(w).lower() for w in data.get("product_words") or ())
     index.name_stems = frozenset(str(w).lower() for w in data.get("name_stems") or ())
+    index.abbreviations = frozenset(name_key(str(w)) for w in data.get("abbreviations") or ())
     for phrase, components in (data.get("phrases") or {}).items():
         words = str(phrase).lower().split()
         key = "-".join(words)
