@@ -200,6 +200,7 @@ def export_questionnaire(
     force: ForceOption = False,
 ) -> None:
     """Print the questionnaire as a FHIR R4 Questionnaire (JSON), to match --format fhir answers."""
+    from spinecheck.clean import json_text
     from spinecheck.printing import refuse_existing, write_file
     from spinecheck.questionnaire.loading import load_questionnaire
     from spinecheck.render.fhir import to_questionnaire
@@ -208,7 +209,7 @@ def export_questionnaire(
         questionnaire = load_questionnaire(questions)
     except SpinecheckError as err:
         _fail(err)
-    text = json.dumps(to_questionnaire(questionnaire), indent=2, ensure_ascii=False) + "\n"
+    text = json_text(to_questionnaire(questionnaire), indent=2) + "\n"
     if output is not None:
         try:
             refuse_existing(output, force=force)
@@ -232,7 +233,7 @@ def check(
 
     notes: list[str] = []
     try:
-        questionnaire = load_questionnaire(questions_file, notes=notes)
+        questionnaire = load_questionnaire(questions_file, notes=notes, strict=True)
     except SpinecheckError as err:
         _fail(err)
     for note in notes:

@@ -12,7 +12,7 @@ import contextlib
 import io
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO
@@ -63,7 +63,8 @@ def print_summaries(request: PrintRequest) -> int:
         output.is_dir() or (not output.exists() and not output.suffix)
     )
     if output is not None:  # never replace an input or an earlier output, whatever else is wrong
-        refuse_overwriting_inputs(files, output, per_file=per_file)
+        folders = [_resolved(Path(n)) for n in request.answers if n != "-" and Path(n).is_dir()]
+        refuse_overwriting_inputs(files, output, per_file=per_file, folders=folders)
         if not per_file:
             refuse_existing(output, force=request.force)
     from_name = format_from_name(output, request.output_format) if output and not per_file else None
@@ -95,9 +96,14 @@ def print_summaries(request: PrintRequest) -> int:
             read = batch.read(name)
             for one in read:
                 if names is not None:
-                    write_file(
-                        names.target(file_label(name, one.info)), batch.draw([one], many=False)
-                    )
+                    try:  # one patient's file that cannot be written never stops the others
+                        write_file(
+                            names.target(file_label(name, one.info)),
+                            batch.draw([one], many=False),
+                        )
+                    except SpinecheckError as err:
+                        batch.written -= 1
+                        batch.unwritten.append((name, err))
                 elif terminal:
                     from spinecheck.render.formats import document_of
                     from spinecheck.render.terminal import show
@@ -146,6 +152,10 @@ class _Batch:
         self.many = many
         self.kept: list[Any] = []
         self.written = 0
+        self.streamed = 0
+        """How many summaries a streamed batch has written (a Bundle gives several at once)."""
+        self.unwritten: list[tuple[str, SpinecheckError]] = []
+        """Patients whose own file could not be written (the others still are)."""
         self.failures: list[tuple[str, SpinecheckError]] = []
         self.printed_at = datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -229,9 +239,10 @@ class _Batch:
         before, between, _ = frame(self.chosen)
         text = piece(self.chosen, one, audience=self.request.audience)
         try:
-            sink.write((before if self.written == 1 else between) + text)
+            sink.write((before if self.streamed == 0 else between) + text)
         except OSError as err:
             raise _cannot_write(err) from err
+        self.streamed += 1
 
     def end(self, sink: TextIO) -> None:
         from spinecheck.render.formats import frame
@@ -278,6 +289,16 @@ def _check_stdout() -> None:
 
 def _report(batch: _Batch, files: list[str], output: Path | None, *, per_file: bool) -> int:
     """The failure list (exit 1) or where the summaries went (exit 0)."""
+    if output is not None and batch.written:
+        count = batch.written
+        where = visible(f"{output}{'/' if per_file else ''}")
+        sys.stderr.write(f"Wrote {count} summar{'y' if count == 1 else 'ies'} to {where}\n")
+    for _, problem in batch.unwritten:
+        sys.stderr.write(f"{problem}\n")
+    if batch.unwritten:
+        sys.stderr.write(f"{len(batch.unwritten)} summaries could not be written, from:\n")
+        for name, _ in batch.unwritten:
+            sys.stderr.write(f"  {visible(name)}\n")
     if batch.failures:
         for _, problem in batch.failures:
             sys.stderr.write(f"{problem}\n")
@@ -287,12 +308,7 @@ def _report(batch: _Batch, files: list[str], output: Path | None, *, per_file: b
         )
         for name, _ in batch.failures:
             sys.stderr.write(f"  {visible(name)}\n")
-        return EXIT_BAD_INPUT
-    if output is not None:
-        count = batch.written
-        where = visible(f"{output}{'/' if per_file else ''}")
-        sys.stderr.write(f"Wrote {count} summar{'y' if count == 1 else 'ies'} to {where}\n")
-    return EXIT_OK
+    return EXIT_BAD_INPUT if batch.failures or batch.unwritten else EXIT_OK
 
 
 def _sink(stack: contextlib.ExitStack[Any], output: Path | None) -> TextIO:
@@ -310,13 +326,25 @@ def _sink(stack: contextlib.ExitStack[Any], output: Path | None) -> TextIO:
     return text
 
 
-def refuse_overwriting_inputs(files: list[str], output: Path, *, per_file: bool) -> None:
-    """An output that is also an input (or a folder of inputs) would destroy answers: refuse.
+def refuse_overwriting_inputs(
+    files: list[str], output: Path, *, per_file: bool, folders: Sequence[Path] = ()
+) -> None:
+    """Refuse an output that would destroy answers or be read back as answers.
+
+    An output that is also an input (or a folder of inputs) would replace answers; one that
+    lands as .json in a folder given as input would be read as answers the next time.
 
     Raises:
-        SpinecheckError: the output names an input file or a folder holding inputs.
+        SpinecheckError: the output names an input file or a folder holding inputs, or it is
+            a .json file inside a folder given as input.
     """
     target = _resolved(output)
+    if not per_file and target.parent in folders and target.suffix.lower() in ANSWER_ENDINGS:
+        raise SpinecheckError(
+            "the output would be read as answers the next time this folder is summarised",
+            path=output,
+            hint="write the summary outside the folder of answer files",
+        )
     for name in files:
         if name == "-":
             continue
@@ -337,18 +365,32 @@ def _resolved(path: Path) -> Path:
 
 
 def refuse_existing(path: Path, *, force: bool) -> None:
-    """An output file from an earlier run is kept unless `--force` says to replace it.
+    """Keep an existing output file unless `--force` is given and the file is ours.
+
+    `--force` replaces only a summary or an export this tool wrote, never an answer file or
+    anything else that shares the name (issue 23).
 
     Devices and FIFOs (such as /dev/null) are written into, so they are never refused.
 
     Raises:
-        SpinecheckError: the file exists and `force` is not set.
+        SpinecheckError: the file exists and `force` is not set, or it is not ours.
     """
-    if not force and path.is_file() and not path.is_symlink():
+    if not path.is_file() or path.is_symlink():
+        return
+    if not force:
         raise SpinecheckError(
             "the output file already exists",
             path=path,
             hint="add --force to replace it, or choose another name",
+        )
+    from spinecheck.render.ours import is_our_output
+
+    if not is_our_output(path):
+        raise SpinecheckError(
+            "the output file already exists and was not written by spinecheck",
+            path=path,
+            hint="--force replaces only summaries spinecheck wrote: choose another name, "
+            "or move this file away first",
         )
 
 
@@ -425,15 +467,35 @@ def format_from_name(output: Path, asked: OutputFormat | None) -> OutputFormat:
 
 
 def file_label(name: str, info: Any) -> str:
-    """A per-patient file's name: the patient's identifier or name if given, else the file's."""
-    from spinecheck.clean import clean
+    """A per-patient file's name: the patient's identifier or name if given, else the file's.
 
+    Every one is cleaned the same way (the file's own name too) and cut to NAME_BYTES bytes.
+    """
     patient = getattr(info, "patient", None) or {}
-    for value in (patient.get("identifier"), patient.get("name")):
-        safe = re.sub(r"[^\w.-]+", "-", clean(value or "")).strip("-.")[:60]
+    for value in (patient.get("identifier"), patient.get("name"), stem(name)):
+        safe = _safe_name(value or "")
         if safe:
             return safe
-    return stem(name)
+    return "answers"
+
+
+NAME_BYTES = 120
+"""The most bytes of a per-patient file name's base: with '-2', the ending and the temporary
+name's prefix and suffix, every name stays under the 255 bytes file systems allow."""
+
+
+def _safe_name(value: str) -> str:
+    from spinecheck.clean import clean
+
+    return _within_bytes(re.sub(r"[^\w.-]+", "-", clean(value)).strip("-."), NAME_BYTES)
+
+
+def _within_bytes(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` bytes of UTF-8, never inside a character."""
+    data = text.encode("utf-8")
+    if len(data) <= limit:
+        return text
+    return data[:limit].decode("utf-8", "ignore").rstrip("-.")
 
 
 def stem(name: str) -> str:
@@ -447,17 +509,23 @@ def stem(name: str) -> str:
     return base
 
 
+ANSWER_ENDINGS = (".yaml", ".yml", ".json")
+"""The endings of the files a folder of answers is opened to."""
+
+
 def expand_inputs(names: list[str]) -> list[str]:
-    """Answer files from the arguments, folders opened to their .yaml, .yml and .json files."""
+    """Answer files from the arguments, folders opened to their .yaml, .yml and .json files.
+
+    A summary or export spinecheck wrote into such a folder is skipped with a note, so no
+    patient is read twice (a file named on its own is read as given).
+    """
     files: list[str] = []
     for name in names:
         path = Path(name)
         if name != "-" and path.is_dir():
             try:
                 found = sorted(
-                    str(p)
-                    for p in path.iterdir()
-                    if p.suffix in (".yaml", ".yml", ".json") and p.is_file()
+                    p for p in path.iterdir() if p.suffix in ANSWER_ENDINGS and p.is_file()
                 )
             except OSError as err:
                 raise SpinecheckError(
@@ -465,14 +533,29 @@ def expand_inputs(names: list[str]) -> list[str]:
                     path=name,
                     hint="check that you may open this folder",
                 ) from err
-            if not found:
+            answers = [str(p) for p in found if not _ours(p)]
+            for skipped in sorted(set(map(str, found)) - set(answers)):
+                sys.stderr.write(
+                    f"note: {visible(skipped)} is a summary spinecheck wrote, not answers: "
+                    "skipped\n"
+                )
+            if not answers:
                 raise SpinecheckError(
                     "no answer files (.yaml, .yml, .json) in this folder", path=name
                 )
-            files += found
+            files += answers
         else:
             files.append(name)
     return files
+
+
+def _ours(path: Path) -> bool:
+    """Whether a file found in a folder of answers is a summary or export of our own."""
+    if path.suffix != ".json":  # spinecheck writes no YAML but answers
+        return False
+    from spinecheck.render.ours import is_our_output
+
+    return is_our_output(path)
 
 
 @contextlib.contextmanager

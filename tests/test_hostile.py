@@ -305,3 +305,190 @@ def test_odd_terminals_and_outputs_give_a_message_not_a_traceback(environment, r
         assert "error:" in result.stderr
     else:
         assert result.returncode == 0, result.stderr
+
+
+# -- issue 23: no questionnaire text drives a terminal, in any path -----------------------------
+
+_INJECTED = "\x1b]52;c;ZXZpbA==\x07\u202e\x9b2J"
+"""An OSC 52 clipboard write, a bidi override and a C1 control sequence introducer."""
+
+
+def _inject(data: object) -> object:
+    """Every text in a questionnaire (keys too) with a terminal attack inside it."""
+    if isinstance(data, str):
+        middle = len(data) // 2
+        return data[:middle] + _INJECTED + data[middle:]
+    if isinstance(data, dict):
+        return {_inject(key): _inject(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_inject(value) for value in data]
+    return data
+
+
+@pytest.fixture(scope="module")
+def injected(tmp_path_factory, shipped_text) -> Path:
+    path = tmp_path_factory.mktemp("injected") / "questions.yaml"
+    data = yaml.safe_load(shipped_text)
+    path.write_text(yaml.safe_dump(_inject(data), allow_unicode=False, sort_keys=False))
+    return path
+
+
+def test_every_questionnaire_text_is_cleaned_when_read(injected, questionnaire):
+    """Units, hints, labels, region names, ids: whatever carries an attack reads as the
+    shipped questionnaire would, so nothing of it can reach a prompt or a page."""
+    import msgspec
+
+    from spinecheck.questionnaire.loading import load_questionnaire
+
+    loaded = load_questionnaire(injected)
+    assert msgspec.to_builtins(loaded) == msgspec.to_builtins(questionnaire)
+
+
+def test_check_reports_each_control_character_with_its_line(injected, tmp_path, shipped_text):
+    result = runner.invoke(app, ["check", str(injected)])
+    assert result.exit_code == 1
+    reported = [
+        line for line in result.stderr.splitlines() if "which a terminal would obey" in line
+    ]
+    assert len(reported) > 500  # one per text
+    assert all(line.startswith(f"{injected}:") for line in reported)
+    assert "\x1b" not in result.stderr
+    assert "\u202e" not in result.stderr
+    one = tmp_path / "unit.yaml"
+    one.write_text(shipped_text.replace("unit: years", 'unit: "years\\e]52;c;ZXZpbA==\\a"', 1))
+    result = runner.invoke(app, ["check", str(one)])
+    assert result.exit_code == 1
+    line = 1 + shipped_text[: shipped_text.index("unit: years")].count("\n")
+    assert f"{one}:{line}:" in result.stderr
+    assert "\\x1b" in result.stderr
+
+
+@pytest.mark.parametrize("mode", ["--plain", None])
+def test_the_walk_over_an_injected_questionnaire_writes_no_control_character(
+    injected, tmp_path, monkeypatch, mode
+):
+    monkeypatch.setenv("SPINECHECK_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("TERM", "dumb")
+    arguments = ["start", "--questions", str(injected)] + ([mode] if mode else [])
+    result = runner.invoke(app, arguments, input="?\n" + "n\n" * 9 + "1\n" * 40)
+    for bad in ("\x1b]", "\x07", "\u202e", "\x9b", "ZXZpbA"):
+        assert bad not in result.output
+
+
+def test_saved_answers_shown_again_are_cleaned(questionnaire):
+    """A progress file is text on disk too: its answers reach the screen cleaned."""
+    from spinecheck.answers.progress import Progress
+    from spinecheck.walk.logic import Walk
+
+    hostile = "ibuprofen\x1b]52;c;ZXZpbA==\x07 \u202e400mg"
+    answers = {"medications": [hostile], "goals": hostile}
+    walk = Walk(questionnaire, None, Progress(answers=answers), lambda p: None)  # type: ignore[arg-type]
+    for qid in answers:
+        question = questionnaire.question(qid)
+        assert question is not None
+        current = walk.shown([question], 0).current
+        shown = " ".join(current) if isinstance(current, list) else str(current)
+        assert "ibuprofen" in shown
+        for bad in ("\x1b", "\x07", "\u202e"):
+            assert bad not in shown
+
+
+@pytest.mark.parametrize("output_format", ["json", "fhir"])
+@pytest.mark.parametrize("several", [False, True])
+def test_json_escapes_c1_controls_as_it_does_c0(tmp_path, questionnaire, output_format, several):
+    c1 = "\x85\x9b31m\x9d0;title\x9c\x90q\x9c\x7f"
+    answers = minimal_answers(questionnaire, goals=f"walk{c1} again\u2028")
+    answers["spinecheck"] = {"format": 1, "patient": {"name": f"Ann{c1}", "identifier": c1 + "7"}}
+    path = tmp_path / "a.yaml"
+    path.write_text(yaml.safe_dump(answers, allow_unicode=False), encoding="utf-8")
+    inputs = [path, path] if several else [path]
+    result = runner.invoke(app, ["summary", *map(str, inputs), "--format", output_format])
+    assert result.exit_code == 0, result.stderr
+    assert not any("\x7f" <= ch <= "\x9f" or ch in "\x1b\u2028" for ch in result.stdout)
+    json.loads(result.stdout)
+    assert "Ann" in result.stdout
+
+
+# -- issue 23: values that are not what they claim ----------------------------------------------
+
+
+def _line_of(name: str, text: str) -> str:
+    lines = (HOSTILE / name).read_text().splitlines()
+    return f":{next(i for i, line in enumerate(lines, 1) if text in line)}:"
+
+
+@pytest.mark.parametrize(
+    ("name", "marker", "message"),
+    [
+        ("updated_last_tuesday.yaml", "updated:", "'updated' is not a date and time"),
+        ("birth_after_visit.yaml", "birth_date:", "is after the visit date 2026-12-03"),
+        ("birth_in_future.yaml", "birth_date:", "is in the future"),
+        ("fhir_integer_as_text.json", '"40"', "valueInteger must be a whole number, not '40'"),
+        ("fhir_authored_last_tuesday.json", "last tuesday", "'authored' is not a date and time"),
+        ("fhir_duplicate_key.json", '"in-progress"', "duplicate key 'status'"),
+        ("fhir_nan.json", "NaN", "NaN is not a JSON value"),
+        ("json_nested_too_deep.json", "goals", "nested more than 60 levels deep"),
+    ],
+)
+def test_values_that_are_not_what_they_claim_are_refused_at_their_line(name, marker, message):
+    result = summary(HOSTILE / name)
+    assert result.exit_code == 1
+    first = result.stderr.splitlines()[0]
+    assert first.startswith(f"{HOSTILE / name}{_line_of(name, marker)}"), first
+    assert message in first
+    assert "hint:" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["updated_year_1.yaml", "updated_year_9999.yaml", "fhir_authored_year_9999.json"],
+)
+@pytest.mark.parametrize("output_format", ["text", "markdown", "html", "json", "fhir", "pdf"])
+def test_any_valid_date_time_converts_in_every_format(name, output_format, tmp_path):
+    out = tmp_path / f"out.{'fhir.json' if output_format == 'fhir' else output_format}"
+    result = summary(HOSTILE / name, "--format", output_format, "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert out.stat().st_size > 0
+
+
+def test_an_age_the_birth_date_contradicts_is_said_on_every_page():
+    result = summary(HOSTILE / "birth_date_age_disagree.yaml", "--format", "text")
+    assert result.exit_code == 0, result.stderr
+    assert "born 1 May 1940 (age 86, but 45 was answered: check)" in result.stdout
+    clinician = summary(
+        HOSTILE / "birth_date_age_disagree.yaml", "--format", "text", "--audience", "clinician"
+    )
+    assert "but 45 was answered: check" in clinician.stdout
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+def test_a_file_of_thousands_of_unknown_answers_gives_one_message(tmp_path, suffix):
+    many = {f"made_up_{number}": 1 for number in range(20_000)}
+    path = tmp_path / f"many{suffix}"
+    path.write_text(json.dumps(many) if suffix == ".json" else yaml.safe_dump(many))
+    result = summary(path)
+    assert result.exit_code == 1
+    assert "holds 20000 answers, but the questionnaire has only" in result.stderr
+    assert len(result.stderr.splitlines()) < 8
+
+
+def test_json_has_the_value_limit_yaml_has(tmp_path):
+    path = tmp_path / "wide.json"
+    path.write_text("[" + ",".join(["1"] * 250_000) + "]")
+    result = summary(path)
+    assert result.exit_code == 1
+    assert "holds more than 200,000 values" in result.stderr
+    assert len(result.stderr.splitlines()) < 8
+
+
+def test_many_problems_in_one_file_are_listed_up_to_a_limit(tmp_path, questionnaire):
+    answers = minimal_answers(questionnaire)
+    answers.update({qid: "wrong" for qid in list(answers)[:30]})
+    answers.update({f"made_up_{n}": 1 for n in range(30)})
+    path = tmp_path / "a.yaml"
+    path.write_text(yaml.safe_dump(answers))
+    result = summary(path)
+    assert result.exit_code == 1
+    assert "more problems like these" in result.stderr
+    assert result.stderr.count("hint:") <= 42

@@ -305,3 +305,40 @@ def test_dates_read_as_dates_and_the_print_date_is_given(tmp_path):
     assert "answered 20 Nov 2026, 09:12" in flat  # the file says 2026-11-20T09:12:00+00:00
     assert "T09:12" not in flat
     assert re.search(r"printed \d{1,2} [A-Z][a-z]{2} 20\d\d, \d\d:\d\d", flat)
+
+
+LONG = {
+    "patient": {"name": "Bartholomew-" * 300, "identifier": "MRN" + "9" * 2000},
+    "visit": {"date": "2026-12-03", "time": "09:30" + "!" * 500, "clinician": "Dr " + "Z" * 900,
+              "location": "Clinic " * 300},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("audience", ["patient", "clinician"])
+@pytest.mark.parametrize("output_format", ["pdf", "html", "markdown", "text"])
+def test_very_long_names_are_cut_with_an_ellipsis_on_pages(tmp_path, audience, output_format):
+    """Issue 23: a header or a table cell holds a cut name, never a traceback or a page loop."""
+    long = _answers(tmp_path, "long.yaml", **LONG)
+    other = _answers(tmp_path, "other.yaml", "emergency.yaml")
+    out = tmp_path / f"day.{output_format}"
+    arguments = ["summary", long, other, "--format", output_format, "--audience", audience]
+    result = runner.invoke(app, [*arguments, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    if output_format == "pdf":
+        text = "\n".join(_pages(out.read_bytes()))
+        assert len(_pages(out.read_bytes())) <= 12
+    else:
+        text = out.read_text(encoding="utf-8")
+    assert "Bartholomew-Bartholomew" in text
+    assert "\u2026" in text
+    assert "Bartholomew-" * 40 not in text
+    assert "9" * 200 not in text
+
+
+@pytest.mark.parametrize("output_format", ["json", "fhir"])
+def test_very_long_names_are_kept_whole_in_json_and_fhir(tmp_path, output_format):
+    long = _answers(tmp_path, "long.yaml", **LONG)
+    result = runner.invoke(app, ["summary", long, "--format", output_format])
+    assert result.exit_code == 0, result.output
+    assert LONG["patient"]["name"] in json.loads(result.stdout).__repr__()
+    assert LONG["patient"]["identifier"] in result.stdout

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
+from spinecheck.answers.dates import real_date_time
 from spinecheck.errors import Problem
 from spinecheck.questionnaire.answering import show_value
 from spinecheck.questionnaire.fhir_ids import canonical_url, choice_system
@@ -30,6 +31,26 @@ _WANTED = {
     QuestionKind.TEXT_LIST: ("valueString",),
 }
 """The answer types each kind of question takes (as the exported Questionnaire's item types)."""
+
+_JSON_KINDS: dict[str, type] = {
+    "valueBoolean": bool,
+    "valueInteger": int,
+    "valueDecimal": float,
+    "valueQuantity": float,  # its 'value'
+    "valueString": str,
+}
+"""The JSON type FHIR gives each answer value (a number given as text is the wrong type)."""
+_KIND_NAMES = {bool: "true or false", int: "a whole number", float: "a number", str: "text"}
+_EXAMPLES = {bool: "true", int: "40", float: "40.5"}
+
+
+def _is_json_kind(value: object, kind: type) -> bool:
+    if kind is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    return isinstance(value, kind)
+
 
 _STATUSES = {"completed", "amended", "in-progress", "stopped"}
 
@@ -163,8 +184,15 @@ def _metadata(resource: Mapping[str, Any], questionnaire: Questionnaire, problem
             )
     authored = resource.get("authored")
     if authored is not None:
-        if isinstance(authored, str):
+        if isinstance(authored, str) and real_date_time(authored):
             metadata["updated"] = authored
+        elif isinstance(authored, str):
+            problem(
+                ("authored",),
+                f"'authored' is not a date and time: {show_value(authored)}",
+                "write it as YYYY-MM-DDThh:mm:ss with its offset, for example "
+                "2026-12-03T09:30:00+00:00",
+            )
         else:
             problem(("authored",), "'authored' must be a date and time, as text")
     subject = resource.get("subject")
@@ -248,14 +276,25 @@ def _value(link: str, answers: object, at: Path_, questionnaire: Questionnaire, 
             )
             return _SKIP
         value = answer[key]
+        if key == "valueQuantity":
+            value = value.get("value") if isinstance(value, dict) else None
+        kind = _JSON_KINDS.get(key)
+        if kind is not None and not _is_json_kind(value, kind):
+            problem(
+                (*at, "answer", number, key),
+                f"{link}: {key} must be {_KIND_NAMES[kind]}, not {show_value(value)}",
+                f"write it without quotes, for example {key}: {_EXAMPLES[kind]}"
+                if isinstance(value, str) and kind is not str
+                else f"give {_KIND_NAMES[kind]}",
+                question=link,
+            )
+            return _SKIP
         if key == "valueCoding":
             value = _code(link, value, (*at, "answer", number, key), questionnaire, problem)
             if value is _SKIP:
                 return _SKIP
             if question.kind is QuestionKind.YES_NO:  # the three codes of a yes/no/not sure
                 value = {"yes": True, "no": False}.get(value, value)
-        elif key == "valueQuantity":
-            value = value.get("value") if isinstance(value, dict) else value
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         values.append(value)

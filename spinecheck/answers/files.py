@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
-import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from spinecheck.answers.dates import birth_date_problem, real_date, real_date_time
 from spinecheck.answers.fhir_answers import Response, is_fhir, responses
 from spinecheck.errors import Problem, SpinecheckError, similar
 from spinecheck.questionnaire.answering import check_answers, show_value
@@ -84,6 +84,7 @@ def _checked_response(
     from spinecheck.assessment.rules import stops_walk
 
     problems = list(response.problems)
+    _refuse_too_many(response.raw, questionnaire, document, response.where)
     answers, answer_problems, missing = check_answers(questionnaire, response.raw)
     wrong = {item.question for item in answer_problems}
     wrong |= {problem.question for problem in response.problems if problem.question}
@@ -112,7 +113,7 @@ def _checked_response(
             )
         )
     if problems:
-        raise SpinecheckError(problems=problems)
+        raise SpinecheckError(problems=capped(problems))
     return AnswerFile(answers=answers, metadata=response.metadata, label=response.label)
 
 
@@ -139,6 +140,7 @@ def _checked(document: Document, questionnaire: Questionnaire, *, partial: bool)
         problems.extend(_check_metadata(metadata, questionnaire, document))
         problems.extend(_check_details(metadata, document))
     raw = {str(k): v for k, v in data.items() if k != "spinecheck"}
+    _refuse_too_many(raw, questionnaire, document, {key: (key,) for key in raw})
     answers, answer_problems, missing = check_answers(questionnaire, raw)
     wrong = {item.question for item in answer_problems}
     missing = [m for m in missing if m not in wrong]  # given, but wrong: said once, above
@@ -159,8 +161,54 @@ def _checked(document: Document, questionnaire: Questionnaire, *, partial: bool)
             )
         )
     if problems:
-        raise SpinecheckError(problems=problems)
+        raise SpinecheckError(problems=capped(problems))
     return AnswerFile(answers=answers, metadata=metadata, label=label)
+
+
+MAX_SHOWN = 40
+"""The most problems listed for one answer file; the rest are counted in one more line."""
+
+
+def capped(problems: list[Problem]) -> list[Problem]:
+    """At most MAX_SHOWN problems, then one that says how many more there are."""
+    if len(problems) <= MAX_SHOWN:
+        return problems
+    rest = len(problems) - MAX_SHOWN
+    return [
+        *problems[:MAX_SHOWN],
+        Problem(
+            f"and {rest} more problems like these ({len(problems)} in all)",
+            path=problems[0].path,
+            hint="fix the ones above first; is this the right file?",
+        ),
+    ]
+
+
+def _refuse_too_many(
+    raw: Mapping[str, Any],
+    questionnaire: Questionnaire,
+    document: Document,
+    where: Mapping[str, tuple[str | int, ...]],
+) -> None:
+    """One message for a file with far more answers than the questionnaire has questions.
+
+    Raises:
+        SpinecheckError: at the first answer to an unknown question.
+    """
+    most = len(questionnaire.questions)
+    if len(raw) <= most:
+        return
+    unknown = next((key for key in raw if questionnaire.question(key) is None), next(iter(raw)))
+    raise SpinecheckError(
+        problems=[
+            document.problem(
+                where.get(unknown, ()),
+                f"this file holds {len(raw)} answers, but the questionnaire has only "
+                f"{most} questions",
+                hint="is this the right file? An answer file gives each question once",
+            )
+        ]
+    )
 
 
 _METADATA_KINDS: dict[str, tuple[type, ...]] = {
@@ -181,7 +229,6 @@ DETAILS: dict[str, tuple[str, ...]] = {
 }
 """Contract 1.1: the optional patient and visit details of the metadata block, all text."""
 _DATES = {("patient", "birth_date"), ("visit", "date")}
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def details(metadata: dict[str, Any], block: str) -> dict[str, str] | None:
@@ -238,18 +285,23 @@ def _check_details(metadata: dict[str, Any], document: Document) -> list[Problem
                         value=True,
                     )
                 )
+            elif (block, key) == ("patient", "birth_date") and isinstance(value, str):
+                visit = metadata.get("visit")
+                wrong = birth_date_problem(
+                    value,
+                    visit.get("date") if isinstance(visit, dict) else None,
+                    metadata.get("updated"),
+                )
+                if wrong:
+                    problems.append(
+                        document.problem(
+                            where,
+                            wrong,
+                            hint="check the date of birth with the patient",
+                            value=True,
+                        )
+                    )
     return problems
-
-
-def real_date(text: str) -> bool:
-    """Whether text is a real date written YYYY-MM-DD."""
-    if not _ISO_DATE.fullmatch(text):
-        return False
-    try:
-        datetime.date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _check_metadata(
@@ -265,6 +317,17 @@ def _check_metadata(
                     f"'{key}' in the spinecheck block must be {wanted}, "
                     f"not {show_value(metadata[key])}",
                     hint="this block is written by spinecheck; fix the value or remove the line",
+                    value=True,
+                )
+            )
+    for key in ("started", "updated"):
+        if isinstance(metadata.get(key), str) and not real_date_time(metadata[key]):
+            problems.append(
+                document.problem(
+                    ("spinecheck", key),
+                    f"'{key}' is not a date and time: {show_value(metadata[key])}",
+                    hint="write it as YYYY-MM-DDThh:mm:ss with its offset, "
+                    "for example 2026-12-03T09:30:00+00:00",
                     value=True,
                 )
             )

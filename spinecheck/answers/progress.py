@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import glob
 import os
 import stat
 import tempfile
@@ -16,7 +17,7 @@ from typing import Any, BinaryIO
 import yaml
 
 from spinecheck.answers.files import ANSWERS_FORMAT, details, load_answers
-from spinecheck.errors import SpinecheckError
+from spinecheck.errors import SpinecheckError, visible
 from spinecheck.questionnaire.conditions import AnswerValue
 from spinecheck.questionnaire.model import Questionnaire
 from spinecheck.questionnaire.reading import plain_reads_as_text
@@ -81,9 +82,9 @@ def progress_text(
         extra["patient"] = dict(progress.patient)
     document = answers_document(questionnaire, progress.answers, started=started, extra=extra)
     if as_json:
-        import json
+        from spinecheck.clean import json_text
 
-        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        return json_text(document, indent=2) + "\n"
     return dump_answers(document)
 
 
@@ -239,22 +240,35 @@ def check_replaceable(path: Path) -> None:
         raise OSError(errno.ELOOP, "is a symbolic link; give the path of the file itself")
 
 
+NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+"""Flags that make `os.open` refuse a symbolic link as the last part of a path (ELOOP)."""
+
+
 @contextlib.contextmanager
 def open_private(path: Path) -> Iterator[BinaryIO]:
-    """A binary stream that becomes `path` (0600) only when the block ends without an error."""
+    """A binary stream that becomes `path` (0600) only when the block ends without an error.
+
+    The new file is made under a fresh temporary name (O_EXCL: never through a link) and
+    renamed over `path`, which replaces a link rather than following it; a device or a FIFO
+    is opened without following links and written into.
+    """
     check_replaceable(path)
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
         mode = 0
     if mode and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
-        with path.open("wb") as special:  # a device or a FIFO: written into, never replaced
+        handle = os.open(path, os.O_WRONLY | NO_FOLLOW)
+        if stat.S_ISREG(os.fstat(handle).st_mode):  # changed under us into a file: refuse
+            os.close(handle)
+            raise OSError(errno.EEXIST, "changed while it was being opened; try again")
+        with os.fdopen(handle, "wb") as special:  # a device or a FIFO: written into
             yield special
         return
     folder = path.parent
     make_private_folders(folder)
     handle, temporary = tempfile.mkstemp(
-        prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp", dir=folder
+        prefix=f".{_short(path.name)}.{os.getpid()}-", suffix=".tmp", dir=folder
     )
     try:
         os.fchmod(handle, 0o600)
@@ -276,10 +290,20 @@ def open_private(path: Path) -> Iterator[BinaryIO]:
             os.close(directory)
 
 
+def _short(name: str) -> str:
+    """A file's name cut to 180 bytes, for the names made from it (a temporary file, a lock).
+
+    So they stay within the 255 bytes file systems allow whenever the name itself does.
+    """
+    data = os.fsencode(name)
+    return os.fsdecode(data[:180]) if len(data) > 180 else name
+
+
 def _remove_leftovers(folder: Path, name: str) -> None:
     """Remove temporary files of writers that were killed mid-write (never a live one's)."""
-    for leftover in folder.glob(f".{name}.*-*.tmp"):
-        pid_text = leftover.name[len(name) + 2 :].split("-", 1)[0]
+    prefix = f".{_short(name)}."
+    for leftover in folder.glob(f"{glob.escape(prefix)}*-*.tmp"):
+        pid_text = leftover.name[len(prefix) :].split("-", 1)[0]
         if not pid_text.isdecimal() or _alive(int(pid_text)):
             continue
         with contextlib.suppress(OSError):
@@ -301,24 +325,37 @@ def _alive(pid: int) -> bool:
 class WalkLock:
     """Keeps a second walk off a progress file while one is using it (an advisory lock).
 
-    Taking it also proves, before the first question, that the save folder can be written.
+    Taking it also proves, before the first question, that the save folder can be written. The
+    lock file is opened without following a link, and used only if it is a plain file of this
+    user's with no other name (a planted link is never truncated through).
     """
 
     def __init__(self, path: Path) -> None:
-        self.path = path.with_name(f".{path.name}.lock")
+        self.path = path.with_name(f".{_short(path.name)}.lock")
+        self.answers = path
         self.handle: int | None = None
 
     def acquire(self) -> None:
         """Take the lock.
 
         Raises:
-            SpinecheckError: another walk holds it, or the folder cannot be written.
+            SpinecheckError: another walk holds it, the lock file cannot be used, or the
+                folder cannot be written.
         """
         try:
             make_private_folders(self.path.parent)
-            handle = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         except OSError as err:
             raise _unwritable(self.path.parent, err) from err
+        try:
+            handle = os.open(self.path, os.O_RDWR | os.O_CREAT | NO_FOLLOW, 0o600)
+        except OSError as err:
+            if not os.path.lexists(self.path):  # the folder, not the lock, is the trouble
+                raise _unwritable(self.path.parent, err) from err
+            raise self._unusable(_lock_problem(self.path, err)) from err
+        problem = _not_a_lock(os.fstat(handle))
+        if problem:
+            os.close(handle)
+            raise self._unusable(problem)
         try:
             import fcntl
 
@@ -329,7 +366,7 @@ class WalkLock:
             os.close(handle)
             raise SpinecheckError(
                 "these answers are open in another spinecheck walk",
-                path=self.path.parent / self.path.name[1:-5],
+                path=self.answers,
                 hint="finish or stop the other walk first, or keep these answers elsewhere "
                 "with --save OTHER.yaml",
             ) from err
@@ -342,11 +379,47 @@ class WalkLock:
             raise _unwritable(self.path.parent, err) from err
         self.handle = handle
 
+    def _unusable(self, problem: str) -> SpinecheckError:
+        return SpinecheckError(
+            f"the lock file {visible(str(self.path))} cannot be used: {problem}",
+            path=self.answers,
+            hint=f"if no other walk is running, remove {visible(str(self.path))} and start "
+            "again, or keep these answers elsewhere with --save OTHER.yaml",
+        )
+
     def release(self) -> None:
         """Let other walks use the file again."""
         if self.handle is not None:
             os.close(self.handle)
             self.handle = None
+
+
+def _lock_problem(path: Path, err: OSError) -> str:
+    """Why a lock file could not be opened, in words (the real cause, not a guess)."""
+    if err.errno == errno.ELOOP or path.is_symlink():
+        return "it is a symbolic link, which spinecheck never writes through"
+    if err.errno in (errno.EACCES, errno.EPERM):
+        try:
+            owner = path.stat().st_uid
+        except OSError:
+            owner = os.getuid()
+        if owner != os.getuid():
+            return "it belongs to another user"
+        return "you may not open it (permission denied)"
+    if err.errno == errno.EISDIR:
+        return "it is a folder"
+    return err.strerror or str(err)
+
+
+def _not_a_lock(status: os.stat_result) -> str:
+    """What makes an opened lock file unsafe to write ('' when it is fine)."""
+    if not stat.S_ISREG(status.st_mode):
+        return "it is not a plain file"
+    if status.st_uid != os.getuid():
+        return "it belongs to another user"
+    if status.st_nlink > 1:
+        return "it is another file's second name (a hard link), which spinecheck never writes"
+    return ""
 
 
 def _unwritable(folder: Path, err: OSError) -> SpinecheckError:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,7 +13,8 @@ from typing import Any
 
 import msgspec
 
-from spinecheck.errors import Problem, SpinecheckError, similar
+from spinecheck.clean import clean, cleaned
+from spinecheck.errors import Problem, SpinecheckError, similar, visible
 from spinecheck.medicines.matching import default_index
 from spinecheck.questionnaire.answering import show_value
 from spinecheck.questionnaire.conditions import AnswerValue, Facts, evaluate, walk
@@ -69,22 +72,29 @@ def questions_file() -> Path:
 
 
 def load_questionnaire(
-    path: Path | str | None = None, *, notes: list[str] | None = None
+    path: Path | str | None = None, *, notes: list[str] | None = None, strict: bool = False
 ) -> Questionnaire:
     """Read, validate and cross-check a questionnaire file (the built-in one by default).
 
-    Nothing is remembered between runs: every run reads and checks the file itself.
+    Nothing is remembered between runs: every run reads and checks the file itself. Control
+    characters, escape sequences and bidi overrides in any text are removed (so none reaches a
+    prompt or a page); with `strict` (as `spinecheck check` reads) each is an error instead.
 
     Raises:
         SpinecheckError: with every problem found, each with its line and a hint.
     """
     source = questions_file() if path is None else path
     text, label = read_text(source)
-    return parse_questionnaire(text, label, notes=notes)
+    return parse_questionnaire(text, label, notes=notes, strict=strict)
 
 
 def parse_questionnaire(
-    text: str, label: str, *, document: Document | None = None, notes: list[str] | None = None
+    text: str,
+    label: str,
+    *,
+    document: Document | None = None,
+    notes: list[str] | None = None,
+    strict: bool = False,
 ) -> Questionnaire:
     """Validate and cross-check questionnaire text (see `load_questionnaire`).
 
@@ -99,6 +109,21 @@ def parse_questionnaire(
             hint="a questionnaire starts with keys such as id, version, title and sections",
         )
     problems: list[Problem] = list(document.problems)
+    if _MAY_HOLD_CONTROLS.search(text):  # raw, or written as a YAML escape such as "\e"
+        unsafe = list(_unsafe_texts(document.data, ()))
+        if strict:
+            problems += [
+                document.problem(
+                    where,
+                    f"this text holds {visible(found)}, which a terminal would obey",
+                    hint="remove control characters, escape sequences and direction marks: "
+                    "spinecheck removes them before showing the text",
+                    value=True,
+                )
+                for where, found in unsafe
+            ]
+        if unsafe:
+            document = dataclasses.replace(document, data=cleaned(document.data))
     try:
         questionnaire = msgspec.convert(document.data, Questionnaire)
         invalid_ids: set[str] = set()
@@ -117,6 +142,30 @@ def parse_questionnaire(
     if problems:
         raise SpinecheckError(problems=_sorted_unique(problems))
     return questionnaire
+
+
+_MAY_HOLD_CONTROLS = re.compile(
+    r"\\|[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]"
+)
+"""A backslash (a YAML escape) or a character `clean` removes: only then is every text looked at."""
+
+
+def _unsafe_texts(data: Any, where: tuple[str | int, ...]) -> Iterator[tuple[Any, str]]:
+    """Each text (key or value) in `data` that `clean` would change, with its path.
+
+    With each comes the first character that `clean` removes, for the message.
+    """
+    if isinstance(data, str):
+        if clean(data) != data:
+            yield where, next((ch for ch in data if not clean(ch)), data)
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(key, str) and clean(key) != key:
+                yield (*where, key), next((ch for ch in key if not clean(ch)), key)
+            yield from _unsafe_texts(value, (*where, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _unsafe_texts(value, (*where, index))
 
 
 def _sorted_unique(problems: list[Problem]) -> list[Problem]:

@@ -382,7 +382,12 @@ def parse_json(text: str, label: str) -> Document:
     """Parse JSON text into a `Document`, with positions taken from the YAML node tree."""
     try:
         data = _repair_text(
-            json.loads(text, object_pairs_hook=_no_duplicate_pairs, parse_int=_json_int)
+            json.loads(
+                text,
+                object_pairs_hook=_no_duplicate_pairs,
+                parse_int=_json_int,
+                parse_constant=_no_constant,
+            )
         )
     except json.JSONDecodeError as err:
         raise SpinecheckError(
@@ -392,14 +397,27 @@ def parse_json(text: str, label: str) -> Document:
             column=err.colno,
             hint="check commas, quotes and brackets near this point",
         ) from err
-    except _DuplicateKeyError as err:
+    except _NotJsonError as err:
+        before = text[: max(text.find(err.word), 0)]
         raise SpinecheckError(
-            f"duplicate key '{err.key}'",
+            f"{err.word} is not a JSON value",
             path=label,
+            line=before.count("\n") + 1,
+            column=len(before) - before.rfind("\n"),
+            hint="give a number, or leave the answer out",
+        ) from err
+    except _DuplicateKeyError as err:
+        where = _duplicate_at(text, err.key)
+        raise SpinecheckError(
+            f"duplicate key {show_text(err.key)}",
+            path=label,
+            line=where.line if where else None,
+            column=where.column if where else None,
             hint="each key may appear once in an object; remove or rename one of them",
         ) from err
     except RecursionError as err:
-        raise SpinecheckError("the file is nested too deeply", path=label) from err
+        raise _too_deep(label, text) from err
+    _check_json_size(data, label, text)
 
     def find_root() -> yaml.Node | None:
         # JSON is (nearly) YAML: borrow its positions when it parses; they are only for messages.
@@ -428,6 +446,18 @@ class _DuplicateKeyError(ValueError):
         self.key = key
 
 
+class _NotJsonError(Exception):
+    """NaN or Infinity: Python's reader takes them, JSON has no such values."""
+
+    def __init__(self, word: str) -> None:
+        super().__init__(word)
+        self.word = word
+
+
+def _no_constant(word: str) -> Any:
+    raise _NotJsonError(word)
+
+
 def _no_duplicate_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
@@ -435,6 +465,85 @@ def _no_duplicate_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
             raise _DuplicateKeyError(key)
         result[key] = value
     return result
+
+
+def _duplicate_at(text: str, key: str) -> Position | None:
+    """Where the second `key` of one JSON object is (JSON read as YAML for its positions)."""
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+    except (yaml.YAMLError, RecursionError):
+        return None
+    finally:
+        loader.dispose()
+    waiting = [root] if root is not None else []
+    while waiting:
+        node = waiting.pop()
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key_node, value_node in node.value:
+                if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+                    if key in seen:
+                        return _position(key_node.start_mark)
+                    seen.add(key)
+                waiting.append(value_node)
+        elif isinstance(node, yaml.SequenceNode):
+            waiting.extend(node.value)
+    return None
+
+
+def _check_json_size(data: Any, label: str, text: str) -> None:
+    """The limits a YAML file has (depth, number of values), for JSON: one message each.
+
+    Raises:
+        SpinecheckError: the data is nested too deeply or holds too many values.
+    """
+    total = 0
+    waiting: list[tuple[Any, int]] = [(data, 0)]
+    while waiting:
+        value, depth = waiting.pop()
+        total += 1
+        if depth > MAX_DEPTH:
+            raise _too_deep(label, text)
+        if isinstance(value, dict):
+            total += len(value)  # the keys count, as in YAML
+            waiting.extend((child, depth + 1) for child in value.values())
+        elif isinstance(value, list):
+            waiting.extend((child, depth + 1) for child in value)
+        if total > MAX_EXPANDED_NODES:
+            raise SpinecheckError(
+                f"the file holds more than {MAX_EXPANDED_NODES:,} values",
+                path=label,
+                line=1,
+                hint="an answer file holds a few hundred; is this the right file?",
+            )
+
+
+def _too_deep(label: str, text: str) -> SpinecheckError:
+    """The error for JSON nested deeper than MAX_DEPTH, at the bracket that goes too deep."""
+    depth, inside, escaped, line, column = 0, False, False, 1, 0
+    for character in text:
+        column += 1
+        if character == "\n":
+            line, column = line + 1, 0
+        if inside:
+            escaped = not escaped and character == "\\"
+            inside = escaped or character != '"'
+        elif character == '"':
+            inside = True
+        elif character in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                break
+        elif character in "]}":
+            depth -= 1
+    return SpinecheckError(
+        f"the file is nested more than {MAX_DEPTH} levels deep",
+        path=label,
+        line=line,
+        column=column,
+        hint="flatten the structure",
+    )
 
 
 def _check_size(root: yaml.Node, label: str) -> None:

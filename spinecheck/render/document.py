@@ -102,21 +102,65 @@ def readable_date(text: str, *, with_time: bool = True) -> str:
     except ValueError:
         return text
     if moment.tzinfo is not None:
-        moment = moment.astimezone()
+        try:
+            moment = moment.astimezone()
+        except (OverflowError, ValueError, OSError):  # year 1 or 9999: kept in its own offset
+            pass
     shown = f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
     return shown + (f", {moment:%H:%M}" if with_time else "")
 
 
-def page_header(info: SummaryInfo) -> str:
+PAGE_LIMITS = {
+    "name": 60,
+    "identifier": 40,
+    "birth_date": 12,
+    "date": 12,
+    "time": 16,
+    "clinician": 40,
+    "location": 40,
+}
+"""The most characters of each patient and visit detail a page shows (JSON and FHIR keep all)."""
+
+
+def shortened(text: str, limit: int, *, keep_end: bool = False) -> str:
+    """`text` cut to `limit` characters with an ellipsis (in the middle for a path's end)."""
+    if len(text) <= limit:
+        return text
+    if keep_end:
+        return text[: limit // 3] + "…" + text[-(limit - limit // 3 - 1) :]
+    return text[: limit - 1].rstrip() + "…"
+
+
+def on_pages(info: SummaryInfo) -> SummaryInfo:
+    """`info` with every detail cut to what a page header or a table cell can hold."""
+
+    def cut(details: Mapping[str, str] | None) -> dict[str, str] | None:
+        if details is None:
+            return None
+        return {key: shortened(value, PAGE_LIMITS.get(key, 60)) for key, value in details.items()}
+
+    return info._replace(
+        patient=cut(info.patient),
+        visit=cut(info.visit),
+        source=shortened(info.source, 90, keep_end=True),
+    )
+
+
+def page_header(info: SummaryInfo, stated_age: object = None) -> str:
     """Name, date of birth, identifier, visit and answered date, leaving out what is absent.
 
     Without a name or an identifier the answer file's path is given, so a printed page can
-    still be matched to its file.
+    still be matched to its file. An age answer that the date of birth contradicts is said
+    next to it, on every page, for the clinician to check.
     """
     patient, visit = info.patient or {}, info.visit or {}
     parts = [patient.get("name", "")]
     if patient.get("birth_date"):
-        parts.append(f"born {readable_date(patient['birth_date'])}")
+        born = f"born {readable_date(patient['birth_date'])}"
+        years = age_on(patient["birth_date"], visit.get("date") or info.answered_at)
+        if isinstance(stated_age, int) and years is not None and abs(years - stated_age) > 1:
+            born += f" (age {years}, but {stated_age} was answered: check)"
+        parts.append(born)
     parts.append(patient.get("identifier", ""))
     if not patient.get("name") and not patient.get("identifier") and info.source:
         parts.append(f"answers: {info.source}")
@@ -131,6 +175,18 @@ def page_header(info: SummaryInfo) -> str:
     if info.answered_at:
         parts.append(f"answered {readable_date(info.answered_at, with_time=False)}")
     return " | ".join(part for part in parts if part)
+
+
+def age_on(birth_date: str, when: str | None) -> int | None:
+    """Whole years from `birth_date` to the date `when` starts with (today without one)."""
+    from datetime import date
+
+    try:
+        born = date.fromisoformat(birth_date)
+        then = date.fromisoformat(when[:10]) if when else date.today()
+    except ValueError:
+        return None
+    return then.year - born.year - ((then.month, then.day) < (born.month, born.day))
 
 
 def run_in(title: str) -> str:
@@ -305,7 +361,7 @@ def build_patient(
     info: SummaryInfo | None = None,
 ) -> Document:
     """The patient's summary: what to do and how soon first, then whom to see and why."""
-    info = info or SummaryInfo()
+    info = on_pages(info or SummaryInfo())
     sections = [urgency_section(assessment)]
     support = [n for n in assessment.messages if n.id == "mood_support"]
     if support:  # the crisis line stands out, right after how soon to act
@@ -407,7 +463,7 @@ def build_patient(
         urgency=assessment.urgency,
         sections=tuple(sections),
         footer=_footer(assessment, info),
-        header=page_header(info),
+        header=page_header(info, answers.get("age")),
     )
 
 
@@ -596,7 +652,7 @@ def build_clinician(
     info: SummaryInfo | None = None,
 ) -> Document:
     """The clinician's pre-visit page: dense, every answer that matters, on one printed page."""
-    info = info or SummaryInfo()
+    info = on_pages(info or SummaryInfo())
 
     def a(qid: str) -> str:
         question = questionnaire.question(qid)
@@ -843,7 +899,7 @@ def build_clinician(
         footer=_footer(assessment, SummaryInfo(printed_at=info.printed_at))
         + " Decision support for a conversation, not a diagnosis.",
         audience="clinician",
-        header=page_header(info),
+        header=page_header(info, answers.get("age")),
     )
 
 
@@ -921,7 +977,8 @@ def build_day_list(entries: Sequence[DayEntry]) -> Document:
     rows = []
     for _, entry in sorted(enumerate(read), key=order):
         assert entry.assessment is not None
-        visit = entry.info.visit or {}
+        info = on_pages(entry.info)
+        visit = info.visit or {}
         level = entry.assessment.urgency
         shown = level.value.replace("_", " ")
         shown = "\u25a0 " + shown.upper() if level.rank >= Urgency.SAME_DAY.rank else shown
@@ -929,7 +986,7 @@ def build_day_list(entries: Sequence[DayEntry]) -> Document:
         rows.append(
             (
                 " ".join(x for x in (date, visit.get("time", "")) if x) or "-",
-                _who(entry.info),
+                _who(info),
                 shown,
                 _before_the_visit(entry),
             )
@@ -944,7 +1001,7 @@ def build_day_list(entries: Sequence[DayEntry]) -> Document:
         sections.append(
             Section(
                 "Could not be read (a page marks each one's place in the stack)",
-                (items([Item(e.info.source, (e.problem,)) for e in unread]),),
+                (items([Item(on_pages(e.info).source, (e.problem,)) for e in unread]),),
                 urgent=True,
             )
         )
@@ -968,9 +1025,10 @@ def build_day_list(entries: Sequence[DayEntry]) -> Document:
 
 def unreadable_page(entry: DayEntry) -> Document:
     """The page that takes an unreadable file's place in a printed stack."""
+    source = on_pages(entry.info).source
     return Document(
         title="This answer file could not be read",
-        subtitle=entry.info.source,
+        subtitle=source,
         urgency=Urgency.ROUTINE,
         sections=(
             Section(
@@ -984,5 +1042,5 @@ def unreadable_page(entry: DayEntry) -> Document:
         ),
         footer="Decision support for a conversation, not a diagnosis.",
         audience="clinician",
-        header=f"answers: {entry.info.source} (could not be read)",
+        header=f"answers: {source} (could not be read)",
     )

@@ -17,9 +17,8 @@ from spinecheck.assessment.scoring import meaning
 from spinecheck.clean import cleaned
 from spinecheck.render.document import source_names
 from spinecheck.render.fhir import UCUM_SYSTEM
+from spinecheck.render.ours import RESULTS_SYSTEM  # what each Observation is: the urgency, ...
 
-RESULTS_SYSTEM = "urn:spinecheck:results"
-"""What each Observation is: the urgency, a warning sign, a medicine flag or a score."""
 URGENCY_SYSTEM = "urn:spinecheck:urgency"
 WARNING_SIGN_SYSTEM = "urn:spinecheck:warning-sign"
 MEDICATION_FLAG_SYSTEM = "urn:spinecheck:medication-flag"

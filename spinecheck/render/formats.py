@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from spinecheck.assessment.report import Assessment, SummaryInfo, to_json_dict
-from spinecheck.clean import json_without_bidi_overrides
+from spinecheck.clean import json_text
 from spinecheck.questionnaire.conditions import AnswerValue
 from spinecheck.questionnaire.model import Questionnaire
 from spinecheck.render.output_format import OutputFormat
@@ -169,13 +168,11 @@ def render(
 
 
 def _json(payload: Any) -> str:
-    return json_without_bidi_overrides(json.dumps(payload, indent=2, ensure_ascii=False)) + "\n"
+    return json_text(payload, indent=2) + "\n"
 
 
 def _compact(payload: Any) -> str:
-    # Without indent the json module uses its C encoder: much faster for batches.
-    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-    return json_without_bidi_overrides(text)
+    return json_text(payload)
 
 
 def render_day(

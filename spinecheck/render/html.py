@@ -6,6 +6,7 @@ from html import escape as _escape
 
 from spinecheck.clean import clean
 from spinecheck.render.document import URGENCY_BANNERS, Block, Document, Item, run_in
+from spinecheck.render.ours import HTML_GENERATOR
 
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 
@@ -126,6 +127,7 @@ def to_html(documents: list[Document], *, page: str = "a4", title: str | None = 
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"{HTML_GENERATOR}\n"
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "style-src 'unsafe-inline'\">\n"

@@ -6,6 +6,7 @@ import re
 
 from spinecheck.clean import clean
 from spinecheck.render.document import Block, Document, Item
+from spinecheck.render.ours import MADE_WITH
 
 _INLINE = re.compile(r"[\\`*\[\]<>~]|&(?=#?\w+;)|(?<!\w)_|_(?!\w)")
 """What can start markup anywhere in a line: code, emphasis, links, HTML, entities. An underscore
@@ -73,5 +74,5 @@ def to_markdown(document: Document) -> str:
         lines += [f"## {marker}{escape(section.title)}", ""]
         for block in section.blocks:
             lines += _block(block, section.urgent)
-    lines += ["---", "", f"*{escape(document.footer)}*"]
+    lines += ["---", "", f"*{MADE_WITH}. {escape(document.footer)}*"]
     return "\n".join(lines).rstrip() + "\n"

@@ -8,6 +8,7 @@ from functools import lru_cache
 from spinecheck.assessment.report import Assessment
 from spinecheck.clean import clean
 from spinecheck.render.document import Block, Document, Item, Section, urgency_section
+from spinecheck.render.ours import MADE_WITH
 
 WIDTH = 80
 
@@ -130,7 +131,7 @@ def to_text(document: Document, width: int = WIDTH) -> str:
     lines += [title, "=" * min(len(title), width), *_wrap(document.subtitle, "", "", width)]
     for section in document.sections:
         lines += _section(section, width)
-    lines += ["", *_wrap(document.footer, "", "", width)]
+    lines += ["", *_wrap(f"{MADE_WITH}. {document.footer}", "", "", width)]
     return "\n".join(lines).rstrip() + "\n"
 
 

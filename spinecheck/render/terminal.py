@@ -14,6 +14,7 @@ from rich.text import Text
 from spinecheck.clean import clean
 from spinecheck.questionnaire.model import Urgency
 from spinecheck.render.document import Block, Document, Item
+from spinecheck.render.ours import MADE_WITH
 
 URGENCY_STYLES = {
     Urgency.EMERGENCY: "bold white on red",
@@ -86,7 +87,7 @@ def build_renderable(document: Document) -> RenderableType:
             )
         else:
             parts += [Text(""), _text(section.title, "bold underline"), body]
-    parts += [Text(""), _text(document.footer, "dim")]
+    parts += [Text(""), _text(f"{MADE_WITH}. {document.footer}", "dim")]
     return Group(*parts)
 
 

@@ -15,7 +15,7 @@ from typing import NamedTuple, Protocol
 
 from spinecheck.answers.progress import Progress
 from spinecheck.assessment.rules import stops_walk
-from spinecheck.clean import clean
+from spinecheck.clean import clean, cleaned
 from spinecheck.questionnaire.answering import (
     NOT_SURE,
     describe_answer,
@@ -225,7 +225,7 @@ class Walk:
             progress=progress_line(self._text(section.title), number, len(in_section)),
             intro=self._text(section.intro) if number == 1 and section.intro else None,
             can_go_back=index > 0,
-            current=self.progress.answers.get(question.id),
+            current=cleaned(self.progress.answers.get(question.id)),
         )
 
     def _ask(self, visible: list[Question], index: int) -> AnswerValue | Back | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from spinecheck.clean import clean_line
+from spinecheck.clean import clean, clean_line
 from spinecheck.errors import SpinecheckError
 from spinecheck.medicines.matching import split_entry
 from spinecheck.questionnaire.answering import NOT_SURE, describe_answer
@@ -42,12 +42,12 @@ class PlainAsker:
 
     def __init__(self, stdin: TextIO, out: TextIO) -> None:
         self.stdin = stdin
-        self.out = out
+        self.out = _Cleaning(out)
 
     @property
     def width(self) -> int:
         """The width to wrap to: the terminal's, or COLUMNS (80) over a pipe."""
-        return stream_width(self.out)
+        return stream_width(self.out.stream)
 
     def say(self, text: str) -> None:
         """Print a paragraph, wrapped to the window."""
@@ -229,6 +229,29 @@ class PlainAsker:
             if line.isdigit() and 1 <= int(line) <= len(rows):
                 return int(line) - 1
             self.say(f"  Please type a number from 1 to {len(rows)}, or press Enter.")
+
+
+class _Cleaning:
+    """The screen, through which no control character or escape sequence passes.
+
+    One gate for every line the plain walk writes, whatever its text came from (the
+    questionnaire, saved answers, the keyboard).
+    """
+
+    def __init__(self, out: TextIO) -> None:
+        self.stream = out
+
+    def write(self, text: str) -> int:
+        return self.stream.write(clean(text))
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def fileno(self) -> int:
+        return self.stream.fileno()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
 
 
 def _choice(shown: Shown, typed: str) -> str:

@@ -156,7 +156,7 @@ _DETAILS = (
 
 def _ask_details(asker: Any, progress: Progress, save: Callable[[Progress], None]) -> None:
     """Ask for the name and date of birth (both optional) unless they were given before."""
-    from spinecheck.answers.files import real_date
+    from spinecheck.answers.dates import birth_date_problem, real_date
     from spinecheck.questionnaire.model import Question, QuestionKind
     from spinecheck.walk.logic import Shown
     from spinecheck.walk.wording import progress_line
@@ -180,6 +180,10 @@ def _ask_details(asker: Any, progress: Progress, save: Callable[[Progress], None
             value = value.strip()
             if key == "birth_date" and not real_date(value):
                 asker.say("  Please write the date as year-month-day, for example 1961-04-02.")
+                continue
+            wrong = birth_date_problem(value, None, None) if key == "birth_date" else None
+            if wrong:
+                asker.say(f"  {wrong[0].upper()}{wrong[1:]}. Please check it.")
                 continue
             progress.patient[key] = value
             save(progress)
