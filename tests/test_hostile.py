@@ -484,7 +484,7 @@ def test_json_has_the_value_limit_yaml_has(tmp_path):
 
 def test_many_problems_in_one_file_are_listed_up_to_a_limit(tmp_path, questionnaire):
     answers = minimal_answers(questionnaire)
-    answers.update({qid: "wrong" for qid in list(answers)[:30]})
+    answers.update(dict.fromkeys(list(answers)[:30], "wrong"))
     answers.update({f"made_up_{n}": 1 for n in range(30)})
     path = tmp_path / "a.yaml"
     path.write_text(yaml.safe_dump(answers))
