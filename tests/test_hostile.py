@@ -25,7 +25,7 @@ def summary(path: Path, *args: str):
     [
         ("alias_bomb.yaml", ":", "expands to too many values", "fewer nested aliases"),
         ("deep_nesting.yaml", ":1:", "nested more than 60 levels deep", "flatten"),
-        ("deep_nesting.json", ":", "nested too deeply", None),
+        ("deep_nesting.json", ":1:", "nested more than 60 levels deep", "flatten"),
         ("binary.bin", ":", "binary data", "UTF-8"),
         ("utf16.yaml", ":", "UTF-16", "UTF-8"),
         ("latin1.yaml", ":27:", "not valid UTF-8", "UTF-8 encoding"),

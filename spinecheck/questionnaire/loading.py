@@ -824,7 +824,9 @@ class _Checker:
             if time.monotonic() > deadline:
                 skipped.append(question.id)
                 continue
-            found = _satisfiable(question.when, self.questionnaire, unreachable, self.paths)
+            found = _satisfiable(
+                question.when, self.questionnaire, unreachable, self.paths, deadline
+            )
             if found is None:
                 skipped.append(question.id)
             elif not found:
@@ -855,33 +857,39 @@ def _satisfiable(
     questionnaire: Questionnaire,
     unreachable: set[str],
     known: Mapping[str, object],
+    deadline: float = math.inf,
 ) -> bool | None:
     """Whether some answers to the questions a condition tests make it true (a bounded search).
 
-    None when the search would be too large (it is then not made).
+    None when the search would be too large, or runs past `deadline` (time.monotonic): the
+    deadline is checked at every step, so no single condition can hold the check up.
     """
+    import time
+
     tests = walk(condition)
     if any(t.form in ("score", "medication_class", "measure", "urgency_at_least") for t in tests):
         return True  # not searched: assume reachable
-    candidates: dict[str, list[AnswerValue | None]] = {}
+    by_question: dict[str, list[Condition]] = {}
     for test in tests:
-        if test.question is None or test.question in candidates:
-            continue
-        if test.question not in known:
+        if test.question is not None:
+            by_question.setdefault(test.question, []).append(test)
+    candidates: dict[str, list[AnswerValue | None]] = {}
+    for qid, related in by_question.items():
+        if qid not in known:
             return True  # an unknown question was reported already
-        question = questionnaire.question(test.question)
+        question = questionnaire.question(qid)
         if question is None:
             return True
-        if test.question in unreachable:
-            candidates[test.question] = [None]
-            continue
-        related = [t for t in tests if t.question == test.question]
-        candidates[test.question] = _candidates(question, related)
+        if time.monotonic() > deadline:
+            return None
+        candidates[qid] = [None] if qid in unreachable else _candidates(question, related)
     ids = list(candidates)
     total = math.prod(len(values) for values in candidates.values())
     if total > REACHABILITY_TRIES:
         return None  # too many to try: not searched
     for combo in itertools.product(*(candidates[i] for i in ids)):
+        if time.monotonic() > deadline:
+            return None
         answers = {i: v for i, v in zip(ids, combo, strict=True) if v is not None}
         if evaluate(condition, Facts(answers=answers)).holds:
             return True

@@ -6,6 +6,7 @@ piece by piece (each key of a mapping, each item of a list) to find every proble
 
 from __future__ import annotations
 
+import functools
 import re
 import types
 import typing
@@ -38,13 +39,31 @@ def problems_of(
 ) -> list[SchemaProblem]:
     """Every structural problem of `data` read as `model` (empty if it fits)."""
     found: list[SchemaProblem] = []
-    _check(data, model, (), found, known_keys)
+    _check(data, model, (), found, _Keys(known_keys))
     return found
 
 
-def _check(
-    value: Any, annotation: Any, path: Path_, out: list[SchemaProblem], keys: list[str]
-) -> None:
+class _Keys:
+    """The known keys, with each unknown key's closest one worked out once."""
+
+    def __init__(self, known: list[str]) -> None:
+        self.known = known
+        self.closest: dict[str, str | None] = {}
+
+    def close_to(self, key: str) -> str | None:
+        if key not in self.closest:
+            found = similar(key, self.known, n=1, cutoff=0.75)
+            self.closest[key] = found[0] if found else None
+        return self.closest[key]
+
+
+@functools.cache
+def _fields(model: type[msgspec.Struct]) -> dict[str, Any]:
+    """A struct's fields by their name in the file (msgspec works them out anew each call)."""
+    return {info.encode_name: info for info in msgspec.structs.fields(model)}
+
+
+def _check(value: Any, annotation: Any, path: Path_, out: list[SchemaProblem], keys: _Keys) -> None:
     try:
         msgspec.convert(value, annotation)
         return
@@ -54,13 +73,11 @@ def _check(
     inner = _unwrap(annotation)
     origin = typing.get_origin(inner)
     if isinstance(inner, type) and issubclass(inner, msgspec.Struct) and isinstance(value, dict):
-        fields = {info.encode_name: info for info in msgspec.structs.fields(inner)}
+        fields = _fields(inner)
         for key in value:
             if key not in fields:
-                close = similar(str(key), keys, n=1, cutoff=0.75)
-                hint = (
-                    f"did you mean '{close[0]}'?" if close else "remove it, or check its spelling"
-                )
+                close = keys.close_to(str(key))
+                hint = f"did you mean '{close}'?" if close else "remove it, or check its spelling"
                 out.append(SchemaProblem((*path, key), f"unknown key '{key}'", hint, at_key=True))
         for name, info in fields.items():
             if name in value:
