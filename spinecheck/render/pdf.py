@@ -8,6 +8,7 @@ from spinecheck.clean import clean
 from spinecheck.errors import SpinecheckError
 from spinecheck.render.document import URGENCY_BANNERS, Block, Document, Item, run_in
 from spinecheck.render.fonts import find_fonts
+from spinecheck.render.ours import PDF_CREATOR
 
 PAGE_FORMATS = {"a4": "A4", "letter": "Letter"}
 
@@ -16,59 +17,57 @@ def to_pdf(documents: list[Document], *, page: str = "a4") -> bytes:
     """One PDF holding every summary; each patient starts on a new page.
 
     Every page carries whose summary it is and "page n of m" (of that patient's pages); every
-    page of an emergency carries a solid black EMERGENCY band.
+    page of an emergency carries a solid black EMERGENCY band. Each summary is laid out once:
+    its footers are written on its pages when it is finished and its page count is known, so
+    the work grows with the number of pages and nothing is drawn twice.
 
     Raises:
         SpinecheckError: no usable font (see `find_fonts`).
     """
     title = documents[0].title if documents else "spinecheck"
-    counting = _new_pdf(page, totals=None, title=title)
-    pages = []
-    for document in documents:  # first pass: how many pages each summary takes
-        before = counting.page
-        counting.upcoming = (document, 0, before + 1)
-        _draw(counting, document)
-        pages.append(counting.page - before)
-    pdf = _new_pdf(page, totals=pages, title=title)
-    for index, document in enumerate(documents):
-        # taken up by the next page's header: the page before still ends with its own footer
-        pdf.upcoming = (document, index, pdf.page + 1)
+    pdf = _new_pdf(page, title=title)
+    for document in documents:
+        pdf.document = document  # taken up by the next page's header
+        first = pdf.page + 1
         _draw(pdf, document)
+        _footers(pdf, document, first, pdf.page)
     return bytes(pdf.output())
 
 
-def _new_pdf(page: str, *, totals: list[int] | None, title: str = "spinecheck") -> Any:
+def _footers(pdf: Any, document: Document, first: int, last: int) -> None:
+    """Whose summary and "page n of m" at the foot of each of one summary's pages."""
+    who = _t(document.header or document.title)
+    pdf.set_auto_page_break(auto=False)
+    pdf.set_font("Body", "", 7)
+    pdf.set_text_color(60, 60, 60)
+    for number, page in enumerate(range(first, last + 1), start=1):
+        pdf.page = page  # fpdf2's current page: set to write on an earlier one
+        pdf.set_xy(pdf.l_margin, pdf.h - 8)
+        pdf.cell(0, 4, f"{who} - page {number} of {last - first + 1}", align="R")
+    pdf.page = last
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_auto_page_break(auto=True, margin=_BOTTOM)
+
+
+_BOTTOM = 11
+"""The bottom margin (mm): the footer sits in it."""
+
+
+def _new_pdf(page: str, *, title: str = "spinecheck") -> Any:
     from fpdf import FPDF
 
     class Pages(FPDF):
-        """Draws each page's header (whose it is) and footer (page n of m)."""
+        """Draws each page's header (whose it is); `to_pdf` adds the footers."""
 
         document: Document | None = None
-        index = 0
-        first_page = 1
-        upcoming: tuple[Document, int, int] | None = None
 
         def header(self) -> None:
-            if self.upcoming is not None:
-                self.document, self.index, self.first_page = self.upcoming
-                self.upcoming = None
             if self.document is not None:
                 _page_header(self, self.document)
 
-        def footer(self) -> None:
-            if self.document is None or totals is None:
-                return
-            self.set_y(-8)
-            self.set_font("Body", "", 7)
-            self.set_text_color(60, 60, 60)
-            number = self.page - self.first_page + 1
-            who = self.document.header or self.document.title
-            self.cell(0, 4, _t(f"{who} - page {number} of {totals[self.index]}"), align="R")
-            self.set_text_color(0, 0, 0)
-
     regular, bold = find_fonts()
     pdf = Pages(format=PAGE_FORMATS.get(page, "A4"))
-    pdf.set_creator("spinecheck")
+    pdf.set_creator(PDF_CREATOR)
     pdf.set_title(title)
     try:
         pdf.add_font("Body", "", str(regular))
@@ -79,7 +78,7 @@ def _new_pdf(page: str, *, totals: list[int] | None, title: str = "spinecheck") 
             path=str(regular),
             hint="set SPINECHECK_FONT to a .ttf file, or unset it to use DejaVu Sans",
         ) from err
-    pdf.set_auto_page_break(auto=True, margin=11)
+    pdf.set_auto_page_break(auto=True, margin=_BOTTOM)
     pdf.set_margins(14, 12, 14)
     return pdf
 
