@@ -118,6 +118,47 @@ def make_batch(folder: Path, count: int) -> None:
         (folder / f"patient-{number:04}.yaml").write_text(patient)
 
 
+def cpu_and_peak(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """CPU seconds (user + system) and peak resident memory in MB of one run of `command`.
+
+    Raises:
+        SystemExit: the command failed, so its numbers would not be valid.
+    """
+    wrapper = (
+        "import resource, subprocess, sys\n"
+        "quiet = {'stdout': subprocess.DEVNULL, 'stderr': subprocess.DEVNULL}\n"
+        "done = subprocess.run(sys.argv[1:], **quiet)\n"
+        "use = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "print(done.returncode, use.ru_utime + use.ru_stime, use.ru_maxrss)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", wrapper, *command], env=env, capture_output=True, text=True
+    )
+    code, cpu, peak = out.stdout.split()
+    if code != "0":
+        raise SystemExit(f"{' '.join(command)} failed (exit {code}): its numbers are not valid")
+    return float(cpu), int(peak) / 1024  # ru_maxrss is in KiB on Linux
+
+
+def hostile_questionnaire(path: Path) -> None:
+    """The shipped questionnaire with one 'when' that is huge to search: 1,500 blocks of seven
+    yes/no tests, each block contradicting itself (issue 23, item 13), under the size limit."""
+    names = ["rf_saddle_numbness", "rf_bladder_change", "rf_bowel_change", "rf_fever",
+             "rf_sexual_function_change", "rf_worsening_weakness", "rf_both_legs"]  # fmt: skip
+    blocks = []
+    for number in range(1500):
+        tests = [f"{{question: {q}, equals: {str(bool(number >> i & 1)).lower()}}}"
+                 for i, q in enumerate(names)]  # fmt: skip
+        odd = names[number % 7]
+        tests.append(f"{{question: {odd}, equals: {str(not number >> number % 7 & 1).lower()}}}")
+        blocks.append("{all: [" + ", ".join(tests) + "]}")
+    shipped = (ROOT / "questions.yaml").read_text(encoding="utf-8")
+    line = "when: {question: pain_duration, in: [3_to_12_months, over_1_year]}"
+    if line not in shipped:
+        raise SystemExit("the shipped questionnaire changed: update hostile_questionnaire()")
+    path.write_text(shipped.replace(line, "when: {any: [" + ", ".join(blocks) + "]}", 1))
+
+
 def peak_memory_mb(command: list[str], env: dict[str, str]) -> float:
     """Peak resident memory of a command, in MB (from a wrapper process's child usage)."""
     wrapper = (
@@ -136,6 +177,7 @@ def main() -> int:
     parser.add_argument("--python", type=Path, help="a python with spinecheck installed")
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument("--pdf-day", type=int, default=1000, help="patients in the PDF day")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="spinecheck-bench-"))
@@ -208,6 +250,26 @@ def main() -> int:
             env,
         )
 
+        # A day to one PDF (issue 23, item 14): CPU time per patient at the full day against a fifth
+        # of it (1 = linear), and the full day's peak memory.
+        pdf_cpu = {}
+        for count in (1, args.pdf_day // 5, args.pdf_day):
+            folder = work / f"pdf-day-{count}"
+            make_batch(folder, count)
+            command = [str(spinecheck), "summary", str(folder), "--audience", "clinician",
+                       "--output", f"{out}/day-{count}.pdf", "--force"]  # fmt: skip
+            pdf_cpu[count] = cpu_and_peak(command, env)
+            if Path(f"{out}/day-{count}.pdf").stat().st_size < 2000 * count:
+                raise SystemExit(f"the PDF of {count} patients is too small: not valid")
+        one = pdf_cpu[1][0]
+        per_small = (pdf_cpu[args.pdf_day // 5][0] - one) / (args.pdf_day // 5 - 1)
+        per_big = (pdf_cpu[args.pdf_day][0] - one) / (args.pdf_day - 1)
+        hostile = work / "hostile-questions.yaml"
+        hostile_questionnaire(hostile)
+        check_hostile = statistics.median(
+            timed([str(spinecheck), "check", str(hostile)], env) for _ in range(3)
+        )
+
         results = [
             ("spinecheck --version", medians["spinecheck --version"] / t, "x T", 1.15),
             ("summary --format json (one file)", medians["summary --format json"] / b, "x B", 1.2),
@@ -226,7 +288,20 @@ def main() -> int:
                 3.0,
             ),
             (f"batch of {args.batch}, peak memory", memory, "MB", 100.0),
+            (
+                f"PDF day of {args.pdf_day}: CPU per patient vs {args.pdf_day // 5}",
+                per_big / per_small,
+                "x",
+                1.3,
+            ),
+            (f"PDF day of {args.pdf_day}, peak memory", pdf_cpu[args.pdf_day][1], "MB", 200.0),
+            ("check: a questionnaire huge to search", check_hostile / b, "x B", 12.0),
         ]
+        print(
+            f"PDF day: {per_small * 1000:.0f} ms CPU per patient at {args.pdf_day // 5}, "
+            f"{per_big * 1000:.0f} ms at {args.pdf_day}; check of the hostile questionnaire: "
+            f"{check_hostile:.2f} s"
+        )
         print(f"baselines: T = {t * 1000:.0f} ms, B = {b * 1000:.0f} ms (medians of {args.runs})")
         cpu_t = cpu_median([str(python), "-c", "import typer"])
         cpu_b = cpu_median([str(python), minimal, "nothing"])

@@ -845,7 +845,7 @@ class _Checker:
             )
 
 
-REACHABILITY_SECONDS = 2.0
+REACHABILITY_SECONDS = 1.0
 """The most time the search for questions that can never be asked may take."""
 
 REACHABILITY_TRIES = 5_000

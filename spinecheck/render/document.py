@@ -7,7 +7,7 @@ says is decided here only. Text typed by the patient stays raw here; each format
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import NamedTuple
 
 from spinecheck.assessment.report import Assessment, Recommendation, SummaryInfo
@@ -70,6 +70,63 @@ class Document(NamedTuple):
     audience: str = "patient"
     header: str = ""
     """Whose summary this is, printed at the top of every page ('' when nothing is known)."""
+    names: tuple[tuple[str, str], ...] = ()
+    """Each patient name as the pages show it, with what identifies the patient without it
+    (identifier or answer file): a renderer that cannot draw a name's script shows that."""
+
+
+def texts(document: Document) -> Iterator[str]:
+    """Every text a document shows."""
+    yield from (document.title, document.subtitle, document.footer, document.header)
+    for section in document.sections:
+        yield section.title
+        for block in section.blocks:
+            yield block.text
+            yield from block.header
+            for row in block.rows:
+                yield from row
+            for item in block.items:
+                yield item.title
+                yield from item.lines
+                yield item.sources
+
+
+def with_texts(document: Document, change: Callable[[str], str]) -> Document:
+    """`document` with `change` applied to every text it shows."""
+
+    def block(b: Block) -> Block:
+        return b._replace(
+            text=change(b.text),
+            header=tuple(map(change, b.header)),
+            rows=tuple(tuple(map(change, row)) for row in b.rows),
+            items=tuple(
+                i._replace(
+                    title=change(i.title),
+                    lines=tuple(map(change, i.lines)),
+                    sources=change(i.sources),
+                )
+                for i in b.items
+            ),
+        )
+
+    return document._replace(
+        title=change(document.title),
+        subtitle=change(document.subtitle),
+        footer=change(document.footer),
+        header=change(document.header),
+        sections=tuple(
+            s._replace(title=change(s.title), blocks=tuple(map(block, s.blocks)))
+            for s in document.sections
+        ),
+    )
+
+
+def name_and_stand_in(info: SummaryInfo) -> tuple[tuple[str, str], ...]:
+    """The name a page shows and what identifies the patient without it, if there is a name."""
+    patient = info.patient or {}
+    if not patient.get("name"):
+        return ()
+    return ((patient["name"], patient.get("identifier") or f"answers: {info.source}"),)
 
 
 URGENCY_BANNERS = {
@@ -464,6 +521,7 @@ def build_patient(
         sections=tuple(sections),
         footer=_footer(assessment, info),
         header=page_header(info, answers.get("age")),
+        names=name_and_stand_in(info),
     )
 
 
@@ -900,6 +958,7 @@ def build_clinician(
         + " Decision support for a conversation, not a diagnosis.",
         audience="clinician",
         header=page_header(info, answers.get("age")),
+        names=name_and_stand_in(info),
     )
 
 
@@ -975,9 +1034,11 @@ def build_day_list(entries: Sequence[DayEntry]) -> Document:
     dates = {(e.info.visit or {}).get("date", "") for e in read}
     one_day = next(iter(dates)) if len(dates) == 1 else ""  # then the column gives times only
     rows = []
+    names: list[tuple[str, str]] = []
     for _, entry in sorted(enumerate(read), key=order):
         assert entry.assessment is not None
         info = on_pages(entry.info)
+        names += name_and_stand_in(info)
         visit = info.visit or {}
         level = entry.assessment.urgency
         shown = level.value.replace("_", " ")
@@ -1020,6 +1081,7 @@ def build_day_list(entries: Sequence[DayEntry]) -> Document:
         footer="Decision support for a conversation, not a diagnosis.",
         audience="clinician",
         header="Day list",
+        names=tuple(names),
     )
 
 

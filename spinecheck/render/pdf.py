@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from spinecheck.clean import clean
 from spinecheck.errors import SpinecheckError
-from spinecheck.render.document import URGENCY_BANNERS, Block, Document, Item, run_in
-from spinecheck.render.fonts import find_fonts
+from spinecheck.render.document import (
+    URGENCY_BANNERS,
+    Block,
+    Document,
+    Item,
+    run_in,
+    texts,
+    with_texts,
+)
+from spinecheck.render.fonts import Face, characters_in, fallback_fonts, find_fonts
 from spinecheck.render.ours import PDF_CREATOR
 
 PAGE_FORMATS = {"a4": "A4", "letter": "Letter"}
@@ -26,12 +38,105 @@ def to_pdf(documents: list[Document], *, page: str = "a4") -> bytes:
     """
     title = documents[0].title if documents else "spinecheck"
     pdf = _new_pdf(page, title=title)
-    for document in documents:
+    scripts = _Scripts(pdf, documents)
+    for document, shaped in scripts.drawable(documents):
+        if shaped:
+            _shape(pdf, on=True)
         pdf.document = document  # taken up by the next page's header
         first = pdf.page + 1
         _draw(pdf, document)
         _footers(pdf, document, first, pdf.page)
+        if shaped:
+            _shape(pdf, on=False)
     return bytes(pdf.output())
+
+
+NOT_DRAWN = "[text in a script no font on this computer can draw]"
+NAME_NOT_DRAWN = "[name in a script no font on this computer can draw]"
+
+
+class _Scripts:
+    """Fonts for every script the summaries hold, and what to show where no font has one.
+
+    DejaVu Sans draws Latin, Greek, Cyrillic, Hebrew and Arabic. A character it lacks (Chinese,
+    Devanagari, Thai...) is drawn from a fallback font: SPINECHECK_FONT_FALLBACK's, then this
+    computer's (see `fonts.fallback_fonts`). Text no font can draw is never dropped silently:
+    a name becomes its identifier (or answer file) with a note, other text a note.
+    """
+
+    def __init__(self, pdf: Any, documents: list[Document]) -> None:
+        self.characters = [set("".join(texts(document))) for document in documents]
+        everything = set().union(*self.characters)
+        body = characters_in(Face(Path(pdf.body_font)))
+        missing = {c for c in everything if ord(c) not in body and _printable(c)}
+        self.undrawable: set[str] = set()
+        if not missing:
+            return
+        faces, self.undrawable = fallback_fonts(missing)
+        names = []
+        for number, face in enumerate(faces):
+            name = f"Fallback{number}"
+            try:
+                pdf.add_font(name, "", str(face.path), collection_font_number=face.number)
+            except Exception:  # fpdf2 and fontTools raise many kinds for a font they cannot use
+                self.undrawable |= {c for c in missing if ord(c) in characters_in(face)}
+                continue
+            names.append(name)
+        if names:
+            pdf.set_fallback_fonts(names, exact_match=False)  # bold text too, in regular
+        drawn = body.union(*(characters_in(face) for face in faces))
+        self.undrawable |= {c for c in missing if ord(c) not in drawn}
+
+    def drawable(self, documents: list[Document]) -> Iterator[tuple[Document, bool]]:
+        """Each document with what cannot be drawn replaced, and whether it needs shaping."""
+        # a run of characters no font draws (a character class would need escaping inside [ ])
+        runs = re.compile(
+            "(?:" + ("|".join(map(re.escape, sorted(self.undrawable))) or "(?!)") + ")+"
+        )
+        for document, characters in zip(documents, self.characters, strict=True):
+            shaped = any(_needs_shaping(c) for c in characters)
+            if not characters & self.undrawable:
+                yield document, shaped
+                continue
+            changes = [
+                (name, stand_in)
+                for name, stand_in in document.names
+                if any(c in self.undrawable for c in name)
+            ]
+
+            def change(text: str, changes: list[tuple[str, str]] = changes) -> str:
+                for name, stand_in in changes:
+                    if name in text:
+                        shown = (
+                            NAME_NOT_DRAWN if stand_in in text else f"{stand_in} {NAME_NOT_DRAWN}"
+                        )
+                        text = text.replace(name, shown)
+                return runs.sub(NOT_DRAWN, text)
+
+            yield with_texts(document, change), shaped
+
+
+def _printable(character: str) -> bool:
+    return not character.isspace() and unicodedata.category(character)[0] != "C"
+
+
+def _needs_shaping(character: str) -> bool:
+    """Right-to-left letters, or marks placed on a letter (Indic, Thai): fpdf2 must shape them."""
+    return unicodedata.bidirectional(character) in ("R", "AL", "AN") or unicodedata.category(
+        character
+    ) in ("Mn", "Mc")
+
+
+def _shape(pdf: Any, *, on: bool) -> None:
+    """Turn fpdf2's text shaping (HarfBuzz) on or off.
+
+    Paragraphs run left to right (the page is English: a right-to-left name is one run in it).
+    Without uharfbuzz, text is drawn unshaped.
+    """
+    try:
+        pdf.set_text_shaping(use_shaping_engine=on, direction="ltr" if on else None)
+    except Exception:  # fpdf2 raises its own kind when uharfbuzz is not installed
+        return
 
 
 def _footers(pdf: Any, document: Document, first: int, last: int) -> None:
@@ -60,6 +165,7 @@ def _new_pdf(page: str, *, title: str = "spinecheck") -> Any:
         """Draws each page's header (whose it is); `to_pdf` adds the footers."""
 
         document: Document | None = None
+        body_font: Path
 
         def header(self) -> None:
             if self.document is not None:
@@ -67,6 +173,7 @@ def _new_pdf(page: str, *, title: str = "spinecheck") -> Any:
 
     regular, bold = find_fonts()
     pdf = Pages(format=PAGE_FORMATS.get(page, "A4"))
+    pdf.body_font = regular
     pdf.set_creator(PDF_CREATOR)
     pdf.set_title(title)
     try:
