@@ -37,6 +37,7 @@ def summary(path: Path, *args: str):
         ("not_a_mapping.yaml", ":1:", "expected a mapping", "question_id: answer"),
         ("null_document.yaml", ":1:", "expected a mapping", None),
         ("unknown_everything.yaml", ":28:", "unknown question id 'favourite_colour'", None),
+        ("raw_escape_in_name.yaml", ":5:24:", "control character \\x1b, which YAML", "remove"),
     ],
 )
 def test_bad_files_are_reported_with_place_and_hint(name, location, message, hint, tmp_path):
@@ -492,3 +493,18 @@ def test_many_problems_in_one_file_are_listed_up_to_a_limit(tmp_path, questionna
     assert result.exit_code == 1
     assert "more problems like these" in result.stderr
     assert result.stderr.count("hint:") <= 42
+
+
+@pytest.mark.parametrize("character", ["\x07", "\x1b", "\x00", "\x7f", "\x9b", "\ufffe"])
+def test_a_raw_control_character_in_a_yaml_file_is_located_and_never_echoed(tmp_path, character):
+    """YAML refuses these characters in a file; the report gives the line and column and shows
+    the character as its escape, so the message itself cannot drive the terminal."""
+    path = tmp_path / "a.yaml"
+    path.write_text(f"age: 40\ngoals: walk {character}again\n", encoding="utf-8")
+    for command in (["summary", str(path)], ["check", str(path)]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 1
+        assert f"{path}:2:13:" in result.stderr
+        assert ascii(character)[1:-1] in result.stderr or "NUL" in result.stderr
+        assert character not in result.stderr
+        assert "hint:" in result.stderr

@@ -342,3 +342,18 @@ def test_very_long_names_are_kept_whole_in_json_and_fhir(tmp_path, output_format
     assert result.exit_code == 0, result.output
     assert LONG["patient"]["name"] in json.loads(result.stdout).__repr__()
     assert LONG["patient"]["identifier"] in result.stdout
+
+
+@pytest.mark.parametrize(
+    "blank",
+    ["   ", "\t \u3000 \u00a0 \u2003", "\u200b\u200d\u2060", "\u0301\u0308\u20dd", "\x1b[2J"],
+)
+def test_a_detail_that_shows_nothing_is_not_given(tmp_path, blank):
+    """Spaces of any kind, invisible characters, marks with no letter under them or only a
+    control sequence: the header does not start with an empty name, and JSON has no name."""
+    path = _answers(tmp_path, "blank.yaml", patient={"name": blank, "identifier": "MRN 3"})
+    text = runner.invoke(app, ["summary", path, "--format", "text"])
+    assert text.exit_code == 0, text.output
+    assert text.stdout.splitlines()[0].startswith("MRN 3 |")
+    data = json.loads(runner.invoke(app, ["summary", path, "--format", "json"]).stdout)
+    assert data["patient"] == {"identifier": "MRN 3"}

@@ -133,6 +133,17 @@ def test_a_name_no_font_can_draw_gives_way_to_the_identifier_and_says_so(
     assert "Ana" in day[0]
 
 
+def test_when_the_identifier_cannot_be_drawn_either_the_answer_file_names_the_page(
+    tmp_path, no_system_fonts
+):
+    path = _answers(tmp_path, "kim.yaml", patient={"name": "김민준", "identifier": "환자 12"})
+    for text in _texts(_pdf(tmp_path, path)):
+        header = " ".join(text.splitlines()[0].split())
+        assert header.startswith(f"answers: {path}")
+        assert "[name in a script" in header
+        assert "환자" not in text
+
+
 def test_other_text_no_font_can_draw_is_marked_not_dropped(tmp_path, no_system_fonts):
     path = _answers(tmp_path, "goals.yaml", patient={"name": "Ana", "identifier": "MRN 1"})
     data = yaml.safe_load(Path(path).read_text("utf-8"))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from spinecheck.answers.dates import birth_date_problem, real_date, real_date_time
 from spinecheck.answers.fhir_answers import Response, is_fhir, responses
+from spinecheck.clean import clean
 from spinecheck.errors import Problem, SpinecheckError, similar
 from spinecheck.questionnaire.answering import check_answers, show_value
 from spinecheck.questionnaire.conditions import AnswerValue
@@ -236,7 +238,17 @@ def details(metadata: dict[str, Any], block: str) -> dict[str, str] | None:
     found = metadata.get(block)
     if not isinstance(found, dict) or not found:
         return None
-    return {key: str(found[key]) for key in DETAILS[block] if found.get(key) not in (None, "")}
+    return {key: str(found[key]) for key in DETAILS[block] if shows_something(found.get(key))}
+
+
+def shows_something(value: object) -> bool:
+    """Whether a detail has a letter, digit, punctuation or symbol to show.
+
+    One of only spaces, invisible characters or marks with no letter under them is not given.
+    """
+    if value is None:
+        return False
+    return any(unicodedata.category(c)[0] in "LNPS" for c in clean(str(value)))
 
 
 def _check_details(metadata: dict[str, Any], document: Document) -> list[Problem]:

@@ -289,9 +289,14 @@ def decode(raw: bytes, name: str) -> str:
             "file is UTF-16 text", path=name, hint="save the file with UTF-8 encoding"
         )
     if b"\x00" in raw:
+        at = raw.index(b"\x00")
+        before = raw[:at]
+        line_start = before.rfind(b"\n") + 1
         raise SpinecheckError(
-            "file contains binary data (NUL bytes)",
+            "file contains binary data (NUL bytes, the first here)",
             path=name,
+            line=before.count(b"\n") + 1,
+            column=len(before[line_start:].decode("utf-8", "replace")) + 1,
             hint="save the file as plain UTF-8 text",
         )
     try:
@@ -307,6 +312,12 @@ def decode(raw: bytes, name: str) -> str:
     if not text.strip():
         raise SpinecheckError("file is empty", path=name, hint="the file must hold a YAML mapping")
     return text
+
+
+def _code(character: object) -> str:
+    r"""A character as its escape (\x1b, \x85), never the character itself."""
+    text = chr(character) if isinstance(character, int) else str(character)
+    return ascii(text)[1:-1]
 
 
 def parse_yaml(text: str, label: str) -> Document:
@@ -337,6 +348,16 @@ def parse_yaml(text: str, label: str) -> Document:
             line=mark.line + 1 if mark else None,
             column=mark.column + 1 if mark else None,
             hint=hint,
+        ) from err
+    except yaml.reader.ReaderError as err:  # a character YAML does not allow in a file
+        before = text[: err.position]
+        raise SpinecheckError(
+            f"this line holds the control character {_code(err.character)}, "
+            "which YAML does not allow",
+            path=label,
+            line=before.count("\n") + 1,
+            column=err.position - (before.rfind("\n") + 1) + 1,
+            hint="remove it: no one types this character; check where the text came from",
         ) from err
     except yaml.YAMLError as err:
         raise SpinecheckError(f"YAML error: {err}", path=label) from err

@@ -70,9 +70,10 @@ class Document(NamedTuple):
     audience: str = "patient"
     header: str = ""
     """Whose summary this is, printed at the top of every page ('' when nothing is known)."""
-    names: tuple[tuple[str, str], ...] = ()
+    names: tuple[tuple[str, tuple[str, ...]], ...] = ()
     """Each patient name as the pages show it, with what identifies the patient without it
-    (identifier or answer file): a renderer that cannot draw a name's script shows that."""
+    (identifier, then answer file): a renderer that cannot draw a name's script shows the first
+    of those it can draw."""
 
 
 def texts(document: Document) -> Iterator[str]:
@@ -121,12 +122,13 @@ def with_texts(document: Document, change: Callable[[str], str]) -> Document:
     )
 
 
-def name_and_stand_in(info: SummaryInfo) -> tuple[tuple[str, str], ...]:
+def name_and_stand_in(info: SummaryInfo) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """The name a page shows and what identifies the patient without it, if there is a name."""
     patient = info.patient or {}
     if not patient.get("name"):
         return ()
-    return ((patient["name"], patient.get("identifier") or f"answers: {info.source}"),)
+    instead = (patient.get("identifier", ""), f"answers: {info.source}" if info.source else "")
+    return ((patient["name"], tuple(x for x in instead if x)),)
 
 
 URGENCY_BANNERS = {
@@ -1034,7 +1036,7 @@ def build_day_list(entries: Sequence[DayEntry]) -> Document:
     dates = {(e.info.visit or {}).get("date", "") for e in read}
     one_day = next(iter(dates)) if len(dates) == 1 else ""  # then the column gives times only
     rows = []
-    names: list[tuple[str, str]] = []
+    names: list[tuple[str, tuple[str, ...]]] = []
     for _, entry in sorted(enumerate(read), key=order):
         assert entry.assessment is not None
         info = on_pages(entry.info)

@@ -99,21 +99,27 @@ class _Scripts:
                 yield document, shaped
                 continue
             changes = [
-                (name, stand_in)
-                for name, stand_in in document.names
-                if any(c in self.undrawable for c in name)
+                (name, self._stand_in(instead))
+                for name, instead in document.names
+                if not self._draws(name)
             ]
 
             def change(text: str, changes: list[tuple[str, str]] = changes) -> str:
                 for name, stand_in in changes:
                     if name in text:
-                        shown = (
-                            NAME_NOT_DRAWN if stand_in in text else f"{stand_in} {NAME_NOT_DRAWN}"
-                        )
+                        alone = not stand_in or stand_in in text  # the identifier is there too
+                        shown = NAME_NOT_DRAWN if alone else f"{stand_in} {NAME_NOT_DRAWN}"
                         text = text.replace(name, shown)
                 return runs.sub(NOT_DRAWN, text)
 
             yield with_texts(document, change), shaped
+
+    def _draws(self, text: str) -> bool:
+        return not any(c in self.undrawable for c in text)
+
+    def _stand_in(self, instead: tuple[str, ...]) -> str:
+        """The first way to identify the patient that can be drawn (else the last, marked)."""
+        return next((x for x in instead if self._draws(x)), instead[-1] if instead else "")
 
 
 def _printable(character: str) -> bool:
