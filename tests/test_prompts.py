@@ -78,7 +78,9 @@ def later(pipe, text: str, delay: float = 0.3, *, screen: Any = None) -> None:
         time.sleep(delay)
         if screen is not None:
             end, size = time.monotonic() + 10, -1
-            while time.monotonic() < end and len(screen.buffer.getvalue()) != size:
+            while time.monotonic() < end and (
+                len(screen.buffer.getvalue()) != size or size <= 0  # nothing drawn yet
+            ):
                 size = len(screen.buffer.getvalue())
                 time.sleep(0.2)
         pipe.send_text(text)
