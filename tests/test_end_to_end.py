@@ -54,7 +54,7 @@ class Terminal:
     def _pump(self, wait: float) -> None:
         try:
             self.stream.feed(self.child.read_nonblocking(100_000, timeout=wait))
-        except pexpect.TIMEOUT:
+        except (pexpect.TIMEOUT, pexpect.EOF):  # nothing more yet, or the command has ended
             pass
 
     def lines(self) -> list[str]:
@@ -143,6 +143,73 @@ def test_an_emergency_yes_is_confirmed_before_the_walk_stops(tmp_path):
     assert answers["rf_saddle_numbness"] is True
     assert answers["spinecheck"]["stopped_at_emergency"] is True
     terminal.assert_fits()
+
+
+CTRL_B = "\x02"
+
+
+def test_ctrl_c_at_the_emergency_read_back_repeats_the_advice_and_exits_3(tmp_path):
+    """Issue 24, item 1: the yes stands until it is taken back, so its advice is the last
+    thing on the screen and the exit code says emergency."""
+    terminal = Terminal(tmp_path, columns=40, rows=20)
+    terminal.wait_for("question 1 of 16")
+    terminal.send("y" + ENTER)
+    terminal.wait_for("If that is right, call 911 now")
+    terminal.send(CTRL_C)
+    screen = terminal.wait_for("Call 911 now, or go to the nearest emergency department")
+    assert "You said yes to a warning sign that needs help now" in screen
+    assert "To continue where you stopped" not in screen
+    assert terminal.finish() == 3
+    assert saved(tmp_path)["rf_saddle_numbness"] is True
+    terminal.assert_fits()
+
+
+@pytest.mark.parametrize("stop", ["SIGHUP", "SIGTERM"])  # the window closed; the walk killed
+def test_a_walk_ended_at_the_emergency_read_back_exits_3_with_the_yes_saved(tmp_path, stop):
+    import signal
+
+    terminal = Terminal(tmp_path, columns=40, rows=20)
+    terminal.wait_for("question 1 of 16")
+    terminal.send("y" + ENTER)
+    terminal.wait_for("If that is right, call 911 now")
+    terminal.child.kill(getattr(signal, stop))
+    assert terminal.finish() == 3
+    assert saved(tmp_path)["rf_saddle_numbness"] is True
+
+
+def test_ctrl_b_on_the_emergency_read_back_goes_back_to_the_question(tmp_path):
+    terminal = Terminal(tmp_path, columns=40, rows=20)
+    terminal.wait_for("question 1 of 16")
+    terminal.send("y" + ENTER)
+    terminal.wait_for("If that is right, call 911 now")
+    terminal.send(CTRL_B)
+    terminal.wait_for("Warning signs - question 1 of 16")
+    terminal.settle()
+    assert "This is the first question" not in terminal.words()
+    assert "If that is right" not in terminal.words()
+    terminal.send("n" + ENTER)  # the question, answered again
+    terminal.wait_for("question 2 of 16")
+    terminal.send(CTRL_C)
+    assert terminal.finish() == 130
+    assert saved(tmp_path)["rf_saddle_numbness"] is False
+
+
+def test_a_yes_taken_back_leaves_no_answer_yes_on_the_screen(tmp_path):
+    """Issue 24, item 3: after "No, that was a mistake" nothing on the screen says Yes."""
+    terminal = Terminal(tmp_path, columns=40, rows=20)
+    terminal.wait_for("question 1 of 16")
+    terminal.send("y" + ENTER)
+    terminal.wait_for("If that is right, call 911 now")
+    terminal.send("n" + ENTER)
+    terminal.wait_for("Warning signs - question 1 of 16")
+    terminal.settle()
+    assert "Answer: Yes" not in terminal.words()
+    terminal.send("n" + ENTER)
+    terminal.wait_for("question 2 of 16")
+    assert "Answer: Yes" not in terminal.words()
+    assert "Answer: No" in terminal.words()  # an answer that stands is still shown
+    terminal.send(CTRL_C)
+    assert terminal.finish() == 130
 
 
 def test_every_warning_sign_question_fits_50_columns(tmp_path):

@@ -469,6 +469,24 @@ def test_an_emergency_yes_that_was_a_mistake_is_asked_again(keys, data_dir, monk
     assert answers["spinecheck"].get("stopped_at_emergency") is not True
 
 
+def test_plain_stop_at_the_emergency_read_back_repeats_the_advice(data_dir, monkeypatch):
+    """Issue 24, item 1, over a pipe: the input ends at the read-back; the yes stands."""
+    monkeypatch.setenv("TERM", "dumb")
+    result = CliRunner().invoke(app, ["start"], input="n\ny\n")
+    assert result.exit_code == 3
+    assert "Call 911 now, or go to the nearest emergency department" in result.output
+    assert saved(data_dir)["rf_bladder_change"] is True
+
+
+def test_plain_b_at_the_emergency_read_back_asks_the_question_again(data_dir, monkeypatch):
+    monkeypatch.setenv("TERM", "dumb")
+    result = CliRunner().invoke(app, ["start"], input="n\ny\nb\nn\n")
+    after = result.output.split("Type y if that is right")[-1]
+    assert "Do you have new trouble starting to pee" in after  # the question again
+    assert result.exit_code == 130  # the input ends at question 3: no yes stands
+    assert saved(data_dir)["rf_bladder_change"] is False
+
+
 def test_changing_an_answer_drops_answers_no_longer_asked(keys, data_dir, monkeypatch):
     walk = (
         RED_FLAGS_NO

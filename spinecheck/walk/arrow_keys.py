@@ -149,9 +149,13 @@ class _Menu:
         check: Callable[[list[Any]], str | None] | None = None,
         nothing_chosen: str = "Use the up and down arrows to choose an answer, then press Enter.",
         erase: bool = False,
+        erase_for: frozenset[Any] = frozenset(),
     ) -> None:
         self.header = header
         self.options = options
+        self.erase_for = erase_for
+        """Answers that leave nothing of the prompt on the screen (an emergency yes, read back
+        next: if it was a mistake, no "Answer: Yes" stays behind)."""
         self.multiple = multiple
         self.pointer = pointer
         self.ticked = list(ticked or [])
@@ -262,6 +266,8 @@ class _Menu:
                 self.message = self.nothing_chosen
                 return
             self.answered = "Answer: " + pointed[1]
+            if pointed[0] in self.erase_for:
+                event.app.erase_when_done = True
             event.app.exit(result=pointed[0])
 
         # Unbound keys are ignored (typed letters, pasted text): they never choose an answer.
@@ -475,6 +481,7 @@ class ArrowKeyAsker:
             help_text=shown.help,
             can_go_back=shown.can_go_back,
             check=check_ticks,
+            erase_for=frozenset((True, NOT_SURE)) if shown.read_back else frozenset(),
             nothing_chosen=(
                 "Nothing is chosen yet. " + keys_hint(question, can_go_back=False, has_help=False)
                 if kind is QuestionKind.YES_NO
@@ -557,8 +564,11 @@ class ArrowKeyAsker:
         ).run()
         return reply is True or reply == _BACK
 
-    def confirm_emergency(self, question_text: str, action: str, unsure: str = "") -> bool:
-        """Read back the emergency yes (or 'not sure'); only a confirmed answer stops the walk."""
+    def confirm_emergency(self, question_text: str, action: str, unsure: str = "") -> bool | Back:
+        """Read back the emergency yes (or 'not sure'); only a confirmed answer stops the walk.
+
+        Ctrl-B goes back to the question.
+        """
         said = "not sure" if unsure else "yes"
 
         def header(width: int) -> Lines:
@@ -575,11 +585,12 @@ class ArrowKeyAsker:
             header,
             [(True, "Yes, that is right"), (False, "No, that was a mistake: let me answer again")],
             letters={"y": 0, "n": 1},
-            hint="Press y or n, then Enter.",
+            hint="Press y or n, then Enter. Ctrl-B: back to the question.",
             nothing_chosen="Press y if that is right, or n if it was a mistake, then Enter.",
             erase=True,
+            can_go_back=True,
         ).run()
-        return reply is True
+        return BACK if reply == _BACK else reply is True
 
     def choose(self, text: str, options: list[tuple[str, str]], default: str) -> str:
         """Ask the patient to pick one of a few options (the default starts highlighted)."""

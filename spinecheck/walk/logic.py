@@ -55,6 +55,9 @@ class Shown(NamedTuple):
     can_go_back: bool
     current: AnswerValue | None
     """The answer given before, shown as the starting point."""
+    read_back: bool = False
+    """A yes (or 'not sure') here stops the walk, and is read back before it does: the prompt
+    leaves no "Answer: Yes" on the screen, so a yes taken back is not shown as given."""
 
     def label(self, value: str) -> str:
         """The label of a choice value."""
@@ -74,10 +77,11 @@ class Asker(Protocol):
     def ask(self, shown: Shown, keep: Keep) -> AnswerValue | Back | None:
         """Ask one question; return the checked answer, None for skipped, or BACK."""
 
-    def confirm_emergency(self, question_text: str, action: str, unsure: str = "") -> bool:
+    def confirm_emergency(self, question_text: str, action: str, unsure: str = "") -> bool | Back:
         """Ask whether a yes to an emergency sign was meant; True stops the walk.
 
         `unsure` holds the words said when the answer was 'not sure', which counts as yes.
+        BACK (Ctrl-B, or 'b') goes back to the question with the yes still given.
         """
 
     def review(self, rows: list[tuple[str, str]]) -> int | None:
@@ -187,9 +191,14 @@ class Walk:
         unsure = ""
         if question.unsure and self.progress.answers.get(question.id) == NOT_SURE:
             unsure = self._text(question.unsure.confirm or question.unsure.label)
-        if self.asker.confirm_emergency(
+        meant = self.asker.confirm_emergency(
             self._text(question.text), self.emergency_action, unsure=unsure
-        ):
+        )
+        if meant is BACK:  # back to the question, its yes kept until it is changed
+            self.progress.current = question.id
+            self.save(self.progress)
+            return False
+        if meant:
             self.progress.stopped_at_emergency = True
             self.progress.current = None
             self.save(self.progress)
@@ -226,6 +235,8 @@ class Walk:
             intro=self._text(section.intro) if number == 1 and section.intro else None,
             can_go_back=index > 0,
             current=cleaned(self.progress.answers.get(question.id)),
+            read_back=question.warning is not None
+            and stops_walk(self.questionnaire, {**self.progress.answers, question.id: True}),
         )
 
     def _ask(self, visible: list[Question], index: int) -> AnswerValue | Back | None:

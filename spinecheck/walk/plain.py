@@ -187,8 +187,11 @@ class PlainAsker:
             self.say("  Your list: " + "; ".join(items))
         return check_typed(question, items or None)
 
-    def confirm_emergency(self, question_text: str, action: str, unsure: str = "") -> bool:
-        """Read back the emergency yes (or 'not sure') and ask whether it was meant."""
+    def confirm_emergency(self, question_text: str, action: str, unsure: str = "") -> bool | Back:
+        """Read back the emergency yes (or 'not sure') and ask whether it was meant.
+
+        'b' goes back to the question.
+        """
         said = "not sure" if unsure else "yes"
         self.say(wrap_text(f"\nYou answered {said} to: {question_text}", self.width))
         if unsure:
@@ -201,8 +204,11 @@ class PlainAsker:
             if line in YES_WORDS:
                 return True
             if line in NO_WORDS:
+                self.say("  Your yes is taken back. The question again:")
                 return False
-            self.say("  Please type y or n.")
+            if line in BACK_WORDS:
+                return BACK
+            self.say("  Please type y or n (or b to go back to the question).")
 
     def choose(self, text: str, options: list[tuple[str, str]], default: str) -> str:
         """Ask the patient to pick one of a few options (Enter takes the default)."""

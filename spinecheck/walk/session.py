@@ -76,7 +76,7 @@ def _run(
 ) -> int:
     """The walk itself, once its save file is known to be ours and writable."""
     from spinecheck.answers.progress import progress_text, write_private
-    from spinecheck.assessment.rules import fill_text
+    from spinecheck.assessment.rules import fill_text, stops_walk
     from spinecheck.clean import clean
     from spinecheck.walk.logic import Outcome, Walk
 
@@ -125,12 +125,23 @@ def _run(
             if walk.progress.answers:
                 with contextlib.suppress(_SaveFailed):
                     save_progress(walk.progress)
-                screen.write(
-                    f"\n\nStopped. Your answers are saved in {visible(str(path))}.\n"
-                    f"To continue where you stopped, run: {command}\n"
+            saved_in = f"Your answers are saved in {visible(str(path))}."
+            if stops_walk(questionnaire, walk.progress.answers):
+                # a yes to an emergency sign stands (given, not taken back): its advice is the
+                # last thing on the screen, whatever stopped the walk
+                _stopped(
+                    screen,
+                    "Stopped. You said yes to a warning sign that needs help now.",
+                    f"Call {number} now, or go to {place}. Do not wait.",
+                    saved_in,
+                )
+                return EXIT_EMERGENCY
+            if walk.progress.answers:
+                _stopped(
+                    screen, f"Stopped. {saved_in}", f"To continue where you stopped, run: {command}"
                 )
             else:
-                screen.write("\n\nStopped. Nothing was saved yet.\n")
+                _stopped(screen, "Stopped. Nothing was saved yet.")
             return EXIT_INTERRUPTED
         if outcome is not Outcome.EMERGENCY:
             try:
@@ -190,6 +201,16 @@ def _ask_details(asker: Any, progress: Progress, save: Callable[[Progress], None
             break
 
 
+def _stopped(screen: TextIO, *paragraphs: str) -> None:
+    """The last words of a stopped walk, wrapped to the window (a cut word is unreadable)."""
+    from spinecheck.walk.wording import stream_width, wrap_text
+
+    width = stream_width(screen)
+    with contextlib.suppress(OSError):  # a closed window: the answers are saved all the same
+        screen.write("\n\n" + "\n".join(wrap_text(p, width) for p in paragraphs) + "\n")
+        screen.flush()
+
+
 class _SaveFailed(Exception):
     """Writing the progress file failed (the reason is kept for the message)."""
 
@@ -200,21 +221,24 @@ class _SaveFailed(Exception):
 
 @contextlib.contextmanager
 def _stop_on_sigterm() -> Iterator[None]:
-    """SIGTERM stops the walk like Ctrl-C: answers saved, the terminal (cursor) restored."""
+    """SIGTERM or SIGHUP stops the walk like Ctrl-C: answers saved, the terminal restored."""
     import signal
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
+    # SIGHUP: the terminal window was closed
+    signals = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
     try:
-        previous = signal.signal(signal.SIGTERM, stop)
+        previous = {number: signal.signal(number, stop) for number in signals}
     except ValueError:  # not the main thread (tests running the walk in a thread)
         yield
         return
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _front_end(plain: bool, screen: TextIO) -> tuple[Any, Any]:
