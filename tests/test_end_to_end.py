@@ -212,6 +212,25 @@ def test_a_yes_taken_back_leaves_no_answer_yes_on_the_screen(tmp_path):
     assert terminal.finish() == 130
 
 
+def test_a_same_day_yes_is_told_at_once_and_again_on_ctrl_c(tmp_path):
+    """Issue 24, item 2, at 40x20: new symptoms in both legs (question 6) is same-day."""
+    terminal = Terminal(tmp_path, columns=40, rows=20)
+    for number in range(1, 6):
+        terminal.wait_for(f"question {number} of 16")
+        terminal.send("n" + ENTER)
+    terminal.wait_for("question 6 of 16")
+    terminal.send("y" + ENTER)
+    screen = terminal.wait_for("You can finish these questions first")
+    assert "Speak to a clinician today" in screen
+    terminal.wait_for("question 7 of 16")
+    terminal.assert_fits()
+    terminal.send(CTRL_C)
+    screen = terminal.wait_for("To continue where you stopped")
+    assert "Stopped. Speak to a clinician today" in screen
+    assert terminal.finish() == 130
+    terminal.assert_fits()
+
+
 def test_every_warning_sign_question_fits_50_columns(tmp_path):
     questionnaire = load_questionnaire()
     signs = [q for q in questionnaire.questions if q.warning is not None]

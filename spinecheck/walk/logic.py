@@ -24,7 +24,7 @@ from spinecheck.questionnaire.answering import (
     visible_questions,
 )
 from spinecheck.questionnaire.conditions import AnswerValue
-from spinecheck.questionnaire.model import Question, QuestionKind, Questionnaire
+from spinecheck.questionnaire.model import Question, QuestionKind, Questionnaire, Urgency
 from spinecheck.walk.wording import progress_line
 
 
@@ -166,6 +166,7 @@ class Walk:
                 if self._confirmed(question):
                     return Outcome.EMERGENCY
                 continue  # a mistake: the same question is asked again
+            self._same_day_advice(question, reply)
             visible = self._visible()
             ids = [q.id for q in visible]
             position = ids.index(question.id) if question.id in ids else index
@@ -184,6 +185,19 @@ class Walk:
             question.warning is not None
             and safer_value(question, reply) is True  # type: ignore[arg-type]  # a checked answer
             and stops_walk(self.questionnaire, self.progress.answers)
+        )
+
+    def _same_day_advice(self, question: Question, reply: object) -> None:
+        """A yes to a same-day warning sign is told what to do at once, not at the end."""
+        warning = question.warning
+        if warning is None or warning.urgency is not Urgency.SAME_DAY:
+            return
+        if safer_value(question, reply) is not True:  # type: ignore[arg-type]  # checked answer
+            return
+        advice = self.questionnaire.urgency_messages.get(Urgency.SAME_DAY, "")
+        self.asker.say(
+            self._text(f"{warning.message} {advice}")
+            + " You can finish these questions first, then print your summary to take with you."
         )
 
     def _confirmed(self, question: Question) -> bool:
@@ -285,6 +299,7 @@ class Walk:
                 self._record(question, reply)
                 self.save(self.progress)
                 if not self._emergency(question, reply):
+                    self._same_day_advice(question, reply)
                     break
                 if self._confirmed(question):
                     return Outcome.EMERGENCY

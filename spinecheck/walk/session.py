@@ -137,8 +137,11 @@ def _run(
                 )
                 return EXIT_EMERGENCY
             if walk.progress.answers:
-                _stopped(
-                    screen, f"Stopped. {saved_in}", f"To continue where you stopped, run: {command}"
+                advice = _urgent_advice(questionnaire, walk.progress.answers, options.region)
+                _stopped(  # what to do today first, where the answers so far need it
+                    screen,
+                    *(["Stopped. " + advice, saved_in] if advice else [f"Stopped. {saved_in}"]),
+                    f"To continue where you stopped, run: {command}",
                 )
             else:
                 _stopped(screen, "Stopped. Nothing was saved yet.")
@@ -199,6 +202,20 @@ def _ask_details(asker: Any, progress: Progress, save: Callable[[Progress], None
             progress.patient[key] = value
             save(progress)
             break
+
+
+def _urgent_advice(
+    questionnaire: Questionnaire, answers: dict[str, Any], region: str | None
+) -> str:
+    """What to do today, when the answers so far already need a clinician today ('' if not)."""
+    from spinecheck.assessment.rules import assess
+    from spinecheck.clean import clean
+    from spinecheck.questionnaire.model import Urgency
+
+    assessment = assess(questionnaire, answers, region=region)
+    if assessment.urgency.rank < Urgency.SAME_DAY.rank:
+        return ""
+    return clean(assessment.urgency_message)
 
 
 def _stopped(screen: TextIO, *paragraphs: str) -> None:
