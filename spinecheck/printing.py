@@ -196,7 +196,8 @@ class _Batch:
         return Summary(
             self.questionnaire,
             loaded.answers,
-            assess(self.questionnaire, loaded.answers, region=self.request.region),
+            # the numbers the walk showed (contract 1.2), unless --region says otherwise
+            assess(self.questionnaire, loaded.answers, region=self.request.region or _region(meta)),
             info,
             completed=meta.get("completed") is not False,
             stopped=meta.get("stopped_at_emergency") is True,
@@ -568,3 +569,9 @@ def _progress(total: int) -> Iterator[Any]:
 
     with progress_bar(total) as advance:
         yield advance
+
+
+def _region(metadata: dict[str, Any]) -> str | None:
+    """The region an answer file was answered in (contract 1.2), if it says."""
+    region = metadata.get("region")
+    return region.lower() if isinstance(region, str) else None

@@ -38,9 +38,11 @@ def spinecheck_command() -> str:
 class Terminal:
     """The command in a pseudo-terminal, and the screen a terminal of that size shows."""
 
-    def __init__(self, tmp_path: Path, *args: str, columns: int = 100, rows: int = 40) -> None:
+    def __init__(
+        self, tmp_path: Path, *args: str, columns: int = 100, rows: int = 40, lang: str = "C.UTF-8"
+    ) -> None:
         env = {"TERM": "xterm", "PATH": "/usr/bin:/bin", "SPINECHECK_DATA_DIR": str(tmp_path),
-               "LANG": "C.UTF-8", "HOME": str(tmp_path),
+               "LANG": lang, "HOME": str(tmp_path),
                # pexpect answers no cursor-position requests; without this each prompt waits.
                "PROMPT_TOOLKIT_NO_CPR": "1"}  # fmt: skip
         self.child = pexpect.spawn(
@@ -229,6 +231,31 @@ def test_a_same_day_yes_is_told_at_once_and_again_on_ctrl_c(tmp_path):
     assert "Stopped. Speak to a clinician today" in screen
     assert terminal.finish() == 130
     terminal.assert_fits()
+
+
+def test_a_uk_patient_who_stops_and_resumes_is_never_told_911(tmp_path):
+    """Issue 24, item 4: the locale gives the region, the progress file keeps it, and the
+    resumed walk, its printed commands and the summary all use it."""
+    terminal = Terminal(tmp_path, columns=40, rows=20, lang="en_GB.UTF-8")
+    screen = terminal.wait_for("question 1 of 16")
+    terminal.send("n" + ENTER)
+    terminal.wait_for("question 2 of 16")
+    terminal.send(CTRL_C)
+    screen = terminal.wait_for("--region uk")
+    assert terminal.finish() == 130
+    assert saved(tmp_path)["spinecheck"]["region"] == "uk"
+    resumed = Terminal(tmp_path, "start", "--resume", columns=40, rows=40)  # a C locale now
+    screen = resumed.wait_for("question 2 of 16")
+    assert "call 999" in screen  # the welcome's emergency line
+    assert "911" not in screen
+    resumed.send("y" + ENTER)  # bladder trouble: the read-back names the UK number
+    screen = resumed.wait_for("If that is right, call 999 now")
+    assert "911" not in screen
+    resumed.send("y" + ENTER)
+    screen = resumed.wait_for("Your answers are saved in")
+    assert "999" in screen
+    assert "911" not in screen
+    assert resumed.finish() == 3
 
 
 def test_every_warning_sign_question_fits_50_columns(tmp_path):

@@ -121,3 +121,51 @@ def test_every_emergency_sign_is_shown_as_read_back_and_back_returns_to_it(quest
     assert asked[0].read_back
     assert asked[1].current is True  # the yes is kept until it is changed
     assert walk.progress.answers[question.id] is True
+
+
+@pytest.mark.parametrize(
+    ("environment", "region"),
+    [
+        ({"LANG": "en_GB.UTF-8"}, "uk"),
+        ({"LANG": "en_US.UTF-8"}, "us"),
+        ({"LANG": "fr_FR.UTF-8"}, "other"),  # a country without its own region: never 911
+        ({"LANG": "de_DE@euro"}, "other"),
+        ({"LANG": "C.UTF-8"}, None),  # no country: the questionnaire's default
+        ({"LANG": "POSIX"}, None),
+        ({}, None),
+        ({"LANG": "en_US.UTF-8", "LC_ALL": "en_GB.UTF-8"}, "uk"),  # LC_ALL wins
+        ({"LANG": "en_GB.UTF-8", "LC_MESSAGES": "en_US.UTF-8"}, "us"),
+    ],
+)
+def test_the_region_comes_from_the_locale(monkeypatch, environment, region):
+    from spinecheck.walk.session import locale_region
+
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(variable, raising=False)
+    for variable, value in environment.items():
+        monkeypatch.setenv(variable, value)
+    assert locale_region(QUESTIONNAIRE) == region
+
+
+def test_an_answer_file_keeps_its_region_for_the_summary(tmp_path):
+    """Contract 1.2: `summary` uses the file's region unless --region is given."""
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from spinecheck.cli import app
+
+    text = (Path(__file__).parent / "data" / "emergency.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "uk.yaml"
+    path.write_text(text.replace("  format: 1\n", "  format: 1\n  region: uk\n", 1))
+    runner = CliRunner()
+    shown = runner.invoke(app, ["summary", str(path), "--format", "text"]).stdout
+    assert "999" in shown
+    assert "911" not in shown
+    asked = runner.invoke(app, ["summary", str(path), "--format", "text", "--region", "us"])
+    assert "911" in asked.stdout
+    path.write_text(text.replace("  format: 1\n", "  format: 1\n  region: mars\n", 1))
+    wrong = runner.invoke(app, ["summary", str(path)])
+    assert wrong.exit_code == 1
+    assert f"{path}:" in wrong.stderr
+    assert "unknown region 'mars'" in wrong.stderr

@@ -222,6 +222,8 @@ _METADATA_KINDS: dict[str, tuple[type, ...]] = {
     "stopped_at_emergency": (bool,),
     "current": (str, type(None)),
     "seen": (list,),
+    "region": (str,),
+    "language": (str,),
 }
 _KIND_WORDS = {str: "text", bool: "true or false", list: "a list", type(None): "nothing"}
 
@@ -343,6 +345,17 @@ def _check_metadata(
                     value=True,
                 )
             )
+    region = metadata.get("region")
+    if isinstance(region, str) and region.lower() not in questionnaire.regions:
+        known = ", ".join(sorted(questionnaire.regions)) or "none"
+        problems.append(
+            document.problem(
+                ("spinecheck", "region"),
+                f"unknown region {show_value(region)}",
+                hint=f"the questionnaire's regions are: {known}",
+                value=True,
+            )
+        )
     written_for = metadata.get("questionnaire")
     if isinstance(written_for, str) and written_for != questionnaire.id:
         problems.append(

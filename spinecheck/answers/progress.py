@@ -49,6 +49,8 @@ class Progress:
     stopped_at_emergency: bool = False
     patient: dict[str, str] = field(default_factory=dict)
     """Contract 1.1 patient details given in the walk (name, birth_date); never answers."""
+    region: str | None = None
+    """Contract 1.2: the region whose numbers the walk showed, kept for resume and summary."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,8 @@ def progress_text(
     }
     if progress.stopped_at_emergency:
         extra["stopped_at_emergency"] = True
+    if progress.region:
+        extra["region"] = progress.region
     if progress.patient:
         extra["patient"] = dict(progress.patient)
     document = answers_document(questionnaire, progress.answers, started=started, extra=extra)
@@ -114,6 +118,7 @@ def load_progress(path: Path, questionnaire: Questionnaire) -> SavedProgress:
         completed=meta.get("completed") is True,
         stopped_at_emergency=meta.get("stopped_at_emergency") is True,
         patient=details(meta, "patient") or {},
+        region=meta.get("region") if isinstance(meta.get("region"), str) else None,
     )
     started = meta.get("started")
     updated = meta.get("updated")

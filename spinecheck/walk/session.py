@@ -46,7 +46,7 @@ def run_walk(options: StartOptions, *, stdin_is_terminal: bool) -> int:
     from spinecheck.questionnaire.loading import load_questionnaire
 
     questionnaire = load_questionnaire(options.questions)
-    contacts = choose_region(questionnaire, options.region)
+    choose_region(questionnaire, options.region)  # an unknown --region stops us before anything
     plain = options.plain or os.environ.get("TERM") == "dumb"
     if not plain and not stdin_is_terminal:
         sys.stderr.write(
@@ -66,27 +66,21 @@ def run_walk(options: StartOptions, *, stdin_is_terminal: bool) -> int:
     lock = WalkLock(path)
     lock.acquire()  # another walk on this file, or a folder that cannot be written, stops us here
     try:
-        return _run(options, questionnaire, contacts, path, plain=plain)
+        return _run(options, questionnaire, path, plain=plain)
     finally:
         lock.release()
 
 
-def _run(
-    options: StartOptions, questionnaire: Questionnaire, contacts: Any, path: Path, *, plain: bool
-) -> int:
+def _run(options: StartOptions, questionnaire: Questionnaire, path: Path, *, plain: bool) -> int:
     """The walk itself, once its save file is known to be ours and writable."""
     from spinecheck.answers.progress import progress_text, write_private
-    from spinecheck.assessment.rules import fill_text, stops_walk
+    from spinecheck.assessment.rules import choose_region, fill_text, stops_walk
     from spinecheck.clean import clean
     from spinecheck.walk.logic import Outcome, Walk
 
     # Prompts and messages go to the terminal even when the summary is redirected to a file.
     screen = sys.stdout if sys.stdout.isatty() or not sys.stderr.isatty() else sys.stderr
     asker, session = _front_end(plain, screen)
-    # Region text comes from the questionnaire file: cleaned like every other text shown.
-    number = clean(contacts.emergency_number) if contacts else "your local emergency number"
-    place = clean(contacts.emergency) if contacts else "the nearest emergency department"
-    command = _resume_command(options)
     as_json = path.suffix.lower() == ".json"
     with session, _stop_on_sigterm():
         try:
@@ -94,6 +88,18 @@ def _run(
         except KeyboardInterrupt:
             screen.write("\n\nStopped. Nothing was changed.\n")
             return EXIT_INTERRUPTED
+        # The country whose numbers are shown: asked for, else the one these answers were
+        # given in (a resumed walk keeps it), else this computer's locale, else the default.
+        region = options.region or progress.region or locale_region(questionnaire)
+        contacts = choose_region(questionnaire, region)
+        progress.region = region or questionnaire.default_region
+        # printed commands name the region unless it is the default (the file keeps it too)
+        default = progress.region == questionnaire.default_region
+        options = options._replace(region=None if default else progress.region)
+        # Region text comes from the questionnaire file: cleaned like every other text shown.
+        number = clean(contacts.emergency_number) if contacts else "your local emergency number"
+        place = clean(contacts.emergency) if contacts else "the nearest emergency department"
+        command = _resume_command(options)
 
         def save_progress(current: Progress) -> None:
             try:
@@ -112,6 +118,12 @@ def _run(
             text, questionnaire, walk.progress.answers, None, contacts
         )
         _welcome(asker, questionnaire, walk.progress, number, place, path)
+        if contacts is not None and len(questionnaire.regions) > 1:
+            others = ", ".join(k for k in sorted(questionnaire.regions) if k != progress.region)
+            asker.say(
+                f"The phone numbers shown are for: {clean(contacts.label)}. For another country, "
+                f"stop (Ctrl-C) and start again with --region ({others}).\n"
+            )
         try:
             outcome = walk.run()
         except _SaveFailed as failed:
@@ -141,7 +153,8 @@ def _run(
                 _stopped(  # what to do today first, where the answers so far need it
                     screen,
                     *(["Stopped. " + advice, saved_in] if advice else [f"Stopped. {saved_in}"]),
-                    f"To continue where you stopped, run: {command}",
+                    "To continue where you stopped, run:",
+                    command=command,
                 )
             else:
                 _stopped(screen, "Stopped. Nothing was saved yet.")
@@ -218,13 +231,19 @@ def _urgent_advice(
     return clean(assessment.urgency_message)
 
 
-def _stopped(screen: TextIO, *paragraphs: str) -> None:
-    """The last words of a stopped walk, wrapped to the window (a cut word is unreadable)."""
+def _stopped(screen: TextIO, *paragraphs: str, command: str = "") -> None:
+    """The last words of a stopped walk, wrapped to the window (a cut word is unreadable).
+
+    A command to type stays whole on its own line, so it can be copied.
+    """
     from spinecheck.walk.wording import stream_width, wrap_text
 
     width = stream_width(screen)
+    text = "\n".join(wrap_text(p, width) for p in paragraphs) + "\n"
+    if command:
+        text += visible(command) + "\n"
     with contextlib.suppress(OSError):  # a closed window: the answers are saved all the same
-        screen.write("\n\n" + "\n".join(wrap_text(p, width) for p in paragraphs) + "\n")
+        screen.write("\n\n" + text)
         screen.flush()
 
 
@@ -277,9 +296,37 @@ def _resume_command(options: StartOptions) -> str:
         parts.append(f"--save {options.save}")
     if options.questions:
         parts.append(f"--questions {options.questions}")
+    if options.region:
+        parts.append(f"--region {options.region}")
     if options.plain:
         parts.append("--plain")
     return " ".join(parts)
+
+
+_COUNTRY_REGIONS = {"gb": "uk", "uk": "uk", "us": "us"}
+"""Locale countries (LANG=en_GB.UTF-8) whose region key is not their own code."""
+
+
+def locale_region(questionnaire: Questionnaire) -> str | None:
+    """The region this computer's locale names (LC_ALL, LC_MESSAGES, LANG), if any.
+
+    en_GB gives uk, en_US us; a country the questionnaire has no region for gives its 'other'
+    region (when it has one), so a patient abroad is never shown another country's numbers. C,
+    POSIX and a locale without a country give None (the questionnaire's default).
+    """
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable, "")
+        if value:
+            break
+    language = value.split(".", 1)[0].split("@", 1)[0]
+    _, _, country = language.partition("_")
+    if not country.isalpha():
+        return None
+    country = country.lower()
+    region = _COUNTRY_REGIONS.get(country, country)
+    if region in questionnaire.regions:
+        return region
+    return "other" if "other" in questionnaire.regions else None
 
 
 def _open_progress(
@@ -320,7 +367,10 @@ def _open_progress(
     if resume or not saved.progress.answers:
         return saved.progress, saved.started
     if not saved.progress.completed:
-        when = f" from {saved.updated}" if saved.updated else ""
+        from spinecheck.render.document import readable_date
+
+        # a date as people read it, in this computer's time ("3 Dec 2026, 09:30"), never ISO
+        when = f" from {readable_date(saved.updated)}" if saved.updated else ""
         choice = asker.choose(
             f"You have unfinished answers{when}. Would you like to continue them?",
             [("continue", "Continue where I stopped"),
@@ -412,6 +462,7 @@ def _finish(
         sys.stdout.write("\n" + to_text(document_of(result, "patient"), min(width, 100)))
     sys.stdout.flush()
     questions = f" --questions {options.questions}" if options.questions else ""
+    questions += f" --region {options.region}" if options.region else ""
     asker.say(
         f"\nYour answers are saved in {path}.\n"
         f"To print this summary: spinecheck summary {path}{questions} --format pdf "
