@@ -343,6 +343,7 @@ def test_closed_input_raises_eof(keys, asker, questionnaire):
 # -- whole walks through the command, in-process ----------------------------------------------
 
 RED_FLAGS_NO = NO * 16
+END = "\x1b[F"
 ROUTINE_REST = (
     DOWN + SPACE + ENTER  # pain_areas: neck
     + pick(0)  # pain_duration: under 2 weeks
@@ -356,9 +357,9 @@ ROUTINE_REST = (
     + pick(3)  # interference_enjoyment 3
     + pick(2)  # interference_activity 2
     + DOWN * 14 + SPACE + ENTER  # treatments_tried: none
-    + ENTER + NO  # scans_done (skipped), nerve_tests_done: no
+    + END + ENTER + NO  # scans_done ('Skip this question'), nerve_tests_done: no
     + "Advil 200 mg\r" + ENTER  # medications
-    + pick(1) + ENTER  # blood_thinner: no; allergies (skipped)
+    + pick(1) + END + ENTER  # blood_thinner: no; allergies ('Skip this question')
     + pick(0)  # alcohol: none
     + pick(0)  # substance_concern: no
     + pick(0)  # smoking: never
@@ -738,3 +739,51 @@ def test_skipping_name_and_birth_date_leaves_no_details(data_dir, monkeypatch):
     result = CliRunner().invoke(app, ["start"], input="\n".join(lines) + "\n")
     assert result.exit_code == 0, result.output
     assert "patient" not in saved(data_dir)["spinecheck"]
+
+
+def test_enter_takes_the_one_medicine_name_shown(keys, questionnaire):
+    """Issue 24, item 5: 'pregab' with 'pregabalin' shown saves pregabalin, so the opioid and
+    pregabalin warning is not lost to a half-typed name."""
+    from spinecheck.medicines.matching import default_index
+
+    asker = ArrowKeyAsker(io.StringIO(), default_index().completions())
+    keys.send_text("pregab\r" + ENTER)
+    answer = ask(asker, questionnaire, "medications")
+    assert [entry.lower() for entry in answer] == ["pregabalin"]
+
+
+def test_enter_with_several_names_shown_asks_then_keeps_what_was_typed(keys, questionnaire):
+    asker = ArrowKeyAsker(io.StringIO(), ["Percocet", "Percodan", "gabapentin"])
+    keys.send_text("Perc\r" + "\r" + ENTER)  # asked once; Enter again keeps 'Perc'
+    assert ask(asker, questionnaire, "medications") == ["Perc"]
+
+
+def test_every_name_with_a_unique_start_is_completed_from_its_first_letters():
+    """The class, over the whole medicine index: any name whose first six letters start no
+    other name is saved whole when those six letters and Enter are typed."""
+    from spinecheck.medicines.matching import default_index
+    from spinecheck.walk.arrow_keys import _Entry
+
+    names = default_index().completions()
+    lowered = sorted({name.lower() for name in names})
+    tried = 0
+    for name in names:
+        start = name[:6]
+        if len(name) <= 6 or sum(n.startswith(start.lower()) for n in lowered) != 1:
+            continue
+        entry = _Entry(lambda width: [], hint="", completions=names)
+        entry.buffer.text = start
+        assert entry._take_suggestion()
+        assert entry.buffer.text.lower() == name.lower()
+        tried += 1
+    assert tried > 100
+
+
+def test_a_tick_box_question_with_nothing_ticked_does_not_move_on(screen, asker, questionnaire):
+    """Issue 24, item 6: Enter with nothing ticked is no answer ('no allergies' is ticked, not
+    assumed); skipping is its own choice."""
+    screen.pipe.send_text(ENTER)
+    later(screen.pipe, screen=screen, text=END + ENTER)  # End: 'Skip this question'
+    assert ask(asker, questionnaire, "allergies") is None
+    assert "Nothing is ticked yet" in screen.seen()
+    assert "Skip this question" in screen.seen()

@@ -14,7 +14,8 @@ from typing import Any, TextIO
 
 from prompt_toolkit.application import Application, create_app_session, get_app
 from prompt_toolkit.buffer import Buffer
-from prompt_toolkit.completion import WordCompleter
+from prompt_toolkit.completion import CompleteEvent, WordCompleter
+from prompt_toolkit.document import Document
 from prompt_toolkit.filters import Condition
 from prompt_toolkit.formatted_text import StyleAndTextTuples
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent, merge_key_bindings
@@ -258,8 +259,14 @@ class _Menu:
                 if problem:
                     self.message = problem
                     return
+                if not self.ticked:  # nothing ticked is not an answer ("no allergies"): ask
+                    skip = any(value == _SKIP for value, _ in self.options)
+                    self.message = "Nothing is ticked yet. Tick what fits with Space" + (
+                        ", or move to 'Skip this question' and press Enter." if skip else "."
+                    )
+                    return
                 labels = [label for value, label in self.options if value in self.ticked]
-                self.answered = "Answer: " + ("; ".join(labels) or "none chosen")
+                self.answered = "Answer: " + "; ".join(labels)
                 event.app.exit(result=list(self.ticked))
                 return
             if pointed is None:
@@ -311,9 +318,11 @@ class _Entry:
         self.remove = remove
         self.erase = erase
         self.paste_joiner = paste_joiner
-        completer = (
+        self.completer = (
             WordCompleter(completions, ignore_case=True, sentence=True) if completions else None
         )
+        completer = self.completer
+        self.asked_about: str | None = None
         self.buffer = Buffer(
             document=None, multiline=False, completer=completer, complete_while_typing=True
         )
@@ -322,6 +331,34 @@ class _Entry:
 
     def say(self, text: str) -> None:
         self.message = text
+
+    def _take_suggestion(self) -> bool:
+        """Before Enter keeps typed text, what the suggestions shown say; False: ask first.
+
+        One name shown for what was typed ('pregab': pregabalin) is taken, as it was shown.
+        Several shown ('oxy') ask to pick one; Enter again keeps what was typed.
+        """
+        text = self.buffer.text
+        if self.completer is None or not text.strip():
+            return True
+        event = CompleteEvent(completion_requested=True)
+        found = self.completer.get_completions(Document(text, len(text)), event)  # all of it
+        names = list({c.text.lower(): c.text for c in found}.values())  # one of each name
+        if any(name.lower() == text.strip().lower() for name in names):
+            return True  # typed in full
+        if len(names) == 1:
+            self.buffer.text = names[0]
+            self.buffer.cursor_position = len(names[0])
+            return True
+        if len(names) > 1 and self.asked_about != text:
+            self.asked_about = text
+            shown = ", ".join(names[:4]) + (", ..." if len(names) > 4 else "")
+            self.message = (
+                f"Several medicines start like that ({shown}). Use the down arrow to pick one, "
+                "or press Enter again to keep what you typed."
+            )
+            return False
+        return True
 
     def _above(self) -> StyleAndTextTuples:
         width = _width()
@@ -346,7 +383,11 @@ class _Entry:
 
         @keys.add("enter")
         def _enter(event: KeyPressEvent) -> None:
-            self.buffer.complete_state = None
+            state = self.buffer.complete_state
+            picked = state is not None and state.current_completion is not None
+            self.buffer.complete_state = None  # a picked suggestion is in the text already
+            if not picked and not self._take_suggestion():
+                return
             text = self.buffer.text
             problem = self.check(text) if self.check else None
             if problem:
@@ -457,7 +498,7 @@ class ArrowKeyAsker:
             options = [(n, _scale_label(shown, n, low, high)) for n in range(low, high + 1)]
         else:
             options = list(shown.choices)
-        if kind is not QuestionKind.MULTIPLE and not question.required:
+        if not question.required:  # skipping is a choice of its own, never an empty Enter
             options.append((_SKIP, "Skip this question"))
         pointer = next((i for i, (v, _) in enumerate(options) if v == current), None)
         multiple = kind is QuestionKind.MULTIPLE
