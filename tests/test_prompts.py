@@ -20,6 +20,7 @@ from spinecheck.answers.progress import Progress
 from spinecheck.cli import app
 from spinecheck.walk.arrow_keys import ArrowKeyAsker
 from spinecheck.walk.logic import BACK, Walk
+from tests.conftest import ROOT
 
 DOWN, UP, ENTER, SPACE, CTRL_C, CTRL_B, CTRL_X = (
     "\x1b[B",
@@ -787,3 +788,40 @@ def test_a_tick_box_question_with_nothing_ticked_does_not_move_on(screen, asker,
     assert ask(asker, questionnaire, "allergies") is None
     assert "Nothing is ticked yet" in screen.seen()
     assert "Skip this question" in screen.seen()
+
+
+@pytest.mark.parametrize(("typed", "value"), [("7", 7), ("10", 10), ("0", 0), ("3", 3)])
+def test_a_typed_number_moves_to_it_on_a_0_to_10_scale(keys, asker, questionnaire, typed, value):
+    """Issue 24, item 7: digits jump ('1' then '0' is 10); Enter still chooses."""
+    keys.send_text(typed + ENTER)
+    assert ask(asker, questionnaire, "pain_average") == value
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [("No.", False), ("yes,", True), (" Yes! ", True), ("NO", False), ("n.", False)],
+)
+def test_plain_mode_reads_dictated_yes_and_no_and_says_what_it_recorded(
+    questionnaire, typed, value
+):
+    from spinecheck.walk.plain import PlainAsker
+
+    out = io.StringIO()
+    plain = PlainAsker(io.StringIO(typed + "\n"), out)
+    assert ask(plain, questionnaire, "fall_or_injury") is value
+    assert f"Recorded: {'yes' if value else 'no'}" in out.getvalue()
+
+
+def test_the_summary_keeps_a_readable_width_on_a_wide_terminal(monkeypatch, capsys, questionnaire):
+    """Issue 24, item 14: at 200 columns the rich summary is drawn at most 100 wide."""
+    from spinecheck.assessment.rules import assess
+    from spinecheck.render.document import build_patient
+    from spinecheck.render.terminal import READABLE_WIDTH, show
+
+    monkeypatch.setenv("COLUMNS", "200")
+    answers = yaml.safe_load((ROOT / "tests" / "data" / "chronic_back.yaml").read_text())
+    answers.pop("spinecheck")
+    show(build_patient(assess(questionnaire, answers), questionnaire, answers))
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) > 20
+    assert max(len(line) for line in lines) <= READABLE_WIDTH

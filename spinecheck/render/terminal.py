@@ -106,9 +106,16 @@ def progress_bar(total: int) -> Iterator[Callable[[], None]]:
         yield lambda: bar.advance(task)
 
 
+READABLE_WIDTH = 100
+"""The widest a summary is drawn: longer lines are hard to read (the walk keeps the same)."""
+
+
 def show(document: Document) -> None:
-    """Print the summary on the terminal, at its width."""
-    render(document, Console())
+    """Print the summary on the terminal, at its width up to READABLE_WIDTH."""
+    console = Console()
+    if console.width > READABLE_WIDTH:
+        console = Console(width=READABLE_WIDTH)
+    render(document, console)
 
 
 def to_string(document: Document, width: int = 80) -> str:

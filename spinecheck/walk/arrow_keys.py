@@ -151,9 +151,13 @@ class _Menu:
         nothing_chosen: str = "Use the up and down arrows to choose an answer, then press Enter.",
         erase: bool = False,
         erase_for: frozenset[Any] = frozenset(),
+        numbers: dict[int, int] | None = None,
     ) -> None:
         self.header = header
         self.options = options
+        self.numbers = numbers or {}
+        """Numbers that can be typed, and the option each moves to (a scale)."""
+        self.digits = ""
         self.erase_for = erase_for
         """Answers that leave nothing of the prompt on the screen (an emergency yes, read back
         next: if it was a mistake, no "Answer: Yes" stays behind)."""
@@ -243,6 +247,18 @@ class _Menu:
 
             keys.add(letter)(choose)
             keys.add(letter.upper())(choose)
+
+        for digit in "0123456789" if self.numbers else "":
+
+            def typed(event: KeyPressEvent, digit: str = digit) -> None:
+                both = self.digits + digit
+                if self.digits and int(both) in self.numbers:  # '1' then '0': 10
+                    self.pointer, self.digits = self.numbers[int(both)], ""
+                elif int(digit) in self.numbers:
+                    self.pointer, self.digits = self.numbers[int(digit)], digit
+                self.message = ""
+
+            keys.add(digit)(typed)
 
         @keys.add("?")
         def _help(event: KeyPressEvent) -> None:
@@ -486,6 +502,7 @@ class ArrowKeyAsker:
             return BACK if typed == _BACK else check_typed(question, typed)
         options: list[tuple[Any, str]]
         letters: dict[str, int] = {}
+        numbers: dict[int, int] = {}
         current: Any = shown.current
         if kind is QuestionKind.YES_NO:
             options = [(True, "Yes"), (False, "No")]
@@ -496,6 +513,8 @@ class ArrowKeyAsker:
         elif kind is QuestionKind.SCALE:
             low, high = question.bounds()
             options = [(n, _scale_label(shown, n, low, high)) for n in range(low, high + 1)]
+            # a typed number moves to it ('7', or '1' then '0' for 10); Enter still chooses
+            numbers = {n: i for i, n in enumerate(range(low, high + 1))}
         else:
             options = list(shown.choices)
         if not question.required:  # skipping is a choice of its own, never an empty Enter
@@ -523,6 +542,7 @@ class ArrowKeyAsker:
             can_go_back=shown.can_go_back,
             check=check_ticks,
             erase_for=frozenset((True, NOT_SURE)) if shown.read_back else frozenset(),
+            numbers=numbers,
             nothing_chosen=(
                 "Nothing is chosen yet. " + keys_hint(question, can_go_back=False, has_help=False)
                 if kind is QuestionKind.YES_NO

@@ -102,9 +102,14 @@ class PlainAsker:
                 self.say("  " + yes_no_request(question))
                 continue
             try:
-                return check_typed(question, self._to_value(shown, line))
+                value = check_typed(question, self._to_value(shown, line))
             except SpinecheckError as err:
                 self.say("  " + problem_text(question, err))
+                continue
+            # what was recorded, read back: dictation and typing slips are caught here
+            self.say("  Recorded: " + (describe_answer(question, value) if value is not None
+                                       else "skipped"))  # fmt: skip
+            return value
 
     def _back_or_help(self, word: str, shown: Shown) -> Back | bool:
         """What 'b' or '?' asked for: BACK, True (help or a message was shown), or False."""
@@ -127,7 +132,7 @@ class PlainAsker:
         if not line:
             return None
         if kind is QuestionKind.YES_NO:
-            word = line.lower()
+            word = _spoken(line)
             if shown.question.unsure and word in UNSURE_WORDS:
                 return NOT_SURE
             return True if word in YES_WORDS else False if word in NO_WORDS else line
@@ -201,6 +206,7 @@ class PlainAsker:
             line = self._read(
                 "Type y if that is right, or n if it was a mistake (to answer again): "
             ).lower()
+            line = _spoken(line)
             if line in YES_WORDS:
                 return True
             if line in NO_WORDS:
@@ -267,3 +273,8 @@ def _choice(shown: Shown, typed: str) -> str:
         if typed.lower() in (value, label.lower()):
             return value
     return typed
+
+
+def _spoken(line: str) -> str:
+    """A one-word reply as dictation types it ('No.', 'yes,', ' Yes! '): the word alone."""
+    return line.strip().strip(".,;:!?").strip().lower()

@@ -84,6 +84,8 @@ def keys_hint(question: Question, *, can_go_back: bool, has_help: bool) -> str:
         )
     elif kind is QuestionKind.MULTIPLE:
         first = "Up and down arrows move. Space ticks a box. Enter when done."
+    elif kind is QuestionKind.SCALE and question.bounds()[0] >= 0 and question.bounds()[1] <= 10:
+        first = "Type a number or use the up and down arrows, then press Enter."
     elif kind in (QuestionKind.SINGLE, QuestionKind.SCALE):
         first = "Up and down arrows choose. Enter to answer."
     elif kind is QuestionKind.TEXT_LIST:
