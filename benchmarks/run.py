@@ -140,23 +140,29 @@ def cpu_and_peak(command: list[str], env: dict[str, str]) -> tuple[float, float]
     return float(cpu), int(peak) / 1024  # ru_maxrss is in KiB on Linux
 
 
-def hostile_questionnaire(path: Path) -> None:
-    """The shipped questionnaire with one 'when' that is huge to search: 1,500 blocks of seven
-    yes/no tests, each block contradicting itself (issue 23, item 13), under the size limit."""
+def hostile_condition(blocks: int) -> str:
+    """One 'when' (YAML flow text) that no answers satisfy and that is large to search: blocks
+    of every combination of seven yes/no answers, each block contradicting itself (issue 23,
+    item 13). The tests use it too."""
     names = ["rf_saddle_numbness", "rf_bladder_change", "rf_bowel_change", "rf_fever",
              "rf_sexual_function_change", "rf_worsening_weakness", "rf_both_legs"]  # fmt: skip
-    blocks = []
-    for number in range(1500):
+    parts = []
+    for number in range(blocks):
         tests = [f"{{question: {q}, equals: {str(bool(number >> i & 1)).lower()}}}"
                  for i, q in enumerate(names)]  # fmt: skip
         odd = names[number % 7]
         tests.append(f"{{question: {odd}, equals: {str(not number >> number % 7 & 1).lower()}}}")
-        blocks.append("{all: [" + ", ".join(tests) + "]}")
+        parts.append("{all: [" + ", ".join(tests) + "]}")
+    return "{any: [" + ", ".join(parts) + "]}"
+
+
+def hostile_questionnaire(path: Path) -> None:
+    """The shipped questionnaire with one 'when' of 1,500 such blocks, under the size limit."""
     shipped = (ROOT / "questions.yaml").read_text(encoding="utf-8")
     line = "when: {question: pain_duration, in: [3_to_12_months, over_1_year]}"
     if line not in shipped:
         raise SystemExit("the shipped questionnaire changed: update hostile_questionnaire()")
-    path.write_text(shipped.replace(line, "when: {any: [" + ", ".join(blocks) + "]}", 1))
+    path.write_text(shipped.replace(line, "when: " + hostile_condition(1500), 1))
 
 
 def peak_memory_mb(command: list[str], env: dict[str, str]) -> float:

@@ -150,13 +150,19 @@ def test_an_emergency_yes_is_confirmed_before_the_walk_stops(tmp_path):
 CTRL_B = "\x02"
 
 
-def test_ctrl_c_at_the_emergency_read_back_repeats_the_advice_and_exits_3(tmp_path):
-    """Issue 24, item 1: the yes stands until it is taken back, so its advice is the last
-    thing on the screen and the exit code says emergency."""
+def at_the_emergency_read_back(tmp_path: Path) -> Terminal:
+    """A walk at 40x20 whose first answer is yes to saddle numbness, now read back."""
     terminal = Terminal(tmp_path, columns=40, rows=20)
     terminal.wait_for("question 1 of 16")
     terminal.send("y" + ENTER)
     terminal.wait_for("If that is right, call 911 now")
+    return terminal
+
+
+def test_ctrl_c_at_the_emergency_read_back_repeats_the_advice_and_exits_3(tmp_path):
+    """Issue 24, item 1: the yes stands until it is taken back, so its advice is the last
+    thing on the screen and the exit code says emergency."""
+    terminal = at_the_emergency_read_back(tmp_path)
     terminal.send(CTRL_C)
     screen = terminal.wait_for("Call 911 now, or go to the nearest emergency department")
     assert "You said yes to a warning sign that needs help now" in screen
@@ -170,20 +176,14 @@ def test_ctrl_c_at_the_emergency_read_back_repeats_the_advice_and_exits_3(tmp_pa
 def test_a_walk_ended_at_the_emergency_read_back_exits_3_with_the_yes_saved(tmp_path, stop):
     import signal
 
-    terminal = Terminal(tmp_path, columns=40, rows=20)
-    terminal.wait_for("question 1 of 16")
-    terminal.send("y" + ENTER)
-    terminal.wait_for("If that is right, call 911 now")
+    terminal = at_the_emergency_read_back(tmp_path)
     terminal.child.kill(getattr(signal, stop))
     assert terminal.finish() == 3
     assert saved(tmp_path)["rf_saddle_numbness"] is True
 
 
 def test_ctrl_b_on_the_emergency_read_back_goes_back_to_the_question(tmp_path):
-    terminal = Terminal(tmp_path, columns=40, rows=20)
-    terminal.wait_for("question 1 of 16")
-    terminal.send("y" + ENTER)
-    terminal.wait_for("If that is right, call 911 now")
+    terminal = at_the_emergency_read_back(tmp_path)
     terminal.send(CTRL_B)
     terminal.wait_for("Warning signs - question 1 of 16")
     terminal.settle()
@@ -198,10 +198,7 @@ def test_ctrl_b_on_the_emergency_read_back_goes_back_to_the_question(tmp_path):
 
 def test_a_yes_taken_back_leaves_no_answer_yes_on_the_screen(tmp_path):
     """Issue 24, item 3: after "No, that was a mistake" nothing on the screen says Yes."""
-    terminal = Terminal(tmp_path, columns=40, rows=20)
-    terminal.wait_for("question 1 of 16")
-    terminal.send("y" + ENTER)
-    terminal.wait_for("If that is right, call 911 now")
+    terminal = at_the_emergency_read_back(tmp_path)
     terminal.send("n" + ENTER)
     terminal.wait_for("Warning signs - question 1 of 16")
     terminal.settle()

@@ -13,6 +13,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from benchmarks.run import hostile_condition
 from spinecheck.cli import app
 from tests.conftest import DATA, minimal_answers, write_answers
 
@@ -231,21 +232,6 @@ def test_the_reachability_check_is_bounded_and_says_so(tmp_path, shipped_text, m
     assert "note: the check that every question can be asked was limited" in result.stderr
 
 
-def _hostile_condition(blocks: int) -> str:
-    """One 'when' that no answers satisfy and that is large to search: every combination of
-    seven yes/no answers, each block contradicting itself (issue 23, item 13)."""
-    names = ["rf_saddle_numbness", "rf_bladder_change", "rf_bowel_change",
-             "rf_sexual_function_change", "rf_worsening_weakness", "rf_both_legs", "rf_fever"]  # fmt: skip
-    parts = []
-    for number in range(blocks):
-        tests = [f"{{question: {q}, equals: {str(bool(number >> i & 1)).lower()}}}"
-                 for i, q in enumerate(names)]  # fmt: skip
-        odd = names[number % 7]
-        tests.append(f"{{question: {odd}, equals: {str(not number >> number % 7 & 1).lower()}}}")
-        parts.append("{all: [" + ", ".join(tests) + "]}")
-    return "{any: [" + ", ".join(parts) + "]}"
-
-
 def test_the_reachability_deadline_is_kept_inside_one_search(shipped_text, monkeypatch):
     """A deadline that passes during one condition's search stops that search, not only the
     next question's: the condition is then reported as not searched, never as unreachable."""
@@ -255,7 +241,7 @@ def test_the_reachability_deadline_is_kept_inside_one_search(shipped_text, monke
     from spinecheck.questionnaire.loading import _satisfiable, load_questionnaire
 
     questionnaire = load_questionnaire()
-    condition = msgspec.convert(yaml.safe_load(_hostile_condition(40)), Condition)
+    condition = msgspec.convert(yaml.safe_load(hostile_condition(40)), Condition)
     known = {q.id: () for q in questionnaire.questions}
     assert _satisfiable(condition, questionnaire, set(), known) is False  # searched in full
     ticks = iter(range(10_000))
@@ -267,7 +253,7 @@ def test_the_reachability_deadline_is_kept_inside_one_search(shipped_text, monke
 def test_a_questionnaire_with_a_huge_condition_is_checked_with_a_note(tmp_path, shipped_text):
     path = tmp_path / "q.yaml"
     line = "when: {question: pain_duration, in: [3_to_12_months, over_1_year]}"
-    path.write_text(shipped_text.replace(line, "when: " + _hostile_condition(1500), 1))
+    path.write_text(shipped_text.replace(line, "when: " + hostile_condition(1500), 1))
     assert path.stat().st_size < 1_000_000
     result = runner.invoke(app, ["check", str(path)])
     assert result.exit_code == 0, result.stderr

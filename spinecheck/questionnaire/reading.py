@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from spinecheck.errors import Problem, SpinecheckError
+from spinecheck.errors import Problem, SpinecheckError, visible
 
 MAX_BYTES = 1_000_000
 """Files larger than this are refused before parsing (1 MB)."""
@@ -314,12 +314,6 @@ def decode(raw: bytes, name: str) -> str:
     return text
 
 
-def _code(character: object) -> str:
-    r"""A character as its escape (\x1b, \x85), never the character itself."""
-    text = chr(character) if isinstance(character, int) else str(character)
-    return ascii(text)[1:-1]
-
-
 def parse_yaml(text: str, label: str) -> Document:
     """Parse YAML text into a `Document`; duplicate keys are listed in `Document.problems`."""
     loader = _Loader(text)
@@ -352,7 +346,7 @@ def parse_yaml(text: str, label: str) -> Document:
     except yaml.reader.ReaderError as err:  # a character YAML does not allow in a file
         before = text[: err.position]
         raise SpinecheckError(
-            f"this line holds the control character {_code(err.character)}, "
+            f"this line holds the control character {visible(chr(err.character))}, "
             "which YAML does not allow",
             path=label,
             line=before.count("\n") + 1,

@@ -303,7 +303,7 @@ def _resume_command(options: StartOptions) -> str:
     return " ".join(parts)
 
 
-_COUNTRY_REGIONS = {"gb": "uk", "uk": "uk", "us": "us"}
+_COUNTRY_REGIONS = {"gb": "uk"}
 """Locale countries (LANG=en_GB.UTF-8) whose region key is not their own code."""
 
 
