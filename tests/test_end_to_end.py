@@ -6,6 +6,7 @@ real output, at the window's size, so a cut or hidden word fails the test.
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import sys
@@ -39,7 +40,13 @@ class Terminal:
     """The command in a pseudo-terminal, and the screen a terminal of that size shows."""
 
     def __init__(
-        self, tmp_path: Path, *args: str, columns: int = 100, rows: int = 40, lang: str = "C.UTF-8"
+        self,
+        tmp_path: Path,
+        *args: str,
+        columns: int = 100,
+        rows: int = 40,
+        lang: str = "en_US.UTF-8",
+        through_welcome: bool = True,
     ) -> None:
         env = {"TERM": "xterm", "PATH": "/usr/bin:/bin", "SPINECHECK_DATA_DIR": str(tmp_path),
                "LANG": lang, "HOME": str(tmp_path),
@@ -52,6 +59,7 @@ class Terminal:
         self.screen = pyte.Screen(columns, rows)
         self.stream = pyte.Stream(self.screen)
         self.columns = columns
+        self.through_welcome = through_welcome
 
     def _pump(self, wait: float) -> None:
         try:
@@ -67,13 +75,25 @@ class Terminal:
         return " ".join(" ".join(self.lines()).split())
 
     def wait_for(self, text: str, timeout: float = 20) -> str:
-        """Wait until `text` (spaces normalised) is on the screen; return the screen's words."""
+        """Wait until `text` (spaces normalised) is on the screen; return the screen's words.
+
+        A welcome screen on the way is read to its end with Enter (as a patient does), unless
+        the test reads the welcome itself (`through_welcome=False`).
+        """
         wanted = " ".join(text.split())
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             self._pump(0.05)
             if wanted in self.words():
                 return self.words()
+            bottom = " ".join(" ".join(self.lines()).split())[-80:]
+            if self.through_welcome and re.search(
+                r"Press Enter to (start the questions|see the next page)\.( PageUp: page before\.)?$",
+                bottom,
+            ):
+                self.send(ENTER)
+                self.settle(0.2)
+                continue
             if not self.child.isalive():
                 self._pump(0.2)
                 if wanted in self.words():
@@ -108,16 +128,16 @@ def saved(tmp_path: Path) -> dict:
 
 def test_enter_on_a_warning_sign_answers_nothing(tmp_path):
     terminal = Terminal(tmp_path, columns=80)
-    terminal.wait_for("Warning signs - question 1 of 16")
+    terminal.wait_for("Warning signs: question 1.")
     terminal.send(ENTER)
     screen = terminal.wait_for(
         "Nothing is chosen yet. Press y for yes, n for no, or s if you are not sure, then Enter."
     )
-    assert "question 1 of 16" in screen
+    assert "question 1." in screen
     assert "You answered yes" not in screen
     assert "Answer: Yes" not in screen
     terminal.send("n" + ENTER)
-    terminal.wait_for("Warning signs - question 2 of 16")
+    terminal.wait_for("Warning signs: question 2.")
     terminal.send(CTRL_C)
     assert terminal.finish() == 130
     assert saved(tmp_path)["rf_saddle_numbness"] is False
@@ -125,7 +145,7 @@ def test_enter_on_a_warning_sign_answers_nothing(tmp_path):
 
 def test_an_emergency_yes_is_confirmed_before_the_walk_stops(tmp_path):
     terminal = Terminal(tmp_path, columns=60)
-    terminal.wait_for("question 1 of 16")
+    terminal.wait_for("question 1.")
     terminal.send("y" + ENTER)
     screen = terminal.wait_for("If that is right, call 911 now")
     assert "You answered yes to: Since the pain started, does the skin between your legs" in screen
@@ -134,11 +154,11 @@ def test_an_emergency_yes_is_confirmed_before_the_walk_stops(tmp_path):
     terminal.send("n" + ENTER)  # a mistake: the question is asked again
     terminal.wait_for("Since the pain started, does the skin between your legs")
     terminal.settle()
-    assert "If that is right" not in terminal.words().split("question 1 of 16")[-1]
+    assert "If that is right" not in terminal.words().split("question 1.")[-1]
     terminal.send("y" + ENTER)
     terminal.wait_for("If that is right, call 911 now")
     terminal.send("y" + ENTER)
-    screen = terminal.wait_for("Your answers are saved in")
+    screen = terminal.wait_for("Your answers are saved on this computer")
     assert "Call 911 now" in screen
     assert terminal.finish() == 3
     answers = saved(tmp_path)
@@ -153,7 +173,7 @@ CTRL_B = "\x02"
 def at_the_emergency_read_back(tmp_path: Path) -> Terminal:
     """A walk at 40x20 whose first answer is yes to saddle numbness, now read back."""
     terminal = Terminal(tmp_path, columns=40, rows=20)
-    terminal.wait_for("question 1 of 16")
+    terminal.wait_for("question 1.")
     terminal.send("y" + ENTER)
     terminal.wait_for("If that is right, call 911 now")
     return terminal
@@ -185,12 +205,12 @@ def test_a_walk_ended_at_the_emergency_read_back_exits_3_with_the_yes_saved(tmp_
 def test_ctrl_b_on_the_emergency_read_back_goes_back_to_the_question(tmp_path):
     terminal = at_the_emergency_read_back(tmp_path)
     terminal.send(CTRL_B)
-    terminal.wait_for("Warning signs - question 1 of 16")
+    terminal.wait_for("Warning signs: question 1.")
     terminal.settle()
     assert "This is the first question" not in terminal.words()
     assert "If that is right" not in terminal.words()
     terminal.send("n" + ENTER)  # the question, answered again
-    terminal.wait_for("question 2 of 16")
+    terminal.wait_for("question 2.")
     terminal.send(CTRL_C)
     assert terminal.finish() == 130
     assert saved(tmp_path)["rf_saddle_numbness"] is False
@@ -200,11 +220,11 @@ def test_a_yes_taken_back_leaves_no_answer_yes_on_the_screen(tmp_path):
     """Issue 24, item 3: after "No, that was a mistake" nothing on the screen says Yes."""
     terminal = at_the_emergency_read_back(tmp_path)
     terminal.send("n" + ENTER)
-    terminal.wait_for("Warning signs - question 1 of 16")
+    terminal.wait_for("Warning signs: question 1.")
     terminal.settle()
     assert "Answer: Yes" not in terminal.words()
     terminal.send("n" + ENTER)
-    terminal.wait_for("question 2 of 16")
+    terminal.wait_for("question 2.")
     assert "Answer: Yes" not in terminal.words()
     assert "Answer: No" in terminal.words()  # an answer that stands is still shown
     terminal.send(CTRL_C)
@@ -215,13 +235,13 @@ def test_a_same_day_yes_is_told_at_once_and_again_on_ctrl_c(tmp_path):
     """Issue 24, item 2, at 40x20: new symptoms in both legs (question 6) is same-day."""
     terminal = Terminal(tmp_path, columns=40, rows=20)
     for number in range(1, 6):
-        terminal.wait_for(f"question {number} of 16")
+        terminal.wait_for(f"question {number}.")
         terminal.send("n" + ENTER)
-    terminal.wait_for("question 6 of 16")
+    terminal.wait_for("question 6.")
     terminal.send("y" + ENTER)
     screen = terminal.wait_for("You can finish these questions first")
     assert "Speak to a clinician today" in screen
-    terminal.wait_for("question 7 of 16")
+    terminal.wait_for("question 7.")
     terminal.assert_fits()
     terminal.send(CTRL_C)
     screen = terminal.wait_for("To continue where you stopped")
@@ -234,22 +254,22 @@ def test_a_uk_patient_who_stops_and_resumes_is_never_told_911(tmp_path):
     """Issue 24, item 4: the locale gives the region, the progress file keeps it, and the
     resumed walk, its printed commands and the summary all use it."""
     terminal = Terminal(tmp_path, columns=40, rows=20, lang="en_GB.UTF-8")
-    screen = terminal.wait_for("question 1 of 16")
+    screen = terminal.wait_for("question 1.")
     terminal.send("n" + ENTER)
-    terminal.wait_for("question 2 of 16")
+    terminal.wait_for("question 2.")
     terminal.send(CTRL_C)
     screen = terminal.wait_for("--region uk")
     assert terminal.finish() == 130
     assert saved(tmp_path)["spinecheck"]["region"] == "uk"
     resumed = Terminal(tmp_path, "start", "--resume", columns=40, rows=40)  # a C locale now
-    screen = resumed.wait_for("question 2 of 16")
+    screen = resumed.wait_for("question 2.")
     assert "call 999" in screen  # the welcome's emergency line
     assert "911" not in screen
     resumed.send("y" + ENTER)  # bladder trouble: the read-back names the UK number
     screen = resumed.wait_for("If that is right, call 999 now")
     assert "911" not in screen
     resumed.send("y" + ENTER)
-    screen = resumed.wait_for("Your answers are saved in")
+    screen = resumed.wait_for("Your answers are saved on this computer")
     assert "999" in screen
     assert "911" not in screen
     assert resumed.finish() == 3
@@ -260,7 +280,7 @@ def test_every_warning_sign_question_fits_50_columns(tmp_path):
     signs = [q for q in questionnaire.questions if q.warning is not None]
     terminal = Terminal(tmp_path, columns=50, rows=30)
     for number, question in enumerate(signs, 1):
-        terminal.wait_for(f"question {number} of {len(signs)}")
+        terminal.wait_for(f"question {number}.")
         terminal.wait_for(question.text)  # every word, in order, none cut off
         terminal.wait_for(
             "Press y for yes, n for no, or s if you are not sure, then Enter."
@@ -269,7 +289,7 @@ def test_every_warning_sign_question_fits_50_columns(tmp_path):
         )
         terminal.assert_fits()
         terminal.send("n" + ENTER)
-    terminal.wait_for("Your pain - question 1")
+    terminal.wait_for("Part 2 of 7, Your pain: question 1.")
     terminal.send(CTRL_C)
     assert terminal.finish() == 130
 
@@ -292,6 +312,7 @@ def test_every_question_is_whole_at_any_width(tmp_path, columns):
     questionnaire = load_questionnaire()
     terminal = Terminal(tmp_path, columns=columns, rows=40)
     asked: list[str] = []
+    places: list[tuple[int, int, int]] = []  # (part, parts, question) as shown
     while True:
         found = None
         end = time.monotonic() + 20
@@ -300,7 +321,7 @@ def test_every_question_is_whole_at_any_width(tmp_path, columns):
             words = terminal.words()
             if "Type a number to change that answer" in words:
                 break
-            progress = re.findall(r"- question \d+ of \d+", words)
+            progress = re.findall(r"Part \d+ of \d+, [^:]+: question \d+\.", words)
             if not progress:
                 continue
             current = words[words.rfind(progress[-1]) :]
@@ -315,6 +336,7 @@ def test_every_question_is_whole_at_any_width(tmp_path, columns):
         if found is None:
             break
         asked.append(found.id)
+        places.append(tuple(map(int, re.findall(r"\d+", progress[-1]))))  # type: ignore[arg-type]
         terminal.assert_fits()
         terminal.send(_answer_for(found.kind, found.text))
     terminal.wait_for("Type a number to change that answer")
@@ -324,9 +346,23 @@ def test_every_question_is_whole_at_any_width(tmp_path, columns):
     terminal.send(ENTER)
     terminal.wait_for("Your date of birth")
     terminal.send(ENTER)
-    terminal.wait_for("Your answers are saved in")
+    # the end says where the summary is, how to print it, and to bring it; it is owner-only
+    screen = terminal.wait_for("Please bring it to your visit.")
+    assert "open that file in your web browser and choose Print" in screen
+    page = tmp_path / "spine-summary.html"
+    assert str(page) in terminal.words().replace(" ", "") or str(page) in screen
+    assert page.stat().st_mode & 0o777 == 0o600
+    assert "Your summary to take to your visit" in page.read_text()
+    assert "progress.yaml" not in screen  # no internal file names
     assert terminal.finish() == 0
     assert len(asked) >= 35
+    # the progress line never jumps: the parts never change in number, never go back, and
+    # within a part each question is one more than the last
+    assert {parts for _, parts, _ in places} == {len(questionnaire.sections)}
+    for (part, _, number), (next_part, _, next_number) in itertools.pairwise(places):
+        assert (next_part, next_number) in {(part, number + 1)} | {
+            (later, 1) for later in range(part + 1, len(questionnaire.sections) + 1)
+        }
     assert {"rf_saddle_numbness", "pain_areas", "medications", "age", "goals"} <= set(asked)
 
 
@@ -405,8 +441,8 @@ def test_start_then_resume_loses_nothing(tmp_path):
     terminal.send(DOWN + ENTER)  # start over
     terminal.wait_for("spinecheck start --resume finds them")
     (kept,) = tmp_path.glob("progress-*.yaml")
-    assert kept.name in terminal.words().replace(" ", "")
-    terminal.wait_for("Warning signs - question 1 of 16")
+    assert "progress" not in terminal.words()  # the kept file's name is for the clinic
+    terminal.wait_for("Warning signs: question 1.")
     terminal.send(CTRL_C)
     assert terminal.finish() == 130
     assert yaml.safe_load(kept.read_text())["pain_areas"] == ["neck"]
@@ -433,9 +469,9 @@ def test_continue_is_the_default_when_answers_are_unfinished(tmp_path):
 
 def test_ctrl_c_in_a_real_terminal_saves_and_exits_130(tmp_path):
     terminal = Terminal(tmp_path)
-    terminal.wait_for("question 1 of 16")
+    terminal.wait_for("question 1.")
     terminal.send("n" + ENTER)
-    terminal.wait_for("question 2 of 16")
+    terminal.wait_for("question 2.")
     terminal.send(CTRL_C)
     terminal.wait_for("spinecheck start --resume")
     assert terminal.finish() == 130

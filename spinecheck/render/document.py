@@ -288,19 +288,24 @@ def _answer(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue], qi
     return describe_answer(question, answers[qid])
 
 
-def _footer(assessment: Assessment, info: SummaryInfo) -> str:
-    parts = [
-        f"Questionnaire {assessment.questionnaire_id} version {assessment.questionnaire_version}"
-    ]
+def _footer(assessment: Assessment, info: SummaryInfo, *, for_patient: bool = False) -> str:
+    """When and from what the page was made; the patient's page names no internal ids."""
+    parts = []
+    if not for_patient:  # questionnaire ids and file names are for the clinic
+        parts.append(
+            f"Questionnaire {assessment.questionnaire_id} "
+            f"version {assessment.questionnaire_version}"
+        )
     if info.answered_at:
         parts.append(f"answered {readable_date(info.answered_at)}")
     if info.printed_at:
         parts.append(f"printed {readable_date(info.printed_at)}")
-    if info.source:
+    if info.source and not for_patient:
         parts.append(f"from {info.source}")
     if assessment.region:
         parts.append(f"contacts for {assessment.region}")
-    return "; ".join(parts) + "."
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] + "." if text else ""
 
 
 def urgency_section(assessment: Assessment) -> Section:
@@ -521,7 +526,7 @@ def build_patient(
         subtitle="Your summary to take to your visit",
         urgency=assessment.urgency,
         sections=tuple(sections),
-        footer=_footer(assessment, info),
+        footer=_footer(assessment, info, for_patient=True),
         header=page_header(info, answers.get("age")),
         names=name_and_stand_in(info),
     )

@@ -22,6 +22,7 @@ from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent, merge_key_bin
 from prompt_toolkit.key_binding.defaults import load_key_bindings
 from prompt_toolkit.keys import Keys
 from prompt_toolkit.layout import (
+    Dimension,
     Float,
     FloatContainer,
     HSplit,
@@ -131,6 +132,77 @@ def _common_keys(can_go_back: bool, say: Callable[[str], None]) -> KeyBindings:
     return keys
 
 
+def _rows() -> int:
+    return max(1, get_app().output.get_size().rows)
+
+
+def _line_count(fragments: StyleAndTextTuples) -> int:
+    return sum(text.count("\n") for _, text, *_ in fragments) + 1 if fragments else 0
+
+
+class _Stack:
+    """A fixed text above, a part that scrolls, a fixed text below, within the window's rows.
+
+    The text above (the question) and below (the keys, a problem) never scroll away; the part
+    between (a long list of answers) scrolls with its pointer. In a window too short for both
+    fixed texts, the one below keeps at least one row free for the list.
+    """
+
+    def __init__(
+        self,
+        top: Callable[[], StyleAndTextTuples],
+        middle: BufferControl | FormattedTextControl,
+        bottom: Callable[[], StyleAndTextTuples],
+    ) -> None:
+        self.top, self.bottom = top, bottom
+        self.windows = [
+            Window(FormattedTextControl(top), wrap_lines=True, dont_extend_height=True,
+                   height=lambda: Dimension.exact(self._heights()[0])),
+            Window(middle, wrap_lines=True, dont_extend_height=True, height=self._middle),
+            Window(FormattedTextControl(bottom), wrap_lines=True, dont_extend_height=True,
+                   height=lambda: Dimension.exact(self._heights()[1])),
+        ]  # fmt: skip
+
+    def _heights(self) -> tuple[int, int]:
+        rows = _rows()
+        below = min(_line_count(self.bottom()), max(0, rows - 1))
+        above = min(_line_count(self.top()), max(0, rows - below - 1))
+        return above, below
+
+    def _middle(self) -> Dimension:
+        if get_app().is_done:
+            return Dimension(min=0)
+        above, below = self._heights()
+        return Dimension(min=1, max=max(1, _rows() - above - below))
+
+
+class _Paged:
+    """Lines longer than the window, shown a page at a time (PageUp and PageDown move)."""
+
+    def __init__(self, lines: Callable[[int], Lines]) -> None:
+        self.lines = lines
+        self.page = 0
+
+    def view(self, width: int, height: int) -> tuple[Lines, int, int]:
+        """The lines of the current page, its number and the number of pages."""
+        every = self.lines(width)
+        height = max(1, height)
+        pages = max(1, -(-len(every) // height))
+        self.page = max(0, min(self.page, pages - 1))  # the window may have grown
+        return every[self.page * height : (self.page + 1) * height], self.page + 1, pages
+
+    def move(self, step: int) -> None:
+        self.page = max(0, self.page + step)  # the end is kept by view()
+
+
+def _page_words(page: int, pages: int, what: str) -> str:
+    if pages == 1:
+        return ""
+    more = "PageDown: next page. " if page < pages else ""
+    back = "PageUp: page before." if page > 1 else ""
+    return f"Page {page} of {pages} of {what}. {more}{back}".strip()
+
+
 class _Menu:
     """One list of answers to move through: a single choice, or boxes to tick."""
 
@@ -179,14 +251,20 @@ class _Menu:
     def say(self, text: str) -> None:
         self.message = text
 
-    def _lines(self) -> StyleAndTextTuples:
+    def _top(self) -> StyleAndTextTuples:
+        """The question (and, once answered, the answer): it never scrolls away."""
         width = _width()
         lines = self.header(width)
+        if get_app().is_done and self.answered is not None:
+            lines += [("class:answer", line) for line in wrap(self.answered, width, "  ")]
+        return _fragments(lines)
+
+    def _choices(self) -> StyleAndTextTuples:
+        """The answers to move through; a list longer than the window scrolls with the pointer."""
         if get_app().is_done:
-            if self.answered is not None:
-                lines += [("class:answer", line) for line in wrap(self.answered, width, "  ")]
-            return _fragments(lines)
-        fragments = [*_fragments(lines), ("", "\n")]
+            return []
+        width = _width()
+        fragments: StyleAndTextTuples = []
         for index, (value, label) in enumerate(self.options):
             pointed = index == self.pointer
             marker = "> " if pointed else "  "
@@ -198,12 +276,19 @@ class _Menu:
                 fragments.append(("[SetCursorPosition]", ""))
             for row in rows:
                 fragments += [(style, row), ("", "\n")]
+        return fragments[:-1]
+
+    def _bottom(self) -> StyleAndTextTuples:
+        """The keys to use, help and any problem: always in view below the answers."""
+        if get_app().is_done:
+            return []
+        width = _width()
         extra: Lines = [("class:hint", line) for line in wrap(self.hint, width)]
         if self.showing_help:
             extra += [("", line) for line in wrap(self.help_text or "", width, "  ")]
         if self.message:
             extra += [("class:problem", line) for line in wrap(self.message, width)]
-        return fragments + _fragments(extra)
+        return _fragments(extra)
 
     def _move(self, step: int) -> None:
         # From nothing highlighted, Down and End count from just above the first answer, Up and
@@ -295,9 +380,10 @@ class _Menu:
 
         # Unbound keys are ignored (typed letters, pasted text): they never choose an answer.
         keys.add(Keys.Any)(lambda event: None)
-        control = FormattedTextControl(self._lines, focusable=True, show_cursor=False)
+        choices = FormattedTextControl(self._choices, focusable=True, show_cursor=False)
+        stack = _Stack(self._top, choices, self._bottom)
         application: Application[Any] = Application(
-            layout=Layout(HSplit([Window(control, wrap_lines=True, dont_extend_height=True)])),
+            layout=Layout(HSplit(stack.windows), focused_element=stack.windows[1]),
             key_bindings=merge_key_bindings([load_key_bindings(), keys]),
             style=STYLE,
             full_screen=False,
@@ -323,8 +409,13 @@ class _Entry:
         remove: bool = False,
         erase: bool = False,
         paste_joiner: str = " ",
+        pages: _Paged | None = None,
+        pages_of: str = "",
     ) -> None:
         self.header = header
+        self.pages = pages
+        """Lines shown above the question a page at a time (the review of every answer)."""
+        self.pages_of = pages_of
         self.hint = hint
         self.help_text = help_text
         self.can_go_back = can_go_back
@@ -379,8 +470,17 @@ class _Entry:
     def _above(self) -> StyleAndTextTuples:
         width = _width()
         lines = self.header(width)
-        if not get_app().is_done:
-            lines += [("class:hint", line) for line in wrap(self.hint, width)]
+        if get_app().is_done:
+            return _fragments(lines)
+        hint = self.hint
+        if self.pages is not None:
+            below = _line_count(self._below())
+            fixed = len(lines) + len(wrap(hint + " Page 10 of 10 of x. PageDown: next page. "
+                                          "PageUp: page before.", width))  # fmt: skip
+            shown, page, pages = self.pages.view(width, _rows() - fixed - below - 1)
+            hint = " ".join(x for x in (_page_words(page, pages, self.pages_of), hint) if x)
+            lines = shown + lines
+        lines += [("class:hint", line) for line in wrap(hint, width)] if hint else []
         return _fragments(lines)
 
     def _below(self) -> StyleAndTextTuples:
@@ -425,6 +525,11 @@ class _Entry:
             parts = [clean_line(part) for part in event.data.replace("\r", "\n").split("\n")]
             self.buffer.insert_text(self.paste_joiner.join(p for p in parts if p))
 
+        if self.pages is not None:
+            paged = self.pages
+            keys.add("pageup")(lambda event: paged.move(-1))
+            keys.add("pagedown")(lambda event: paged.move(1))
+
         if self.remove:
 
             @keys.add("c-x", eager=True)
@@ -467,6 +572,69 @@ class ArrowKeyAsker:
         """Print a paragraph between prompts, wrapped to the window."""
         self.out.write(wrap_text(text, stream_width(self.out)) + "\n")
         self.out.flush()
+
+    def welcome(self, paragraphs: list[str], stays: str) -> None:
+        """Show the first screen, a page at a time, until Enter is pressed on its last page.
+
+        Nothing is asked before the patient has had the time to read it all (at 40x20 it is
+        two pages); afterwards only `stays` (what to do in an emergency) is left on screen.
+        """
+        text = _Paged(
+            lambda width: [("", line) for line in wrap_text("\n\n".join(paragraphs), width)
+                           .split("\n")]
+        )  # fmt: skip
+        at_end = False
+
+        def page() -> tuple[Lines, Lines]:
+            """The page shown, and the keys under it."""
+            nonlocal at_end
+            width = _width()
+            longest = "Page 10 of 10. Press Enter for the next page. PageUp: page before."
+            shown, number, pages = text.view(width, _rows() - len(wrap(longest, width)))
+            at_end = number == pages
+            hint = f"Page {number} of {pages}. " if pages > 1 else ""
+            hint += (
+                "Press Enter to start the questions."
+                if at_end
+                else "Press Enter for the next page."
+            )
+            hint += " PageUp: page before." if number > 1 else ""
+            return shown, [("class:hint", line) for line in wrap(hint, width)]
+
+        def body() -> StyleAndTextTuples:
+            if get_app().is_done:
+                return _fragments([("", line) for line in wrap(stays, _width())])
+            return _fragments(page()[0])
+
+        def bottom() -> StyleAndTextTuples:
+            return [] if get_app().is_done else _fragments(page()[1])
+
+        keys = _common_keys(False, lambda text: None)
+
+        @keys.add("enter")
+        def _enter(event: KeyPressEvent) -> None:
+            if at_end:
+                event.app.exit(result=None)
+            else:
+                text.move(1)
+
+        keys.add("pagedown")(lambda event: text.move(1))
+        keys.add(" ")(lambda event: text.move(1))
+        keys.add("pageup")(lambda event: text.move(-1))
+        keys.add(Keys.Any)(lambda event: None)  # a typed letter does nothing
+        layout = HSplit([
+            Window(FormattedTextControl(body, focusable=True, show_cursor=False),
+                   wrap_lines=True, dont_extend_height=True),
+            Window(FormattedTextControl(bottom), wrap_lines=True, dont_extend_height=True),
+        ])  # fmt: skip
+        application: Application[None] = Application(
+            layout=Layout(layout),
+            key_bindings=merge_key_bindings([load_key_bindings(), keys]),
+            style=STYLE,
+            full_screen=False,
+            mouse_support=False,
+        )
+        application.run()
 
     def ask(self, shown: Shown, keep: Keep) -> AnswerValue | Back | None:
         """Ask one question until it gets a valid answer, a skip, or Ctrl-B."""
@@ -653,22 +821,28 @@ class ArrowKeyAsker:
         ).run()
         return BACK if reply == _BACK else reply is True
 
-    def choose(self, text: str, options: list[tuple[str, str]], default: str) -> str:
-        """Ask the patient to pick one of a few options (the default starts highlighted)."""
+    def choose(self, text: str, options: list[tuple[str, str]], default: str | None) -> str:
+        """Ask the patient to pick one of a few options (the default starts highlighted).
+
+        Without a default nothing is highlighted, so Enter alone chooses nothing.
+        """
 
         def header(width: int) -> Lines:
             return [("class:question", line) for line in wrap(text, width)]
 
-        pointer = next((i for i, (v, _) in enumerate(options) if v == default), 0)
-        reply = _Menu(
-            header, list(options), pointer=pointer, hint="Up and down arrows choose. Enter."
-        ).run()
-        return str(reply) if reply != _BACK else default
+        pointer = next((i for i, (v, _) in enumerate(options) if v == default), None)
+        while True:
+            reply = _Menu(
+                header, list(options), pointer=pointer, hint="Up and down arrows choose. Enter."
+            ).run()
+            if reply != _BACK:
+                return str(reply)
+            if default is not None:
+                return default
 
     def review(self, rows: list[tuple[str, str]]) -> int | None:
-        """Show every answer; return the index of one to change, or None when all is right."""
-        self.out.write("\n" + "\n".join(review_lines(rows, stream_width(self.out))) + "\n")
-        self.out.flush()
+        """Show every answer, a page at a time; return the index of one to change, or None."""
+        table = _Paged(lambda width: [("", line) for line in review_lines(rows, width)])
 
         def check(text: str) -> str | None:
             text = text.strip()
@@ -684,7 +858,10 @@ class ArrowKeyAsker:
                 )
             ]
 
-        typed = _Entry(header, hint="", check=check, can_go_back=True).run()
+        typed = _Entry(
+            header, hint="", check=check, can_go_back=True, pages=table,
+            pages_of="your answers", erase=True,
+        ).run()  # fmt: skip
         if typed == _BACK:
             return len(rows) - 1
         typed = typed.strip()

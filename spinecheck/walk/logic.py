@@ -49,7 +49,7 @@ class Shown(NamedTuple):
     low_label: str | None
     high_label: str | None
     progress: str
-    """'Your pain - question 3 of 12'."""
+    """'Part 2 of 7, Your pain: question 3.'"""
     intro: str | None
     """The section's introduction, when this is its first question."""
     can_go_back: bool
@@ -111,6 +111,9 @@ class Walk:
     """Fills placeholders such as {contact:crisis_line} in texts the patient reads."""
     emergency_action: str = "If that is right, call your local emergency number now."
     """What the emergency confirmation tells the patient to do."""
+    reviewing: bool = False
+    """The patient is on the review of every answer (a stop there is one Enter short of the
+    summary)."""
 
     def run(self) -> Outcome:
         """Ask until the review is confirmed, or a confirmed emergency sign stops the walk."""
@@ -245,7 +248,12 @@ class Walk:
             choices=choices,
             low_label=self._text(question.min_label) if question.min_label else None,
             high_label=self._text(question.max_label) if question.max_label else None,
-            progress=progress_line(self._text(section.title), number, len(in_section)),
+            progress=progress_line(
+                self._text(section.title),
+                self.questionnaire.sections.index(section) + 1,
+                len(self.questionnaire.sections),
+                number,
+            ),
             intro=self._text(section.intro) if number == 1 and section.intro else None,
             can_go_back=index > 0,
             current=cleaned(self.progress.answers.get(question.id)),
@@ -288,7 +296,9 @@ class Walk:
                  if q.id in self.progress.answers else "(skipped)")
                 for q in visible
             ]  # fmt: skip
+            self.reviewing = True
             choice = self.asker.review(rows)
+            self.reviewing = False
             if choice is None:
                 return True
             question = visible[choice]

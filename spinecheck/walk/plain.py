@@ -49,6 +49,11 @@ class PlainAsker:
         """The width to wrap to: the terminal's, or COLUMNS (80) over a pipe."""
         return stream_width(self.out.stream)
 
+    def welcome(self, paragraphs: list[str], stays: str) -> None:
+        """The first screen: each line is read in turn, so nothing waits for a key."""
+        del stays  # in a plain walk every line stays where it was written
+        self.say("\n\n".join(paragraphs) + "\n")
+
     def say(self, text: str) -> None:
         """Print a paragraph, wrapped to the window."""
         self.out.write(wrap_text(text, self.width) + "\n")
@@ -216,14 +221,15 @@ class PlainAsker:
                 return BACK
             self.say("  Please type y or n (or b to go back to the question).")
 
-    def choose(self, text: str, options: list[tuple[str, str]], default: str) -> str:
-        """Ask the patient to pick one of a few options (Enter takes the default)."""
+    def choose(self, text: str, options: list[tuple[str, str]], default: str | None) -> str:
+        """Ask the patient to pick one of a few options (Enter takes the default, if any)."""
         self.say(text)
         for number, (_, label) in enumerate(options, 1):
             self.say(f"  {number}) {label}")
+        first = next((n for n, (v, _) in enumerate(options, 1) if v == default), None)
         while True:
-            line = self._read("Type a number (Enter = 1): ")
-            if not line:
+            line = self._read(f"Type a number (Enter = {first}): " if first else "Type a number: ")
+            if not line and default is not None:
                 return default
             if line.isdigit() and 1 <= int(line) <= len(options):
                 return options[int(line) - 1][0]

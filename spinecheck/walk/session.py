@@ -91,6 +91,12 @@ def _run(options: StartOptions, questionnaire: Questionnaire, path: Path, *, pla
         # The country whose numbers are shown: asked for, else the one these answers were
         # given in (a resumed walk keeps it), else this computer's locale, else the default.
         region = options.region or progress.region or locale_region(questionnaire)
+        if region is None and len(questionnaire.regions) > 1:
+            try:  # asked once: the answer is kept with the answers
+                region = _ask_region(asker, questionnaire)
+            except KeyboardInterrupt:
+                screen.write("\n\nStopped. Nothing was saved yet.\n")
+                return EXIT_INTERRUPTED
         contacts = choose_region(questionnaire, region)
         progress.region = region or questionnaire.default_region
         # printed commands name the region unless it is the default (the file keeps it too)
@@ -117,14 +123,15 @@ def _run(options: StartOptions, questionnaire: Questionnaire, path: Path, *, pla
         walk.fill = lambda text: fill_text(
             text, questionnaire, walk.progress.answers, None, contacts
         )
-        _welcome(asker, questionnaire, walk.progress, number, place, path)
+        whose = ""
         if contacts is not None and len(questionnaire.regions) > 1:
             others = ", ".join(k for k in sorted(questionnaire.regions) if k != progress.region)
-            asker.say(
+            whose = (
                 f"The phone numbers shown are for: {clean(contacts.label)}. For another country, "
-                f"stop (Ctrl-C) and start again with --region ({others}).\n"
+                f"stop (Ctrl-C) and start again with --region ({others})."
             )
         try:
+            _welcome(asker, questionnaire, walk.progress, number, place, whose)
             outcome = walk.run()
         except _SaveFailed as failed:
             raise SpinecheckError(
@@ -137,7 +144,7 @@ def _run(options: StartOptions, questionnaire: Questionnaire, path: Path, *, pla
             if walk.progress.answers:
                 with contextlib.suppress(_SaveFailed):
                     save_progress(walk.progress)
-            saved_in = f"Your answers are saved in {visible(str(path))}."
+            saved_in = "Your answers are saved on this computer."
             if stops_walk(questionnaire, walk.progress.answers):
                 # a yes to an emergency sign stands (given, not taken back): its advice is the
                 # last thing on the screen, whatever stopped the walk
@@ -150,10 +157,15 @@ def _run(options: StartOptions, questionnaire: Questionnaire, path: Path, *, pla
                 return EXIT_EMERGENCY
             if walk.progress.answers:
                 advice = _urgent_advice(questionnaire, walk.progress.answers, options.region)
+                then = (  # at the review, the summary is one Enter away
+                    "To check them and get your summary to bring to your visit, run:"
+                    if walk.reviewing
+                    else "To continue where you stopped, run:"
+                )
                 _stopped(  # what to do today first, where the answers so far need it
                     screen,
                     *(["Stopped. " + advice, saved_in] if advice else [f"Stopped. {saved_in}"]),
-                    "To continue where you stopped, run:",
+                    then,
                     command=command,
                 )
             else:
@@ -186,7 +198,6 @@ def _ask_details(asker: Any, progress: Progress, save: Callable[[Progress], None
     from spinecheck.answers.dates import birth_date_problem, real_date
     from spinecheck.questionnaire.model import Question, QuestionKind
     from spinecheck.walk.logic import Shown
-    from spinecheck.walk.wording import progress_line
 
     missing = [detail for detail in _DETAILS if detail[0] not in progress.patient]
     for number, (key, text, longest) in enumerate(missing, 1):
@@ -195,7 +206,7 @@ def _ask_details(asker: Any, progress: Progress, save: Callable[[Progress], None
         )
         shown = Shown(
             question=question, text=text, help=None, choices=(), low_label=None,
-            high_label=None, progress=progress_line("For your clinic", number, len(missing)),
+            high_label=None, progress=f"Last part, for your clinic: question {number}.",
             intro="Two last questions. Both are optional: press Enter to skip."
             if number == 1 else None,
             can_go_back=False, current=None,
@@ -344,10 +355,10 @@ def _open_progress(
             with contextlib.suppress(SpinecheckError, OSError):
                 load_progress(kept, questionnaire)
                 kept.replace(path)
-                asker.say(f"We found your earlier answers in {kept} and continue them.")
+                asker.say("We found your earlier answers and continue them.")
                 break
         else:
-            asker.say(f"No saved answers were found in {path}, so we start from the beginning.")
+            asker.say("No saved answers were found, so we start from the beginning.")
     if not path.exists():
         return Progress(), now()
     try:
@@ -380,16 +391,30 @@ def _open_progress(
         if choice == "continue":
             return saved.progress, saved.started
     try:
-        aside = keep_aside(path)
+        keep_aside(path)
     except OSError as err:
         raise SpinecheckError(
             f"cannot keep the earlier answers: {err.strerror}", path=path
         ) from err
     asker.say(
-        f"Your earlier answers are kept in {aside} (spinecheck start --resume finds them "
-        "if you stop before giving a new answer)."
+        "Your earlier answers are kept (spinecheck start --resume finds them if you stop "
+        "before giving a new answer)."
     )
     return Progress(), now()
+
+
+def _ask_region(asker: Any, questionnaire: Questionnaire) -> str:
+    """Which country's numbers to show, when neither --region nor the computer says."""
+    from spinecheck.clean import clean
+
+    regions = sorted(questionnaire.regions.items(), key=lambda item: item[0] == "other")
+    return str(
+        asker.choose(
+            "Which country are you in? The phone numbers for urgent help depend on it.",
+            [(key, clean(contacts.label)) for key, contacts in regions],
+            None,  # nothing chosen for the patient: a stray Enter picks no country
+        )
+    )
 
 
 def _welcome(
@@ -398,16 +423,19 @@ def _welcome(
     progress: Progress,
     emergency_number: str,
     place: str,
-    path: Path,
+    whose: str,
 ) -> None:
     from spinecheck.assessment.rules import stops_walk
-    from spinecheck.walk.wording import welcome_text
+    from spinecheck.walk.wording import WALK_MINUTES, welcome_text
 
     keys: str = asker.keys_text
     paragraphs = welcome_text(
-        emergency_number, place, str(path), resuming=bool(progress.answers), keys=keys
-    )
-    asker.say("\n\n".join(paragraphs) + "\n")
+        emergency_number, place, resuming=bool(progress.answers), keys=keys,
+        minutes=WALK_MINUTES,
+    )  # fmt: skip
+    if whose:
+        paragraphs.insert(-1, whose)
+    asker.welcome(paragraphs, stays=next(p for p in paragraphs if emergency_number in p))
     if progress.answers and stops_walk(questionnaire, progress.answers):
         first_yes = next(
             q.id
@@ -434,7 +462,7 @@ def _finish(
 ) -> int:
     """Print the emergency screen or the summary, and where the answers are."""
     from spinecheck.assessment.report import SummaryInfo
-    from spinecheck.assessment.rules import assess
+    from spinecheck.assessment.rules import assess, choose_region
     from spinecheck.render.formats import Summary, document_of
     from spinecheck.walk.wording import stream_width
 
@@ -443,29 +471,57 @@ def _finish(
         from spinecheck.render.plain import urgency_text
 
         asker.say("\n" + urgency_text(assessment, stream_width(asker.out)))
-        asker.say(f"Your answers are saved in {path}.")
+        asker.say("Your answers are saved on this computer.")
         return EXIT_EMERGENCY
-    info = SummaryInfo(
-        source=path.name,
+    info = SummaryInfo(  # no file name: the patient's own page names no internal files
         patient=progress.patient or None,
         printed_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )
     result = Summary(questionnaire, progress.answers, assessment, info)
+    document = document_of(result, "patient")
     if sys.stdout.isatty() and not plain:
         from spinecheck.render.terminal import show
 
-        show(document_of(result, "patient"))
+        show(document)
     else:
         from spinecheck.render.plain import to_text
 
         width = stream_width(sys.stdout) + 1 if sys.stdout.isatty() else 80
-        sys.stdout.write("\n" + to_text(document_of(result, "patient"), min(width, 100)))
+        sys.stdout.write("\n" + to_text(document, min(width, 100)))
     sys.stdout.flush()
-    questions = f" --questions {options.questions}" if options.questions else ""
-    questions += f" --region {options.region}" if options.region else ""
-    asker.say(
-        f"\nYour answers are saved in {path}.\n"
-        f"To print this summary: spinecheck summary {path}{questions} --format pdf "
-        "--output summary.pdf"
-    )
+    contacts = choose_region(questionnaire, options.region)
+    letter = contacts is not None and contacts.label == "United States"
+    asker.say("\n" + _where_the_summary_is(document, path, options, "letter" if letter else "a4"))
     return EXIT_OK
+
+
+def summary_path(path: Path, options: StartOptions) -> Path:
+    """Where the walk saves the patient's summary: next to the answers, as a web page."""
+    if options.save is None:  # the default folder: a name that says what it is
+        return path.with_name("spine-summary.html")
+    return path.with_name(f"{path.stem}-summary.html")
+
+
+def _where_the_summary_is(document: Any, path: Path, options: StartOptions, page: str) -> str:
+    """Save the summary (owner-only) and say, in the patient's words, what to do with it."""
+    from spinecheck.answers.progress import write_private
+    from spinecheck.render.html import to_html
+
+    region = options.region  # None: the default region
+    saved = summary_path(path, options)
+    command = f"spinecheck summary {path}"
+    command += f" --questions {options.questions}" if options.questions else ""
+    command += f" --region {region}" if region else ""
+    try:
+        write_private(saved, to_html([document], page=page))
+    except OSError as err:
+        return (
+            f"Your summary could not be saved ({err.strerror or err}). Your answers are saved "
+            f"on this computer. To print your summary later, run:\n{command} --format pdf "
+            "--output summary.pdf"
+        )
+    return (
+        f"Your summary is saved as a web page:\n{visible(str(saved))}\n"
+        "To print it, open that file in your web browser and choose Print. "
+        "Please bring it to your visit."
+    )

@@ -20,6 +20,9 @@ from spinecheck.questionnaire.model import Question, QuestionKind
 MIN_WIDTH = 20
 """Narrower windows than this are drawn as if they were this wide."""
 
+WALK_MINUTES = "about 10 minutes"
+"""How long the walk takes most people (see tests/test_walk_length.py for the measure)."""
+
 MAX_WIDTH = 100
 """Paragraphs are never wider than this, even in a wide window (long lines are hard to read)."""
 
@@ -64,13 +67,21 @@ def wrap_text(text: str, width: int, indent: str = "") -> str:
     lines = []
     for part in (visible(line) for line in text.split("\n")):
         lead = indent + part[: len(part) - len(part.lstrip())]
+        if part.strip() and " " not in part.strip():  # a path on its own line stays whole
+            lines.append(lead + part.strip())
+            continue
         lines.append("\n".join(wrap(part, width, lead)) if part.strip() else "")
     return "\n".join(lines)
 
 
-def progress_line(section_title: str, number: int, total: int) -> str:
-    """'Your pain - question 3 of 12' (within the section; sections change as answers do)."""
-    return f"{section_title} - question {number} of {total}"
+def progress_line(section_title: str, part: int, parts: int, number: int) -> str:
+    """The progress line: 'Part 2 of 7, Your pain: question 3.'.
+
+    The parts are the questionnaire's sections, a count that never changes; within a part the
+    question number only grows. A total of questions would jump as answers open follow-up
+    questions (1 of 8, 2 of 9, 3 of 15), so none is shown.
+    """
+    return f"Part {part} of {parts}, {section_title}: question {number}."
 
 
 def keys_hint(question: Question, *, can_go_back: bool, has_help: bool) -> str:
@@ -276,18 +287,18 @@ def review_lines(rows: list[tuple[str, str]], width: int) -> list[str]:
 
 
 def welcome_text(
-    emergency_number: str, emergency_place: str, saved_in: str, *, resuming: bool, keys: str
+    emergency_number: str, emergency_place: str, *, resuming: bool, keys: str, minutes: str
 ) -> list[str]:
     """The first screen's paragraphs: what this is, privacy, what to do now if urgent, the keys."""
     paragraphs = ["Welcome back to spinecheck" if resuming else "Welcome to spinecheck"]
     if resuming:
-        paragraphs.append(f"We continue where you stopped. Your answers are in {saved_in}.")
+        paragraphs.append("We continue where you stopped.")
     else:
         paragraphs += [
             "These questions help you get ready for a visit about back or neck pain. "
-            "They are not a diagnosis. It takes about 10 minutes.",
-            "Your answers stay on this computer. They are saved after each answer in "
-            f"{saved_in}, so you can stop and come back.",
+            f"They are not a diagnosis. Most people take {minutes}.",
+            "Your answers stay on this computer. Each answer is saved as you go, so you can "
+            "stop and come back.",
         ]
     paragraphs += [
         f"If you need help now, call {emergency_number} or go to {emergency_place}. "
