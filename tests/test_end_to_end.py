@@ -313,6 +313,7 @@ def test_every_question_is_whole_at_any_width(tmp_path, columns):
     terminal = Terminal(tmp_path, columns=columns, rows=40)
     asked: list[str] = []
     places: list[tuple[int, int, int]] = []  # (part, parts, question) as shown
+    terminal.wait_for("Part 1 of 7")  # past the welcome
     while True:
         found = None
         end = time.monotonic() + 20

@@ -614,7 +614,8 @@ def test_plain_mode_over_a_real_pipe(tmp_path):
         "Which country are you in?"
     ) == 1
     assert "Please type a number from 1 to 3." in result.stdout + result.stderr
-    assert "999" in result.stdout and "911" not in result.stdout
+    assert "999" in result.stdout
+    assert "911" not in result.stdout
 
 
 def test_summary_does_not_import_the_prompt_libraries():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from typing import NamedTuple
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _PARTIAL_DATE = re.compile(r"\d{4}(-(0[1-9]|1[0-2]))?")
@@ -39,6 +40,103 @@ def birth_date_problem(born: str, visit: object, answered: object) -> str | None
     if today.year - day.year > 130:
         return f"the date of birth {born} is more than 130 years ago"
     return None
+
+
+def age_on(birth_date: str, when: str | None) -> int | None:
+    """Whole years from `birth_date` to the date `when` starts with (today without one)."""
+    try:
+        born = datetime.date.fromisoformat(birth_date)
+        then = datetime.date.fromisoformat(when[:10]) if when else datetime.date.today()
+    except ValueError:
+        return None
+    return then.year - born.year - ((then.month, then.day) < (born.month, born.day))
+
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("december", "dec"),
+        ),
+        1,
+    )
+    for name in names
+}  # fmt: skip
+"""Month names and their short forms, as people write them ('3 Sept 1970')."""
+
+_PARTS = re.compile(r"[a-z]+|\d+")
+_ORDINAL = re.compile(r"(\d)(st|nd|rd|th)\b")
+
+
+class DateReading(NamedTuple):
+    """A typed date read as a real date (ISO), or why it could not be."""
+
+    date: str | None
+    problem: str = ""
+
+
+def date_example(month_first: bool) -> str:
+    """How to write a date, in the order the patient's country uses."""
+    return (
+        "like March 3, 1970, or 03/03/1970 (month, day, year)"
+        if month_first
+        else "like 3 March 1970, or 03/03/1970 (day, month, year)"
+    )
+
+
+def read_typed_date(text: str, *, month_first: bool) -> DateReading:
+    """Read a date as people write it, in the order of the patient's country.
+
+    '3 March 1970', 'March 3rd, 1970', '1970-03-03' and '19700303' read the same everywhere;
+    '03/04/1970' is 4 March where the day comes first and 3 April where the month does.
+    Digits alone are read in the country's order unless only one order is a date
+    ('25/12/1970' is 25 December everywhere). A two-digit year is not guessed.
+    """
+    words = _ORDINAL.sub(r"\1", text.strip().lower())
+    words = re.sub(r"\bof\b", " ", words)
+    parts = _PARTS.findall(words)
+    leftover = _PARTS.sub("", words)
+    example = date_example(month_first)
+    if not parts or not set(leftover) <= set(" ,./-"):
+        return DateReading(None, f"Please write the date {example}.")
+    if len(parts) == 1 and len(parts[0]) == 8 and parts[0].isdigit():  # 19700303
+        parts = [parts[0][:4], parts[0][4:6], parts[0][6:]]
+    if len(parts) != 3:
+        return DateReading(None, f"Please write the day, the month and the year, {example}.")
+    names = [p for p in parts if not p.isdigit()]
+    if len(names) > 1 or (names and names[0] not in MONTHS):
+        return DateReading(None, f"Please write the date {example}.")
+    numbers = [int(p) for p in parts if p.isdigit()]
+    years = [p for p in parts if p.isdigit() and len(p) == 4]
+    if len(years) != 1:
+        return DateReading(None, f"Please write the year in full, {example}.")
+    year = int(years[0])
+    if names:
+        month = MONTHS[names[0]]
+        days = [int(p) for p in parts if p.isdigit() and len(p) <= 2]
+        if len(days) != 1:
+            return DateReading(None, f"Please write the date {example}.")
+        day = days[0]
+    elif len(parts[0]) == 4:  # year first: always year, month, day
+        month, day = numbers[1], numbers[2]
+    elif len(parts[2]) == 4:
+        first, second = numbers[0], numbers[1]
+        if first > 12 >= second:
+            day, month = first, second
+        elif second > 12 >= first:
+            month, day = first, second
+        else:
+            month, day = (first, second) if month_first else (second, first)
+    else:
+        return DateReading(None, f"Please write the date {example}.")
+    try:
+        found = datetime.date(year, month, day)
+    except ValueError:
+        return DateReading(None, f"That is not a date in the calendar. Please write it {example}.")
+    return DateReading(found.isoformat())
 
 
 def real_date(text: str) -> bool:

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import NamedTuple
 
+from spinecheck.answers.dates import age_on
 from spinecheck.assessment.report import Assessment, Recommendation, SummaryInfo
 from spinecheck.assessment.scoring import meaning
 from spinecheck.medicines.matching import MedicineMatch
@@ -234,18 +235,6 @@ def page_header(info: SummaryInfo, stated_age: object = None) -> str:
     if info.answered_at:
         parts.append(f"answered {readable_date(info.answered_at, with_time=False)}")
     return " | ".join(part for part in parts if part)
-
-
-def age_on(birth_date: str, when: str | None) -> int | None:
-    """Whole years from `birth_date` to the date `when` starts with (today without one)."""
-    from datetime import date
-
-    try:
-        born = date.fromisoformat(birth_date)
-        then = date.fromisoformat(when[:10]) if when else date.today()
-    except ValueError:
-        return None
-    return then.year - born.year - ((then.month, then.day) < (born.month, born.day))
 
 
 def run_in(title: str) -> str:

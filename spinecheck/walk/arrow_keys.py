@@ -184,12 +184,28 @@ class _Paged:
         self.page = 0
 
     def view(self, width: int, height: int) -> tuple[Lines, int, int]:
-        """The lines of the current page, its number and the number of pages."""
+        """The lines of the current page, its number and the number of pages.
+
+        A page ends at a paragraph's end (a blank line) when one is in its lower half, so a
+        paragraph is read whole where it can be.
+        """
         every = self.lines(width)
         height = max(1, height)
-        pages = max(1, -(-len(every) // height))
-        self.page = max(0, min(self.page, pages - 1))  # the window may have grown
-        return every[self.page * height : (self.page + 1) * height], self.page + 1, pages
+        starts: list[int] = []
+        start = 0
+        while start < len(every) or not starts:
+            while start < len(every) - 1 and not every[start][1].strip():
+                start += 1  # a page never starts with a blank line
+            starts.append(start)
+            end = start + height
+            if end < len(every):
+                blanks = [i for i in range(start + height // 2, end) if not every[i][1].strip()]
+                end = blanks[-1] + 1 if blanks else end
+            start = end
+        self.page = max(0, min(self.page, len(starts) - 1))  # the window may have grown
+        first = starts[self.page]
+        last = starts[self.page + 1] if self.page + 1 < len(starts) else len(every)
+        return every[first:last], self.page + 1, len(starts)
 
     def move(self, step: int) -> None:
         self.page = max(0, self.page + step)  # the end is kept by view()
@@ -589,14 +605,14 @@ class ArrowKeyAsker:
             """The page shown, and the keys under it."""
             nonlocal at_end
             width = _width()
-            longest = "Page 10 of 10. Press Enter for the next page. PageUp: page before."
+            longest = "Page 10 of 10. Press Enter to see the next page. PageUp: page before."
             shown, number, pages = text.view(width, _rows() - len(wrap(longest, width)))
             at_end = number == pages
             hint = f"Page {number} of {pages}. " if pages > 1 else ""
             hint += (
                 "Press Enter to start the questions."
                 if at_end
-                else "Press Enter for the next page."
+                else "Press Enter to see the next page."
             )
             hint += " PageUp: page before." if number > 1 else ""
             return shown, [("class:hint", line) for line in wrap(hint, width)]

@@ -173,7 +173,9 @@ def _run(options: StartOptions, questionnaire: Questionnaire, path: Path, *, pla
             return EXIT_INTERRUPTED
         if outcome is not Outcome.EMERGENCY:
             try:
-                _ask_details(asker, walk.progress, save_progress)
+                _ask_details(
+                    asker, walk.progress, save_progress, month_first=progress.region == "us"
+                )
             except (KeyboardInterrupt, EOFError):
                 pass  # the details are optional; every answer is already saved
             except _SaveFailed as failed:  # the answers were saved; only these details are not
@@ -188,19 +190,28 @@ _DETAILS = (
         "Your name, if you want it on your summary (so the clinic can match it to you).",
         120,
     ),
-    ("birth_date", "Your date of birth, as year-month-day, for example 1961-04-02.", 10),
+    ("birth_date", "Your date of birth, for example {example}.", 40),
 )
 """The optional patient details the walk asks for at the end (contract 1.1)."""
 
 
-def _ask_details(asker: Any, progress: Progress, save: Callable[[Progress], None]) -> None:
-    """Ask for the name and date of birth (both optional) unless they were given before."""
-    from spinecheck.answers.dates import birth_date_problem, real_date
+def _ask_details(
+    asker: Any, progress: Progress, save: Callable[[Progress], None], *, month_first: bool
+) -> None:
+    """Ask for the name and date of birth (both optional) unless they were given before.
+
+    A date of birth is read as people write it, in their country's order, read back in words,
+    and checked against the age they gave (a difference is asked about once).
+    """
+    from spinecheck.answers.dates import age_on, birth_date_problem, read_typed_date
     from spinecheck.questionnaire.model import Question, QuestionKind
+    from spinecheck.render.document import readable_date
     from spinecheck.walk.logic import Shown
 
+    example = "March 3, 1970" if month_first else "3 March 1970"
     missing = [detail for detail in _DETAILS if detail[0] not in progress.patient]
-    for number, (key, text, longest) in enumerate(missing, 1):
+    for number, (key, wording, longest) in enumerate(missing, 1):
+        text = wording.format(example=example)
         question = Question(
             id=f"patient_{key}", kind=QuestionKind.TEXT, text=text, max_length=longest
         )
@@ -211,18 +222,32 @@ def _ask_details(asker: Any, progress: Progress, save: Callable[[Progress], None
             if number == 1 else None,
             can_go_back=False, current=None,
         )  # fmt: skip
+        doubted = None  # a date that did not fit the age, kept if it is typed again
         while True:
             value = asker.ask(shown, lambda value: None)
             if not isinstance(value, str) or not value.strip():
                 break
             value = value.strip()
-            if key == "birth_date" and not real_date(value):
-                asker.say("  Please write the date as year-month-day, for example 1961-04-02.")
-                continue
-            wrong = birth_date_problem(value, None, None) if key == "birth_date" else None
-            if wrong:
-                asker.say(f"  {wrong[0].upper()}{wrong[1:]}. Please check it.")
-                continue
+            if key == "birth_date":
+                reading = read_typed_date(value, month_first=month_first)
+                if reading.date is None:
+                    asker.say("  " + reading.problem)
+                    continue
+                value = reading.date
+                wrong = birth_date_problem(value, None, None)
+                if wrong:
+                    asker.say(f"  {wrong[0].upper()}{wrong[1:]}. Please check it.")
+                    continue
+                age, years = progress.answers.get("age"), age_on(value, None)
+                fits = not isinstance(age, int) or years is None or abs(years - age) <= 1
+                if not fits and value != doubted:
+                    doubted = value
+                    asker.say(
+                        f"  {readable_date(value)} would make you {years}, but you said you are "
+                        f"{age}. Please check it. If the date is right, type it again."
+                    )
+                    continue
+                asker.say(f"  Recorded: born {readable_date(value)}.")
             progress.patient[key] = value
             save(progress)
             break
