@@ -477,3 +477,208 @@ def test_ctrl_c_in_a_real_terminal_saves_and_exits_130(tmp_path):
     terminal.wait_for("spinecheck start --resume")
     assert terminal.finish() == 130
     assert saved(tmp_path)["rf_saddle_numbness"] is False
+
+
+# -- issue 24: the walk at its edges, at 40x20 where the width matters --------------------------
+
+PAGE_UP, PAGE_DOWN, END_KEY, HOME_KEY = "\x1b[5~", "\x1b[6~", "\x1b[F", "\x1b[H"
+DATA = Path(__file__).parent / "data"
+
+
+def _finished_answers(tmp_path: Path, source: str = "chronic_back.yaml") -> dict:
+    """A story's answers as an unfinished walk whose every question was seen: it opens on the
+    review."""
+    document = yaml.safe_load((DATA / source).read_text())
+    every = [q.id for q in load_questionnaire().questions]  # seen: unanswered ones are skipped
+    meta = {"questionnaire": "spinecheck_default", "format": 1, "seen": every}
+    answers = {k: v for k, v in document.items() if k not in ("spinecheck", "patient", "visit")}
+    (tmp_path / "progress.yaml").write_text(
+        yaml.safe_dump({"spinecheck": meta, **answers}, sort_keys=False)
+    )
+    return answers
+
+
+def test_the_welcome_waits_for_enter_and_is_read_whole_at_40x20(tmp_path):
+    """Item 9: the welcome (with the emergency number) is read a page at a time before
+    question 1, and its emergency line stays above question 1."""
+    terminal = Terminal(tmp_path, columns=40, rows=20, through_welcome=False)
+    first = terminal.wait_for("Press Enter to see the next page.")
+    assert "Page 1 of 2" in first
+    assert "Welcome to spinecheck" in first
+    assert "call 911" in first
+    terminal.settle(1.0)
+    assert "question 1." not in terminal.words()  # nothing is asked while it is read
+    terminal.assert_fits()
+    terminal.send(ENTER)
+    second = terminal.wait_for("Press Enter to start the questions.")
+    terminal.assert_fits()
+    read = first + " " + second
+    for words in ("They are not a diagnosis", "Most people take about",
+                  "Each answer is saved as you go", "Do not wait to finish these questions",
+                  "The phone numbers shown are for: United States", "Ctrl-C stops"):  # fmt: skip
+        assert words in read
+    terminal.send(ENTER)
+    screen = terminal.wait_for("Part 1 of 7, Warning signs: question 1.")
+    assert "If you need help now, call 911" in screen  # stays above the question
+    terminal.send(CTRL_C)
+    assert terminal.finish() == 130
+
+
+def test_a_long_tick_list_scrolls_under_its_question_at_40x20(tmp_path):
+    """Item 9: the question and its key hint stay on screen; the list scrolls."""
+    _progress_at(tmp_path, "conditions", {**BEFORE_MEDICINES, "medications": ["Advil"]})
+    terminal = Terminal(tmp_path, "start", "--resume", columns=40, rows=20)
+    terminal.wait_for("Do you have any of these health problems?")
+    for key in (END_KEY, HOME_KEY, END_KEY):
+        terminal.send(key)
+        terminal.settle(0.5)
+        screen = terminal.words()
+        assert "Do you have any of these health problems?" in screen
+        assert "Space ticks a box. Enter when done." in screen
+        assert ("Skip this question" in screen) == (key == END_KEY)
+        terminal.assert_fits()
+    terminal.send(CTRL_C)
+    assert terminal.finish() == 130
+
+
+def test_the_review_pages_and_a_stop_there_says_how_to_get_the_summary(tmp_path):
+    """Items 9 and 13: the review shows a page at a time (PageDown, PageUp) under its question;
+    Ctrl-C there says how to get the summary later."""
+    _finished_answers(tmp_path)
+    terminal = Terminal(tmp_path, "start", "--resume", columns=40, rows=20)
+    first = terminal.wait_for("of your answers.")
+    pages = int(re.search(r"Page 1 of (\d+) of your answers", first).group(1))  # type: ignore[union-attr]
+    assert pages >= 4
+    assert "Please check your answers" in first
+    assert "Type a number to change that answer" in first
+    terminal.send(PAGE_DOWN)
+    second = terminal.wait_for(f"Page 2 of {pages} of your answers")
+    assert "Type a number to change that answer" in second
+    assert "Please check your answers" not in second
+    terminal.assert_fits()
+    terminal.send(PAGE_UP)
+    terminal.wait_for("Please check your answers")
+    terminal.send(CTRL_C)
+    screen = terminal.wait_for("spinecheck start --resume")
+    assert "To check them and get your summary to bring to your visit, run:" in screen
+    assert terminal.finish() == 130
+
+
+def test_the_end_reads_a_date_of_birth_checks_it_and_says_where_the_summary_is(tmp_path):
+    """Items 8 and 13 at 40x20: a month-first date for a US patient, a date that does not fit
+    the age asked about once, and the last screen says where the summary is and to bring it."""
+    _finished_answers(tmp_path)  # age 38
+    terminal = Terminal(tmp_path, "start", "--resume", columns=40, rows=20)
+    terminal.wait_for("Type a number to change that answer")
+    terminal.send(ENTER)
+    terminal.wait_for("Your name, if you want it on your summary")
+    terminal.send("Ann Lee" + ENTER)
+    screen = terminal.wait_for("Your date of birth, for example March 3, 1970.")
+    terminal.assert_fits()
+    terminal.send("03/04/1970" + ENTER)
+    screen = terminal.wait_for("If the date is right, type it again.")
+    assert "4 Mar 1970 would make you" in screen
+    assert "but you said you are 38" in screen
+    terminal.send("03/04/1970" + ENTER)
+    terminal.wait_for("Recorded: born 4 Mar 1970.")
+    screen = terminal.wait_for("Please bring it to your visit.")
+    assert "To print it, open that file in your web browser and choose Print." in screen
+    assert terminal.finish() == 0
+    assert saved(tmp_path)["spinecheck"]["patient"] == {
+        "name": "Ann Lee",
+        "birth_date": "1970-03-04",
+    }
+    page = (tmp_path / "spine-summary.html").read_text()
+    assert "Ann Lee" in page
+    assert "born 4 Mar 1970 (age 56, but 38 was answered: check)" in page or "but 38" in page
+    assert "spinecheck_default" not in page  # no internal ids on the patient's page
+    assert "progress.yaml" not in page
+
+
+def test_enter_takes_the_medicine_name_shown_at_40x20(tmp_path):
+    """Item 5: 'pregab' with 'pregabalin' shown saves 'pregabalin'."""
+    _progress_at(tmp_path, "medications", BEFORE_MEDICINES)
+    terminal = Terminal(tmp_path, "start", "--resume", columns=40, rows=20)
+    terminal.wait_for("Which medicines do you take?")
+    terminal.send("pregab")
+    terminal.wait_for("pregabalin")
+    terminal.send(ENTER)
+    terminal.wait_for("Added: pregabalin")
+    terminal.send(ENTER)  # the list is done
+    terminal.wait_for("Your medicines: pregabalin")
+    terminal.send(CTRL_C)
+    assert terminal.finish() == 130
+    assert saved(tmp_path)["medications"] == ["pregabalin"]
+
+
+def test_enter_with_nothing_ticked_does_not_move_on_at_40x20(tmp_path):
+    """Item 6: a tick list asks for a choice or an explicit skip."""
+    _progress_at(tmp_path, "pain_areas", {})
+    terminal = Terminal(tmp_path, "start", "--resume", columns=40, rows=20)
+    terminal.wait_for("Part 2 of 7, Your pain: question 1.")
+    terminal.send(ENTER)
+    screen = terminal.wait_for("Please choose at least one.")
+    assert "Part 2 of 7, Your pain: question 1." in screen
+    assert "question 2." not in screen
+    terminal.send(CTRL_C)
+    assert terminal.finish() == 130
+    assert "pain_areas" not in saved(tmp_path)
+
+
+def test_digits_move_on_a_scale_and_plain_mode_reads_dictation(tmp_path):
+    """Item 7: '1' then '0' is 10 on a 0-10 scale; 'No.' as dictation types it is no."""
+    _progress_at(tmp_path, "pain_average", {"pain_areas": ["neck"], "pain_duration":
+                 "under_2_weeks", "pain_trend": "improving"})  # fmt: skip
+    terminal = Terminal(tmp_path, "start", "--resume", columns=40, rows=20)
+    terminal.wait_for("Type a number or use the up and down arrows")
+    terminal.send("10")
+    terminal.settle(0.3)
+    terminal.send(ENTER)
+    terminal.wait_for("Answer: 10")
+    terminal.send(CTRL_C)
+    assert terminal.finish() == 130
+    assert saved(tmp_path)["pain_average"] == 10
+
+    plain = Terminal(tmp_path / "plain", "start", "--plain", columns=40, rows=20)
+    plain.wait_for("Type y for yes, n for no, or s if you are not sure")
+    plain.send("No." + ENTER)
+    plain.wait_for("Recorded: no")
+    plain.send(CTRL_C)
+    assert plain.finish() == 130
+    assert saved(tmp_path / "plain")["rf_saddle_numbness"] is False
+
+
+def test_no_internal_words_on_the_continue_question_or_the_start_over(tmp_path):
+    """Item 11: a readable date, no ISO time stamp, no file name."""
+    _progress_at(tmp_path, "pain_trend", {"pain_areas": ["neck"]})
+    terminal = Terminal(tmp_path, "start", columns=40, rows=20)
+    screen = terminal.wait_for("Continue where I stopped")
+    assert re.search(r"from \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d", screen)
+    assert not re.search(r"\d{4}-\d\d-\d\dT", screen)
+    terminal.send(DOWN + ENTER)
+    screen = terminal.wait_for("Press Enter to")
+    assert ".yaml" not in screen
+    assert "progress" not in screen
+    assert "spinecheck_default" not in screen
+    terminal.send(CTRL_C)
+    assert terminal.finish() == 130
+
+
+@pytest.mark.parametrize("columns", [40, 200])
+def test_the_summary_keeps_its_headings_whole_and_a_readable_width(tmp_path, columns):
+    """Items 9, 11 and 14: at 40 columns no heading is cut; at 200 no line is wider than 100;
+    a score band reads as a range ('minimal range', never 'none range')."""
+    story = yaml.safe_load((DATA / "chronic_back.yaml").read_text())
+    story.update(rf_night_pain=True, mood_low_interest="not_at_all", mood_down="not_at_all",
+                 mood_nervous="not_at_all", mood_worry="not_at_all")  # fmt: skip
+    path = tmp_path / "story.yaml"
+    path.write_text(yaml.safe_dump(story, sort_keys=False))
+    terminal = Terminal(tmp_path, "summary", str(path), columns=columns, rows=400)
+    terminal.wait_for("contacts for United States.")
+    terminal.settle()
+    words = " ".join(re.sub("[│╭╮╰╯─]", " ", terminal.words()).split())  # read inside the boxes
+    assert terminal.finish() == 0
+    assert "How soon to act: Book an appointment within days" in words
+    assert "minimal" in words  # (a narrow table cell may wrap "range" apart)
+    assert "none range" not in words
+    assert max(len(line) for line in terminal.lines()) <= min(columns, 100)

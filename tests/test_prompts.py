@@ -610,9 +610,11 @@ def test_plain_mode_over_a_real_pipe(tmp_path):
     assert saved["pain_areas"] == ["neck"]
     assert saved["age"] == 30
     assert saved["spinecheck"]["region"] == "uk"  # asked once, and kept
-    assert result.stderr.count("Which country are you in?") + result.stdout.count(
-        "Which country are you in?"
-    ) == 1
+    assert (
+        result.stderr.count("Which country are you in?")
+        + result.stdout.count("Which country are you in?")
+        == 1
+    )
     assert "Please type a number from 1 to 3." in result.stdout + result.stderr
     assert "999" in result.stdout
     assert "911" not in result.stdout

@@ -82,9 +82,10 @@ def build_renderable(document: Document) -> RenderableType:
         body = Group(*(_block(b) for b in section.blocks))
         if section.urgent or section is document.sections[0]:
             style = URGENCY_STYLES[document.urgency]
-            parts.append(
-                Panel(body, title=_text(section.title, style), border_style=style.split()[-1])
-            )
+            # the heading is the panel's first line, not its title: a title is cut to the
+            # border's width ("How soon to act: Book an appointmen") where a line wraps
+            heading = _text(section.title, style)
+            parts.append(Panel(Group(heading, body), border_style=style.split()[-1]))
         else:
             parts += [Text(""), _text(section.title, "bold underline"), body]
     parts += [Text(""), _text(f"{MADE_WITH}. {document.footer}", "dim")]
