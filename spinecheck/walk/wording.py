@@ -20,7 +20,7 @@ from spinecheck.questionnaire.model import Question, QuestionKind
 MIN_WIDTH = 20
 """Narrower windows than this are drawn as if they were this wide."""
 
-WALK_MINUTES = "about 10 minutes"
+WALK_MINUTES = "about 20 minutes"
 """How long the walk takes most people (see tests/test_walk_length.py for the measure)."""
 
 MAX_WIDTH = 100
