@@ -82,6 +82,7 @@ def progress_text(
         extra["stopped_at_emergency"] = True
     if progress.region:
         extra["region"] = progress.region
+    extra["language"] = "en"  # contract 1.2: the walk is asked in English (issue 27 adds es)
     if progress.patient:
         extra["patient"] = dict(progress.patient)
     document = answers_document(questionnaire, progress.answers, started=started, extra=extra)

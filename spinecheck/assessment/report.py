@@ -112,7 +112,9 @@ class Assessment:
     urgency_message: str = ""
     """What to do now, at this urgency, with the region's contacts filled in."""
     region: str | None = None
-    """The region whose contacts are shown."""
+    """The name of the region whose contacts are shown ('United Kingdom')."""
+    region_key: str | None = None
+    """Its key in the questionnaire's regions ('uk'), as answer files and --region name it."""
     mme: MmeEstimate | None = None
     """Morphine milligram equivalents a day, for the clinician (None when no opioid is taken)."""
     acetaminophen: DailyTotal | None = None
@@ -215,7 +217,8 @@ def to_json_dict(assessment: Assessment, info: SummaryInfo | None = None) -> dic
             "version": assessment.questionnaire_version,
         },
         "walk_stopped": assessment.walk_stopped,
-        "region": assessment.region,
+        "region": assessment.region_key,  # contract 1.2: the key ('uk'), as files name it
+        "region_name": assessment.region,
         "sources": assessment.sources,
     }
 

@@ -235,6 +235,9 @@ def assess(
         walk_stopped=stopped,
         urgency_message=fill(urgency_message),
         region=contacts.label if contacts else None,
+        region_key=(region or questionnaire.default_region or "").lower() or None
+        if contacts
+        else None,
         mme=mme,
         acetaminophen=acetaminophen,
         gates={gate.id: gate.label for gate in gates},
