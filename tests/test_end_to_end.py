@@ -651,6 +651,10 @@ def test_digits_move_on_a_scale_and_plain_mode_reads_dictation(tmp_path):
 def test_no_internal_words_on_the_continue_question_or_the_start_over(tmp_path):
     """Item 11: a readable date, no ISO time stamp, no file name."""
     _progress_at(tmp_path, "pain_trend", {"pain_areas": ["neck"]})
+    path = tmp_path / "progress.yaml"
+    document = yaml.safe_load(path.read_text())
+    document["spinecheck"]["updated"] = "2026-12-03T05:31:30+00:00"
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
     terminal = Terminal(tmp_path, "start", columns=40, rows=20)
     screen = terminal.wait_for("Continue where I stopped")
     assert re.search(r"from \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d", screen)

@@ -302,7 +302,7 @@ def test_dates_read_as_dates_and_the_print_date_is_given(tmp_path):
     flat = " ".join(result.stdout.split())
     assert "born 2 Apr 1961" in flat
     assert "visit 3 Dec 2026, 09:30 with Dr Lee" in flat
-    assert "answered 20 Nov 2026, 09:12" in flat  # the file says 2026-11-20T09:12:00+00:00
+    assert "Answered 20 Nov 2026, 09:12" in flat  # the file says 2026-11-20T09:12:00+00:00
     assert "T09:12" not in flat
     assert re.search(r"printed \d{1,2} [A-Z][a-z]{2} 20\d\d, \d\d:\d\d", flat)
 

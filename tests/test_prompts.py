@@ -730,11 +730,14 @@ def test_the_walk_ends_by_asking_for_name_and_birth_date_both_optional(data_dir,
     lines = ["n"] * 16 + ["3", "1", "1", "n", "n", "n", "n", "", "4", "3", "2", "14", "", "", "", "",
                           "", "", "", "", "52", "15", "", "", "", "", "", "", "", "", ""]  # fmt: skip
     lines += [""]  # review: confirm
-    lines += ["Ana Muñoz", "1961-02-30", "1961-04-02"]  # a date that does not exist is refused
+    # a date that does not exist is refused; one that does not fit the age (52) is asked
+    # about once, and kept when typed again (in any form)
+    lines += ["Ana Muñoz", "1961-02-30", "1961-04-02", "2 April 1961"]
     result = CliRunner().invoke(app, ["start"], input="\n".join(lines) + "\n")
     assert result.exit_code == 0, result.output
     assert "Last part, for your clinic: question 1." in result.output
-    assert "Please write the date as year-month-day" in result.output
+    assert "That is not a date in the calendar." in result.output
+    assert "you said you are 52. Please check it." in " ".join(result.output.split())
     final = saved(data_dir)
     assert final["spinecheck"]["patient"] == {"name": "Ana Muñoz", "birth_date": "1961-04-02"}
     assert "patient_name" not in final

@@ -24,7 +24,7 @@ def test_pain_interference_is_the_mean_of_three_to_one_decimal(questionnaire):
 @pytest.mark.parametrize(
     ("levels", "depression", "anxiety", "total", "band"),
     [
-        ((0, 0, 0, 0), (0, False), (0, False), 0, "none"),
+        ((0, 0, 0, 0), (0, False), (0, False), 0, "minimal"),
         ((1, 1, 1, 0), (2, False), (1, False), 3, "mild"),
         ((2, 1, 0, 0), (3, True), (0, False), 3, "mild"),
         ((0, 0, 3, 0), (0, False), (3, True), 3, "mild"),
