@@ -535,6 +535,7 @@ def test_a_long_tick_list_scrolls_under_its_question_at_40x20(tmp_path):
         screen = terminal.words()
         assert "Do you have any of these health problems?" in screen
         assert "Space ticks a box. Enter when done." in screen
+        assert "More answers are above or below: use the arrows to see them all." in screen
         assert ("Skip this question" in screen) == (key == END_KEY)
         terminal.assert_fits()
     terminal.send(CTRL_C)
@@ -549,6 +550,7 @@ def test_the_review_pages_and_a_stop_there_says_how_to_get_the_summary(tmp_path)
     first = terminal.wait_for("of your answers.")
     pages = int(re.search(r"Page 1 of (\d+) of your answers", first).group(1))  # type: ignore[union-attr]
     assert pages >= 4
+    assert f"Page 1 of {pages} of your answers. PageDown: next page." in first  # whole
     assert "Please check your answers" in first
     assert "Type a number to change that answer" in first
     terminal.send(PAGE_DOWN)
@@ -686,3 +688,15 @@ def test_the_summary_keeps_its_headings_whole_and_a_readable_width(tmp_path, col
     assert "minimal" in words  # (a narrow table cell may wrap "range" apart)
     assert "none range" not in words
     assert max(len(line) for line in terminal.lines()) <= min(columns, 100)
+
+
+def test_a_height_in_feet_is_asked_for_and_read_back_in_centimetres(tmp_path):
+    """Item 7: the keys say which units are understood, and a converted number is read back."""
+    _progress_at(tmp_path, "height_cm", {**BEFORE_MEDICINES, "medications": ["Advil"], "age": 78})
+    terminal = Terminal(tmp_path, "start", "--resume", columns=40, rows=20)
+    terminal.wait_for("or feet and inches (like 5 ft 7)")
+    terminal.send("5 ft 6" + ENTER)
+    terminal.wait_for("Recorded: 168 cm")
+    terminal.send(CTRL_C)
+    assert terminal.finish() == 130
+    assert saved(tmp_path)["height_cm"] == 168

@@ -219,6 +219,9 @@ def _page_words(page: int, pages: int, what: str) -> str:
     return f"Page {page} of {pages} of {what}. {more}{back}".strip()
 
 
+_MORE = "More answers are above or below: use the arrows to see them all."
+
+
 class _Menu:
     """One list of answers to move through: a single choice, or boxes to tick."""
 
@@ -300,6 +303,9 @@ class _Menu:
             return []
         width = _width()
         extra: Lines = [("class:hint", line) for line in wrap(self.hint, width)]
+        room = _rows() - _line_count(self._top()) - len(extra) - 1
+        if _line_count(self._choices()) > room:  # some answers are out of sight: say so
+            extra = [("class:hint", line) for line in wrap(_MORE, width)] + extra
         if self.showing_help:
             extra += [("", line) for line in wrap(self.help_text or "", width, "  ")]
         if self.message:
@@ -491,8 +497,8 @@ class _Entry:
         hint = self.hint
         if self.pages is not None:
             below = _line_count(self._below())
-            fixed = len(lines) + len(wrap(hint + " Page 10 of 10 of x. PageDown: next page. "
-                                          "PageUp: page before.", width))  # fmt: skip
+            longest = _page_words(2, 3, self.pages_of).replace("2 of 3", "10 of 10")
+            fixed = len(lines) + len(wrap(f"{longest} {hint}", width))
             shown, page, pages = self.pages.view(width, _rows() - fixed - below - 1)
             hint = " ".join(x for x in (_page_words(page, pages, self.pages_of), hint) if x)
             lines = shown + lines
@@ -683,7 +689,12 @@ class ArrowKeyAsker:
                 can_go_back=shown.can_go_back,
                 check=check,
             ).run()
-            return BACK if typed == _BACK else check_typed(question, typed)
+            if typed == _BACK:
+                return BACK
+            value = check_typed(question, typed)
+            if value is not None and question.unit and str(value) != typed.strip():
+                self.say(f"  Recorded: {value} {question.unit}")  # '5 ft 6' is read as 168 cm
+            return value
         options: list[tuple[Any, str]]
         letters: dict[str, int] = {}
         numbers: dict[int, int] = {}

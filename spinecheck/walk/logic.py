@@ -201,6 +201,7 @@ class Walk:
         self.asker.say(
             self._text(f"{warning.message} {advice}")
             + " You can finish these questions first, then print your summary to take with you."
+            + "\n"  # a blank line before the next question: the advice stands on its own
         )
 
     def _confirmed(self, question: Question) -> bool:

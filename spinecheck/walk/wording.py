@@ -104,6 +104,10 @@ def keys_hint(question: Question, *, can_go_back: bool, has_help: bool) -> str:
             "Type one and press Enter. Press Enter on an empty line when done. "
             "Ctrl-X removes the last one."
         )
+    elif kind is QuestionKind.INTEGER:
+        first = f"Type a whole number{_unit_words(question)}, then press Enter."
+        if not question.required:
+            first += " Press Enter alone to skip."
     else:
         first = "Type your answer and press Enter."
         if not question.required:
