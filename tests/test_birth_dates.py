@@ -4,9 +4,11 @@ read to the same day; read back in words; checked against the age the patient ga
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -142,3 +144,12 @@ def test_a_date_in_the_future_or_unreadable_is_asked_again():
     assert patient == {}  # Enter alone at the end: skipped
     assert any("in the future" in said for said in asker.said)
     assert any("year in full" in said for said in asker.said)
+
+
+BLIND = yaml.safe_load((Path(__file__).parent / "data" / "typed-birth-dates.yaml").read_text())
+
+
+@pytest.mark.parametrize("case", BLIND, ids=[case["text"] for case in BLIND])
+def test_dates_written_blind_from_the_rules_read_as_expected(case):
+    for month_first, expected in ((True, case["us"]), (False, case["other"])):
+        assert read_typed_date(case["text"], month_first=month_first).date == expected, case["why"]

@@ -96,7 +96,7 @@ def read_typed_date(text: str, *, month_first: bool) -> DateReading:
     ('25/12/1970' is 25 December everywhere). A two-digit year is not guessed.
     """
     words = _ORDINAL.sub(r"\1", text.strip().lower())
-    words = re.sub(r"\bof\b", " ", words)
+    words = re.sub(r"\b(the|of)\b", " ", words)  # "the 3rd of March 1970", as it is said
     parts = _PARTS.findall(words)
     leftover = _PARTS.sub("", words)
     example = date_example(month_first)
