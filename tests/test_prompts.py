@@ -837,3 +837,24 @@ def test_the_summary_keeps_a_readable_width_on_a_wide_terminal(monkeypatch, caps
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) > 20
     assert max(len(line) for line in lines) <= READABLE_WIDTH
+
+
+@pytest.mark.parametrize("typed", ["", "\n\n"])
+def test_input_closed_at_the_country_question_stops_cleanly(tmp_path, typed):
+    """No locale country: the country is asked; input that ends there stops with 130."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    command = Path(sys.executable).with_name("spinecheck")
+    env = {"PATH": "/usr/bin:/bin", "SPINECHECK_DATA_DIR": str(tmp_path), "HOME": str(tmp_path)}
+    result = subprocess.run(
+        [str(command), "start", "--plain"],
+        input=typed, capture_output=True, text=True, env=env, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 130, result.stderr
+    assert "Which country are you in?" in result.stdout
+    assert "Stopped. Nothing was saved yet." in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert "Aborted" not in result.stderr
+    assert not (tmp_path / "progress.yaml").exists()

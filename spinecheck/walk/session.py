@@ -85,7 +85,7 @@ def _run(options: StartOptions, questionnaire: Questionnaire, path: Path, *, pla
     with session, _stop_on_sigterm():
         try:
             progress, started = _open_progress(path, questionnaire, options.resume, asker)
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, EOFError):  # Ctrl-C, or the input closed
             screen.write("\n\nStopped. Nothing was changed.\n")
             return EXIT_INTERRUPTED
         # The country whose numbers are shown: asked for, else the one these answers were
@@ -94,7 +94,7 @@ def _run(options: StartOptions, questionnaire: Questionnaire, path: Path, *, pla
         if region is None and len(questionnaire.regions) > 1:
             try:  # asked once: the answer is kept with the answers
                 region = _ask_region(asker, questionnaire)
-            except KeyboardInterrupt:
+            except (KeyboardInterrupt, EOFError):  # Ctrl-C, or the input closed
                 screen.write("\n\nStopped. Nothing was saved yet.\n")
                 return EXIT_INTERRUPTED
         contacts = choose_region(questionnaire, region)
