@@ -214,7 +214,7 @@ class _Batch:
     def unreadable(self, name: str) -> Any:
         """The day list's entry for a file that could not be read (its problem, in one line)."""
         from spinecheck.assessment.report import SummaryInfo
-        from spinecheck.render.document import DayEntry
+        from spinecheck.render.day_list import DayEntry
 
         problem = " ".join(visible(line) for line in str(self.failures[-1][1]).splitlines())
         problem = " ".join(problem.split())
@@ -223,7 +223,7 @@ class _Batch:
 
     def draw_day(self, entries: list[Any]) -> str | bytes:
         """The day list, then every patient's page (or an unreadable file's) in input order."""
-        from spinecheck.render.document import DayEntry
+        from spinecheck.render.day_list import DayEntry
         from spinecheck.render.formats import Summary, render_day
 
         day = [

@@ -827,7 +827,7 @@ def test_plain_mode_reads_dictated_yes_and_no_and_says_what_it_recorded(
 def test_the_summary_keeps_a_readable_width_on_a_wide_terminal(monkeypatch, capsys, questionnaire):
     """Issue 24, item 14: at 200 columns the rich summary is drawn at most 100 wide."""
     from spinecheck.assessment.rules import assess
-    from spinecheck.render.document import build_patient
+    from spinecheck.render.patient_page import build_patient
     from spinecheck.render.terminal import READABLE_WIDTH, show
 
     monkeypatch.setenv("COLUMNS", "200")

@@ -643,7 +643,7 @@ def test_fhir_responses_have_stable_ids_units_and_a_stopped_status(questionnaire
 
 def test_golden_day_list(questionnaire, golden):
     """The day list page and the page of an unreadable file, as text (issue 15)."""
-    from spinecheck.render.document import DayEntry, build_day_list, unreadable_page
+    from spinecheck.render.day_list import DayEntry, build_day_list, unreadable_page
     from spinecheck.render.plain import to_text
 
     entries = []

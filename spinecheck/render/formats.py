@@ -40,7 +40,8 @@ class Summary(NamedTuple):
 
 def document_of(summary: Summary, audience: str) -> Document:
     """The drawable document for one summary and audience."""
-    from spinecheck.render.document import build_clinician, build_patient
+    from spinecheck.render.clinician_page import build_clinician
+    from spinecheck.render.patient_page import build_patient
 
     build = build_clinician if audience == "clinician" else build_patient
     return build(summary.assessment, summary.questionnaire, summary.answers, summary.info)
@@ -186,7 +187,8 @@ def render_day(
 
     A file that could not be read (a `DayEntry` without an assessment) gets a page in its place.
     """
-    from spinecheck.render.document import build_clinician, build_day_list, unreadable_page
+    from spinecheck.render.clinician_page import build_clinician
+    from spinecheck.render.day_list import build_day_list, unreadable_page
 
     documents = [build_day_list(entries)]
     for entry in entries:

@@ -1,0 +1,234 @@
+"""The patient's summary: what to do and when, whom to see and why, in plain words."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from spinecheck.assessment.report import Assessment, Recommendation, SummaryInfo
+from spinecheck.assessment.scoring import meaning
+from spinecheck.questionnaire.answering import describe_answer
+from spinecheck.questionnaire.conditions import AnswerValue
+from spinecheck.questionnaire.model import Questionnaire, Urgency
+from spinecheck.render.document import (
+    Block,
+    Document,
+    Item,
+    Section,
+    items,
+    name_and_stand_in,
+    on_pages,
+    page_footer,
+    page_header,
+    paragraph,
+    source_names,
+    table,
+    urgency_section,
+)
+
+STANDING_NOTE = (
+    "This summary helps you prepare for a conversation with a clinician. It is not a diagnosis "
+    "and does not replace medical advice. If a warning sign starts, get help quickly."
+)
+
+
+def _answer(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue], qid: str) -> str:
+    question = questionnaire.question(qid)
+    if question is None or qid not in answers:
+        return ""
+    return describe_answer(question, answers[qid])
+
+
+FULL_RECOMMENDATIONS = 2
+"""How many specialists, and how many options, a patient's summary explains in full. The rest
+get their first reason and the answers behind it, so a typical summary prints on two pages while
+every recommendation still names its reason and its source."""
+
+
+_SENTENCE = re.compile(r"(.+?[.!?])(?=\s+[A-Z(]|$)", re.DOTALL)
+
+
+def _first_sentence(text: str) -> str:
+    found = _SENTENCE.match(text.strip())
+    return found.group(1) if found else text.strip()
+
+
+def _you_said(
+    questionnaire: Questionnaire, entry: Recommendation, reasons: str, *, lead: str
+) -> str:
+    """The answers behind an item that its reason does not already quote."""
+    said = []
+    for evidence in entry.evidence:
+        if evidence.answer.lower() in reasons.lower():
+            continue  # the reason already quotes this answer
+        question = questionnaire.question(evidence.question)
+        name = question.title() if question else evidence.question
+        said.append(f"{name}: {evidence.answer}")
+    return f"{lead} " + "; ".join(said) + "." if said else ""
+
+
+def _recommendations(
+    assessment: Assessment,
+    questionnaire: Questionnaire,
+    entries: list[Recommendation],
+    others: str,
+) -> tuple[Block, ...]:
+    """The first few in full (every reason, one paragraph); the rest as their first reason."""
+    full, brief = [], []
+    # one left over is shown in full: a list of one is no shorter
+    shown = FULL_RECOMMENDATIONS if len(entries) > FULL_RECOMMENDATIONS + 1 else len(entries)
+    for entry in entries[:shown]:
+        reasons = " ".join(entry.reasons)
+        said = _you_said(questionnaire, entry, reasons, lead="Because you said:")
+        title = entry.label + (f" - {entry.about}" if entry.about else "")
+        text = " ".join(x for x in (reasons, *entry.cautions, said) if x)
+        full.append(Item(title, (text,) if text else (), source_names(assessment, entry.sources)))
+    for entry in entries[shown:]:
+        # the first sentence of the first reason, and every caution whole (a risk, a guideline
+        # that disagrees, a blood-thinner warning); only the sources of what is shown are cited
+        reason = _first_sentence(entry.reasons[0]) if entry.reasons else ""
+        # a reason that starts from the patient ("Your answers match...") needs no answers after it
+        about_you = re.match(r"Your?\b", reason) is not None
+        said = "" if about_you else _you_said(questionnaire, entry, reason, lead="You said:")
+        text = " ".join(x for x in (reason, *entry.cautions, said) if x)
+        cited = [*(entry.reason_sources[0] if entry.reason_sources else entry.sources),
+                 *entry.caution_sources]  # fmt: skip
+        brief.append(Item(entry.label, (text,) if text else (), source_names(assessment, cited)))
+    blocks = [items(full)]
+    if brief:
+        blocks += [paragraph(others, emphasis=True), items(brief)]
+    return tuple(blocks)
+
+
+def _scores(assessment: Assessment) -> tuple[Block, ...]:
+    """One row per score with its range or cut-off, then what the scores are modelled on."""
+    rows = []
+    notes: list[str] = []  # a note shared by sub-scores of one instrument is given once
+    for score in assessment.scores.values():
+        if score.value is None:
+            continue
+        value = f"{score.value:g}" + (f" of {score.maximum:g}" if score.maximum else "")
+        if meaning(score):
+            value += f" ({meaning(score)})"
+        rows.append((score.label, value, source_names(assessment, score.sources)))
+        for note in (score.note, f"Modelled on {score.modelled_on}." if score.modelled_on else ""):
+            if note and note not in notes:
+                notes.append(note)
+    if not rows:
+        return ()
+    notes_block = (paragraph(" ".join(notes)),) if notes else ()
+    return (table(("Score", "Result", "Sources"), rows), *notes_block)
+
+
+def build_patient(
+    assessment: Assessment,
+    questionnaire: Questionnaire,
+    answers: Mapping[str, AnswerValue],
+    info: SummaryInfo | None = None,
+) -> Document:
+    """The patient's summary: what to do and how soon first, then whom to see and why."""
+    info = on_pages(info or SummaryInfo())
+    sections = [urgency_section(assessment)]
+    support = [n for n in assessment.messages if n.id == "mood_support"]
+    if support:  # the crisis line stands out, right after how soon to act
+        sections.append(
+            Section("If you are struggling", (paragraph(support[0].text),), urgent=True)
+        )
+    if assessment.urgency is not Urgency.EMERGENCY:
+        brief = [
+            (title, value)
+            for title, value in (
+                ("Where", _answer(questionnaire, answers, "pain_areas")),
+                ("How long", _answer(questionnaire, answers, "pain_duration")
+                 + (f" ({assessment.pain_phase.value})" if assessment.pain_phase else "")),
+                ("Lately", _answer(questionnaire, answers, "pain_trend")),
+                ("Average pain", _answer(questionnaire, answers, "pain_average")),
+            )
+            if value
+        ]  # fmt: skip
+        if brief:
+            sections.append(Section("Your pain in brief", (table(("", ""), brief),)))
+        if assessment.specialists:
+            sections.append(
+                Section(
+                    "Who to talk to",
+                    _recommendations(
+                        assessment,
+                        questionnaire,
+                        assessment.specialists,
+                        "Others you could ask about:",
+                    ),
+                )
+            )
+        if assessment.options:
+            sections.append(
+                Section(
+                    "Options to discuss with your clinician",
+                    _recommendations(
+                        assessment, questionnaire, assessment.options, "More options to ask about:"
+                    ),
+                )
+            )
+    if assessment.medication_flags:
+        sections.append(
+            Section(
+                "Medicines to raise with a clinician",
+                (
+                    items(
+                        [
+                            Item(
+                                f"{flag.label}: " + ", ".join(flag.medications),
+                                (flag.message,),
+                                source_names(assessment, flag.sources),
+                            )
+                            if flag.medications
+                            else Item(
+                                flag.label, (flag.message,), source_names(assessment, flag.sources)
+                            )
+                            for flag in assessment.medication_flags
+                        ]
+                    ),
+                ),
+            )
+        )
+    unknown = [
+        m.as_typed
+        for m in assessment.medications
+        if not m.recognized or m.partly or (m.taking and not m.generic_names)
+    ]
+    if unknown:
+        sections.append(
+            Section(
+                "Ask your pharmacist to check these",
+                (
+                    paragraph(
+                        "We could not read all of these names, so we could not check them all:"
+                    ),
+                    items([Item(name) for name in unknown]),
+                ),
+            )
+        )
+    if assessment.urgency is not Urgency.EMERGENCY:
+        scores = _scores(assessment)
+        if scores:
+            sections.append(Section("Your scores", scores))
+        if assessment.preparation:
+            sections.append(
+                Section(
+                    "How to prepare for your visit",
+                    (items([Item(n.text, checkbox=True) for n in assessment.preparation]),),
+                )
+            )
+    notes = [n for n in assessment.messages if n.id != "mood_support" and n.urgency is None]
+    if notes:  # plain paragraphs: only what must stand out is bold
+        sections.append(Section("Good to know", tuple(paragraph(n.text) for n in notes)))
+    sections.append(Section("Please note", (paragraph(STANDING_NOTE),)))
+    return Document(
+        title=questionnaire.title,
+        subtitle="Your summary to take to your visit",
+        urgency=assessment.urgency,
+        sections=tuple(sections),
+        footer=page_footer(assessment, info, for_patient=True),
+        header=page_header(info, answers.get("age")),
+        names=name_and_stand_in(info),
+    )
