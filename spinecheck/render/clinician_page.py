@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
+from spinecheck.assessment.actions import needs_action, needs_action_text
 from spinecheck.assessment.report import Assessment, SummaryInfo
 from spinecheck.medicines.matching import MedicineMatch
 from spinecheck.questionnaire.answering import describe_answer
@@ -75,6 +76,12 @@ def _before_any_procedure(assessment: Assessment, a: Callable[[str], str]) -> Se
     if listed:  # 'Allergies: morphine, codeine' typed in the medicine list
         allergies += f" (in the medicine list: {'; '.join(dict.fromkeys(listed))})"
     rows = [("Blood thinner", thinner), ("Allergies", allergies)]
+    missing = [name.lower() for name, value in rows if value == "not asked"]
+    rows = [row for row in rows if row[1] != "not asked"]
+    if len(missing) > 1:  # what was not asked is one line, not a row each
+        rows.append(("Not asked", ", ".join(missing)))
+    elif missing:
+        rows.append((missing[0].capitalize(), "not asked"))
     return Section(
         "Before any procedure", (table(("", ""), rows),), urgent=bool(thinners) or said == "Yes"
     )
@@ -161,7 +168,7 @@ def _warning_signs(
             denied.setdefault(concern, []).append(words)
         cleared[concern] = cleared.get(concern, True) and answers.get(question.id) is False
     found = "; ".join(f"{concern}: {', '.join(signs)}" for concern, signs in concerns.items())
-    positives = (found[:1].upper() + found[1:] + ".") if found else "No warning signs."
+    positives = (found[:1].upper() + found[1:] + ".") if found else NO_SIGNS
     pertinent = [sign for concern in concerns for sign in denied.get(concern, [])]
     negative = [c.removeprefix("possible ") for c, clear in cleared.items() if clear]
     lines = []
@@ -208,6 +215,12 @@ def _presenting_complaint(assessment: Assessment, a: Callable[[str], str]) -> st
     return ", ".join(part for part in parts if part.strip()) + "."
 
 
+NO_SIGNS = "No warning signs."
+
+NEEDS_ACTION = "Needs action before the visit"
+"""The heading of the clinician page's action list, and of the day list's column."""
+
+
 def build_clinician(
     assessment: Assessment,
     questionnaire: Questionnaire,
@@ -224,12 +237,22 @@ def build_clinician(
         return describe_answer(question, answers[qid], clinical=True)
 
     positives, negatives = _warning_signs(assessment, questionnaire, answers)
+    actions = needs_action(assessment, questionnaire)  # the day list's column says exactly these
     sections = [
         Section(
             f"Urgency: {assessment.urgency.value.replace('_', ' ').upper()}",
             (
-                paragraph(positives, emphasis=True),
-                *((paragraph(negatives),) if negatives else ()),
+                *(
+                    (paragraph(f"{NEEDS_ACTION}: {needs_action_text(actions)}.", emphasis=True),)
+                    if actions
+                    else ()
+                ),
+                # "No warning signs." runs into what was denied: one line less, nothing lost
+                *(
+                    (paragraph(positives, emphasis=True), paragraph(negatives))
+                    if positives != NO_SIGNS and negatives
+                    else (paragraph(f"{positives} {negatives}".strip(), emphasis=not negatives),)
+                ),
                 *(
                     paragraph(
                         f"Urgency raised ({note.urgency.value.replace('_', ' ')}): {note.text}"
@@ -448,7 +471,12 @@ def build_clinician(
         )
         history = _history(a)
         background = Section("History that bears on it", (table(("", ""), history),))
-        sections = [sections[0], action, *([background] if history else []), before_procedure]
+        sections = [
+            sections[0],
+            action,
+            *([background] if history else []),
+            before_procedure,
+        ]
         sections.append(medicines)
     subtitle = "Pre-visit summary for the clinician"
     if info.answered_at:

@@ -11,6 +11,7 @@ from typing import NamedTuple
 from spinecheck.assessment.report import Assessment, SummaryInfo
 from spinecheck.questionnaire.conditions import AnswerValue
 from spinecheck.questionnaire.model import Questionnaire, Urgency
+from spinecheck.render.clinician_page import NEEDS_ACTION
 from spinecheck.render.document import (
     Document,
     Item,
@@ -35,13 +36,6 @@ class DayEntry(NamedTuple):
     problem: str = ""
 
 
-_ACTION_FLAGS = {
-    "blood_thinner_before_procedure": "blood thinner",
-    "opioid_benzodiazepine": "opioid with a sedative",
-}
-"""Medicine flags a clinic must act on before the visit, in the day list's words."""
-
-
 def _minutes(time: str) -> int:
     """A visit time ("9:30", "09:30") as minutes after midnight; no time sorts last."""
     hours, _, minutes = time.strip().partition(":")
@@ -64,18 +58,13 @@ def _who(info: SummaryInfo) -> str:
 
 
 def _before_the_visit(entry: DayEntry) -> str:
+    """The day list's cell: the same list as the clinician page's "Needs action" (one function)."""
+    from spinecheck.assessment.actions import needs_action, needs_action_text
+
     assessment, questionnaire = entry.assessment, entry.questionnaire
     if assessment is None or questionnaire is None:
         return "could not be read: " + entry.problem
-    needs = []
-    if assessment.red_flags:
-        shorts = []
-        for flag in assessment.red_flags:
-            question = questionnaire.question(flag.id)
-            shorts.append(question.short if question is not None and question.short else flag.id)
-        needs.append("warning signs: " + ", ".join(shorts))
-    needs += [_ACTION_FLAGS[f.id] for f in assessment.medication_flags if f.id in _ACTION_FLAGS]
-    return "; ".join(needs) or "-"
+    return needs_action_text(needs_action(assessment, questionnaire))
 
 
 def build_day_list(entries: Sequence[DayEntry]) -> Document:
@@ -117,7 +106,7 @@ def build_day_list(entries: Sequence[DayEntry]) -> Document:
     sections = [
         Section(
             "Patients, emergencies and same day first",
-            (table(("Visit", "Patient", "Urgency", "Needs action before the visit"), rows),),
+            (table(("Visit", "Patient", "Urgency", NEEDS_ACTION), rows),),
         )
     ]
     if unread:

@@ -230,7 +230,7 @@ def _banner(pdf: Any, document: Document, size: float) -> None:
 
 def _draw(pdf: Any, document: Document) -> None:
     dense = document.audience == "clinician"
-    size = 7.7 if dense else 10
+    size = 7.5 if dense else 10
     line = size * (0.44 if dense else 0.46)
     pdf.add_page()
     pdf.set_font("Body", "B", size + (3 if dense else 5))
