@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -82,3 +83,77 @@ def test_a_plain_story_needs_no_action():
     assert needs_action(assess(QUESTIONNAIRE, answers), QUESTIONNAIRE) == []
     assert _list_cell(answers) == "-"
     assert _page_actions(answers) == []
+
+
+# -- the stack (items 1 and 3) --------------------------------------------------------------------
+
+STORIES = {"chronic_back": "chronic_back.yaml", "emergency": "emergency.yaml",
+           "after_surgery": "after_surgery.yaml", "neck_uk": "neck_uk.json"}  # fmt: skip
+
+
+def _day(times: dict[str, str], unread: tuple[str, ...] = ()) -> list[DayEntry]:
+    """The stories as a day, each with a visit time and a name, in file-name order."""
+    from spinecheck.answers.files import load_answers
+
+    entries = []
+    for name in sorted(STORIES):
+        loaded = load_answers(Path(__file__).parent / "data" / STORIES[name], QUESTIONNAIRE)
+        info = SummaryInfo(source=STORIES[name], patient={"name": f"Patient {name}"},
+                           visit={"date": "2026-12-03", "time": times[name]})  # fmt: skip
+        entries.append(DayEntry(info, assess(QUESTIONNAIRE, loaded.answers), QUESTIONNAIRE,
+                                loaded.answers))  # fmt: skip
+    for name in unread:
+        info = SummaryInfo(source=f"{name}.yaml", patient={"name": f"Patient {name}"},
+                           visit={"date": "2026-12-03", "time": times[name]})  # fmt: skip
+        entries.append(DayEntry(info, None, problem=f"{name}.yaml:3:1: unknown question id"))
+    return entries
+
+
+def _pages(data: bytes) -> list[str]:
+    import io
+
+    import pypdf
+
+    return [" ".join(p.extract_text().split()) for p in pypdf.PdfReader(io.BytesIO(data)).pages]
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_the_printed_stack_is_in_the_day_lists_order_with_its_sheet_numbers(paper):
+    """Item 1: emergencies, then same day (an unreadable file among them), then by visit
+    time; the list gives each patient's first sheet; every page says its patient's page and
+    the stack's sheet."""
+    from spinecheck.render.formats import render_day
+    from spinecheck.render.output_format import OutputFormat
+
+    times = {"after_surgery": "08:00", "chronic_back": "09:30", "emergency": "15:00",
+             "neck_uk": "08:30", "smith": "11:00"}  # fmt: skip
+    data = render_day(OutputFormat.PDF, _day(times, unread=("smith",)), page=paper)
+    assert isinstance(data, bytes)
+    pages = _pages(data)
+    total = len(pages)
+    expected = ["emergency", "smith", "neck_uk", "chronic_back", "after_surgery"]
+    listed = re.findall(r"(\d+) (?:\d\d:\d\d) Patient (\w+)", pages[0])
+    assert [name for _, name in listed] == expected
+    for sheet, name in listed:  # the sheet the list gives is that patient's first page
+        page = pages[int(sheet) - 1]
+        assert f"Patient {name}" in page
+        assert "page 1 of" in page
+    for number, page in enumerate(pages, 1):
+        assert f"sheet {number} of {total}" in page
+    order = [next(n for n in expected if f"Patient {n} " in p) for p in pages[1:]]
+    assert list(dict.fromkeys(order)) == expected  # the patients' pages in the list's order
+
+
+def test_an_emergency_row_is_a_black_band_on_the_day_list():
+    """Item 3: in greyscale an emergency stands out as a solid band (html and pdf)."""
+    from spinecheck.render.formats import render_day
+    from spinecheck.render.output_format import OutputFormat
+
+    times = dict.fromkeys(STORIES, "09:00")
+    day = build_day_list(_day(times))
+    (grid,) = day.sections[0].blocks
+    assert [grid.rows[i][1] for i in grid.marked] == ["Patient emergency"]
+    html = render_day(OutputFormat.HTML, _day(times))
+    assert isinstance(html, str)
+    assert html.count('<tr class="band">') == 1
+    assert re.search(r'<tr class="band"><td>[^<]*</td><td>Patient emergency', html)

@@ -5,6 +5,7 @@ Also the page that takes an unreadable file's place in the stack.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
@@ -19,8 +20,10 @@ from spinecheck.render.document import (
     items,
     name_and_stand_in,
     on_pages,
+    page_header,
     paragraph,
     readable_date,
+    shortened,
     table,
 )
 
@@ -62,68 +65,91 @@ def _before_the_visit(entry: DayEntry) -> str:
     from spinecheck.assessment.actions import needs_action, needs_action_text
 
     assessment, questionnaire = entry.assessment, entry.questionnaire
-    if assessment is None or questionnaire is None:
-        return "could not be read: " + entry.problem
+    if assessment is None or questionnaire is None:  # its own page lists every problem
+        first = entry.problem.strip().split("\n", 1)[0]
+        source = entry.info.source
+        if source and first.startswith(source + ":"):  # the file is named in the next column
+            first = re.sub(r"^(\d+)(:\d+)?: ", r"line \1: ", first[len(source) + 1 :])
+        return "could not be read: " + shortened(first, 70) + " (see its page)"
     return needs_action_text(needs_action(assessment, questionnaire))
 
 
-def build_day_list(entries: Sequence[DayEntry]) -> Document:
-    """A clinic's first page: every patient, emergencies and same-day first.
+UNREAD_RANK = Urgency.SAME_DAY.rank
+"""Where a file that could not be read sorts: with the patients who need someone today (it may
+hold a warning sign, and someone must ask the patient again), by its visit time."""
 
-    Each row has the visit time, the urgency and what needs action before the visit; the files
-    that could not be read follow.
+
+def _rank(entry: DayEntry) -> int:
+    return entry.assessment.urgency.rank if entry.assessment is not None else UNREAD_RANK
+
+
+def day_order(entries: Sequence[DayEntry]) -> list[DayEntry]:
+    """The stack's order, which the day list shows.
+
+    Emergencies and same-day first, then by visit time; files that could not be read among
+    those needing someone today.
     """
+
+    def key(numbered: tuple[int, DayEntry]) -> tuple[int, int, int]:
+        index, entry = numbered
+        return (-_rank(entry), _minutes((entry.info.visit or {}).get("time", "")), index)
+
+    return [entry for _, entry in sorted(enumerate(entries), key=key)]
+
+
+def build_day_list(entries: Sequence[DayEntry], sheets: Sequence[int] = ()) -> Document:
+    """A clinic's first page: every patient in the stack's order (`day_order`).
+
+    Each row has the visit time, the patient, the urgency and what needs action before the
+    visit (for a file that could not be read, that it could not be); with `sheets` (the sheet
+    each patient's pages start on, in the order of `entries`) also the sheet to turn to.
+    """
+    ordered = day_order(entries)
+    where = dict(zip(map(id, entries), sheets, strict=False))
     read = [e for e in entries if e.assessment is not None]
     unread = [e for e in entries if e.assessment is None]
-
-    def order(numbered: tuple[int, DayEntry]) -> tuple[int, int, int]:
-        index, entry = numbered
-        assert entry.assessment is not None
-        visit = entry.info.visit or {}
-        return (-entry.assessment.urgency.rank, _minutes(visit.get("time", "")), index)
-
-    dates = {(e.info.visit or {}).get("date", "") for e in read}
+    dates = {d for e in entries if (d := (e.info.visit or {}).get("date", ""))}
     one_day = next(iter(dates)) if len(dates) == 1 else ""  # then the column gives times only
     rows = []
     names: list[tuple[str, tuple[str, ...]]] = []
-    for _, entry in sorted(enumerate(read), key=order):
-        assert entry.assessment is not None
+    for entry in ordered:
         info = on_pages(entry.info)
         names += name_and_stand_in(info)
         visit = info.visit or {}
-        level = entry.assessment.urgency
-        shown = level.value.replace("_", " ")
-        shown = "\u25a0 " + shown.upper() if level.rank >= Urgency.SAME_DAY.rank else shown
-        date = "" if one_day else readable_date(visit.get("date", ""))
-        rows.append(
-            (
-                " ".join(x for x in (date, visit.get("time", "")) if x) or "-",
-                _who(info),
-                shown,
-                _before_the_visit(entry),
-            )
+        if entry.assessment is None:
+            shown = "\u25a0 NOT READ"
+        else:
+            level = entry.assessment.urgency
+            shown = level.value.replace("_", " ")
+            shown = "\u25a0 " + shown.upper() if level.rank >= Urgency.SAME_DAY.rank else shown
+        date = "" if one_day else readable_date(visit.get("date", ""), with_time=False)
+        row = (
+            " ".join(x for x in (date, visit.get("time", "")) if x) or "-",
+            _who(info),
+            shown,
+            _before_the_visit(entry),
         )
-    sections = [
-        Section(
-            "Patients, emergencies and same day first",
-            (table(("Visit", "Patient", "Urgency", NEEDS_ACTION), rows),),
-        )
-    ]
-    if unread:
-        sections.append(
-            Section(
-                "Could not be read (a page marks each one's place in the stack)",
-                (items([Item(on_pages(e.info).source, (e.problem,)) for e in unread]),),
-                urgent=True,
-            )
-        )
+        rows.append((str(where[id(entry)]), *row) if sheets else row)
+    header = ("Visit", "Patient", "Urgency", NEEDS_ACTION)
+    widths = (14 if one_day else 20, 26, 14, 46)
+    emergencies = frozenset(
+        number
+        for number, entry in enumerate(ordered)
+        if entry.assessment is not None and entry.assessment.urgency is Urgency.EMERGENCY
+    )
+    grid = (
+        table(("Sheet", *header), rows, marked=emergencies, widths=(6, *widths))
+        if sheets
+        else table(header, rows, marked=emergencies, widths=widths)
+    )
+    sections = [Section("Patients, emergencies and same day first", (grid,))]
     urgent = sum(1 for e in read if e.assessment is not None and e.assessment.urgency.rank >= 2)
-    subtitle = (f"Visits on {readable_date(one_day)}: " if one_day else "") + (
+    subtitle = (f"Visits on {readable_date(one_day, with_time=False)}: " if one_day else "") + (
         f"{len(read)} patients, {urgent} needing care today or now"
     )
     if unread:
         files = "answer file" if len(unread) == 1 else "answer files"
-        subtitle += f"; {len(unread)} {files} could not be read"
+        subtitle += f"; {len(unread)} {files} could not be read (each has a page in the stack)"
     return Document(
         title="Day list",
         subtitle=subtitle,
@@ -131,14 +157,21 @@ def build_day_list(entries: Sequence[DayEntry]) -> Document:
         sections=tuple(sections),
         footer="Decision support for a conversation, not a diagnosis.",
         audience="clinician",
-        header="Day list",
+        header="Day list" + (f", {readable_date(one_day, with_time=False)}" if one_day else ""),
         names=tuple(names),
     )
 
 
 def unreadable_page(entry: DayEntry) -> Document:
-    """The page that takes an unreadable file's place in a printed stack."""
-    source = on_pages(entry.info).source
+    """The page that takes an unreadable file's place in a printed stack.
+
+    It says whose it is when the file's patient and visit details could be read, and lists
+    every problem, one to a line.
+    """
+    info = on_pages(entry.info)
+    source = info.source
+    whose = page_header(info) if info.patient or info.visit else f"answers: {source}"
+    problems = [line.strip() for line in entry.problem.split("\n") if line.strip()]
     return Document(
         title="This answer file could not be read",
         subtitle=source,
@@ -147,7 +180,8 @@ def unreadable_page(entry: DayEntry) -> Document:
             Section(
                 "What was wrong",
                 (
-                    paragraph(entry.problem),  # as written: a path or an id must not change case
+                    # as written: a path or an id must not change case
+                    items([Item(problem) for problem in problems]),
                     paragraph("Fix the file (or ask the patient again), then print it again."),
                 ),
                 urgent=True,
@@ -155,5 +189,6 @@ def unreadable_page(entry: DayEntry) -> Document:
         ),
         footer="Decision support for a conversation, not a diagnosis.",
         audience="clinician",
-        header=f"answers: {source} (could not be read)",
+        header=f"{whose} (could not be read)",
+        names=name_and_stand_in(info),
     )

@@ -40,6 +40,10 @@ class Block(NamedTuple):
     rows: tuple[tuple[str, ...], ...] = ()
     header: tuple[str, ...] = ()
     emphasis: bool = False
+    marked: frozenset[int] = frozenset()
+    """Rows (by index) that must stand out in greyscale: a solid black band (emergencies)."""
+    widths: tuple[int, ...] = ()
+    """Relative column widths, where the columns' content needs them (printed pages)."""
 
 
 class Section(NamedTuple):
@@ -246,9 +250,15 @@ def items(entries: list[Item]) -> Block:
     return Block("items", items=tuple(entries))
 
 
-def table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> Block:
-    """A table block."""
-    return Block("table", header=header, rows=tuple(rows))
+def table(
+    header: tuple[str, ...],
+    rows: Sequence[tuple[str, ...]],
+    *,
+    marked: frozenset[int] = frozenset(),
+    widths: tuple[int, ...] = (),
+) -> Block:
+    """A table block (`marked` rows stand out; `widths` are relative column widths)."""
+    return Block("table", header=header, rows=tuple(rows), marked=marked, widths=widths)
 
 
 def source_names(assessment: Assessment, ids: list[str] | tuple[str, ...]) -> str:

@@ -183,24 +183,26 @@ def render_day(
     page: str = "a4",
     width: int = 80,
 ) -> str | bytes:
-    """A clinic's day: the day list, then each patient's clinician page in input order.
+    """A clinic's day: the day list, then each patient's clinician page in the list's order.
 
     A file that could not be read (a `DayEntry` without an assessment) gets a page in its place.
+    In a PDF the day list gives the sheet each patient's pages start on.
     """
     from spinecheck.render.clinician_page import build_clinician
-    from spinecheck.render.day_list import build_day_list, unreadable_page
+    from spinecheck.render.day_list import build_day_list, day_order, unreadable_page
 
-    documents = [build_day_list(entries)]
-    for entry in entries:
-        if entry.assessment is None:
-            documents.append(unreadable_page(entry))
-        else:
-            documents.append(
-                build_clinician(
-                    entry.assessment, entry.questionnaire, entry.answers or {}, entry.info
-                )
-            )
-    return draw_documents(output_format, documents, page=page, width=width)
+    ordered = day_order(entries)
+    pages = [
+        build_clinician(entry.assessment, entry.questionnaire, entry.answers or {}, entry.info)
+        if entry.assessment is not None and entry.questionnaire is not None
+        else unreadable_page(entry)
+        for entry in ordered
+    ]
+    if output_format is OutputFormat.PDF:
+        from spinecheck.render.pdf import to_pdf
+
+        return to_pdf(pages, page=page, lead=lambda sheets: build_day_list(ordered, sheets))
+    return draw_documents(output_format, [build_day_list(ordered), *pages], page=page, width=width)
 
 
 def draw_documents(

@@ -32,6 +32,8 @@ section.urgent h2 { border: 0; }
 .who { font-weight: bold; font-size: .95em; border-bottom: 1px solid #000; padding: .1em 0; }
 .banner { margin: .4em 0; padding: .25em .6em; font-weight: bold; }
 .banner.emergency { background: #000; color: #fff; font-size: 2em; letter-spacing: .06em; }
+tr.band td { background: #000; color: #fff; font-weight: bold;
+  -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 .banner.same_day { border: 5px solid #000; font-size: 1.4em; }
 .banner.soon { border: 2px dashed #000; font-size: 1.15em; }
 .banner.routine { border: 1px solid #888; font-weight: normal; }
@@ -83,8 +85,9 @@ def _block(block: Block) -> str:
     rows = []
     if any(block.header):
         rows.append("<tr>" + "".join(f"<th>{escape(h)}</th>" for h in block.header) + "</tr>")
-        for row in block.rows:
-            rows.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>")
+        for number, row in enumerate(block.rows):
+            band = ' class="band"' if number in block.marked else ""
+            rows.append(f"<tr{band}>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>")
     else:
         for key, value in block.rows:
             rows.append(f'<tr><td class="key">{escape(key)}</td><td>{escape(value)}</td></tr>')

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,30 +25,74 @@ from spinecheck.render.ours import PDF_CREATOR
 PAGE_FORMATS = {"a4": "A4", "letter": "Letter"}
 
 
-def to_pdf(documents: list[Document], *, page: str = "a4") -> bytes:
+Lead = Callable[[list[int]], Document]
+"""Makes the page that heads a stack (the day list) from the sheet each document starts on."""
+
+WIDEST_SHEET = 9_999_999
+"""The sheet number a lead page is first measured with: no real one is wider."""
+
+
+def to_pdf(documents: list[Document], *, page: str = "a4", lead: Lead | None = None) -> bytes:
     """One PDF holding every summary; each patient starts on a new page.
 
-    Every page carries whose summary it is and "page n of m" (of that patient's pages); every
-    page of an emergency carries a solid black EMERGENCY band. Each summary is laid out once:
-    its footers are written on its pages when it is finished and its page count is known, so
-    the work grows with the number of pages and nothing is drawn twice.
+    Every page carries whose summary it is and "page n of m" (of that patient's pages), and in
+    a stack of several also "sheet n of N" (of the whole stack); every page of an emergency
+    carries a solid black EMERGENCY band. Each summary is laid out once; the footers are written
+    when every page count is known.
+
+    `lead` makes the stack's first page (the day list) from the sheet each summary starts on:
+    it is measured first with the widest numbers, its sheets are kept free, and it is drawn
+    onto them once the summaries are laid out.
 
     Raises:
         SpinecheckError: no usable font (see `find_fonts`).
     """
     title = documents[0].title if documents else "spinecheck"
     pdf = _new_pdf(page, title=title)
-    scripts = _Scripts(pdf, documents)
+    measured = lead([WIDEST_SHEET] * len(documents)) if lead is not None else None
+    scripts = _Scripts(pdf, documents + ([measured] if measured is not None else []))
+    spans: list[tuple[Document, int, int]] = []
+    if measured is not None:
+        reserved = _pages_needed(measured, page)
+        pdf.document = measured  # the same header whatever the numbers
+        for _ in range(reserved):
+            pdf.add_page()
+        pdf.body_top = pdf.get_y()
     for document, shaped in scripts.drawable(documents):
         if shaped:
             _shape(pdf, on=True)
         pdf.document = document  # taken up by the next page's header
         first = pdf.page + 1
         _draw(pdf, document)
-        _footers(pdf, document, first, pdf.page)
+        spans.append((document, first, pdf.page))
         if shaped:
             _shape(pdf, on=False)
+    if lead is not None:
+        last = pdf.page
+        ((real, shaped),) = scripts.drawable([lead([first for _, first, _ in spans])])
+        _shape(pdf, on=shaped)
+        pdf.rewriting = reserved  # page breaks move on to the next kept sheet
+        pdf.page = 1
+        pdf.set_xy(pdf.l_margin, pdf.body_top)
+        _draw(pdf, real, new_page=False)
+        pdf.rewriting = 0
+        _shape(pdf, on=False)
+        spans.insert(0, (real, 1, reserved))
+        pdf.page = last
+    sheets = pdf.page if len(spans) > 1 else 0
+    for document, first, last in spans:
+        _footers(pdf, document, first, last, sheets)
     return bytes(pdf.output())
+
+
+def _pages_needed(document: Document, page: str) -> int:
+    """How many pages `document` takes (laid out on its own, with the same fonts)."""
+    scratch = _new_pdf(page)
+    scripts = _Scripts(scratch, [document])
+    ((drawable, shaped),) = scripts.drawable([document])
+    _shape(scratch, on=shaped)
+    _draw(scratch, drawable)
+    return int(scratch.page)
 
 
 NOT_DRAWN = "[text in a script no font on this computer can draw]"
@@ -65,8 +109,7 @@ class _Scripts:
     """
 
     def __init__(self, pdf: Any, documents: list[Document]) -> None:
-        self.characters = [set("".join(texts(document))) for document in documents]
-        everything = set().union(*self.characters)
+        everything = set().union(*(set("".join(texts(document))) for document in documents))
         body = characters_in(Face(Path(pdf.body_font)))
         missing = {c for c in everything if ord(c) not in body and _printable(c)}
         self.undrawable: set[str] = set()
@@ -93,7 +136,8 @@ class _Scripts:
         runs = re.compile(
             "(?:" + ("|".join(map(re.escape, sorted(self.undrawable))) or "(?!)") + ")+"
         )
-        for document, characters in zip(documents, self.characters, strict=True):
+        for document in documents:
+            characters = set("".join(texts(document)))
             shaped = any(_needs_shaping(c) for c in characters)
             if not characters & self.undrawable:
                 yield document, shaped
@@ -145,17 +189,23 @@ def _shape(pdf: Any, *, on: bool) -> None:
         return
 
 
-def _footers(pdf: Any, document: Document, first: int, last: int) -> None:
-    """Whose summary and "page n of m" at the foot of each of one summary's pages."""
+def _footers(pdf: Any, document: Document, first: int, last: int, sheets: int = 0) -> None:
+    """Whose summary and "page n of m" at the foot of each of one summary's pages.
+
+    In a stack (`sheets`: its number of pages) each page also says "sheet n of N", so a page
+    dropped from the pile finds its place again.
+    """
     who = _t(document.header or document.title)
     pdf.set_auto_page_break(auto=False)
     pdf.set_font("Body", "", 7)
     pdf.set_text_color(60, 60, 60)
+    end = pdf.page
     for number, page in enumerate(range(first, last + 1), start=1):
         pdf.page = page  # fpdf2's current page: set to write on an earlier one
         pdf.set_xy(pdf.l_margin, pdf.h - 8)
-        pdf.cell(0, 4, f"{who} - page {number} of {last - first + 1}", align="R")
-    pdf.page = last
+        sheet = f" - sheet {page} of {sheets}" if sheets else ""
+        pdf.cell(0, 4, f"{who} - page {number} of {last - first + 1}{sheet}", align="R")
+    pdf.page = end
     pdf.set_text_color(0, 0, 0)
     pdf.set_auto_page_break(auto=True, margin=_BOTTOM)
 
@@ -172,10 +222,20 @@ def _new_pdf(page: str, *, title: str = "spinecheck") -> Any:
 
         document: Document | None = None
         body_font: Path
+        rewriting = 0
+        """While a stack's lead page is drawn onto its kept sheets: the last of them."""
+        body_top = 0.0
 
         def header(self) -> None:
             if self.document is not None:
                 _page_header(self, self.document)
+
+        def add_page(self, *args: Any, **kwargs: Any) -> None:
+            if self.rewriting and self.page < self.rewriting:
+                self.page += 1  # the next sheet kept for the lead page: its header is drawn
+                self.set_xy(self.l_margin, self.body_top)
+                return
+            super().add_page(*args, **kwargs)
 
     regular, bold = find_fonts()
     pdf = Pages(format=PAGE_FORMATS.get(page, "A4"))
@@ -228,11 +288,12 @@ def _banner(pdf: Any, document: Document, size: float) -> None:
     pdf.set_font("Body", "", size)
 
 
-def _draw(pdf: Any, document: Document) -> None:
+def _draw(pdf: Any, document: Document, *, new_page: bool = True) -> None:
     dense = document.audience == "clinician"
     size = 7.5 if dense else 10
     line = size * (0.44 if dense else 0.46)
-    pdf.add_page()
+    if new_page:
+        pdf.add_page()
     pdf.set_font("Body", "B", size + (3 if dense else 5))
     pdf.multi_cell(
         0,
@@ -271,6 +332,8 @@ def _t(text: str) -> str:
 
 
 def _block(pdf: Any, block: Block, size: float, line: float) -> None:
+    from fpdf.fonts import FontFace
+
     if block.kind == "paragraph":
         if block.emphasis and pdf.get_y() + line * 4 > pdf.page_break_trigger:
             pdf.add_page()  # a bold lead-in ("Also worth asking about:") stays with what follows
@@ -283,7 +346,7 @@ def _block(pdf: Any, block: Block, size: float, line: float) -> None:
             _item(pdf, item, size, line)
         return
     headed = any(block.header)
-    widths = {2: (30, 70), 3: (38, 38, 24), 4: (8, 30, 14, 48)}.get(len(block.header))
+    widths = block.widths or {2: (30, 70), 3: (38, 38, 24)}.get(len(block.header))
     with pdf.table(
         col_widths=widths or tuple(1 for _ in block.header),
         first_row_as_headings=headed,
@@ -294,8 +357,12 @@ def _block(pdf: Any, block: Block, size: float, line: float) -> None:
     ) as grid:
         if headed:
             grid.row([_t(h) for h in block.header])
-        for values in block.rows:
-            row = grid.row()
+        for number, values in enumerate(block.rows):
+            if number in block.marked:  # a solid black band with white text: seen in greyscale
+                band = FontFace(emphasis="BOLD", color=(255, 255, 255), fill_color=(0, 0, 0))
+                row = grid.row(style=band)
+            else:
+                row = grid.row()
             for index, value in enumerate(values):
                 if index == 0 and not headed:
                     pdf.set_font("Body", "B", size)
