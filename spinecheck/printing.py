@@ -121,7 +121,11 @@ def print_summaries(request: PrintRequest) -> int:
         elif sink is not None and output is not None:
             raise _NothingWritten  # every file failed: leave no empty output file behind
     if day and batch.written:
-        _deliver(batch.draw_day(batch.kept), output)
+        drawn = batch.draw_day(batch.kept)
+        _deliver(drawn, output)
+        if isinstance(drawn, bytes):  # a PDF: its pages, as the stack will be counted
+            batch.sheets = len(re.findall(rb"/Type\s*/Page\b(?!s)", drawn))
+        batch.day = True
     elif batch.written and not per_file and not terminal and not streamed:
         _deliver(batch.draw(batch.kept, many=batch.many), output)
     return _report(batch, files, output, per_file=per_file)
@@ -157,6 +161,10 @@ class _Batch:
         self.unwritten: list[tuple[str, SpinecheckError]] = []
         """Patients whose own file could not be written (the others still are)."""
         self.failures: list[tuple[str, SpinecheckError]] = []
+        self.day = False
+        """A day list was written: each unreadable file has a page in the stack."""
+        self.sheets = 0
+        """The pages of a PDF day (0: not counted)."""
         self.printed_at = datetime.now(UTC).isoformat(timespec="seconds")
 
     def read(self, name: str) -> list[Any]:
@@ -212,14 +220,27 @@ class _Batch:
         )
 
     def unreadable(self, name: str) -> Any:
-        """The day list's entry for a file that could not be read (its problem, in one line)."""
+        """The day list's entry for a file that could not be read.
+
+        It keeps whose it is and its visit (when the file's details can be read), so it sorts
+        by its visit time under its name; every problem is kept, one to a line, its hint
+        joined to it.
+        """
+        from spinecheck.answers.files import identity
         from spinecheck.assessment.report import SummaryInfo
         from spinecheck.render.day_list import DayEntry
 
-        problem = " ".join(visible(line) for line in str(self.failures[-1][1]).splitlines())
-        problem = " ".join(problem.split())
+        lines: list[str] = []
+        for line in str(self.failures[-1][1]).splitlines():
+            line = " ".join(visible(line).split())
+            if line.startswith("hint:") and lines:
+                lines[-1] += f" ({line})"
+            elif line and not line.endswith("problems found."):
+                lines.append(line)
         source = name if name != "-" else "standard input"
-        return DayEntry(SummaryInfo(source=source), None, problem=problem[:300])
+        patient, visit = identity(name)
+        info = SummaryInfo(source=source, patient=patient, visit=visit)
+        return DayEntry(info, None, problem="\n".join(lines))
 
     def draw_day(self, entries: list[Any]) -> str | bytes:
         """The day list, then every patient's page (or an unreadable file's) in input order."""
@@ -290,7 +311,14 @@ def _check_stdout() -> None:
 
 def _report(batch: _Batch, files: list[str], output: Path | None, *, per_file: bool) -> int:
     """The failure list (exit 1) or where the summaries went (exit 0)."""
-    if output is not None and batch.written:
+    if output is not None and batch.written and batch.day:
+        # what the stack holds, so the person printing it knows it is whole
+        count, unread = batch.written, len(batch.failures)
+        held = f"a day list and {count} patient{'s' if count != 1 else ''}"
+        held += f", {unread} file{'s' if unread != 1 else ''} that could not be read" * bool(unread)
+        pages = f": {batch.sheets} pages" if batch.sheets else ""
+        sys.stderr.write(f"Wrote {visible(str(output))}{pages} ({held})\n")
+    elif output is not None and batch.written:
         count = batch.written
         where = visible(f"{output}{'/' if per_file else ''}")
         sys.stderr.write(f"Wrote {count} summar{'y' if count == 1 else 'ies'} to {where}\n")
@@ -304,9 +332,10 @@ def _report(batch: _Batch, files: list[str], output: Path | None, *, per_file: b
         for _, problem in batch.failures:
             sys.stderr.write(f"{problem}\n")
         sys.stderr.write(
-            f"{len(batch.failures)} of {len(files)} answer files could not be read and were "
-            "skipped:\n"
-        )
+            f"{len(batch.failures)} of {len(files)} answer files could not be read"
+            + (" (each has a page in the stack saying why):\n" if batch.day else
+               " and were skipped:\n")
+        )  # fmt: skip
         for name, _ in batch.failures:
             sys.stderr.write(f"  {visible(name)}\n")
     return EXIT_BAD_INPUT if batch.failures or batch.unwritten else EXIT_OK

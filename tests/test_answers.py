@@ -31,7 +31,12 @@ def test_every_problem_names_line_question_and_what_is_allowed(questionnaire):
         parse_answers(text, "answers.yaml", questionnaire)
     problems = {p.question: p for p in caught.value.problems}
     for question_id, marker, fragment, hint in [
-        ("pain_trend", "pain_trend: wrose", "not one of the choices", "allowed: improving, same"),
+        (
+            "pain_trend",
+            "pain_trend: wrose",
+            "not one of the choices",
+            "allowed: improving (Getting better), same (About the same)",
+        ),
         ("age", "age: 450", "outside the allowed range 0 to 120", "0 to 120"),
         ("pain_averag", "pain_averag: 3", "unknown question id", "did you mean 'pain_average'?"),
         ("flare_up", "flare_up: true", "only asked when", "remove this answer"),

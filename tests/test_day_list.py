@@ -157,3 +157,43 @@ def test_an_emergency_row_is_a_black_band_on_the_day_list():
     assert isinstance(html, str)
     assert html.count('<tr class="band">') == 1
     assert re.search(r'<tr class="band"><td>[^<]*</td><td>Patient emergency', html)
+
+
+# -- a file that cannot be read, and what the command says (items 5 and 6) -----------------------
+
+
+def test_an_unreadable_file_keeps_its_identity_and_every_problem(tmp_path):
+    """Item 5: its name and visit time are read although its answers fail; it sorts by that
+    time; every problem is on its page, one to a line; a duration is never 'corrected' to
+    another range."""
+    from typer.testing import CliRunner
+
+    from spinecheck.cli import app
+
+    folder = tmp_path / "day"
+    folder.mkdir()
+    story = (Path(__file__).parent / "data" / "chronic_back.yaml").read_text()
+    broken = story.replace(
+        "spinecheck:\n",
+        'spinecheck:\n  patient: {name: Joan Baker, identifier: MRN 7781}\n'
+        '  visit: {date: "2026-12-03", time: "08:15"}\n', 1,
+    ).replace("pain_duration: over_1_year", "pain_duration: 6 weeks")  # fmt: skip
+    (folder / "baker.yaml").write_text(broken)
+    (folder / "zed.yaml").write_text(story)
+    out = tmp_path / "day.pdf"
+    result = CliRunner().invoke(
+        app, ["summary", str(folder), "--audience", "clinician", "--output", str(out)]
+    )
+    assert result.exit_code == 1
+    pages = _pages(out.read_bytes())
+    assert re.search(r"2 08:15 Joan Baker \(MRN 7781\) ■ NOT READ could not be read: line \d+",
+                     pages[0])  # fmt: skip
+    assert pages[1].startswith("Joan Baker | MRN 7781 | visit 3 Dec 2026, 08:15")
+    assert "'6 weeks' is not one of the choices" in pages[1]
+    assert "4_to_12_weeks" in pages[1]
+    assert "did you mean" not in pages[1]  # '6 weeks' is not '2_to_4_weeks'
+    assert pages[1].count("is answered, but it is only asked when") >= 3  # every problem
+    # item 6: what was written, and that the unreadable file has its page
+    said = " ".join(result.stderr.split())
+    assert f"Wrote {out}: 3 pages (a day list and 1 patient, 1 file that could not be read)" in said
+    assert "1 of 2 answer files could not be read (each has a page in the stack saying why)" in said

@@ -235,6 +235,26 @@ DETAILS: dict[str, tuple[str, ...]] = {
 _DATES = {("patient", "birth_date"), ("visit", "date")}
 
 
+def identity(path: Path | str) -> tuple[dict[str, str] | None, dict[str, str] | None]:
+    """The patient and visit details of an answer file whose answers could not be read.
+
+    A printed stack still says whose the file is and sorts it by its visit time. The file is
+    read with the same safe parser; a file that is no mapping, or cannot be parsed at all, gives
+    (None, None). Standard input is not read twice.
+    """
+    if str(path) == "-":
+        return None, None
+    try:
+        text, label = read_text(path)
+        data = parse_document(text, label).data
+    except (SpinecheckError, OSError):
+        return None, None
+    metadata = data.get("spinecheck") if isinstance(data, dict) else None
+    if not isinstance(metadata, dict):
+        return None, None
+    return details(metadata, "patient"), details(metadata, "visit")
+
+
 def details(metadata: dict[str, Any], block: str) -> dict[str, str] | None:
     """The checked patient or visit details of a metadata block (None when absent)."""
     found = metadata.get(block)

@@ -292,10 +292,21 @@ def show_value(raw: object) -> str:
 
 
 def _suggest(question: Question, value: str) -> str:
+    """The hint for a value that is no choice: a close spelling, and every choice in words.
+
+    A value with digits ('6 weeks') is never matched by spelling: '2_to_4_weeks' looks like it
+    and means something else. Each choice is given with its label, so a nurse can pick the
+    right one ('4_to_12_weeks (4 to 12 weeks)').
+    """
     values = [c.value for c in question.choices or ()]
-    close = similar(value, values, n=1)
+    close = [] if any(ch.isdigit() for ch in value) else similar(value, values, n=1)
     prefix = f"did you mean '{close[0]}'? " if close else ""
-    return f"{prefix}allowed: {', '.join(values)}"
+    shown = [
+        f"{c.value} ({c.label})" if c.label and c.label.lower() != c.value.replace("_", " ")
+        else c.value
+        for c in question.choices or ()
+    ]  # fmt: skip
+    return f"{prefix}allowed: {', '.join(shown)}"
 
 
 def check_answers(
