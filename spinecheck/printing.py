@@ -97,10 +97,9 @@ def print_summaries(request: PrintRequest) -> int:
             for one in read:
                 if names is not None:
                     try:  # one patient's file that cannot be written never stops the others
-                        write_file(
-                            names.target(file_label(name, one.info)),
-                            batch.draw([one], many=False),
-                        )
+                        target = names.target(file_label(name, one.info))
+                        write_file(target, batch.draw([one], many=False))
+                        batch.index.append((batch.entry(one), target.name))
                     except SpinecheckError as err:
                         batch.written -= 1
                         batch.unwritten.append((name, err))
@@ -115,11 +114,15 @@ def print_summaries(request: PrintRequest) -> int:
                     batch.kept.append(one)
             if not read and day:
                 batch.kept.append(batch.unreadable(name))
+            elif not read and names is not None:
+                batch.index.append((batch.unreadable(name), ""))
             advance()
         if sink is not None and batch.written:
             batch.end(sink)
         elif sink is not None and output is not None:
             raise _NothingWritten  # every file failed: leave no empty output file behind
+    if names is not None and output is not None and batch.index and len(files) > 1:
+        _write_index(batch, names, output)
     if day and batch.written:
         drawn = batch.draw_day(batch.kept)
         _deliver(drawn, output)
@@ -129,6 +132,21 @@ def print_summaries(request: PrintRequest) -> int:
     elif batch.written and not per_file and not terminal and not streamed:
         _deliver(batch.draw(batch.kept, many=batch.many), output)
     return _report(batch, files, output, per_file=per_file)
+
+
+def _write_index(batch: _Batch, names: _NameKeeper, folder: Path) -> None:
+    """A folder of HTML summaries gets index.html: the day list, each name linking its file."""
+    if batch.chosen is not OutputFormat.HTML:
+        return
+    from spinecheck.render.day_list import build_day_list
+    from spinecheck.render.html import to_html
+
+    entries = [entry for entry, _ in batch.index]
+    day = build_day_list(entries, links=[file for _, file in batch.index])
+    target = folder / "index.html"
+    refuse_existing(target, force=batch.request.force)
+    write_file(target, to_html([day], page=batch.paper, title="Day list"))
+    batch.indexed = target
 
 
 def _file_time(name: str) -> str | None:
@@ -161,10 +179,14 @@ class _Batch:
         self.unwritten: list[tuple[str, SpinecheckError]] = []
         """Patients whose own file could not be written (the others still are)."""
         self.failures: list[tuple[str, SpinecheckError]] = []
+        self.index: list[tuple[Any, str]] = []
+        """Per-patient files written into a folder: each one's day list entry and file name."""
         self.day = False
         """A day list was written: each unreadable file has a page in the stack."""
         self.sheets = 0
         """The pages of a PDF day (0: not counted)."""
+        self.indexed: Path | None = None
+        """The day list written beside per-patient HTML files."""
         self.printed_at = datetime.now(UTC).isoformat(timespec="seconds")
 
     def read(self, name: str) -> list[Any]:
@@ -241,6 +263,12 @@ class _Batch:
         patient, visit = identity(name)
         info = SummaryInfo(source=source, patient=patient, visit=visit)
         return DayEntry(info, None, problem="\n".join(lines))
+
+    def entry(self, one: Any) -> Any:
+        """A summary as a day list's entry."""
+        from spinecheck.render.day_list import DayEntry
+
+        return DayEntry(one.info, one.assessment, one.questionnaire, one.answers)
 
     def draw_day(self, entries: list[Any]) -> str | bytes:
         """The day list, then every patient's page (or an unreadable file's) in input order."""
@@ -322,6 +350,8 @@ def _report(batch: _Batch, files: list[str], output: Path | None, *, per_file: b
         count = batch.written
         where = visible(f"{output}{'/' if per_file else ''}")
         sys.stderr.write(f"Wrote {count} summar{'y' if count == 1 else 'ies'} to {where}\n")
+        if batch.indexed is not None:
+            sys.stderr.write(f"The day list, linking each one: {visible(str(batch.indexed))}\n")
     for _, problem in batch.unwritten:
         sys.stderr.write(f"{problem}\n")
     if batch.unwritten:
@@ -431,7 +461,7 @@ class _NameKeeper:
         self.folder = folder
         self.chosen = chosen
         self.force = force
-        self.used: set[str] = set()
+        self.used: set[str] = {"index"}  # index.html is the day list of a folder of pages
 
     def target(self, base: str) -> Path:
         candidate, number = base, 1

@@ -197,3 +197,33 @@ def test_an_unreadable_file_keeps_its_identity_and_every_problem(tmp_path):
     said = " ".join(result.stderr.split())
     assert f"Wrote {out}: 3 pages (a day list and 1 patient, 1 file that could not be read)" in said
     assert "1 of 2 answer files could not be read (each has a page in the stack saying why)" in said
+
+
+def test_a_folder_of_html_pages_gets_a_day_list_linking_each_in_order(tmp_path):
+    """Item 7: index.html lists the patients in the day list's order, each name a link."""
+    from typer.testing import CliRunner
+
+    from spinecheck.cli import app
+
+    data = Path(__file__).parent / "data"
+    out = tmp_path / "pages"
+    result = CliRunner().invoke(
+        app,
+        ["summary", str(data / "chronic_back.yaml"), str(data / "emergency.yaml"),
+         str(data / "after_surgery.yaml"), "--audience", "clinician", "--format", "html",
+         "--output", f"{out}/"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    index = (out / "index.html").read_text()
+    links = re.findall(r'<a href="([^"]+)">', index)
+    assert links == ["emergency.html", "chronic_back.html", "after_surgery.html"]
+    for link in links:
+        assert (out / link).exists()
+    assert '<tr class="band"><td>' in index
+    assert (out / "index.html").stat().st_mode & 0o777 == 0o600
+    assert "index.html" in " ".join(result.stderr.split())
+    again = CliRunner().invoke(
+        app, ["summary", str(data / "chronic_back.yaml"), str(data / "emergency.yaml"),
+              "--format", "html", "--output", f"{out}/"],
+    )  # fmt: skip
+    assert again.exit_code != 0  # an earlier run's files are never replaced without --force

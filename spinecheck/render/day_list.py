@@ -70,7 +70,7 @@ def _before_the_visit(entry: DayEntry) -> str:
         source = entry.info.source
         if source and first.startswith(source + ":"):  # the file is named in the next column
             first = re.sub(r"^(\d+)(:\d+)?: ", r"line \1: ", first[len(source) + 1 :])
-        return "could not be read: " + shortened(first, 70) + " (see its page)"
+        return "could not be read: " + shortened(first, 80)
     return needs_action_text(needs_action(assessment, questionnaire))
 
 
@@ -97,15 +97,19 @@ def day_order(entries: Sequence[DayEntry]) -> list[DayEntry]:
     return [entry for _, entry in sorted(enumerate(entries), key=key)]
 
 
-def build_day_list(entries: Sequence[DayEntry], sheets: Sequence[int] = ()) -> Document:
+def build_day_list(
+    entries: Sequence[DayEntry], sheets: Sequence[int] = (), links: Sequence[str] = ()
+) -> Document:
     """A clinic's first page: every patient in the stack's order (`day_order`).
 
     Each row has the visit time, the patient, the urgency and what needs action before the
     visit (for a file that could not be read, that it could not be); with `sheets` (the sheet
-    each patient's pages start on, in the order of `entries`) also the sheet to turn to.
+    each patient's pages start on, in the order of `entries`) also the sheet to turn to; with
+    `links` (each patient's own file, in the same order) a link from each name in HTML.
     """
     ordered = day_order(entries)
     where = dict(zip(map(id, entries), sheets, strict=False))
+    linked = dict(zip(map(id, entries), links, strict=False))
     read = [e for e in entries if e.assessment is not None]
     unread = [e for e in entries if e.assessment is None]
     dates = {d for e in entries if (d := (e.info.visit or {}).get("date", ""))}
@@ -140,7 +144,13 @@ def build_day_list(entries: Sequence[DayEntry], sheets: Sequence[int] = ()) -> D
     grid = (
         table(("Sheet", *header), rows, marked=emergencies, widths=(6, *widths))
         if sheets
-        else table(header, rows, marked=emergencies, widths=widths)
+        else table(
+            header,
+            rows,
+            marked=emergencies,
+            widths=widths,
+            links=tuple(linked.get(id(entry), "") for entry in ordered) if links else (),
+        )
     )
     sections = [Section("Patients, emergencies and same day first", (grid,))]
     urgent = sum(1 for e in read if e.assessment is not None and e.assessment.urgency.rank >= 2)

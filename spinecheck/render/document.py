@@ -44,6 +44,8 @@ class Block(NamedTuple):
     """Rows (by index) that must stand out in greyscale: a solid black band (emergencies)."""
     widths: tuple[int, ...] = ()
     """Relative column widths, where the columns' content needs them (printed pages)."""
+    links: tuple[str, ...] = ()
+    """Per row, a relative address its 'Patient' cell links to in HTML ('' for none)."""
 
 
 class Section(NamedTuple):
@@ -256,9 +258,16 @@ def table(
     *,
     marked: frozenset[int] = frozenset(),
     widths: tuple[int, ...] = (),
+    links: tuple[str, ...] = (),
 ) -> Block:
-    """A table block (`marked` rows stand out; `widths` are relative column widths)."""
-    return Block("table", header=header, rows=tuple(rows), marked=marked, widths=widths)
+    """A table block.
+
+    `marked` rows stand out; `widths` are relative column widths; `links` give each row's
+    Patient cell an address in HTML.
+    """
+    return Block(
+        "table", header=header, rows=tuple(rows), marked=marked, widths=widths, links=links
+    )
 
 
 def source_names(assessment: Assessment, ids: list[str] | tuple[str, ...]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html import escape as _escape
+from urllib.parse import quote
 
 from spinecheck.clean import clean
 from spinecheck.render.document import URGENCY_BANNERS, Block, Document, Item, run_in
@@ -85,9 +86,16 @@ def _block(block: Block) -> str:
     rows = []
     if any(block.header):
         rows.append("<tr>" + "".join(f"<th>{escape(h)}</th>" for h in block.header) + "</tr>")
+        linked = block.header.index("Patient") if "Patient" in block.header else -1
         for number, row in enumerate(block.rows):
             band = ' class="band"' if number in block.marked else ""
-            rows.append(f"<tr{band}>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>")
+            href = block.links[number] if number < len(block.links) else ""
+            cells = [
+                f'<a href="{escape(quote(href))}">{escape(c)}</a>' if i == linked and href
+                else escape(c)
+                for i, c in enumerate(row)
+            ]  # fmt: skip
+            rows.append(f"<tr{band}>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     else:
         for key, value in block.rows:
             rows.append(f'<tr><td class="key">{escape(key)}</td><td>{escape(value)}</td></tr>')
