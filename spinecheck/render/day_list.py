@@ -80,7 +80,13 @@ hold a warning sign, and someone must ask the patient again), by its visit time.
 
 
 def _rank(entry: DayEntry) -> int:
-    return entry.assessment.urgency.rank if entry.assessment is not None else UNREAD_RANK
+    """Where a patient sorts before the visit time is looked at.
+
+    Emergencies, then same day (an unreadable file among them); everyone else is equal and goes
+    by visit time ('soon' is about the visit itself, not an order to see patients in).
+    """
+    rank = entry.assessment.urgency.rank if entry.assessment is not None else UNREAD_RANK
+    return rank if rank >= Urgency.SAME_DAY.rank else 0
 
 
 def day_order(entries: Sequence[DayEntry]) -> list[DayEntry]:
