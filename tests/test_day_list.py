@@ -229,3 +229,67 @@ def test_a_folder_of_html_pages_gets_a_day_list_linking_each_in_order(tmp_path):
               "--format", "html", "--output", f"{out}/"],
     )  # fmt: skip
     assert again.exit_code != 0  # an earlier run's files are never replaced without --force
+
+
+# -- the clinician page's top lines, and a date of birth that does not fit (items 8 and 9) -------
+
+
+def _story_file(tmp_path: Path, source: str, **details: dict) -> Path:
+    document = yaml.safe_load((Path(__file__).parent / "data" / source).read_text())
+    document["spinecheck"].update(details)
+    path = tmp_path / source.replace(".json", ".yaml")
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    return path
+
+
+@pytest.mark.parametrize("source", ["chronic_back.yaml", "emergency.yaml"])
+def test_the_clinician_page_starts_with_who_and_why(tmp_path, source):
+    """Item 8: name, age, sex and visit on the top line; the presenting complaint next, on an
+    emergency page too."""
+    from typer.testing import CliRunner
+
+    from spinecheck.cli import app
+
+    path = _story_file(tmp_path, source, patient={"name": "Joan Baker", "sex": "female"},
+                       visit={"date": "2026-12-03", "time": "08:15"})  # fmt: skip
+    result = CliRunner().invoke(
+        app, ["summary", str(path), "--audience", "clinician", "--format", "text"]
+    )
+    lines = [" ".join(line.split()) for line in result.stdout.splitlines() if line.strip()]
+    assert re.match(r"Joan Baker \| (age \d+, )?female \| visit 3 Dec 2026, 08:15", lines[0])
+    complaint = next(line for line in lines[:8] if re.match(r"(Pain history|Chronic)", line))
+    if source == "emergency.yaml":  # the walk stopped at the sign: no history was asked
+        assert complaint.startswith("Pain history not asked (the walk stopped at a warning")
+    else:
+        assert re.match(r"Chronic \(more than a year\) lower back, leg or foot pain", complaint)
+
+
+def test_a_sex_that_is_not_a_code_is_an_error_at_its_line(tmp_path):
+    from typer.testing import CliRunner
+
+    from spinecheck.cli import app
+
+    path = _story_file(tmp_path, "chronic_back.yaml", patient={"name": "Jo", "sex": "F"})
+    result = CliRunner().invoke(app, ["summary", str(path)])
+    assert result.exit_code == 1
+    assert "'patient.sex' is not one of the codes: 'F'" in result.stderr
+    assert "female, male, other, unknown" in result.stderr
+
+
+def test_a_date_of_birth_that_does_not_fit_the_age_is_flagged_on_the_day_list(tmp_path):
+    """Item 9: a wrong-patient file must not pass silently."""
+    from spinecheck.answers.files import details, load_answers
+
+    path = _story_file(tmp_path, "chronic_back.yaml",
+                       patient={"name": "Joan Baker", "birth_date": "1950-01-01"},
+                       visit={"date": "2026-12-03", "time": "08:15"})  # fmt: skip
+    loaded = load_answers(path, QUESTIONNAIRE)  # age 38 answered
+    info = SummaryInfo(source=path.name, patient=details(loaded.metadata, "patient"),
+                       visit=details(loaded.metadata, "visit"))  # fmt: skip
+    day = build_day_list([DayEntry(info, assess(QUESTIONNAIRE, loaded.answers), QUESTIONNAIRE,
+                                   loaded.answers)])  # fmt: skip
+    (row,) = day.sections[0].blocks[0].rows
+    assert "Joan Baker - CHECK: born 1 Jan 1950 is age 76, 38 answered" in row[1]
+    fitting = {**loaded.answers, "age": 76}
+    day = build_day_list([DayEntry(info, assess(QUESTIONNAIRE, fitting), QUESTIONNAIRE, fitting)])
+    assert "CHECK" not in day.sections[0].blocks[0].rows[0][1]

@@ -228,10 +228,14 @@ _METADATA_KINDS: dict[str, tuple[type, ...]] = {
 _KIND_WORDS = {str: "text", bool: "true or false", list: "a list", type(None): "nothing"}
 
 DETAILS: dict[str, tuple[str, ...]] = {
-    "patient": ("name", "birth_date", "identifier"),
+    "patient": ("name", "birth_date", "identifier", "sex"),
     "visit": ("date", "time", "clinician", "location"),
 }
-"""Contract 1.1: the optional patient and visit details of the metadata block, all text."""
+"""Contract 1.1: the optional patient and visit details of the metadata block, all text
+(contract 1.2 adds the patient's sex, one of SEXES)."""
+
+SEXES = ("female", "male", "other", "unknown")
+"""Contract 1.2 `patient.sex`: FHIR's administrative gender codes."""
 _DATES = {("patient", "birth_date"), ("visit", "date")}
 
 
@@ -316,6 +320,15 @@ def _check_details(metadata: dict[str, Any], document: Document) -> list[Problem
                         where,
                         f"'{block}.{key}' is not a real date: {show_value(value)}",
                         hint="write it as YYYY-MM-DD, for example 1961-04-02",
+                        value=True,
+                    )
+                )
+            elif (block, key) == ("patient", "sex") and value not in (None, *SEXES):
+                problems.append(
+                    document.problem(
+                        where,
+                        f"'patient.sex' is not one of the codes: {show_value(value)}",
+                        hint="use one of: " + ", ".join(SEXES),
                         value=True,
                     )
                 )

@@ -187,6 +187,9 @@ def _warning_signs(
 
 def _presenting_complaint(assessment: Assessment, a: Callable[[str], str]) -> str:
     """One line: 'Chronic (more than a year) lower back, leg or foot pain, below the knee, ...'."""
+    if not a("pain_areas") and not a("pain_duration"):
+        return "Pain history not asked" + (" (the walk stopped at a warning sign)." if
+                                           assessment.walk_stopped else ".")  # fmt: skip
     phase = assessment.pain_phase.value.capitalize() if assessment.pain_phase else ""
     duration = a("pain_duration").lower()
     parts = [" ".join(x for x in (phase, f"({duration})" if duration else "") if x)]
@@ -213,6 +216,14 @@ def _presenting_complaint(assessment: Assessment, a: Callable[[str], str]) -> st
     if a("numbness_tingling") == "yes":
         parts.append("numbness or tingling")
     return ", ".join(part for part in parts if part.strip()) + "."
+
+
+def _age_and_sex(answers: Mapping[str, AnswerValue], info: SummaryInfo) -> str:
+    """'52, female': the age answered and the sex given (contract 1.2), either may be absent."""
+    sex = (info.patient or {}).get("sex", "")
+    age = answers.get("age")
+    parts = [f"age {age}" if isinstance(age, int) else "", sex if sex != "unknown" else ""]
+    return ", ".join(part for part in parts if part)
 
 
 NO_SIGNS = "No warning signs."
@@ -291,10 +302,7 @@ def build_clinician(
     sections.append(
         Section(
             "Pain",
-            (
-                paragraph(_presenting_complaint(assessment, a), emphasis=True),
-                table(("", ""), [r for r in pain_rows if r[1].strip(" /-")]),
-            ),
+            (table(("", ""), [r for r in pain_rows if r[1].strip(" /-")]),),
         )
     )
 
@@ -478,9 +486,11 @@ def build_clinician(
             before_procedure,
         ]
         sections.append(medicines)
-    subtitle = "Pre-visit summary for the clinician"
+    # the top lines say who and why: the header gives name, age and sex, and visit; the first
+    # line under the title the presenting complaint (kept on an emergency page too)
+    subtitle = _presenting_complaint(assessment, a)
     if info.answered_at:
-        subtitle += f" - answered {readable_date(info.answered_at)}"
+        subtitle += f" Pre-visit summary, answered {readable_date(info.answered_at)}."
     return Document(
         title=questionnaire.title,
         subtitle=subtitle,
@@ -490,6 +500,6 @@ def build_clinician(
         footer=page_footer(assessment, SummaryInfo(printed_at=info.printed_at))
         + " Decision support for a conversation, not a diagnosis.",
         audience="clinician",
-        header=page_header(info, answers.get("age")),
+        header=page_header(info, answers.get("age"), who=_age_and_sex(answers, info)),
         names=name_and_stand_in(info),
     )

@@ -60,6 +60,22 @@ def _who(info: SummaryInfo) -> str:
     return f"{tail} (in {head}/)" if head else tail or "unknown"
 
 
+def _age_check(entry: DayEntry) -> str:
+    """A date of birth that the age answered contradicts: a wrong-patient file must not pass."""
+    from spinecheck.answers.dates import age_on
+
+    born = (entry.info.patient or {}).get("birth_date")
+    stated = (entry.answers or {}).get("age")
+    if not born or not isinstance(stated, int):
+        return ""
+    years = age_on(born, (entry.info.visit or {}).get("date") or entry.info.answered_at)
+    if years is None or abs(years - stated) <= 1:
+        return ""
+    return (
+        f" - CHECK: born {readable_date(born, with_time=False)} is age {years}, {stated} answered"
+    )
+
+
 def _before_the_visit(entry: DayEntry) -> str:
     """The day list's cell: the same list as the clinician page's "Needs action" (one function)."""
     from spinecheck.assessment.actions import needs_action, needs_action_text
@@ -135,7 +151,7 @@ def build_day_list(
         date = "" if one_day else readable_date(visit.get("date", ""), with_time=False)
         row = (
             " ".join(x for x in (date, visit.get("time", "")) if x) or "-",
-            _who(info),
+            _who(info) + _age_check(entry),
             shown,
             _before_the_visit(entry),
         )

@@ -202,15 +202,16 @@ def on_pages(info: SummaryInfo) -> SummaryInfo:
     )
 
 
-def page_header(info: SummaryInfo, stated_age: object = None) -> str:
+def page_header(info: SummaryInfo, stated_age: object = None, *, who: str = "") -> str:
     """Name, date of birth, identifier, visit and answered date, leaving out what is absent.
 
     Without a name or an identifier the answer file's path is given, so a printed page can
-    still be matched to its file. An age answer that the date of birth contradicts is said
-    next to it, on every page, for the clinician to check.
+    still be matched to its file. `who` (age and sex) follows the name. An age answer that
+    the date of birth contradicts is said next to it, on every page, for the clinician to
+    check.
     """
     patient, visit = info.patient or {}, info.visit or {}
-    parts = [patient.get("name", "")]
+    parts = [patient.get("name", ""), who]  # who: age and sex, on the clinician's page
     if patient.get("birth_date"):
         born = f"born {readable_date(patient['birth_date'])}"
         years = age_on(patient["birth_date"], visit.get("date") or info.answered_at)
