@@ -46,6 +46,8 @@ class Block(NamedTuple):
     """Relative column widths, where the columns' content needs them (printed pages)."""
     links: tuple[str, ...] = ()
     """Per row, a relative address its 'Patient' cell links to in HTML ('' for none)."""
+    strong: frozenset[int] = frozenset()
+    """Rows (by index) in bold: the only bold rows, so what is flagged is what is seen."""
 
 
 class Section(NamedTuple):
@@ -260,15 +262,17 @@ def table(
     marked: frozenset[int] = frozenset(),
     widths: tuple[int, ...] = (),
     links: tuple[str, ...] = (),
+    strong: frozenset[int] = frozenset(),
 ) -> Block:
     """A table block.
 
     `marked` rows stand out; `widths` are relative column widths; `links` give each row's
-    Patient cell an address in HTML.
+    Patient cell an address in HTML; `strong` rows are bold.
     """
     return Block(
-        "table", header=header, rows=tuple(rows), marked=marked, widths=widths, links=links
-    )
+        "table", header=header, rows=tuple(rows), marked=marked, widths=widths, links=links,
+        strong=strong,
+    )  # fmt: skip
 
 
 def source_names(assessment: Assessment, ids: list[str] | tuple[str, ...]) -> str:

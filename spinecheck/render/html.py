@@ -33,6 +33,7 @@ section.urgent h2 { border: 0; }
 .who { font-weight: bold; font-size: .95em; border-bottom: 1px solid #000; padding: .1em 0; }
 .banner { margin: .4em 0; padding: .25em .6em; font-weight: bold; }
 .banner.emergency { background: #000; color: #fff; font-size: 2em; letter-spacing: .06em; }
+tr.strong td { font-weight: bold; }
 tr.band td { background: #000; color: #fff; font-weight: bold;
   -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 .banner.same_day { border: 5px solid #000; font-size: 1.4em; }
@@ -88,7 +89,10 @@ def _block(block: Block) -> str:
         rows.append("<tr>" + "".join(f"<th>{escape(h)}</th>" for h in block.header) + "</tr>")
         linked = block.header.index("Patient") if "Patient" in block.header else -1
         for number, row in enumerate(block.rows):
-            band = ' class="band"' if number in block.marked else ""
+            band = (
+                ' class="band"' if number in block.marked
+                else ' class="strong"' if number in block.strong else ""
+            )  # fmt: skip
             href = block.links[number] if number < len(block.links) else ""
             cells = [
                 f'<a href="{escape(quote(href))}">{escape(c)}</a>' if i == linked and href

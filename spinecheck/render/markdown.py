@@ -58,8 +58,10 @@ def _block(block: Block, urgent: bool) -> list[str]:
         ] + [""]
     lines = ["| " + " | ".join(cell(h) for h in block.header) + " |"]
     lines.append("|" + "|".join(" --- " for _ in block.header) + "|")
-    for row in block.rows:
-        lines.append("| " + " | ".join(cell(c) for c in row) + " |")
+    for number, row in enumerate(block.rows):
+        bold = number in block.strong or number in block.marked
+        lines.append("| " + " | ".join(f"**{cell(c)}**" if bold and c else cell(c) for c in row)
+                     + " |")  # fmt: skip
     return [*lines, ""]
 
 

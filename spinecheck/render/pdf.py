@@ -361,6 +361,8 @@ def _block(pdf: Any, block: Block, size: float, line: float) -> None:
             if number in block.marked:  # a solid black band with white text: seen in greyscale
                 band = FontFace(emphasis="BOLD", color=(255, 255, 255), fill_color=(0, 0, 0))
                 row = grid.row(style=band)
+            elif number in block.strong:
+                row = grid.row(style=FontFace(emphasis="BOLD"))
             else:
                 row = grid.row()
             for index, value in enumerate(values):

@@ -92,7 +92,9 @@ def _table(block: Block, page: int = WIDTH) -> list[str]:
         widest = widths.index(max(widths))
         widths[widest] -= 1
     lines = []
-    for row in (block.header, *block.rows):
+    for number, row in enumerate((block.header, *block.rows), -1):
+        if number in block.strong:  # no bold in plain text: a star marks the row
+            row = ("* " + row[0], *row[1:])
         cells = [textwrap.wrap(clean(cell), widths[i]) or [""] for i, cell in enumerate(row)]
         for n in range(max(len(c) for c in cells)):
             parts = [(c[n] if n < len(c) else "").ljust(widths[i]) for i, c in enumerate(cells)]
