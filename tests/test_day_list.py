@@ -14,7 +14,7 @@ from spinecheck.assessment.report import SummaryInfo
 from spinecheck.assessment.rules import assess
 from spinecheck.questionnaire.loading import load_questionnaire
 from spinecheck.render.clinician_page import NEEDS_ACTION, build_clinician
-from spinecheck.render.day_list import DayEntry, build_day_list
+from spinecheck.render.day_list import DayEntry, build_day_list, day_order
 from tests.test_properties import answer_sets
 
 QUESTIONNAIRE = load_questionnaire()
@@ -293,3 +293,16 @@ def test_a_date_of_birth_that_does_not_fit_the_age_is_flagged_on_the_day_list(tm
     fitting = {**loaded.answers, "age": 76}
     day = build_day_list([DayEntry(info, assess(QUESTIONNAIRE, fitting), QUESTIONNAIRE, fitting)])
     assert "CHECK" not in day.sections[0].blocks[0].rows[0][1]
+
+
+def test_a_list_of_several_days_goes_day_by_day():
+    """A 9:00 visit tomorrow comes after a 16:00 visit today."""
+    entries = _day(dict.fromkeys(STORIES, "09:00"))
+    entries = [
+        e._replace(info=e.info._replace(visit={"date": "2026-12-04" if "neck" in e.info.source
+                                               else "2026-12-03", "time": t}))
+        for e, t in zip(entries, ["16:00", "10:00", "16:00", "09:00"], strict=True)
+    ]  # fmt: skip
+    order = [e.info.source for e in day_order(entries)]
+    assert order[0] == "emergency.yaml"
+    assert order[-1] == "neck_uk.json"  # the next day, although at 9:00

@@ -108,13 +108,15 @@ def _rank(entry: DayEntry) -> int:
 def day_order(entries: Sequence[DayEntry]) -> list[DayEntry]:
     """The stack's order, which the day list shows.
 
-    Emergencies and same-day first, then by visit time; files that could not be read among
-    those needing someone today.
+    Emergencies and same-day first, then by visit date and time; files that could not be read
+    among those needing someone today.
     """
 
-    def key(numbered: tuple[int, DayEntry]) -> tuple[int, int, int]:
+    def key(numbered: tuple[int, DayEntry]) -> tuple[int, str, int, int]:
         index, entry = numbered
-        return (-_rank(entry), _minutes((entry.info.visit or {}).get("time", "")), index)
+        visit = entry.info.visit or {}
+        day = visit.get("date") or "9999-12-31"  # a list of several days goes day by day
+        return (-_rank(entry), day, _minutes(visit.get("time", "")), index)
 
     return [entry for _, entry in sorted(enumerate(entries), key=key)]
 
