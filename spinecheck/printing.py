@@ -221,6 +221,7 @@ class _Batch:
             file_time=None if updated else _file_time(name),
             patient=details(meta, "patient"),
             visit=details(meta, "visit"),
+            notes=tuple(meta.get("read_notes") or ()),
         )
         self.written += 1
         return Summary(

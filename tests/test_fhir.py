@@ -505,3 +505,39 @@ def test_authored_comes_from_the_answers_else_from_the_files_time(questionnaire,
     result = runner.invoke(app, ["summary", str(DATA / "chronic_back.yaml"), "--format", "fhir"])
     response = json.loads(result.stdout)["entry"][0]["resource"]
     assert response["authored"] == "2026-11-20T09:12:00+00:00"  # from the metadata block
+
+
+def test_none_of_these_is_exclusive_in_the_export_and_read_kindly_with_others(tmp_path):
+    """Issue 25, item 13: the exported choice says it stands alone; a response that ticks it
+    with another choice (LHC-Forms allows it) keeps the other, drops 'none', and says so."""
+    exported = json.loads(runner.invoke(app, ["export-questionnaire"]).stdout)
+
+    def items(nodes):
+        for node in nodes:
+            yield node
+            yield from items(node.get("item", []))
+
+    conditions = next(i for i in items(exported["item"]) if i["linkId"] == "conditions")
+    flagged = [o["valueCoding"]["code"] for o in conditions["answerOption"]
+               if {"url": "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive",
+                   "valueBoolean": True} in o.get("extension", [])]  # fmt: skip
+    assert flagged == ["none"]
+
+    fhir = json.loads(runner.invoke(app, ["summary", str(DATA / "chronic_back.yaml"),
+                                          "--format", "fhir"]).stdout)  # fmt: skip
+    response = next(e["resource"] for e in fhir["entry"]
+                    if e["resource"]["resourceType"] == "QuestionnaireResponse")  # fmt: skip
+    item = next(i for i in items(response["item"]) if i["linkId"] == "conditions")
+    system = item["answer"][0]["valueCoding"]["system"]
+    item["answer"].append({"valueCoding": {"system": system, "code": "none"}})
+    path = tmp_path / "both.json"
+    path.write_text(json.dumps(fhir), encoding="utf-8")
+    result = runner.invoke(app, ["summary", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    for audience in ("clinician", "patient"):
+        page = runner.invoke(app, ["summary", str(path), "--format", "text", "--audience",
+                                   audience]).stdout  # fmt: skip
+        flat = " ".join(page.split()).lower()  # an urgent section's text is in capitals
+        said = "'none of these' was ticked with other answers, so the other answers were kept"
+        assert said in flat
+        assert "conditions:" not in page  # no question ids on the pages ("Conditions" is a row)

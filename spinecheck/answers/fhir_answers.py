@@ -138,6 +138,9 @@ def _response(
         problem(("item",), "'item' must be a list of items")
         items = []
     _read_items(items, ("item",), questionnaire, raw, where, problem)
+    notes = _drop_exclusive_with_others(raw, questionnaire)
+    if notes:  # said on the summary: the form allowed what the walk does not
+        metadata["read_notes"] = notes
     answer_at = {}
     for link, path in where.items():
         answers = _get(resource, (*path, "answer"))
@@ -148,6 +151,32 @@ def _response(
     return Response(
         raw, metadata, {k: (*at, *v) for k, v in where.items()}, answer_at, label, problems
     )
+
+
+def _drop_exclusive_with_others(raw: dict[str, Any], questionnaire: Questionnaire) -> list[str]:
+    """'None of these' ticked with other choices (a form may allow it): keep the others.
+
+    The answer file refuses this combination; a response from another system is read the
+    safer way (what was ticked stands) instead of refused whole, and each change is returned
+    as a note for the summary.
+    """
+    notes = []
+    for question in questionnaire.questions:
+        value = raw.get(question.id)
+        exclusive = {c.value for c in question.choices or () if c.exclusive}
+        if not exclusive or not isinstance(value, list):
+            continue
+        codes = [v for v in value if isinstance(v, str)]
+        others = [v for v in codes if v not in exclusive]
+        if others and len(others) < len(codes):
+            raw[question.id] = [v for v in value if v not in exclusive]
+            dropped = next(c.label for c in question.choices or () if c.value in codes
+                           and c.value in exclusive)  # fmt: skip
+            notes.append(
+                f"{question.title()}: '{dropped}' was ticked with other answers, so the other "
+                "answers were kept and it was left out"
+            )
+    return notes
 
 
 def _get(data: Any, path: Path_) -> Any:

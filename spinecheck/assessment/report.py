@@ -142,6 +142,9 @@ class SummaryInfo(NamedTuple):
     """Contract 1.1 visit details (date, time, clinician, location), as given."""
     printed_at: str | None = None
     """When this summary was made (ISO date-time), for the footer of what is printed."""
+    notes: tuple[str, ...] = ()
+    """How the answers were read where they could not be taken as given (a FHIR response that
+    ticked 'None of these' with other choices): said on every page made from them."""
     file_time: str | None = None
     """When the answer file was last changed (ISO date-time): FHIR's `authored` when the
     answers do not say when they were given."""

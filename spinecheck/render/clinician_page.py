@@ -258,6 +258,7 @@ def build_clinician(
                     if actions
                     else ()
                 ),
+                *(paragraph(f"Read with a change: {note}.", emphasis=True) for note in info.notes),
                 # "No warning signs." runs into what was denied: one line less, nothing lost
                 *(
                     (paragraph(positives, emphasis=True), paragraph(negatives))

@@ -24,6 +24,7 @@ SDC_ENABLE_WHEN = (
 MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
 MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
 ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
+OPTION_EXCLUSIVE = "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive"
 UNIT = "http://hl7.org/fhir/StructureDefinition/questionnaire-unit"
 UCUM_SYSTEM = "http://unitsofmeasure.org"
 UCUM = {"years": "a", "year": "a", "cm": "cm", "kg": "kg", "mm": "mm", "minutes": "min"}
@@ -191,9 +192,14 @@ def _question_item(questionnaire: Questionnaire, question: Question, node: Node)
         item["repeats"] = True
     if question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
         item["answerOption"] = [
-            {"valueCoding": _coding(questionnaire, question, choice.value)}
+            {
+                "valueCoding": _coding(questionnaire, question, choice.value),
+                # 'None of these' stands alone: a renderer unticks the others (SDC)
+                **({"extension": [{"url": OPTION_EXCLUSIVE, "valueBoolean": True}]}
+                   if choice.exclusive else {}),
+            }
             for choice in question.choices or ()
-        ]
+        ]  # fmt: skip
     elif question.kind is QuestionKind.YES_NO and question.unsure:
         # yes, no or not sure: a choice of three codes (not sure is read as yes)
         item["answerOption"] = [

@@ -222,7 +222,8 @@ def build_patient(
     notes = [n for n in assessment.messages if n.id != "mood_support" and n.urgency is None]
     if notes:  # plain paragraphs: only what must stand out is bold
         sections.append(Section("Good to know", tuple(paragraph(n.text) for n in notes)))
-    sections.append(Section("Please note", (paragraph(STANDING_NOTE),)))
+    read = tuple(paragraph(f"How your answers were read: {note}.") for note in info.notes)
+    sections.append(Section("Please note", (paragraph(STANDING_NOTE), *read)))
     return Document(
         title=questionnaire.title,
         subtitle="Your summary to take to your visit",
