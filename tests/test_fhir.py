@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -541,3 +542,14 @@ def test_none_of_these_is_exclusive_in_the_export_and_read_kindly_with_others(tm
         said = "'none of these' was ticked with other answers, so the other answers were kept"
         assert said in flat
         assert "conditions:" not in page  # no question ids on the pages ("Conditions" is a row)
+
+
+def test_no_question_says_which_key_to_press(questionnaire):
+    """Issue 25, item 14: the questionnaire's words are for any renderer (a web form, LHC-Forms,
+    paper); each of our walks says its own keys."""
+    keys = re.compile(r"\b(press|enter|arrow|ctrl|space ?bar|tick box|click)\b", re.IGNORECASE)
+    for question in questionnaire.questions:
+        for text in (question.text, question.help or ""):
+            assert not keys.search(text), (question.id, text)
+    exported = json.dumps(to_questionnaire(questionnaire))
+    assert not re.search(r"Press Enter|arrow keys|Ctrl-", exported)
