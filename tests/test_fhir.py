@@ -553,3 +553,18 @@ def test_no_question_says_which_key_to_press(questionnaire):
             assert not keys.search(text), (question.id, text)
     exported = json.dumps(to_questionnaire(questionnaire))
     assert not re.search(r"Press Enter|arrow keys|Ctrl-", exported)
+
+
+def test_every_exported_group_has_a_title(questionnaire):
+    """Issue 25, item 14: a renderer that shows group headings never shows an empty one."""
+
+    def groups(items):
+        for item in items:
+            if item["type"] == "group":
+                yield item
+            yield from groups(item.get("item", []))
+
+    found = list(groups(to_questionnaire(questionnaire)["item"]))
+    assert found
+    for group in found:
+        assert group.get("text", "").strip(), group["linkId"]

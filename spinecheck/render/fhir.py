@@ -175,10 +175,20 @@ def _questionnaire_node(questionnaire: Questionnaire, node: Node) -> dict[str, A
     if node.question is not None:
         return _question_item(questionnaire, node.question, node)
     group: dict[str, Any] = {"linkId": node.link_id, "type": "group"}
+    first = _first_question(node)
+    if first is not None:  # every group has a title, for renderers that show one
+        section = questionnaire.section_of(first.id).title
+        group["text"] = " ".join(f"{section}: a few more questions".split())
     if node.enable:
         _enable(group, node.enable, node.behavior)
     group["item"] = [_questionnaire_node(questionnaire, child) for child in node.children]
     return group
+
+
+def _first_question(node: Node) -> Question | None:
+    if node.question is not None:
+        return node.question
+    return next((q for child in node.children if (q := _first_question(child))), None)
 
 
 def _question_item(questionnaire: Questionnaire, question: Question, node: Node) -> dict[str, Any]:
