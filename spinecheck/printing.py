@@ -52,7 +52,7 @@ def print_summaries(request: PrintRequest) -> int:
     """
     from spinecheck.assessment.rules import choose_region
     from spinecheck.questionnaire.loading import load_questionnaire
-    from spinecheck.render.formats import STREAMED
+    from spinecheck.render.formats import STREAMED, paper_for
 
     questionnaire = load_questionnaire(request.questions)
     contacts = choose_region(questionnaire, request.region)
@@ -71,9 +71,7 @@ def print_summaries(request: PrintRequest) -> int:
     chosen = OutputFormat(
         request.output_format or from_name or ("rich" if tty and output is None else "text")
     )
-    paper = request.page or (
-        "letter" if contacts is not None and contacts.label == "United States" else "a4"
-    )
+    paper = request.page or (paper_for(contacts))
     if chosen.binary and output is None and tty:
         sys.stderr.write(
             "error: a PDF cannot be shown on the terminal\n  hint: add --output summary.pdf\n"

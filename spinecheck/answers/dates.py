@@ -52,6 +52,22 @@ def age_on(birth_date: str, when: str | None) -> int | None:
     return then.year - born.year - ((then.month, then.day) < (born.month, born.day))
 
 
+AGE_SLACK = 1
+"""Years a stated age may differ from a date of birth's (a birthday near the visit)."""
+
+
+def age_contradiction(birth_date: str, stated_age: object, when: str | None) -> int | None:
+    """The age a date of birth gives on `when`, if the stated age contradicts it (else None).
+
+    One rule for the walk, every page header and the day list: a wrong-patient file or a
+    mistyped date must not pass silently.
+    """
+    years = age_on(birth_date, when)
+    if not isinstance(stated_age, int) or isinstance(stated_age, bool) or years is None:
+        return None
+    return years if abs(years - stated_age) > AGE_SLACK else None
+
+
 MONTHS = {
     name: number
     for number, names in enumerate(

@@ -62,14 +62,15 @@ def _who(info: SummaryInfo) -> str:
 
 def _age_check(entry: DayEntry) -> str:
     """A date of birth that the age answered contradicts: a wrong-patient file must not pass."""
-    from spinecheck.answers.dates import age_on
+    from spinecheck.answers.dates import age_contradiction
 
     born = (entry.info.patient or {}).get("birth_date")
     stated = (entry.answers or {}).get("age")
-    if not born or not isinstance(stated, int):
+    when = (entry.info.visit or {}).get("date") or entry.info.answered_at
+    if not born:
         return ""
-    years = age_on(born, (entry.info.visit or {}).get("date") or entry.info.answered_at)
-    if years is None or abs(years - stated) <= 1:
+    years = age_contradiction(born, stated, when)
+    if years is None:
         return ""
     return (
         f" - CHECK: born {readable_date(born, with_time=False)} is age {years}, {stated} answered"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import NamedTuple
 
-from spinecheck.answers.dates import age_on
+from spinecheck.answers.dates import age_contradiction
 from spinecheck.assessment.report import Assessment, SummaryInfo
 from spinecheck.questionnaire.model import Urgency
 
@@ -216,8 +216,10 @@ def page_header(info: SummaryInfo, stated_age: object = None, *, who: str = "") 
     parts = [patient.get("name", ""), who]  # who: age and sex, on the clinician's page
     if patient.get("birth_date"):
         born = f"born {readable_date(patient['birth_date'])}"
-        years = age_on(patient["birth_date"], visit.get("date") or info.answered_at)
-        if isinstance(stated_age, int) and years is not None and abs(years - stated_age) > 1:
+        years = age_contradiction(
+            patient["birth_date"], stated_age, visit.get("date") or info.answered_at
+        )
+        if years is not None:
             born += f" (age {years}, but {stated_age} was answered: check)"
         parts.append(born)
     parts.append(patient.get("identifier", ""))

@@ -176,6 +176,11 @@ def _compact(payload: Any) -> str:
     return json_text(payload)
 
 
+def paper_for(contacts: Any) -> str:
+    """The paper a region prints on: Letter in the United States, else A4."""
+    return "letter" if contacts is not None and contacts.label == "United States" else "a4"
+
+
 def render_day(
     output_format: OutputFormat,
     entries: list[Any],

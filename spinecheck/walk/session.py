@@ -203,7 +203,11 @@ def _ask_details(
     A date of birth is read as people write it, in their country's order, read back in words,
     and checked against the age they gave (a difference is asked about once).
     """
-    from spinecheck.answers.dates import age_on, birth_date_problem, read_typed_date
+    from spinecheck.answers.dates import (
+        age_contradiction,
+        birth_date_problem,
+        read_typed_date,
+    )
     from spinecheck.questionnaire.model import Question, QuestionKind
     from spinecheck.render.document import readable_date
     from spinecheck.walk.logic import Shown
@@ -238,9 +242,9 @@ def _ask_details(
                 if wrong:
                     asker.say(f"  {wrong[0].upper()}{wrong[1:]}. Please check it.")
                     continue
-                age, years = progress.answers.get("age"), age_on(value, None)
-                fits = not isinstance(age, int) or years is None or abs(years - age) <= 1
-                if not fits and value != doubted:
+                age = progress.answers.get("age")
+                years = age_contradiction(value, age, None)
+                if years is not None and value != doubted:
                     doubted = value
                     asker.say(
                         f"  {readable_date(value)} would make you {years}, but you said you are "
@@ -488,7 +492,7 @@ def _finish(
     """Print the emergency screen or the summary, and where the answers are."""
     from spinecheck.assessment.report import SummaryInfo
     from spinecheck.assessment.rules import assess, choose_region
-    from spinecheck.render.formats import Summary, document_of
+    from spinecheck.render.formats import Summary, document_of, paper_for
     from spinecheck.walk.wording import stream_width
 
     assessment = assess(questionnaire, progress.answers, region=options.region)
@@ -514,9 +518,8 @@ def _finish(
         width = stream_width(sys.stdout) + 1 if sys.stdout.isatty() else 80
         sys.stdout.write("\n" + to_text(document, min(width, 100)))
     sys.stdout.flush()
-    contacts = choose_region(questionnaire, options.region)
-    letter = contacts is not None and contacts.label == "United States"
-    asker.say("\n" + _where_the_summary_is(document, path, options, "letter" if letter else "a4"))
+    page = paper_for(choose_region(questionnaire, options.region))
+    asker.say("\n" + _where_the_summary_is(document, path, options, page))
     return EXIT_OK
 
 
