@@ -198,8 +198,12 @@ def export_questionnaire(
         Path | None, typer.Option("--output", "-o", help="Write to this file instead.")
     ] = None,
     force: ForceOption = False,
+    region: RegionOption = None,
 ) -> None:
-    """Print the questionnaire as a FHIR R4 Questionnaire (JSON), to match --format fhir answers."""
+    """Print the questionnaire as a FHIR R4 Questionnaire (JSON), to match --format fhir answers.
+
+    A warning sign answered yes shows what to do now, with the region's numbers.
+    """
     from spinecheck.clean import json_text
     from spinecheck.printing import refuse_existing, write_file
     from spinecheck.questionnaire.loading import load_questionnaire
@@ -207,9 +211,9 @@ def export_questionnaire(
 
     try:
         questionnaire = load_questionnaire(questions)
+        text = json_text(to_questionnaire(questionnaire, region=region), indent=2) + "\n"
     except SpinecheckError as err:
         _fail(err)
-    text = json_text(to_questionnaire(questionnaire), indent=2) + "\n"
     if output is not None:
         try:
             refuse_existing(output, force=force)

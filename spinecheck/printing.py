@@ -204,7 +204,7 @@ class _Batch:
         return [self._summary(name, one, len(loaded) > 1) for one in loaded]
 
     def _summary(self, name: str, loaded: Any, several: bool) -> Any:
-        from spinecheck.answers.files import details
+        from spinecheck.answers.files import details, with_answered_sex
         from spinecheck.assessment.report import SummaryInfo
         from spinecheck.assessment.rules import assess
         from spinecheck.render.formats import Summary
@@ -217,7 +217,7 @@ class _Batch:
             answered_at=str(updated) if updated else None,
             printed_at=self.printed_at,
             file_time=None if updated else _file_time(name),
-            patient=details(meta, "patient"),
+            patient=with_answered_sex(details(meta, "patient"), loaded.answers),
             visit=details(meta, "visit"),
             notes=tuple(meta.get("read_notes") or ()),
         )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from spinecheck.assessment.actions import needs_action
 from spinecheck.assessment.report import SummaryInfo
@@ -306,3 +308,112 @@ def test_a_list_of_several_days_goes_day_by_day():
     order = [e.info.source for e in day_order(entries)]
     assert order[0] == "emergency.yaml"
     assert order[-1] == "neck_uk.json"  # the next day, although at 9:00
+
+
+# Item 9: the walk asks sex (optional), and the pregnancy choice follows it
+
+
+def _conditions_offered(answers: dict) -> list[str]:
+    from spinecheck.answers.progress import Progress
+    from spinecheck.walk.logic import Walk
+
+    walk = Walk(QUESTIONNAIRE, None, Progress(answers=answers), lambda progress: None)  # type: ignore[arg-type]
+    return [value for value, _ in walk.shown([QUESTIONNAIRE.question("conditions")], 0).choices]
+
+
+def test_sex_is_asked_after_age_and_before_the_health_problems_and_may_be_skipped():
+    from spinecheck.questionnaire.answering import visible_questions
+
+    ids = [q.id for q in visible_questions(QUESTIONNAIRE, {})]
+    assert ids.index("age") < ids.index("sex") < ids.index("conditions")
+    sex = QUESTIONNAIRE.question("sex")
+    assert not sex.required
+    assert [c.value for c in sex.choices or ()] == ["female", "male", "other", "unknown"]
+    labels = [c.label for c in sex.choices or ()]
+    assert labels == ["Female", "Male", "Another", "I would rather not say"]
+
+
+@given(
+    sex=st.sampled_from([None, "female", "male", "other", "unknown"]),
+    chosen=st.lists(st.sampled_from(["kidney_disease", "diabetes", "pregnant", "osteoporosis"]),
+                    unique=True),
+)  # fmt: skip
+def test_pregnancy_is_offered_to_everyone_but_a_patient_who_answered_male(sex, chosen):
+    """The property: 'I am pregnant' is offered unless the answer was male, and a choice once
+    made is never hidden (going back after changing an answer keeps what was ticked)."""
+    answers: dict = {} if sex is None else {"sex": sex}
+    if chosen:
+        answers["conditions"] = chosen
+    offered = _conditions_offered(answers)
+    assert ("pregnant" in offered) == (sex != "male" or "pregnant" in chosen)
+    assert set(chosen) <= set(offered)
+    assert "osteoporosis" in offered and "none" in offered
+
+
+def test_a_file_that_says_male_and_pregnant_keeps_the_pregnancy_warning(tmp_path):
+    """A hidden choice is hidden from the walk only: a file that has it keeps its rules."""
+    from spinecheck.answers.files import load_answers
+
+    path = _story_file(tmp_path, "chronic_back.yaml")
+    data = yaml.safe_load(path.read_text())
+    data.update(sex="male", conditions=["pregnant"], medications=["ibuprofen 400 mg"])
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    loaded = load_answers(path, QUESTIONNAIRE)
+    flags = {flag.id for flag in assess(QUESTIONNAIRE, loaded.answers).medication_flags}
+    assert "nsaid_pregnancy" in flags
+
+
+def test_a_choice_condition_may_only_use_earlier_answers(tmp_path):
+    from spinecheck.errors import SpinecheckError
+    from spinecheck.questionnaire.loading import load_questionnaire
+
+    text = (Path(__file__).parents[1] / "questions.yaml").read_text()
+    text = text.replace("when: {not: {question: sex, equals: male}}",
+                        "when: {not: {question: height_cm, answered: true}}")  # fmt: skip
+    bad = tmp_path / "questions.yaml"
+    bad.write_text(text)
+    with pytest.raises(SpinecheckError) as raised:
+        load_questionnaire(bad)
+    assert "names 'height_cm', which is not asked before it" in str(raised.value)
+    assert "questions.yaml:" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("recorded", "answered", "header", "check"),
+    [
+        (None, "female", "age 38, female", False),
+        ("female", None, "age 38, female", False),
+        ("male", "female", "age 38, female (records say male: check)", True),
+        ("male", "unknown", "age 38, male", False),  # 'rather not say' contradicts nothing
+        (None, "other", "age 38, another sex", False),
+        (None, "unknown", "age 38 |", False),
+    ],
+)
+def test_the_answered_sex_is_shown_and_a_record_that_differs_is_flagged(
+    tmp_path, recorded, answered, header, check
+):
+    from typer.testing import CliRunner
+
+    from spinecheck.cli import app
+
+    patient = {"name": "Joan Baker"} | ({"sex": recorded} if recorded else {})
+    path = _story_file(tmp_path, "chronic_back.yaml", patient=patient)
+    data = yaml.safe_load(path.read_text())
+    if answered:
+        data["sex"] = answered
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    result = CliRunner().invoke(
+        app, ["summary", str(path), "--audience", "clinician", "--format", "text"]
+    )
+    first = " ".join(result.stdout.split("\n", 1)[0].split())
+    assert first.startswith(f"Joan Baker | {header}")
+    summary = json.loads(CliRunner().invoke(app, ["summary", str(path), "--format", "json"]).stdout)
+    assert summary["patient"].get("sex") == (
+        recorded if answered in (None, "unknown") and recorded else answered
+    )
+    other = tmp_path / "other.yaml"
+    other.write_text(path.read_text())
+    day = CliRunner().invoke(
+        app, ["summary", str(path), str(other), "--audience", "clinician", "--format", "markdown"]
+    ).stdout
+    assert ("CHECK: records say male, female answered" in " ".join(day.split())) == check

@@ -116,7 +116,7 @@ def test_every_summary_format_works_offline(no_network, tmp_path, output_format,
 def test_the_walk_works_offline(no_network, tmp_path, monkeypatch):
     monkeypatch.setenv("SPINECHECK_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("TERM", "dumb")
-    lines = ["n"] * 16 + ["1", "1", "1", "n", "n", "n", "n", "", "3", "2", "2", "14", "", "", "", "", "", "", "", "", "30",
+    lines = ["n"] * 16 + ["1", "1", "1", "n", "n", "n", "n", "", "3", "2", "2", "14", "", "", "", "", "", "", "", "", "30", "",
                           "15", "", "", "", "", "", "", "", "", "", ""]  # fmt: skip
     result = CliRunner().invoke(app, ["start"], input="\n".join(lines) + "\n")
     assert result.exit_code == 0, result.output

@@ -452,6 +452,13 @@ def exported(tmp_path_factory, questionnaire, shipped_text) -> dict[str, Path]:
     result = runner.invoke(app, ["summary", *(str(DATA / s) for s in SAMPLES), "--format", "fhir"])
     files["batch"] = folder / "batch.json"
     files["batch"].write_text(result.stdout, "utf-8")
+    # issue 25: a Patient and an Encounter in the Bundle, the response pointing to them
+    identified = _with_details(folder, "emergency.yaml", patient=ANA, visit=VISIT)
+    result = runner.invoke(app, ["summary", str(identified), "--format", "fhir"])
+    files["identified.bundle"] = folder / "identified.bundle.json"
+    files["identified.bundle"].write_text(result.stdout, "utf-8")
+    files["identified"] = folder / "identified.response.json"
+    files["identified"].write_text(json.dumps(json.loads(result.stdout)["entry"][0]["resource"]))
     return files
 
 
@@ -472,7 +479,7 @@ def test_medplum_finds_no_error_and_parses_every_fhirpath(exported):
     assert run.returncode == 0
 
 
-@pytest.mark.parametrize("sample", SAMPLES)
+@pytest.mark.parametrize("sample", [*SAMPLES, "identified"])
 def test_lhc_forms_renders_the_questionnaire_with_every_answer_visible(exported, sample, tmp_path):
     script = _harness("lforms-check", "lforms-harness", "LFORMS_HARNESS_DIR")
     if not Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")).exists():
@@ -493,6 +500,21 @@ def test_lhc_forms_renders_the_questionnaire_with_every_answer_visible(exported,
     assert report["merged_answers_visible"] >= report["response_answered"]
     assert report["lforms_export_answered"] == report["response_answered"]
     assert run.returncode == 0
+    # issue 25, item 14: a warning sign's yes shows what to do now, under the sign
+    rendered = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))["items"]
+    shown = [i for i in rendered if i["kind"] == "display" and i["visible"]]
+    response = json.loads(exported[sample].read_text(encoding="utf-8"))
+    yes = {
+        item["linkId"]
+        for item in _items(response["item"])
+        if item["linkId"].startswith("rf_")
+        and item["answer"][0].get("valueBoolean", item["answer"][0].get("valueCoding", {})
+                                  .get("code") in ("yes", "not_sure")) is True  # fmt: skip
+    }
+    assert {i["linkId"] for i in shown if i["linkId"].endswith(".now")} == {f"{y}.now" for y in yes}
+    if sample in ("emergency.yaml", "identified"):
+        advice = next(i for i in shown if i["linkId"] == "rf_bladder_change.now")
+        assert "Call 911 now" in advice["title"]
 
 
 def test_authored_comes_from_the_answers_else_from_the_files_time(questionnaire, tmp_path):
@@ -568,3 +590,219 @@ def test_every_exported_group_has_a_title(questionnaire):
     assert found
     for group in found:
         assert group.get("text", "").strip(), group["linkId"]
+
+
+# -- issue 25, items 11, 12 and 14: who and which visit, both ways; what to do now -----------------
+
+ANA = {"name": "Ana Muñoz", "birth_date": "1961-04-02", "identifier": "MRN 004512", "sex": "female"}
+VISIT = {"date": "2026-12-03", "time": "09:30", "clinician": "Dr Lee", "location": "Spine room 2"}
+
+
+def _with_details(tmp_path: Path, sample: str = "chronic_back.yaml", **details: Any) -> Path:
+    import yaml
+
+    data = yaml.safe_load((DATA / sample).read_text(encoding="utf-8"))
+    data["spinecheck"].update(details)
+    path = tmp_path / sample
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _resources(bundle: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == kind]
+
+
+def test_the_bundle_holds_the_patient_and_the_visit_and_the_response_points_to_them(tmp_path):
+    path = _with_details(tmp_path, patient=ANA, visit=VISIT)
+    bundle = json.loads(runner.invoke(app, ["summary", str(path), "--format", "fhir"]).stdout)
+    urls = {e["resource"]["id"]: e["fullUrl"] for e in bundle["entry"]}
+    assert bundle["entry"][0]["resource"]["resourceType"] == "QuestionnaireResponse"
+    (response,) = _resources(bundle, "QuestionnaireResponse")
+    (patient,) = _resources(bundle, "Patient")
+    (encounter,) = _resources(bundle, "Encounter")
+    assert patient["identifier"] == [{"value": "MRN 004512"}]
+    assert patient["name"] == [{"text": "Ana Muñoz"}]
+    assert patient["birthDate"] == "1961-04-02" and patient["gender"] == "female"
+    assert response["subject"]["reference"] == urls[patient["id"]]
+    assert response["subject"]["display"] == "Ana Muñoz"  # a reader that cannot resolve it
+    assert response["encounter"]["reference"] == urls[encounter["id"]]
+    assert encounter["subject"]["reference"] == urls[patient["id"]]
+    assert encounter["status"] == "planned" and encounter["class"]["code"] == "AMB"
+    # FHIR needs an offset with a time: this computer's, so the wall clock time is kept
+    start = encounter["period"]["start"]
+    assert re.fullmatch(r"2026-12-03T09:30:00[+-]\d\d:\d\d", start)
+    assert encounter["participant"][0]["individual"]["display"] == "Dr Lee"
+    assert encounter["location"][0]["location"]["display"] == "Spine room 2"
+    for observation in _resources(bundle, "Observation"):
+        assert observation["subject"] == response["subject"]
+        assert observation["encounter"] == response["encounter"]
+
+
+def test_a_sex_answered_in_the_walk_is_the_patients_gender(tmp_path):
+    path = _with_details(tmp_path, patient={"name": "Jo"})
+    text = path.read_text(encoding="utf-8") + "sex: male\n"
+    path.write_text(text, encoding="utf-8")
+    bundle = json.loads(runner.invoke(app, ["summary", str(path), "--format", "fhir"]).stdout)
+    assert _resources(bundle, "Patient")[0]["gender"] == "male"
+
+
+def test_no_details_give_no_patient_and_no_encounter():
+    result = runner.invoke(app, ["summary", str(DATA / "chronic_back.yaml"), "--format", "fhir"])
+    bundle = json.loads(result.stdout)
+    assert not _resources(bundle, "Patient") and not _resources(bundle, "Encounter")
+    assert "subject" not in bundle["entry"][0]["resource"]
+
+
+@pytest.mark.parametrize("sample", ["chronic_back.yaml", "emergency.yaml"])
+def test_patient_and_visit_come_back_from_our_own_bundle(tmp_path, sample):
+    path = _with_details(tmp_path, sample, patient=ANA, visit=VISIT)
+    exported = tmp_path / "exported.json"
+    exported.write_text(runner.invoke(app, ["summary", str(path), "--format", "fhir"]).stdout)
+    again = json.loads(runner.invoke(app, ["summary", str(exported), "--format", "json"]).stdout)
+    assert again["patient"] == ANA
+    assert again["visit"] == VISIT
+
+
+def _records_bundle(questionnaire: Any, *, contained: bool = False, **change: Any) -> dict:
+    """A Bundle as a records system sends it: its own ids, Type/id references, the response
+    first, a name in parts, identifiers with systems, a time in UTC, and no spinecheck block."""
+    from spinecheck.render.fhir import to_questionnaire_response
+
+    answers, _, _ = check_answers(questionnaire, minimal_answers(questionnaire))
+    response = to_questionnaire_response(questionnaire, answers)
+    patient = {
+        "resourceType": "Patient", "id": "p-77",
+        "identifier": [{"system": "urn:oid:1.2.36.146.595.217.0.1", "value": "HOSP-9931"}],
+        "name": [{"use": "nickname", "text": "Bobby"},
+                 {"use": "official", "family": "Stone", "given": ["Robert", "J"]}],
+        "gender": "male", "birthDate": "1950-07-14",
+    }  # fmt: skip
+    encounter = {
+        "resourceType": "Encounter", "id": "e-5", "status": "planned",
+        "class": {"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "AMB"},
+        "subject": {"reference": "Patient/p-77"},
+        "period": {"start": "2026-12-03T08:15:00Z"},
+        "participant": [{"individual": {"reference": "Practitioner/1", "display": "Dr Okafor"}}],
+        "location": [{"location": {"display": "Clinic B"}}],
+    }  # fmt: skip
+    patient |= change.get("patient", {})
+    encounter |= change.get("encounter", {})
+    response["status"] = change.get("status", "completed")
+    response["subject"] = {"reference": "#p-77" if contained else "Patient/p-77"}
+    if change.get("encounter_reference", True):
+        response["encounter"] = {"reference": "#e-5" if contained else "Encounter/e-5"}
+    if contained:
+        response["contained"] = [patient, encounter]
+        return response
+    return {
+        "resourceType": "Bundle", "type": "collection",
+        "entry": [
+            {"fullUrl": "http://ehr.example/fhir/QuestionnaireResponse/r1", "resource": response},
+            {"fullUrl": "http://ehr.example/fhir/Encounter/e-5", "resource": encounter},
+            {"fullUrl": "http://ehr.example/fhir/Patient/p-77", "resource": patient},
+        ],
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("change", "patient", "visit"),
+    [
+        ({}, {"name": "Robert J Stone", "identifier": "HOSP-9931", "birth_date": "1950-07-14",
+              "sex": "male"}, {"date": "2026-12-03", "clinician": "Dr Okafor",
+                               "location": "Clinic B"}),
+        ({"contained": True}, {"name": "Robert J Stone"}, {"clinician": "Dr Okafor"}),
+        ({"encounter_reference": False}, {"sex": "male"}, {"location": "Clinic B"}),  # the one
+        ({"patient": {"birthDate": "1950"}}, {"name": "Robert J Stone"}, {}),  # a year is no date
+        ({"encounter": {"period": {"start": "2026-12-04"}}}, {}, {"date": "2026-12-04"}),
+    ],
+)  # fmt: skip
+def test_a_records_systems_bundle_gives_the_patient_and_the_visit(
+    questionnaire, tmp_path, change, patient, visit
+):
+    path = tmp_path / "from-ehr.json"
+    path.write_text(json.dumps(_records_bundle(questionnaire, **change)), encoding="utf-8")
+    result = runner.invoke(app, ["summary", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert patient.items() <= summary["patient"].items()
+    assert visit.items() <= (summary["visit"] or {}).items()
+    if "birthDate" in change.get("patient", {}):
+        assert "birth_date" not in summary["patient"]
+    if not change.get("encounter"):  # 08:15 UTC on this computer's clock
+        from datetime import datetime
+
+        local = datetime.fromisoformat("2026-12-03T08:15:00+00:00").astimezone()
+        assert summary["visit"].get("time") == local.strftime("%H:%M")
+
+
+def test_a_fhir_patient_sorts_by_its_visit_time_on_the_day_list(questionnaire, tmp_path):
+    """Item 11's reason: a FHIR-sourced patient kept its visit and sorts by it."""
+    import yaml
+
+    ehr = tmp_path / "ehr.json"
+    ehr.write_text(json.dumps(_records_bundle(questionnaire)), encoding="utf-8")
+    later = minimal_answers(questionnaire)
+    later["spinecheck"] = {"questionnaire": questionnaire.id, "format": 1,
+                           "patient": {"name": "Zoe Later"},
+                           "visit": {"date": "2026-12-03", "time": "23:59"}}  # fmt: skip
+    (tmp_path / "later.yaml").write_text(yaml.safe_dump(later), encoding="utf-8")
+    result = runner.invoke(
+        app, ["summary", str(tmp_path / "later.yaml"), str(ehr), "--audience", "clinician",
+              "--format", "markdown"],
+    )  # fmt: skip
+    day_list = result.stdout.split("Made with spinecheck")[0]
+    assert day_list.index("Robert J Stone") < day_list.index("Zoe Later")
+
+
+def test_a_response_that_stops_at_an_emergency_sign_is_stopped_without_our_metadata(
+    questionnaire, tmp_path
+):
+    from spinecheck.render.fhir import to_questionnaire_response
+
+    answers = {"rf_saddle_numbness": False, "rf_bladder_change": True}
+    response = to_questionnaire_response(questionnaire, answers)
+    response["status"] = "completed"  # as a forms renderer sends it
+    path = tmp_path / "stopped.json"
+    path.write_text(json.dumps(response), encoding="utf-8")
+    result = runner.invoke(
+        app, ["summary", str(path), "--audience", "clinician", "--format", "text"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Pain history not asked (the walk stopped at a warning sign)" in result.stdout
+    loaded = load_answer_files(path, questionnaire)[0]
+    assert loaded.metadata["stopped_at_emergency"] is True
+
+
+@pytest.mark.parametrize("region", [None, "uk", "other"])
+def test_every_warning_sign_yes_enables_what_to_do_now_in_the_export(questionnaire, region):
+    from spinecheck.assessment.rules import assess
+
+    exported = to_questionnaire(questionnaire, region=region)
+    for question in questionnaire.questions:
+        if question.warning is None:
+            continue
+        item = _find_item(exported["item"], question.id)
+        (now,) = [child for child in item.get("item", []) if child["type"] == "display"
+                  and child["linkId"] == f"{question.id}.now"]  # fmt: skip
+        expected = assess(questionnaire, {question.id: True}, region=region).urgency_message
+        assert expected in now["text"]
+        assert question.warning.message.split()[0] in now["text"]
+        answers = {(w["question"], str(w.get("answerBoolean", w.get("answerCoding", {}))))
+                   for w in now["enableWhen"]}  # fmt: skip
+        assert all(link == question.id for link, _ in answers)
+        if question.unsure:
+            codes = {w["answerCoding"]["code"] for w in now["enableWhen"]}
+            assert codes == {"yes", "not_sure"} and now["enableBehavior"] == "any"
+        else:
+            assert now["enableWhen"] == [
+                {"question": question.id, "operator": "=", "answerBoolean": True}
+            ]
+    if region == "uk":
+        assert "Call 999 now" in json.dumps(exported)
+        assert "911" not in json.dumps(exported)
+
+
+def test_an_unknown_region_for_the_export_is_an_error_not_a_traceback():
+    result = runner.invoke(app, ["export-questionnaire", "--region", "mars"])
+    assert result.exit_code == 1
+    assert "unknown region 'mars'" in result.output and "Traceback" not in result.output

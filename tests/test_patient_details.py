@@ -250,7 +250,9 @@ def test_a_fhir_batch_carries_each_entrys_source_and_patient(tmp_path):
         if entry["resource"]["resourceType"] == "QuestionnaireResponse"
     )
     assert first["identifier"]["value"] == one
-    assert first["subject"] == {"identifier": {"value": "MRN 004512"}, "display": "Ana Muñoz"}
+    subject = dict(first["subject"])
+    assert subject.pop("reference").startswith("urn:uuid:")  # the Bundle's Patient (issue 25)
+    assert subject == {"identifier": {"value": "MRN 004512"}, "display": "Ana Muñoz"}
     assert second["identifier"]["value"] == two
     assert "subject" not in second
 

@@ -365,6 +365,7 @@ ROUTINE_REST = (
     + pick(0)  # substance_concern: no
     + pick(0)  # smoking: never
     + "52\r"  # age
+    + END + ENTER  # sex ('Skip this question')
     + DOWN * 15 + SPACE + ENTER  # conditions: none
     + "170\r" + "80\r"  # height, weight
     + pick(0)  # work status: working
@@ -511,7 +512,7 @@ def test_changing_an_answer_drops_answers_no_longer_asked(keys, data_dir, monkey
 
 def test_plain_mode_through_a_pipe(data_dir, monkeypatch):
     monkeypatch.setenv("TERM", "dumb")
-    lines = ["n"] * 16 + ["3", "1", "1", "n", "n", "n", "n", "", "4", "3", "2", "14", "", "", "", "", "", "", "", "", "52",
+    lines = ["n"] * 16 + ["3", "1", "1", "n", "n", "n", "n", "", "4", "3", "2", "14", "", "", "", "", "", "", "", "", "52", "",
                           "15", "", "", "", "", "", "", "", "", ""]  # fmt: skip
     lines += ["", ""]  # review: confirm
     result = CliRunner().invoke(app, ["start"], input="\n".join(lines) + "\n")
@@ -596,7 +597,7 @@ def test_plain_mode_over_a_real_pipe(tmp_path):
 
     command = Path(sys.executable).with_name("spinecheck")
     lines = ["", "2"]  # no locale: asked for the country (Enter alone chooses none): the UK
-    lines += ["n"] * 16 + ["1", "1", "1", "n", "n", "n", "n", "", "3", "2", "2", "14", "", "", "", "", "", "", "", "", "30",
+    lines += ["n"] * 16 + ["1", "1", "1", "n", "n", "n", "n", "", "3", "2", "2", "14", "", "", "", "", "", "", "", "", "30", "",
                           "15", "", "", "", "", "", "", "", "", "", ""]  # fmt: skip
     env = {"PATH": "/usr/bin:/bin", "SPINECHECK_DATA_DIR": str(tmp_path), "HOME": str(tmp_path)}
     result = subprocess.run(
@@ -665,7 +666,7 @@ def test_every_text_the_walk_shows_has_its_placeholders_filled(questionnaire, re
 
 def test_the_mood_section_names_the_crisis_line_in_a_walk(data_dir, monkeypatch):
     monkeypatch.setenv("TERM", "dumb")
-    lines = ["n"] * 16 + ["1", "1", "1", "n", "n", "n", "n", "", "3", "2", "2", "14", "", "", "", "", "", "", "", "", "30",
+    lines = ["n"] * 16 + ["1", "1", "1", "n", "n", "n", "n", "", "3", "2", "2", "14", "", "", "", "", "", "", "", "", "30", "",
                           "15", "", "", "", ""]  # fmt: skip
     result = CliRunner().invoke(app, ["start", "--region", "uk"], input="\n".join(lines) + "\n")
     assert "Samaritans on 116 123" in result.output
@@ -728,7 +729,7 @@ def test_the_walk_ends_by_asking_for_name_and_birth_date_both_optional(data_dir,
     """Contract 1.1: the details go to the metadata block (never answers) and head the summary."""
     monkeypatch.setenv("TERM", "dumb")
     lines = ["n"] * 16 + ["3", "1", "1", "n", "n", "n", "n", "", "4", "3", "2", "14", "", "", "", "",
-                          "", "", "", "", "52", "15", "", "", "", "", "", "", "", "", ""]  # fmt: skip
+                          "", "", "", "", "52", "", "15", "", "", "", "", "", "", "", "", ""]  # fmt: skip
     lines += [""]  # review: confirm
     # a date that does not exist is refused; one that does not fit the age (52) is asked
     # about once, and kept when typed again (in any form)
@@ -747,7 +748,7 @@ def test_the_walk_ends_by_asking_for_name_and_birth_date_both_optional(data_dir,
 def test_skipping_name_and_birth_date_leaves_no_details(data_dir, monkeypatch):
     monkeypatch.setenv("TERM", "dumb")
     lines = ["n"] * 16 + ["3", "1", "1", "n", "n", "n", "n", "", "4", "3", "2", "14", "", "", "", "",
-                          "", "", "", "", "52", "15", "", "", "", "", "", "", "", "", "", "", ""]  # fmt: skip
+                          "", "", "", "", "52", "", "15", "", "", "", "", "", "", "", "", "", "", ""]  # fmt: skip
     lines += ["", ""]  # name and date of birth: skipped
     result = CliRunner().invoke(app, ["start"], input="\n".join(lines) + "\n")
     assert result.exit_code == 0, result.output

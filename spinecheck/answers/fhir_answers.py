@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from spinecheck.answers.dates import real_date_time
+from spinecheck.answers.fhir_identity import who_and_when
 from spinecheck.errors import Problem
 from spinecheck.questionnaire.answering import show_value
 from spinecheck.questionnaire.fhir_ids import canonical_url, choice_system
@@ -85,11 +86,13 @@ def responses(data: Mapping[str, Any], document: Document, questionnaire: Questi
     """
     kind = data.get("resourceType")
     if kind == "QuestionnaireResponse":
-        return [_response(data, (), document, questionnaire, document.label)]
+        known = _contained(data)
+        return [_response(data, (), document, questionnaire, document.label, known)]
     if kind == "Bundle":
         entries = data.get("entry")
         found = []
         if isinstance(entries, list):
+            known = _entries(entries)
             for index, entry in enumerate(entries):
                 resource = entry.get("resource") if isinstance(entry, dict) else None
                 if isinstance(resource, dict) and (
@@ -97,7 +100,8 @@ def responses(data: Mapping[str, Any], document: Document, questionnaire: Questi
                 ):
                     label = f"{document.label} entry {index + 1}"
                     path: Path_ = ("entry", index, "resource")
-                    found.append(_response(resource, path, document, questionnaire, label))
+                    more = known | _contained(resource)
+                    found.append(_response(resource, path, document, questionnaire, label, more))
         if found:
             return found
         problem = document.problem(
@@ -115,12 +119,35 @@ def responses(data: Mapping[str, Any], document: Document, questionnaire: Questi
     return [Response({}, {}, {}, {}, document.label, [problem])]
 
 
+def _entries(entries: list[Any]) -> dict[str, Mapping[str, Any]]:
+    """A Bundle's resources by the references that may name them: fullUrl and Type/id."""
+    known: dict[str, Mapping[str, Any]] = {}
+    for entry in entries:
+        resource = entry.get("resource") if isinstance(entry, dict) else None
+        if not isinstance(resource, dict):
+            continue
+        if isinstance(entry.get("fullUrl"), str):
+            known[entry["fullUrl"]] = resource
+        if isinstance(resource.get("resourceType"), str) and isinstance(resource.get("id"), str):
+            known[f"{resource['resourceType']}/{resource['id']}"] = resource
+    return known
+
+
+def _contained(resource: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    """A resource's contained resources by their local references ('#p1')."""
+    inner = resource.get("contained")
+    if not isinstance(inner, list):
+        return {}
+    return {f"#{r['id']}": r for r in inner if isinstance(r, dict) and isinstance(r.get("id"), str)}
+
+
 def _response(
     resource: Mapping[str, Any],
     at: Path_,
     document: Document,
     questionnaire: Questionnaire,
     label: str,
+    known: Mapping[str, Mapping[str, Any]],
 ) -> Response:
     problems: list[Problem] = []
     raw: dict[str, Any] = {}
@@ -133,6 +160,7 @@ def _response(
         )
 
     metadata = _metadata(resource, questionnaire, problem)
+    metadata.update(who_and_when(resource, known))
     items = resource.get("item", [])
     if not isinstance(items, list):
         problem(("item",), "'item' must be a list of items")
@@ -190,7 +218,7 @@ def _get(data: Any, path: Path_) -> Any:
 
 def _metadata(resource: Mapping[str, Any], questionnaire: Questionnaire, problem: Any
               ) -> dict[str, Any]:  # fmt: skip
-    """The response's status, time, questionnaire and subject as an answer file's metadata."""
+    """The response's status, time and questionnaire as an answer file's metadata."""
     metadata: dict[str, Any] = {"questionnaire": questionnaire.id}
     status = resource.get("status")
     if status not in _STATUSES:
@@ -224,16 +252,6 @@ def _metadata(resource: Mapping[str, Any], questionnaire: Questionnaire, problem
             )
         else:
             problem(("authored",), "'authored' must be a date and time, as text")
-    subject = resource.get("subject")
-    patient: dict[str, str] = {}
-    if isinstance(subject, dict):
-        identifier = subject.get("identifier")
-        if isinstance(identifier, dict) and isinstance(identifier.get("value"), str):
-            patient["identifier"] = identifier["value"]
-        if isinstance(subject.get("display"), str):
-            patient["name"] = subject["display"]
-    if patient:
-        metadata["patient"] = patient
     return metadata
 
 

@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 
 from spinecheck.answers.dates import birth_date_problem, real_date, real_date_time
 from spinecheck.answers.fhir_answers import Response, is_fhir, responses
+from spinecheck.answers.fhir_identity import GENDERS
 from spinecheck.clean import clean
 from spinecheck.errors import Problem, SpinecheckError, similar
 from spinecheck.questionnaire.answering import check_answers, show_value
@@ -104,7 +105,10 @@ def _checked_response(
                 hint=item.hint, value=True, question=item.question,
             )
         )  # fmt: skip
-    if missing and not partial and not stops_walk(questionnaire, answers):
+    stopped = stops_walk(questionnaire, answers)
+    if stopped and missing:  # answers that end at an emergency sign: the walk's stop
+        response.metadata["stopped_at_emergency"] = True
+    if missing and not partial and not stopped:
         problems.append(
             Problem(
                 f"missing required answers: {', '.join(missing)}"
@@ -234,7 +238,7 @@ DETAILS: dict[str, tuple[str, ...]] = {
 """Contract 1.1: the optional patient and visit details of the metadata block, all text
 (contract 1.2 adds the patient's sex, one of SEXES)."""
 
-SEXES = ("female", "male", "other", "unknown")
+SEXES = GENDERS
 """Contract 1.2 `patient.sex`: FHIR's administrative gender codes."""
 _DATES = {("patient", "birth_date"), ("visit", "date")}
 
@@ -265,6 +269,28 @@ def details(metadata: dict[str, Any], block: str) -> dict[str, str] | None:
     if not isinstance(found, dict) or not found:
         return None
     return {key: str(found[key]) for key in DETAILS[block] if shows_something(found.get(key))}
+
+
+def with_answered_sex(
+    patient: Mapping[str, str] | None, answers: Mapping[str, object]
+) -> dict[str, str] | None:
+    """The patient details with the sex the patient answered (the `sex` question).
+
+    The answer is the patient's own word and the one the walk used, so it is the `sex` shown;
+    a different `patient.sex` from the clinic's records is kept as `sex_on_record`, for the
+    clinician to check (a wrong-patient file must not pass silently).
+    """
+    answered = answers.get("sex")
+    if answered not in SEXES:
+        return dict(patient) if patient else None
+    merged = dict(patient or {})
+    recorded = merged.get("sex")
+    if answered == "unknown" and recorded:  # 'rather not say' contradicts no record
+        return merged
+    merged["sex"] = str(answered)
+    if recorded and recorded != answered:
+        merged["sex_on_record"] = recorded
+    return merged
 
 
 def shows_something(value: object) -> bool:

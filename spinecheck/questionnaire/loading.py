@@ -315,6 +315,10 @@ class _Checker:
             self._check_kind_keys(path, question)
             if question.when is not None:
                 self._check_condition(question.when, (*path, "when"), before=question.id)
+            for index, choice in enumerate(question.choices or ()):
+                if choice.when is not None:  # like a question's: earlier answers only
+                    where = (*path, "choices", index, "when")
+                    self._check_condition(choice.when, where, before=question.id)
             if question.warning is not None:
                 self._check_sources(question.warning.sources, (*path, "warning", "sources"))
 

@@ -241,6 +241,10 @@ class Choice(_Model, frozen=True, kw_only=True):
     """Choosing this clears every other choice (for 'none of these')."""
     clinical: str | None = None
     """The answer as the clinician page words it ('smokes' for 'I smoke now')."""
+    when: Condition | None = None
+    """Offer this choice only when the condition holds on earlier answers ('I am pregnant'
+    is not offered to someone who answered male). A file that has the value anyway keeps it:
+    a choice is hidden from the walk, never dropped from answers."""
 
 
 class WarningSign(_Model, frozen=True, kw_only=True):

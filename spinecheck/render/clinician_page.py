@@ -220,9 +220,13 @@ def _presenting_complaint(assessment: Assessment, a: Callable[[str], str]) -> st
 
 def _age_and_sex(answers: Mapping[str, AnswerValue], info: SummaryInfo) -> str:
     """'52, female': the age answered and the sex given (contract 1.2), either may be absent."""
-    sex = (info.patient or {}).get("sex", "")
+    patient = info.patient or {}
+    sex = patient.get("sex", "")
+    sex = "" if sex == "unknown" else "another sex" if sex == "other" else sex
+    if patient.get("sex_on_record"):  # the records say otherwise: said where it is read
+        sex = f"{sex or 'sex not given'} (records say {patient['sex_on_record']}: check)"
     age = answers.get("age")
-    parts = [f"age {age}" if isinstance(age, int) else "", sex if sex != "unknown" else ""]
+    parts = [f"age {age}" if isinstance(age, int) else "", sex]
     return ", ".join(part for part in parts if part)
 
 

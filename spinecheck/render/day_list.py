@@ -61,20 +61,24 @@ def _who(info: SummaryInfo) -> str:
 
 
 def _age_check(entry: DayEntry) -> str:
-    """A date of birth that the age answered contradicts: a wrong-patient file must not pass."""
+    """What contradicts the file's identity: a wrong-patient file must not pass.
+
+    A date of birth the age answered contradicts, or a sex the records contradict.
+    """
     from spinecheck.answers.dates import age_contradiction
 
-    born = (entry.info.patient or {}).get("birth_date")
+    patient = entry.info.patient or {}
+    born = patient.get("birth_date")
     stated = (entry.answers or {}).get("age")
     when = (entry.info.visit or {}).get("date") or entry.info.answered_at
-    if not born:
-        return ""
-    years = age_contradiction(born, stated, when)
-    if years is None:
-        return ""
-    return (
-        f" - CHECK: born {readable_date(born, with_time=False)} is age {years}, {stated} answered"
-    )
+    checks = []
+    years = age_contradiction(born, stated, when) if born else None
+    if years is not None:
+        checks.append(f"born {readable_date(born or '', with_time=False)} is age {years}, "
+                      f"{stated} answered")  # fmt: skip
+    if patient.get("sex_on_record"):
+        checks.append(f"records say {patient['sex_on_record']}, {patient.get('sex')} answered")
+    return "".join(f" - CHECK: {check}" for check in checks)
 
 
 def _before_the_visit(entry: DayEntry) -> str:

@@ -26,6 +26,7 @@ MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
 ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
 OPTION_EXCLUSIVE = "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive"
 UNIT = "http://hl7.org/fhir/StructureDefinition/questionnaire-unit"
+RENDERING_STYLE = "http://hl7.org/fhir/StructureDefinition/rendering-style"
 UCUM_SYSTEM = "http://unitsofmeasure.org"
 UCUM = {"years": "a", "year": "a", "cm": "cm", "kg": "kg", "mm": "mm", "minutes": "min"}
 """UCUM codes for the units a questionnaire writes in words."""
@@ -48,8 +49,18 @@ def _name(identifier: str) -> str:
     return "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", identifier) if part)
 
 
-def to_questionnaire(questionnaire: Questionnaire) -> dict[str, Any]:
-    """The FHIR R4 Questionnaire resource for a questionnaire file."""
+def to_questionnaire(questionnaire: Questionnaire, *, region: str | None = None) -> dict[str, Any]:
+    """The FHIR R4 Questionnaire resource for a questionnaire file.
+
+    A warning sign answered yes (or 'not sure') enables a display item under it that says what
+    to do now, with the region's numbers (the questionnaire's default region unless given).
+
+    Raises:
+        SpinecheckError: the region is not one of the questionnaire's.
+    """
+    from spinecheck.assessment.rules import choose_region
+
+    choose_region(questionnaire, region)  # an unknown region is refused before anything
     groups = []
     for section in questionnaire.sections:
         groups.append(
@@ -76,7 +87,52 @@ def to_questionnaire(questionnaire: Questionnaire) -> dict[str, Any]:
     }
     if questionnaire.description:
         resource["description"] = questionnaire.description
+    _add_advice(groups, _advice(questionnaire, region))
     return cleaned(resource)  # no control sequences in anything a records system files
+
+
+def _advice(questionnaire: Questionnaire, region: str | None) -> dict[str, str]:
+    """What to do now after each warning sign's yes: its message and the urgency's advice.
+
+    Worked out by the same assessment as a summary's (the sign's yes alone), so the form says
+    what the walk and the summary say.
+    """
+    from spinecheck.assessment.rules import assess
+
+    advice = {}
+    for question in questionnaire.questions:
+        if question.warning is None:
+            continue
+        assessment = assess(questionnaire, {question.id: True}, region=region)
+        message = next((f.message for f in assessment.red_flags if f.id == question.id), "")
+        advice[question.id] = " ".join(f"{message} {assessment.urgency_message}".split())
+    return advice
+
+
+def _add_advice(items: list[dict[str, Any]], advice: Mapping[str, str]) -> None:
+    """Put each warning sign's advice under it, enabled by a yes (or 'not sure')."""
+    for item in items:
+        link = item["linkId"]
+        if link in advice and item["type"] in ("boolean", "choice"):
+            if item["type"] == "boolean":
+                enable = [{"question": link, "operator": "=", "answerBoolean": True}]
+            else:  # yes, no or not sure: 'not sure' is read as yes
+                options = [o["valueCoding"] for o in item.get("answerOption", [])]
+                enable = [{"question": link, "operator": "=", "answerCoding": coding}
+                          for coding in options if coding["code"] in ("yes", NOT_SURE)]  # fmt: skip
+            now: dict[str, Any] = {
+                "linkId": f"{link}.now",
+                "type": "display",
+                "text": advice[link],
+                "_text": {
+                    "extension": [{"url": RENDERING_STYLE, "valueString": "font-weight: bold;"}]
+                },
+                "enableWhen": enable,
+            }
+            if len(enable) > 1:
+                now["enableBehavior"] = "any"
+            item.setdefault("item", []).append(now)
+        _add_advice(item.get("item", []), advice)
 
 
 EnableWhen = list[dict[str, Any]]
@@ -424,11 +480,14 @@ def to_questionnaire_response(
     stopped: bool = False,
     patient: Mapping[str, str] | None = None,
     source: str | None = None,
+    subject: Mapping[str, Any] | None = None,
+    encounter: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The answers as a FHIR R4 QuestionnaireResponse shaped like the Questionnaire's items.
 
-    Contract 1.1's patient details become `subject`, a logical reference carrying the
-    identifier and the name; the answer file's path becomes the response's `identifier`, so a
+    `subject` and `encounter` are references to the Bundle's Patient and Encounter; without a
+    `subject`, contract 1.1's patient details become a logical reference carrying the
+    identifier and the name. The answer file's path becomes the response's `identifier`, so a
     script can match a Bundle's entries to its inputs. The `id` is stable: the same file and
     answers give the same id. `status` is `stopped` when the walk stopped at an emergency sign,
     `in-progress` for unfinished answers.
@@ -453,9 +512,11 @@ def to_questionnaire_response(
         resource["authored"] = authored
     if source:
         resource["identifier"] = {"system": ANSWER_FILE_SYSTEM, "value": source}
-    subject = _subject(patient or {})
+    subject = subject or _subject(patient or {})
     if subject:
-        resource["subject"] = subject
+        resource["subject"] = dict(subject)
+    if encounter:
+        resource["encounter"] = dict(encounter)
     return cleaned(resource)  # no control sequences in anything a records system files
 
 

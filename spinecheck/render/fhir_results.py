@@ -147,6 +147,8 @@ def _observation(
     }
     if "subject" in response:
         resource["subject"] = response["subject"]
+    if "encounter" in response:
+        resource["encounter"] = response["encounter"]
     if "authored" in response:
         resource["effectiveDateTime"] = response["authored"]
     resource.update(value)

@@ -106,28 +106,27 @@ def combine(output_format: OutputFormat, pieces: list[str]) -> str:
 
 def _fhir_entries(summary: Summary) -> list[dict[str, Any]]:
     """The response and what was derived from it, as Bundle entries."""
-    from spinecheck.render.fhir import bundle_entry
+    from spinecheck.render.fhir import bundle_entry, to_questionnaire_response
+    from spinecheck.render.fhir_identity import encounter_resource, patient_resource, reference
     from spinecheck.render.fhir_results import derived_results
 
-    response = _response(summary)
-    return [
-        bundle_entry(resource)
-        for resource in (response, *derived_results(summary.assessment, response))
-    ]
-
-
-def _response(summary: Summary) -> dict[str, Any]:
-    from spinecheck.render.fhir import to_questionnaire_response
-
-    return to_questionnaire_response(
+    info = summary.info
+    source = info.source or None
+    patient = patient_resource(info.patient, source)
+    encounter = encounter_resource(info.visit, patient, source)
+    response = to_questionnaire_response(
         summary.questionnaire,
         summary.answers,
-        authored=summary.info.answered_at or summary.info.file_time,
+        authored=info.answered_at or info.file_time,
         completed=summary.completed,
         stopped=summary.stopped,
-        patient=summary.info.patient,
-        source=summary.info.source or None,
+        source=source,
+        subject=reference(patient) if patient else None,
+        encounter=reference(encounter) if encounter else None,
     )
+    # the response stays first (scripts read entry[0]); whose and which visit, then results
+    found = (response, patient, encounter, *derived_results(summary.assessment, response))
+    return [bundle_entry(resource) for resource in found if resource is not None]
 
 
 def render(

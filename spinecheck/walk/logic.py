@@ -23,7 +23,7 @@ from spinecheck.questionnaire.answering import (
     safer_value,
     visible_questions,
 )
-from spinecheck.questionnaire.conditions import AnswerValue
+from spinecheck.questionnaire.conditions import AnswerValue, holds
 from spinecheck.questionnaire.model import Question, QuestionKind, Questionnaire, Urgency
 from spinecheck.walk.wording import progress_line
 
@@ -241,7 +241,13 @@ class Walk:
             if question.unsure:
                 choices += ((NOT_SURE, self._text(question.unsure.label)),)
         else:
-            choices = tuple((c.value, self._text(c.label)) for c in question.choices or ())
+            current = self.progress.answers.get(question.id)
+            kept = current if isinstance(current, list) else [current]
+            choices = tuple(  # a choice whose condition fails is not offered, unless chosen
+                (c.value, self._text(c.label))
+                for c in question.choices or ()
+                if c.value in kept or holds(c.when, self.progress.answers)
+            )
         return Shown(
             question=question,
             text=self._text(question.text),

@@ -490,6 +490,7 @@ def _finish(
     asker: Any,
 ) -> int:
     """Print the emergency screen or the summary, and where the answers are."""
+    from spinecheck.answers.files import with_answered_sex
     from spinecheck.assessment.report import SummaryInfo
     from spinecheck.assessment.rules import assess, choose_region
     from spinecheck.render.formats import Summary, document_of, paper_for
@@ -503,7 +504,7 @@ def _finish(
         asker.say("Your answers are saved on this computer.")
         return EXIT_EMERGENCY
     info = SummaryInfo(  # no file name: the patient's own page names no internal files
-        patient=progress.patient or None,
+        patient=with_answered_sex(progress.patient, progress.answers),
         printed_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )
     result = Summary(questionnaire, progress.answers, assessment, info)
