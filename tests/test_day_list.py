@@ -347,7 +347,8 @@ def test_pregnancy_is_offered_to_everyone_but_a_patient_who_answered_male(sex, c
     offered = _conditions_offered(answers)
     assert ("pregnant" in offered) == (sex != "male" or "pregnant" in chosen)
     assert set(chosen) <= set(offered)
-    assert "osteoporosis" in offered and "none" in offered
+    assert "osteoporosis" in offered
+    assert "none" in offered
 
 
 def test_a_file_that_says_male_and_pregnant_keeps_the_pregnancy_warning(tmp_path):
@@ -413,7 +414,12 @@ def test_the_answered_sex_is_shown_and_a_record_that_differs_is_flagged(
     )
     other = tmp_path / "other.yaml"
     other.write_text(path.read_text())
-    day = CliRunner().invoke(
-        app, ["summary", str(path), str(other), "--audience", "clinician", "--format", "markdown"]
-    ).stdout
+    day = (
+        CliRunner()
+        .invoke(
+            app,
+            ["summary", str(path), str(other), "--audience", "clinician", "--format", "markdown"],
+        )
+        .stdout
+    )
     assert ("CHECK: records say male, female answered" in " ".join(day.split())) == check

@@ -504,12 +504,15 @@ def test_lhc_forms_renders_the_questionnaire_with_every_answer_visible(exported,
     rendered = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))["items"]
     shown = [i for i in rendered if i["kind"] == "display" and i["visible"]]
     response = json.loads(exported[sample].read_text(encoding="utf-8"))
+
+    def said_yes(answer: dict[str, Any]) -> bool:
+        code = answer.get("valueCoding", {}).get("code")
+        return answer.get("valueBoolean", code in ("yes", "not_sure")) is True
+
     yes = {
         item["linkId"]
         for item in _items(response["item"])
-        if item["linkId"].startswith("rf_")
-        and item["answer"][0].get("valueBoolean", item["answer"][0].get("valueCoding", {})
-                                  .get("code") in ("yes", "not_sure")) is True  # fmt: skip
+        if item["linkId"].startswith("rf_") and said_yes(item["answer"][0])
     }
     assert {i["linkId"] for i in shown if i["linkId"].endswith(".now")} == {f"{y}.now" for y in yes}
     if sample in ("emergency.yaml", "identified"):
@@ -622,12 +625,14 @@ def test_the_bundle_holds_the_patient_and_the_visit_and_the_response_points_to_t
     (encounter,) = _resources(bundle, "Encounter")
     assert patient["identifier"] == [{"value": "MRN 004512"}]
     assert patient["name"] == [{"text": "Ana Muñoz"}]
-    assert patient["birthDate"] == "1961-04-02" and patient["gender"] == "female"
+    assert patient["birthDate"] == "1961-04-02"
+    assert patient["gender"] == "female"
     assert response["subject"]["reference"] == urls[patient["id"]]
     assert response["subject"]["display"] == "Ana Muñoz"  # a reader that cannot resolve it
     assert response["encounter"]["reference"] == urls[encounter["id"]]
     assert encounter["subject"]["reference"] == urls[patient["id"]]
-    assert encounter["status"] == "planned" and encounter["class"]["code"] == "AMB"
+    assert encounter["status"] == "planned"
+    assert encounter["class"]["code"] == "AMB"
     # FHIR needs an offset with a time: this computer's, so the wall clock time is kept
     start = encounter["period"]["start"]
     assert re.fullmatch(r"2026-12-03T09:30:00[+-]\d\d:\d\d", start)
@@ -649,7 +654,8 @@ def test_a_sex_answered_in_the_walk_is_the_patients_gender(tmp_path):
 def test_no_details_give_no_patient_and_no_encounter():
     result = runner.invoke(app, ["summary", str(DATA / "chronic_back.yaml"), "--format", "fhir"])
     bundle = json.loads(result.stdout)
-    assert not _resources(bundle, "Patient") and not _resources(bundle, "Encounter")
+    assert not _resources(bundle, "Patient")
+    assert not _resources(bundle, "Encounter")
     assert "subject" not in bundle["entry"][0]["resource"]
 
 
@@ -792,7 +798,8 @@ def test_every_warning_sign_yes_enables_what_to_do_now_in_the_export(questionnai
         assert all(link == question.id for link, _ in answers)
         if question.unsure:
             codes = {w["answerCoding"]["code"] for w in now["enableWhen"]}
-            assert codes == {"yes", "not_sure"} and now["enableBehavior"] == "any"
+            assert codes == {"yes", "not_sure"}
+            assert now["enableBehavior"] == "any"
         else:
             assert now["enableWhen"] == [
                 {"question": question.id, "operator": "=", "answerBoolean": True}
@@ -805,4 +812,5 @@ def test_every_warning_sign_yes_enables_what_to_do_now_in_the_export(questionnai
 def test_an_unknown_region_for_the_export_is_an_error_not_a_traceback():
     result = runner.invoke(app, ["export-questionnaire", "--region", "mars"])
     assert result.exit_code == 1
-    assert "unknown region 'mars'" in result.output and "Traceback" not in result.output
+    assert "unknown region 'mars'" in result.output
+    assert "Traceback" not in result.output
