@@ -423,3 +423,43 @@ def test_the_answered_sex_is_shown_and_a_record_that_differs_is_flagged(
         .stdout
     )
     assert ("CHECK: records say male, female answered" in " ".join(day.split())) == check
+
+
+@pytest.mark.parametrize("page", ["a4", "letter"])
+def test_every_pdf_footer_fits_on_its_page_however_long_the_header(tmp_path, page):
+    """Seen in the day of 25: a long header (records name, CHECK, visit) ran off the page's left
+    edge in the footer. The footer keeps the page and sheet numbers whole and cuts the rest."""
+    import io
+
+    from pypdf import PdfReader
+    from typer.testing import CliRunner
+
+    from spinecheck.cli import app
+
+    long = {"name": "Maria de los Ángeles Fernández-Castillo y Rodríguez de la Fuente",
+            "birth_date": "1950-01-01", "identifier": "HOSPITAL-RECORD-0000123456789",
+            "sex": "female"}  # fmt: skip
+    visit = {"date": "2026-12-03", "time": "08:15", "clinician": "Dr Adaeze Okafor-Williams",
+             "location": "Spine and pain clinic, outpatient building B, room 12"}  # fmt: skip
+    one = _story_file(tmp_path, "chronic_back.yaml", patient=long, visit=visit)
+    two = tmp_path / "two.yaml"
+    two.write_text(one.read_text())
+    out = tmp_path / "day.pdf"
+    result = CliRunner().invoke(app, ["summary", str(one), str(two), "--audience", "clinician",
+                                      "--page", page, "--output", str(out)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    reader = PdfReader(io.BytesIO(out.read_bytes()))
+    for number, sheet in enumerate(reader.pages, 1):
+        width = float(sheet.mediabox.width)
+        found: list[tuple[str, float]] = []
+
+        def visit_text(text, cm, tm, font, size, found=found):
+            if "page " in text and " of " in text:
+                found.append((text, tm[4] * cm[0] + cm[4]))
+
+        sheet.extract_text(visitor_text=visit_text)
+        assert found, f"sheet {number} has no footer"
+        text, x = found[-1]
+        assert x >= 10, (number, text)  # starts inside the page, after the left margin
+        assert x + len(text) * 2 < width  # and a 7 pt line of it ends before the right edge
+        assert f"sheet {number} of {len(reader.pages)}" in text

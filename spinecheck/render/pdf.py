@@ -204,10 +204,26 @@ def _footers(pdf: Any, document: Document, first: int, last: int, sheets: int = 
         pdf.page = page  # fpdf2's current page: set to write on an earlier one
         pdf.set_xy(pdf.l_margin, pdf.h - 8)
         sheet = f" - sheet {page} of {sheets}" if sheets else ""
-        pdf.cell(0, 4, f"{who} - page {number} of {last - first + 1}{sheet}", align="R")
+        where = f" - page {number} of {last - first + 1}{sheet}"
+        room = pdf.w - pdf.l_margin - pdf.r_margin - pdf.get_string_width(where) - 1
+        pdf.cell(0, 4, _fitted(pdf, who, room) + where, align="R")
     pdf.page = end
     pdf.set_text_color(0, 0, 0)
     pdf.set_auto_page_break(auto=True, margin=_BOTTOM)
+
+
+def _fitted(pdf: Any, who: str, room: float) -> str:
+    """A header shortened to fit one footer line: its last parts left out, then cut.
+
+    The name and age come first in a header, so they are what a footer keeps.
+    """
+    parts = who.split(" | ")
+    while len(parts) > 1 and pdf.get_string_width(" | ".join(parts)) > room:
+        parts.pop()
+    text = " | ".join(parts)
+    while text and pdf.get_string_width(text + "…") > room:
+        text = text[:-1]
+    return text if text == " | ".join(parts) else text.rstrip() + "…"
 
 
 _BOTTOM = 11
