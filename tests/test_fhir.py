@@ -814,3 +814,24 @@ def test_an_unknown_region_for_the_export_is_an_error_not_a_traceback():
     assert result.exit_code == 1
     assert "unknown region 'mars'" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("visit", "start", "words"),
+    [
+        ({"date": "2026-12-03", "time": "9.30am"}, "2026-12-03", "Visit at 9.30am"),
+        ({"time": "09:30"}, None, "Visit at 09:30"),
+        ({"date": "2026-12-03", "time": "<b>x</b>"}, "2026-12-03", "Visit at &lt;b&gt;x&lt;/b&gt;"),
+        ({"date": "2026-12-03"}, "2026-12-03", None),
+    ],
+)
+def test_a_visit_time_fhir_cannot_take_is_kept_in_words(visit, start, words):
+    from spinecheck.render.fhir_identity import encounter_resource
+
+    encounter = encounter_resource(visit, None, "x.yaml")
+    assert encounter is not None
+    assert encounter.get("period", {}).get("start") == start
+    if words is None:
+        assert "text" not in encounter
+    else:
+        assert words in encounter["text"]["div"]

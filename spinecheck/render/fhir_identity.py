@@ -58,7 +58,8 @@ def encounter_resource(
 
     A visit date with a time becomes a date-time with this computer's offset at that date
     (FHIR needs an offset with a time; the clinic's own clock is the one its times are in).
-    A time without a date cannot be a FHIR date-time: it is kept in the Encounter's text.
+    A time without a date, or one that is not a clock time ('9.30am'), cannot be a FHIR
+    date-time: it is kept in the Encounter's text.
     """
     visit = visit or {}
     if not any(visit.get(key) for key in ("date", "time", "clinician", "location")):
@@ -75,7 +76,7 @@ def encounter_resource(
     start = visit_start(visit.get("date", ""), visit.get("time", ""))
     if start:
         resource["period"] = {"start": start}
-    elif visit.get("time"):
+    if visit.get("time") and "T" not in start:  # a time FHIR cannot take is kept in words
         resource["text"] = {
             "status": "generated",
             "div": f'<div xmlns="http://www.w3.org/1999/xhtml">Visit at {_xml(visit["time"])}'
