@@ -119,21 +119,26 @@ def responses(data: Mapping[str, Any], document: Document, questionnaire: Questi
     return [Response({}, {}, {}, {}, document.label, [problem])]
 
 
-def _entries(entries: list[Any]) -> dict[str, Mapping[str, Any]]:
-    """A Bundle's resources by the references that may name them: fullUrl and Type/id."""
-    known: dict[str, Mapping[str, Any]] = {}
+def _entries(entries: list[Any]) -> dict[str, Mapping[str, Any] | None]:
+    """A Bundle's resources by the references that may name them: fullUrl and Type/id.
+
+    A Type/id that two entries share (from two servers) names neither: None.
+    """
+    by_url: dict[str, Mapping[str, Any] | None] = {}
+    by_id: dict[str, Mapping[str, Any] | None] = {}
     for entry in entries:
         resource = entry.get("resource") if isinstance(entry, dict) else None
         if not isinstance(resource, dict):
             continue
         if isinstance(entry.get("fullUrl"), str):
-            known[entry["fullUrl"]] = resource
+            by_url[entry["fullUrl"].strip()] = resource
         if isinstance(resource.get("resourceType"), str) and isinstance(resource.get("id"), str):
-            known[f"{resource['resourceType']}/{resource['id']}"] = resource
-    return known
+            key = f"{resource['resourceType']}/{resource['id']}"
+            by_id[key] = None if key in by_id else resource
+    return by_id | by_url
 
 
-def _contained(resource: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+def _contained(resource: Mapping[str, Any]) -> dict[str, Mapping[str, Any] | None]:
     """A resource's contained resources by their local references ('#p1')."""
     inner = resource.get("contained")
     if not isinstance(inner, list):
@@ -147,7 +152,7 @@ def _response(
     document: Document,
     questionnaire: Questionnaire,
     label: str,
-    known: Mapping[str, Mapping[str, Any]],
+    known: Mapping[str, Mapping[str, Any] | None],
 ) -> Response:
     problems: list[Problem] = []
     raw: dict[str, Any] = {}

@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 from spinecheck.answers.dates import birth_date_problem, real_date, real_date_time
 from spinecheck.answers.fhir_answers import Response, is_fhir, responses
 from spinecheck.answers.fhir_identity import GENDERS
-from spinecheck.clean import clean
+from spinecheck.clean import clean, clean_line
 from spinecheck.errors import Problem, SpinecheckError, similar
 from spinecheck.questionnaire.answering import check_answers, show_value
 from spinecheck.questionnaire.conditions import AnswerValue
@@ -268,7 +268,11 @@ def details(metadata: dict[str, Any], block: str) -> dict[str, str] | None:
     found = metadata.get(block)
     if not isinstance(found, dict) or not found:
         return None
-    return {key: str(found[key]) for key in DETAILS[block] if shows_something(found.get(key))}
+    return {  # one clean line each: no control sequence reaches a page, a terminal or a script
+        key: clean_line(str(found[key]))
+        for key in DETAILS[block]
+        if shows_something(found.get(key))
+    }
 
 
 def with_answered_sex(
