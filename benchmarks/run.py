@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -74,27 +75,77 @@ def median_interleaved(commands: dict[str, Callable[[], float]], runs: int) -> d
     return {name: statistics.median(values) for name, values in samples.items()}
 
 
+def _walk(spinecheck: Path, env: dict[str, str], data: str) -> object:
+    import pexpect
+
+    return pexpect.spawn(
+        str(spinecheck), ["start"], env={**env, "TERM": "xterm", "SPINECHECK_DATA_DIR": data,
+                                         "PROMPT_TOOLKIT_NO_CPR": "1", "LANG": "en_US.UTF-8"},
+        encoding="utf-8", dimensions=(24, 80), timeout=30,
+    )  # fmt: skip
+
+
+def _stop(child: object) -> None:
+    """Stop a walk and wait, so its exit does not run beside the next measurement. A Ctrl-C sent
+    while the prompt is still starting can be lost (a patient would press it again)."""
+    import pexpect
+
+    child.sendcontrol("c")  # type: ignore[attr-defined]
+    if child.expect([pexpect.EOF, pexpect.TIMEOUT], timeout=5) == 1:  # type: ignore[attr-defined]
+        child.terminate(force=True)  # type: ignore[attr-defined]
+    child.close(force=True)  # type: ignore[attr-defined]
+
+
 def first_question_time(spinecheck: Path, env: dict[str, str]) -> float:
-    """Seconds from starting `spinecheck start` in a pseudo-terminal to the first question."""
+    """Seconds from starting `spinecheck start` in a pseudo-terminal to the first question.
+
+    The welcome is passed with Enter the moment it is shown (a patient reads it first).
+    """
+    data = tempfile.mkdtemp()
+    start = time.perf_counter()
+    child = _walk(spinecheck, env, data)
+    child.expect_exact("Press Enter")  # type: ignore[attr-defined]
+    child.send("\r")  # type: ignore[attr-defined]
+    child.expect_exact("question 1.")  # type: ignore[attr-defined]
+    elapsed = time.perf_counter() - start
+    _stop(child)
+    shutil.rmtree(data, ignore_errors=True)
+    return elapsed
+
+
+def keypress_latencies(spinecheck: Path, env: dict[str, str], keys: int = 40) -> list[float]:
+    """Seconds from each key sent to the first byte of the redraw, in a pseudo-terminal.
+
+    Down and Up arrows alternate on the first question (a yes/no menu), one key at a time.
+    """
     import pexpect
 
     data = tempfile.mkdtemp()
-    start = time.perf_counter()
-    child = pexpect.spawn(
-        str(spinecheck), ["start"], env={**env, "TERM": "xterm", "SPINECHECK_DATA_DIR": data,
-                                         "PROMPT_TOOLKIT_NO_CPR": "1"},
-        encoding="utf-8", dimensions=(24, 80), timeout=30,
-    )  # fmt: skip
-    child.expect_exact("question 1 of")
-    elapsed = time.perf_counter() - start
-    # Stop it and wait, so its exit does not run beside the next measurement. A Ctrl-C sent
-    # while the prompt is still starting can be lost (a patient would press it again).
-    child.sendcontrol("c")
-    if child.expect([pexpect.EOF, pexpect.TIMEOUT], timeout=5) == 1:
-        child.terminate(force=True)
-    child.close(force=True)
+    child = _walk(spinecheck, env, data)
+    child.expect_exact("Press Enter")  # type: ignore[attr-defined]
+    child.send("\r")  # type: ignore[attr-defined]
+    child.expect_exact("question 1.")  # type: ignore[attr-defined]
+    time.sleep(0.5)
+    while True:  # drain what the first draw left
+        try:
+            child.read_nonblocking(65536, timeout=0.2)  # type: ignore[attr-defined]
+        except pexpect.TIMEOUT:
+            break
+    found = []
+    for number in range(keys):
+        start = time.perf_counter()
+        child.send("\x1b[B" if number % 2 == 0 else "\x1b[A")  # type: ignore[attr-defined]
+        child.read_nonblocking(65536, timeout=5)  # type: ignore[attr-defined]
+        found.append(time.perf_counter() - start)
+        time.sleep(0.05)  # the redraw finishes; then drain it before the next key
+        while True:
+            try:
+                child.read_nonblocking(65536, timeout=0.05)  # type: ignore[attr-defined]
+            except pexpect.TIMEOUT:
+                break
+    _stop(child)
     shutil.rmtree(data, ignore_errors=True)
-    return elapsed
+    return found
 
 
 MEDICINES = [
@@ -183,7 +234,7 @@ def main() -> int:
     parser.add_argument("--python", type=Path, help="a python with spinecheck installed")
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--batch", type=int, default=1000)
-    parser.add_argument("--pdf-day", type=int, default=1000, help="patients in the PDF day")
+    parser.add_argument("--pdf-day", type=int, default=200, help="patients in the PDF day")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="spinecheck-bench-"))
@@ -256,20 +307,24 @@ def main() -> int:
             env,
         )
 
-        # A day to one PDF (issue 23, item 14): CPU time per patient at the full day against a fifth
-        # of it (1 = linear), and the full day's peak memory.
-        pdf_cpu = {}
+        # A day to one PDF (issue 23, item 14; issue 26): CPU per page of the whole day, CPU
+        # per patient at the full day against a fifth of it (1 = linear), and peak memory.
+        pdf_cpu, pages = {}, {}
         for count in (1, args.pdf_day // 5, args.pdf_day):
             folder = work / f"pdf-day-{count}"
             make_batch(folder, count)
+            made = Path(f"{out}/day-{count}.pdf")
             command = [str(spinecheck), "summary", str(folder), "--audience", "clinician",
-                       "--output", f"{out}/day-{count}.pdf", "--force"]  # fmt: skip
+                       "--output", str(made), "--force"]  # fmt: skip
             pdf_cpu[count] = cpu_and_peak(command, env)
-            if Path(f"{out}/day-{count}.pdf").stat().st_size < 2000 * count:
+            pages[count] = len(re.findall(rb"/Type\s*/Page\b", made.read_bytes()))
+            if made.stat().st_size < 2000 * count or pages[count] <= count:
                 raise SystemExit(f"the PDF of {count} patients is too small: not valid")
         one = pdf_cpu[1][0]
         per_small = (pdf_cpu[args.pdf_day // 5][0] - one) / (args.pdf_day // 5 - 1)
         per_big = (pdf_cpu[args.pdf_day][0] - one) / (args.pdf_day - 1)
+        per_page = pdf_cpu[args.pdf_day][0] / pages[args.pdf_day]
+        keys = keypress_latencies(spinecheck, env)
         hostile = work / "hostile-questions.yaml"
         hostile_questionnaire(hostile)
         check_hostile = statistics.median(
@@ -278,14 +333,16 @@ def main() -> int:
 
         results = [
             ("spinecheck --version", medians["spinecheck --version"] / t, "x T", 1.15),
-            ("summary --format json (one file)", medians["summary --format json"] / b, "x B", 1.2),
-            ("summary --format rich (one file)", medians["summary --format rich"] / b, "x B", 1.5),
-            ("start: time to the first question", medians["start: first question"] / b, "x B", 2.0),
+            ("summary --format json (one file)", medians["summary --format json"] / b, "x B", 1.15),
+            ("summary --format rich (one file)", medians["summary --format rich"] / b, "x B", 1.4),
+            ("start: time to the first question", medians["start: first question"] / b, "x B", 1.4),
+            ("walk: keypress to redraw, median of 40", statistics.median(keys) * 1000, "ms", 15.0),
+            ("walk: keypress to redraw, slowest of 40", max(keys) * 1000, "ms", 50.0),
             (
                 f"batch of {args.batch}, json, per file beyond start-up",
                 per_file["json"] * 1000,
                 "ms",
-                3.0,
+                1.5,
             ),
             (
                 f"batch of {args.batch}, text, per file beyond start-up",
@@ -293,7 +350,8 @@ def main() -> int:
                 "ms",
                 3.0,
             ),
-            (f"batch of {args.batch}, peak memory", memory, "MB", 100.0),
+            (f"batch of {args.batch}, peak memory", memory, "MB", 60.0),
+            (f"PDF day of {args.pdf_day}: CPU per page", per_page * 1000, "ms", 30.0),
             (
                 f"PDF day of {args.pdf_day}: CPU per patient vs {args.pdf_day // 5}",
                 per_big / per_small,

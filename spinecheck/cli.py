@@ -136,6 +136,7 @@ FormatOption = Annotated[
 
 @app.command()
 def summary(
+    ctx: typer.Context,
     answers: Annotated[
         list[str],
         typer.Argument(
@@ -182,6 +183,7 @@ def summary(
     request = PrintRequest(
         answers=answers, questions=questions, output_format=output_format, output=output,
         audience=audience.value, page=page, region=region, force=force,
+        stdout_closed=bool((ctx.obj or {}).get("stdout_closed")),
     )  # fmt: skip
     try:
         code = print_summaries(request)
@@ -272,6 +274,10 @@ def schema() -> None:
     typer.echo(json.dumps(json_schema(), indent=2))
 
 
-def main() -> None:
-    """Entry point of the `spinecheck` script."""
-    app(prog_name="spinecheck")
+def main(*, stdout_closed: bool = False) -> None:
+    """Entry point of the `spinecheck` script.
+
+    `stdout_closed`: the launcher found standard output closed at start (it knows; the commands
+    are told through Click's context object).
+    """
+    app(prog_name="spinecheck", obj={"stdout_closed": stdout_closed})

@@ -6,9 +6,6 @@ import os
 import sys
 from pathlib import Path
 
-STDOUT_CLOSED = False
-"""True when the command was started with standard output closed (`spinecheck ... >&-`)."""
-
 
 def main() -> None:
     """Run spinecheck (importing Typer only when a command needs it).
@@ -17,9 +14,8 @@ def main() -> None:
     are replaced, never a crash; output that cannot be written (a closed pipe, a full disk)
     ends the command with a message.
     """
-    global STDOUT_CLOSED
+    stdout_closed = sys.stdout is None
     if sys.stdout is None:  # started with standard output closed: give it somewhere harmless
-        STDOUT_CLOSED = True
         sys.stdout = Path(os.devnull).open("w", encoding="utf-8")  # lives until exit
     if sys.stderr is None:
         sys.stderr = Path(os.devnull).open("w", encoding="utf-8")  # lives until exit
@@ -35,7 +31,7 @@ def main() -> None:
     from spinecheck.cli import main as run
 
     try:
-        run()
+        run(stdout_closed=stdout_closed)
     except SystemExit as done:
         _flush_or_fail()
         raise done

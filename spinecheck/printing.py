@@ -37,6 +37,8 @@ class PrintRequest(NamedTuple):
     region: str | None = None
     force: bool = False
     """Replace output files that already exist (otherwise they are refused)."""
+    stdout_closed: bool = False
+    """The command was started with standard output closed (`>&-`): nothing may go there."""
 
 
 class _NothingWritten(Exception):
@@ -78,7 +80,7 @@ def print_summaries(request: PrintRequest) -> int:
         )
         return EXIT_USAGE
     if output is None:
-        _check_stdout()
+        _check_stdout(request.stdout_closed)
     names = _NameKeeper(output, chosen, force=request.force) if output and per_file else None
     terminal = chosen is OutputFormat.RICH and output is None and tty
     day = (  # a clinic's day: a day list first, and a page for each file that cannot be read
@@ -325,11 +327,9 @@ def _cannot_write(err: OSError) -> SpinecheckError:
     )
 
 
-def _check_stdout() -> None:
+def _check_stdout(closed: bool) -> None:
     """Refuse to print into standard output that was closed when the command started."""
-    from spinecheck import launcher
-
-    if launcher.STDOUT_CLOSED:
+    if closed:
         raise SpinecheckError(
             "standard output is closed, so the summary has nowhere to go",
             hint="write it to a file with --output FILE",

@@ -76,7 +76,7 @@ def test_the_core_floors_import_only_downwards():
                 for name in imported_names(path)
                 if name.startswith("spinecheck.") and name.count(".") >= 1
             }
-            ours -= {"errors", "clean", package}
+            ours -= {"errors", "clean", "prebuilt", package}  # the floor under every floor
             if ours - allowed:
                 wrong[f"{package}/{path.name}"] = sorted(ours - allowed)
     assert wrong == {}

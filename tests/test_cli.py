@@ -179,3 +179,18 @@ def test_a_real_process_flushes_all_output_and_keeps_exit_codes(tmp_path):
     assert "file not found" in bad.stderr
     assert _installed("summary").returncode == 2
     assert _installed("--version").stdout.startswith("spinecheck ")
+
+
+def test_a_summary_into_closed_standard_output_is_refused_with_a_hint():
+    """The launcher knows stdout was closed and tells the command (issue 26: no import circle)."""
+    import os
+
+    sample = DATA / "chronic_back.yaml"
+    code = "from spinecheck.launcher import main; main()"
+    run = subprocess.run(
+        [sys.executable, "-c", code, "summary", str(sample), "--format", "json"],
+        stderr=subprocess.PIPE, text=True, preexec_fn=lambda: os.close(1), check=False,
+    )  # fmt: skip
+    assert run.returncode == 1
+    assert "standard output is closed" in run.stderr
+    assert "--output FILE" in run.stderr

@@ -10,6 +10,8 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import msgspec
+
 from spinecheck.errors import SpinecheckError
 
 _DOSE = re.compile(
@@ -986,16 +988,22 @@ def _add_name(index: MedicineIndex, name: str, generics: tuple[str, ...], label:
 @lru_cache(maxsize=1)
 def default_index() -> MedicineIndex:
     """The medicine data shipped with spinecheck, read once per run (never remembered on disk)."""
-    import yaml
+    from spinecheck.prebuilt import medicines_for
 
     data_file = Path(__file__).resolve().parent / "medicines.yaml"
-    text = data_file.read_text(encoding="utf-8")
-    # Our own file, checked by the tests (duplicates included), so the fast plain loader will do.
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
-    try:
-        return build_index(loader.get_single_data())
-    finally:
-        loader.dispose()
+    raw = data_file.read_bytes()
+    built = medicines_for(raw)  # the file's data as the build read it, when it is this file
+    data = msgspec.msgpack.decode(built) if built is not None else None
+    if data is None:
+        import yaml
+
+        # Our own file, checked by the tests (duplicates included): the fast plain loader will do.
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(raw.decode("utf-8"))
+        try:
+            data = loader.get_single_data()
+        finally:
+            loader.dispose()
+    return build_index(data)
 
 
 _ENTRY_BREAK = re.compile(r"\s*(?:[\n\r;]+|,(?!\d{3}\b)|\s\+\s)\s*")

@@ -76,13 +76,29 @@ def load_questionnaire(
 ) -> Questionnaire:
     """Read, validate and cross-check a questionnaire file (the built-in one by default).
 
-    Nothing is remembered between runs: every run reads and checks the file itself. Control
+    Nothing is remembered between runs. The built-in file is used as the build checked it when
+    its bytes are exactly those the build read (`spinecheck.prebuilt`); any other file, and
+    `check` (`notes` or `strict`), is read and checked here. Control
     characters, escape sequences and bidi overrides in any text are removed (so none reaches a
     prompt or a page); with `strict` (as `spinecheck check` reads) each is an error instead.
 
     Raises:
         SpinecheckError: with every problem found, each with its line and a hint.
     """
+    if path is None and notes is None and not strict:  # the built-in file, as the build checked it
+        from spinecheck.prebuilt import questionnaire_for
+
+        try:
+            checked = questionnaire_for(questions_file().read_bytes())
+        except OSError:
+            checked = None  # read_text below says what is wrong with the file
+        if checked is not None:
+            try:
+                built: Questionnaire = msgspec.msgpack.decode(checked, type=Questionnaire)
+            except msgspec.DecodeError:  # made by another model: read the file
+                pass
+            else:
+                return built
     source = questions_file() if path is None else path
     text, label = read_text(source)
     return parse_questionnaire(text, label, notes=notes, strict=strict)

@@ -148,8 +148,8 @@ class Condition(_Model, frozen=True, kw_only=True):
     """`true`: the question has an answer; `false`: it has none."""
 
     def __post_init__(self) -> None:
-        forms = [name for name in FORMS if getattr(self, _attr(name)) is not None]
-        operators = [name for name in LEAF_OPERATORS if getattr(self, _attr(name)) is not None]
+        forms = [name for name, attr in _FORM_ATTRS if getattr(self, attr) is not None]
+        operators = [name for name, attr in _OPERATOR_ATTRS if getattr(self, attr) is not None]
         if len(forms) != 1:
             if not forms:
                 raise ValueError("a condition needs one of: " + ", ".join(FORMS))
@@ -188,17 +188,17 @@ class Condition(_Model, frozen=True, kw_only=True):
     @cached_property
     def form(self) -> str:
         """Which kind of condition this is (all, any, not, count_true or the subject tested)."""
-        for name in FORMS:
-            if getattr(self, _attr(name)) is not None:
+        for name, attr in _FORM_ATTRS:
+            if getattr(self, attr) is not None:
                 return name
         raise AssertionError("validated conditions always have a form")  # pragma: no cover
 
     @cached_property
     def _operators(self) -> dict[str, Any]:
         return {
-            name: getattr(self, _attr(name))
-            for name in LEAF_OPERATORS
-            if getattr(self, _attr(name)) is not None
+            name: getattr(self, attr)
+            for name, attr in _OPERATOR_ATTRS
+            if getattr(self, attr) is not None
         }
 
     def operators(self) -> dict[str, Any]:
@@ -222,8 +222,17 @@ class Condition(_Model, frozen=True, kw_only=True):
         return self._children
 
 
+_ATTRS = {"all": "all_", "any": "any_", "not": "not_", "in": "in_"}
+"""File names that are Python words, and the attributes that hold them."""
+
+
 def _attr(name: str) -> str:
-    return {"all": "all_", "any": "any_", "not": "not_", "in": "in_"}.get(name, name)
+    return _ATTRS.get(name, name)
+
+
+_FORM_ATTRS = tuple((name, _attr(name)) for name in FORMS)
+_OPERATOR_ATTRS = tuple((name, _attr(name)) for name in LEAF_OPERATORS)
+"""Each form and operator with its attribute, worked out once (every condition checks them)."""
 
 
 class Choice(_Model, frozen=True, kw_only=True):
