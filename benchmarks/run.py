@@ -78,11 +78,13 @@ def median_interleaved(commands: dict[str, Callable[[], float]], runs: int) -> d
 def _walk(spinecheck: Path, env: dict[str, str], data: str) -> object:
     import pexpect
 
-    return pexpect.spawn(
+    child = pexpect.spawn(
         str(spinecheck), ["start"], env={**env, "TERM": "xterm", "SPINECHECK_DATA_DIR": data,
                                          "PROMPT_TOOLKIT_NO_CPR": "1", "LANG": "en_US.UTF-8"},
         encoding="utf-8", dimensions=(24, 80), timeout=30,
     )  # fmt: skip
+    child.delaybeforesend = None  # pexpect sleeps 50 ms before each send unless told not to
+    return child
 
 
 def _stop(child: object) -> None:
