@@ -700,3 +700,55 @@ def test_a_height_in_feet_is_asked_for_and_read_back_in_centimetres(tmp_path):
     terminal.send(CTRL_C)
     assert terminal.finish() == 130
     assert saved(tmp_path)["height_cm"] == 168
+
+
+UP_KEY = "\x1b[A"
+BEFORE_SEX = {**BEFORE_MEDICINES, "medications": ["Advil"], "blood_thinner": "no",
+              "alcohol_per_week": "none", "substance_concern": "no", "smoking": "never",
+              "age": 34}  # fmt: skip
+
+
+def test_sex_is_asked_with_nothing_chosen_and_male_hides_pregnancy_at_40x20(tmp_path):
+    """Issue 25, item 9, in a real terminal: no answer is chosen in advance; after 'Male' the
+    health problems do not offer 'I am pregnant'; back, 'Female', and they do."""
+    _progress_at(tmp_path, "sex", BEFORE_SEX)
+    terminal = Terminal(tmp_path, "start", "--resume", columns=40, rows=20)
+    screen = terminal.wait_for("What is your sex?")
+    assert "I would rather not say" in screen
+    assert not re.search(r">\s*(Female|Male|Another|I would rather)", screen)  # none chosen
+    terminal.send(DOWN + DOWN)
+    terminal.settle(0.3)
+    terminal.send(ENTER)
+    terminal.wait_for("Do you have any of these health problems?")
+    terminal.send(END_KEY)
+    terminal.settle(0.5)
+    assert "I am pregnant" not in terminal.words()
+    assert "None of these" in terminal.words()
+    terminal.send(CTRL_B)
+    terminal.wait_for("What is your sex?")
+    terminal.settle(0.3)
+    terminal.send(UP_KEY)
+    terminal.settle(0.3)
+    terminal.send(ENTER)
+    terminal.wait_for("Do you have any of these health problems?")
+    terminal.send(END_KEY)
+    terminal.settle(0.5)
+    assert "I am pregnant" in terminal.words()
+    terminal.send(CTRL_C)
+    assert terminal.finish() == 130
+    assert saved(tmp_path)["sex"] == "female"
+
+
+def test_sex_in_plain_mode_at_50_columns(tmp_path):
+    _progress_at(tmp_path, "sex", BEFORE_SEX)
+    terminal = Terminal(tmp_path, "start", "--resume", "--plain", columns=50)
+    terminal.wait_for("What is your sex?")
+    terminal.send("2" + ENTER)
+    screen = terminal.wait_for("Do you have any of these health problems?")
+    terminal.settle(0.5)
+    assert "I am pregnant" not in terminal.words()
+    assert "None of these" in terminal.words()
+    assert "Recorded: Male" in " ".join(screen.split())
+    terminal.send(CTRL_C)
+    assert terminal.finish() == 130
+    assert saved(tmp_path)["sex"] == "male"
