@@ -859,3 +859,20 @@ def test_input_closed_at_the_country_question_stops_cleanly(tmp_path, typed):
     assert "Traceback" not in result.stderr
     assert "Aborted" not in result.stderr
     assert not (tmp_path / "progress.yaml").exists()
+
+
+def test_the_medicine_names_are_loaded_only_when_the_medicine_question_comes(keys, questionnaire):
+    """Issue 26: the walk's start does not build the medicine index; the medicine question does."""
+    calls: list[int] = []
+
+    def names() -> list[str]:
+        calls.append(1)
+        return ["pregabalin", "Percocet"]
+
+    asker = ArrowKeyAsker(io.StringIO(), names)
+    keys.send_text(NO)
+    assert ask(asker, questionnaire, "rf_fever") is False
+    assert calls == []
+    keys.send_text("pregab\r" + ENTER)
+    assert [entry.lower() for entry in ask(asker, questionnaire, "medications")] == ["pregabalin"]
+    assert calls == [1]

@@ -11,10 +11,9 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
-
-import yaml
 
 from spinecheck.answers.files import ANSWERS_FORMAT, details, load_answers
 from spinecheck.errors import SpinecheckError, visible
@@ -181,31 +180,39 @@ def answers_document(
     return document
 
 
-class _AnswerDumper(yaml.SafeDumper):
-    """Writes risky text double-quoted, where every character is escaped and reads back exactly.
+@lru_cache(maxsize=1)
+def _answer_dumper() -> type[Any]:
+    """PyYAML's safe dumper, writing risky text double-quoted.
 
-    Risky is text that plain YAML would fold or trim (line breaks, NEL, control characters and
-    spaces at either end) or that YAML 1.2 reads as a number, true/false or null.
+    Made on first use: PyYAML is imported only when answers are written. Risky is text that
+    plain YAML would fold or trim (line breaks, NEL, control characters and spaces at either
+    end) or that YAML 1.2 reads as a number, true/false or null; double-quoted, every character
+    is escaped and reads back exactly.
     """
+    import yaml
 
+    class AnswerDumper(yaml.SafeDumper):
+        pass
 
-def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
-    risky = (
-        text != text.strip()
-        or any(ch in "\n\r\x85\u2028\u2029\ufeff" or not ch.isprintable() for ch in text)
-        or not plain_reads_as_text(text)  # '0E0' is a number in YAML 1.2, not in PyYAML's 1.1
-    )
-    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style='"' if risky else None)
+    def represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+        risky = (
+            text != text.strip()
+            or any(ch in "\n\r\x85\u2028\u2029\ufeff" or not ch.isprintable() for ch in text)
+            or not plain_reads_as_text(text)  # '0E0' is a number in YAML 1.2, not in 1.1
+        )
+        return dumper.represent_scalar("tag:yaml.org,2002:str", text, style='"' if risky else None)
 
-
-_AnswerDumper.add_representer(str, _represent_text)
+    AnswerDumper.add_representer(str, represent_text)
+    return AnswerDumper
 
 
 def dump_answers(document: Mapping[str, Any]) -> str:
     """YAML text for an answer document (safe, Unicode and order kept, exact round trip)."""
+    import yaml
+
     return yaml.dump(
         dict(document),
-        Dumper=_AnswerDumper,
+        Dumper=_answer_dumper(),
         sort_keys=False,
         allow_unicode=True,
         default_flow_style=False,

@@ -586,9 +586,20 @@ class ArrowKeyAsker:
     keys_text = KEYS_HINT
     """The keys paragraph of the welcome screen."""
 
-    def __init__(self, out: TextIO, completions: list[str]) -> None:
+    def __init__(self, out: TextIO, completions: list[str] | Callable[[], list[str]]) -> None:
         self.out = out
-        self.completions = completions
+        self._completions = completions
+
+    @property
+    def completions(self) -> list[str]:
+        """The medicine names offered as they are typed.
+
+        A function given instead is called on first use: the medicine index is built when the
+        medicine question comes, not at start-up.
+        """
+        if callable(self._completions):
+            self._completions = self._completions()
+        return self._completions
 
     def say(self, text: str) -> None:
         """Print a paragraph between prompts, wrapped to the window."""

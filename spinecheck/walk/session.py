@@ -326,7 +326,7 @@ def _front_end(plain: bool, screen: TextIO) -> tuple[Any, Any]:
     from spinecheck.medicines.matching import default_index
     from spinecheck.walk.arrow_keys import ArrowKeyAsker, terminal_session
 
-    asker = ArrowKeyAsker(screen, default_index().completions())
+    asker = ArrowKeyAsker(screen, lambda: default_index().completions())
     return asker, terminal_session(to_stderr=screen is sys.stderr)
 
 
