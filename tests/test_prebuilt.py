@@ -172,3 +172,22 @@ def test_a_json_answer_file_needs_no_pyyaml(tmp_path, artefact):
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert '"urgency"' in run.stdout, run.stderr
     assert run.stderr.strip().endswith("NO-PYYAML")
+
+
+def test_the_medicine_patterns_are_compiled_on_first_use_only():
+    """Issue 26: importing the matcher and the dose reader compiles none of their patterns."""
+    code = (
+        "import re, sys\n"
+        "compiled = []\n"
+        "original = re.compile\n"
+        "def counting(*args, **kwargs):\n"
+        "    frame = sys._getframe(1).f_code.co_filename\n"
+        "    if 'spinecheck' in frame and 'patterns.py' not in frame:\n"
+        "        compiled.append(frame)\n"
+        "    return original(*args, **kwargs)\n"
+        "re.compile = counting\n"
+        "import spinecheck.medicines.doses, spinecheck.medicines.matching\n"
+        "print([f for f in compiled if 'medicines' in f])\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "[]"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from spinecheck.medicines.matching import MedicineIndex, MedicineMatch
+from spinecheck.medicines.patterns import LazyPattern
 
 TIMES = "\u00d7"
 """The multiplication sign of the working."""
@@ -30,29 +31,29 @@ _OUD_PRODUCTS = frozenset(
 """Products made to treat opioid use disorder."""
 _COUNT_WORD = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six)"
 
-_UNITS_PER_DOSE = re.compile(
+_UNITS_PER_DOSE = LazyPattern(
     rf"(?<![\d./])(?P<low>{_COUNT_WORD}|half(?: a)?|1/2)"
     rf"(?:\s*(?:-|to|or)\s*(?P<high>{_COUNT_WORD}))?\s*"
     r"(?:tablets?|tabs?|capsules?|caps?|caplets?|gelcaps?|softgels?|pills?|puffs?|sprays?|"
     r"packets?|powders?|sachets?)\b",
     re.IGNORECASE,
 )
-_EVERY_HOURS = re.compile(
+_EVERY_HOURS = LazyPattern(
     rf"\b(?:every|q)\s*(?P<low>{_NUMBER})(?:\s*(?:-|to)\s*(?P<high>{_NUMBER}))?\s*"
     r"(?:hours?|hrs?|h)\b",
     re.IGNORECASE,
 )
-_TIMES_A_DAY = re.compile(
+_TIMES_A_DAY = LazyPattern(
     rf"(?<![\d./-])(?P<low>{_COUNT_WORD})(?:\s*(?:-|to)\s*(?P<high>{_COUNT_WORD}))?\s*"
     r"(?:times?|x)?\s*(?:a|per|/|each)?\s*(?:day|daily|d)\b",
     re.IGNORECASE,
 )
 _NAMED_TIMES = [
-    (re.compile(r"\b(?:qid|qds|four times)\b", re.I), 4.0),
-    (re.compile(r"\b(?:tid|tds|three times|thrice)\b", re.I), 3.0),
-    (re.compile(r"\b(?:bid|bd|twice|two times|morning and (?:night|evening))\b", re.I), 2.0),
+    (LazyPattern(r"\b(?:qid|qds|four times)\b", re.I), 4.0),
+    (LazyPattern(r"\b(?:tid|tds|three times|thrice)\b", re.I), 3.0),
+    (LazyPattern(r"\b(?:bid|bd|twice|two times|morning and (?:night|evening))\b", re.I), 2.0),
     (
-        re.compile(
+        LazyPattern(
             r"\b(?:once|qd|od|daily|a day|every day|each day|nightly|at night|at bedtime|"
             r"qhs|nocte|mane|every morning|in the morning|each morning)\b",
             re.I,
@@ -60,22 +61,22 @@ _NAMED_TIMES = [
         1.0,
     ),
 ]
-_BARE_COUNT = re.compile(
+_BARE_COUNT = LazyPattern(
     r"(?<![\d./#-])(?P<low>[1-4]|one|two|three|four|half|1/2)"
     r"(?:\s*(?:-|to|or)\s*(?P<high>[1-4]|one|two|three|four))?\s*$",
     re.IGNORECASE,
 )
 """A count of tablets written just before how often, with no word for the unit ('co-codamol
 30/500 two four times a day', 'Norco 10/325 2 every 6 hours')."""
-_AS_NEEDED = re.compile(r"\b(?:prn|as needed|when needed|if needed|as required)\b", re.I)
-_OTHER_INTERVAL = re.compile(r"\b(?:weekly|a week|per week|monthly|every other day)\b", re.I)
-_STRENGTH_GROUP = re.compile(
+_AS_NEEDED = LazyPattern(r"\b(?:prn|as needed|when needed|if needed|as required)\b", re.I)
+_OTHER_INTERVAL = LazyPattern(r"\b(?:weekly|a week|per week|monthly|every other day)\b", re.I)
+_STRENGTH_GROUP = LazyPattern(
     rf"(?<![\d.])(?P<numbers>{_NUMBER}(?:\s*(?:mg|mcg)?\s*[/-]\s*{_NUMBER})*)\s*"
     r"(?P<unit>mg|milligrams?|mcg/h(?:ou)?r?|mcg|micrograms?(?:/h(?:ou)?r?| an hour| per hour)?|"
     r"µg|ug)?(?![a-z])",
     re.IGNORECASE,
 )
-_DAILY_MAXIMUM = re.compile(
+_DAILY_MAXIMUM = LazyPattern(
     rf"\b(?:max(?:imum)?(?:\s+of)?|no\s+more\s+than|not\s+more\s+than|up\s+to\s+a\s+max(?:imum)?"
     rf"\s+of|do\s+not\s+exceed|don'?t\s+exceed)\s*(?P<count>{_COUNT_WORD}|seven|eight|ten|twelve)"
     r"\s*(?:tabs?|tablets?|caplets?|caps?|capsules?|doses?|pills?|patches?)?\s*"
@@ -83,7 +84,7 @@ _DAILY_MAXIMUM = re.compile(
     re.IGNORECASE,
 )
 """A stated most a day ('max 4/day', 'no more than 8 a day'): it wins over the interval."""
-_DAILY_MAXIMUM_MG = re.compile(
+_DAILY_MAXIMUM_MG = LazyPattern(
     r"\b(?:max(?:imum)?|no\s+more\s+than|do\s+not\s+exceed|don'?t\s+exceed)\s*"
     r"(?P<amount>\d+(?:\.\d+)?)\s*(?P<unit>g|grams?|mg)\s*(?:of\s+)?(?P<what>[a-z]+)?",
     re.IGNORECASE,
@@ -93,31 +94,31 @@ _TIMES_OF_DAY = (
     r"(?:in\s+the\s+morning|at\s+lunch(?:time)?|at\s+noon|midday|in\s+the\s+afternoon|"
     r"in\s+the\s+evening|at\s+night|at\s+bedtime|before\s+bed|mane|nocte|am|pm)\b"
 )
-_UNEVEN_COUNTS = re.compile(
+_UNEVEN_COUNTS = LazyPattern(
     rf"(?<![\d./])(?P<count>{_COUNT_WORD}|half)\s*(?:tabs?|tablets?|caps?|capsules?)?\s*"
     + _TIMES_OF_DAY,
     re.IGNORECASE,
 )
 """Tablets at named times ('2 in the morning, 1 at lunch, 2 at bedtime'): they add up."""
-_UNEVEN_STRENGTHS = re.compile(
+_UNEVEN_STRENGTHS = LazyPattern(
     rf"(?<![\d./])(?P<mg>{_NUMBER})\s*mg\s*" + _TIMES_OF_DAY, re.IGNORECASE
 )
 """Strengths at named times ('30mg in the morning and 60mg at night'): they add up."""
-_ROMAN = re.compile(
+_ROMAN = LazyPattern(
     r"\b(?P<low>i{1,3}|iv)(?:\s*-\s*(?P<high>i{1,3}|iv))?(?=\s*(?:tabs?|tablets?|caps?))", re.I
 )
-_HOURLY = re.compile(r"\b(?P<hours>\d+|two|three|four|six|eight|twelve)[- ]?hourly\b", re.I)
-_FOR_ADDICTION = re.compile(
+_HOURLY = LazyPattern(r"\b(?P<hours>\d+|two|three|four|six|eight|twelve)[- ]?hourly\b", re.I)
+_FOR_ADDICTION = LazyPattern(
     r"\b(?:(?<!pain\s)clinic|otp|ort|oat|mat|moud|dosed|dosing|witnessed|supervised|"
     r"dispensed\s+daily|maintenance|addiction|opioid\s+use\s+disorder|oud|recovery|"
     r"methadone\s+program(?:me)?|take[- ]?homes?|carries)\b",
     re.IGNORECASE,
 )
 """Words that say methadone or buprenorphine treats opioid use disorder: no MME (decision 18)."""
-_FOR_PAIN = re.compile(r"\bfor\s+(?:the\s+|my\s+)?(?:back\s+|neck\s+)?pain\b", re.I)
-_PATCH_COUNT = re.compile(r"\b(?P<count>\d|two|three|four)\s+patches\b", re.I)
-_LIQUID = re.compile(r"(?<![a-z])(?:ml|mls|millilit\w*|liquid|solution|syrup|elixir)\b", re.I)
-_PATCH = re.compile(r"\b(?:patch|patches|transdermal)\b", re.I)
+_FOR_PAIN = LazyPattern(r"\bfor\s+(?:the\s+|my\s+)?(?:back\s+|neck\s+)?pain\b", re.I)
+_PATCH_COUNT = LazyPattern(r"\b(?P<count>\d|two|three|four)\s+patches\b", re.I)
+_LIQUID = LazyPattern(r"(?<![a-z])(?:ml|mls|millilit\w*|liquid|solution|syrup|elixir)\b", re.I)
+_PATCH = LazyPattern(r"\b(?:patch|patches|transdermal)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -287,7 +288,7 @@ def daily_total(
     return DailyTotal(generic, tuple(lines), limit, lower, index.mme.acetaminophen_source)
 
 
-LOW_DOSE_ASPIRIN = re.compile(r"\b(?:low[- ]dose|baby|mini|junior)\b", re.IGNORECASE)
+LOW_DOSE_ASPIRIN = LazyPattern(r"\b(?:low[- ]dose|baby|mini|junior)\b", re.IGNORECASE)
 
 
 def dose_classes(match: MedicineMatch, index: MedicineIndex) -> tuple[str, ...]:

@@ -13,8 +13,9 @@ from typing import Any, NamedTuple
 import msgspec
 
 from spinecheck.errors import SpinecheckError
+from spinecheck.medicines.patterns import LazyPattern
 
-_DOSE = re.compile(
+_DOSE = LazyPattern(
     r"(?<![\w.])\d+(?:[.,]\d+)?(?:\s*/\s*\d+(?:[.,]\d+)?)*\s*"
     r"(?:mg|mcg|µg|ug|g|ml|mls|%|units?|iu|mcg/h|mcg/hr|micrograms?|milligrams?)?\b",
     re.IGNORECASE,
@@ -565,7 +566,7 @@ class MedicineIndex:
         return sorted(set(self.display.values()), key=str.lower)
 
 
-_NOT_TAKEN = re.compile(
+_NOT_TAKEN = LazyPattern(
     r"\ballerg(?:y|ies)\s*(?:to\b|[:(-])|"
     r"\b(?:allergic|stopped(?! working| helping)|stop(?:ped)? taking|no longer|"
     r"used to (?:take|be on|have)|not taking|don'?t take|do not take|quit|discontinued|"
@@ -577,18 +578,18 @@ _NOT_TAKEN = re.compile(
 used to help me sleep' are taken: only 'allergic', 'allergy to' or 'allergies:' and 'used to
 take' count."""
 
-_LEADING_NO = re.compile(
+_LEADING_NO = LazyPattern(
     r"^\W*no\s+(?!side|problems?|issues?|effects?|changes?|more than)[a-z]", re.I
 )
 """'No aspirin' at the start of an entry ('Percocet, no side effects' is still taken)."""
 
-_SAYS_TAKEN = re.compile(
+_SAYS_TAKEN = LazyPattern(
     r"\d|\b(?:now|still|take|takes|taking|started|currently|on|switched|changed|moved|replaced)\b",
     re.I,
 )
 """Words that say a medicine after a 'not taken' one is taken ('… and now Norco 5/325')."""
 
-_PIECE_BREAK = re.compile(
+_PIECE_BREAK = LazyPattern(
     r"(\s*(?:[\n\r;|]+|,(?!\d{3}\b)|\s\+\s|\.(?=\s+[A-Za-z]))\s*)"
     r"|(\s+(?:and|&|or|with|w/|plus|-|/|\u2013)\s+|(?<=[a-z])[&/](?=[a-z]))",
     re.IGNORECASE,
@@ -629,14 +630,14 @@ def _in_brackets(text: str, at: int) -> bool:
     return depth > 0
 
 
-_DIRECTIONS = re.compile(
+_DIRECTIONS = LazyPattern(
     r"^\W*(?:do\s+not\s+exceed|don'?t\s+exceed|no\s+more\s+than|not\s+more\s+than|"
     r"max(?:imum)?\b|up\s+to\b|at\s+most\b)",
     re.IGNORECASE,
 )
 """A piece that only says how much at most ('…, do not exceed 3 g acetaminophen a day')."""
 
-_NONE_ENTRY = re.compile(
+_NONE_ENTRY = LazyPattern(
     r"^\W*(?:none|nothing|nil|n/?a|no(?:ne| regular)? (?:medicines?|medications?|meds|pills|"
     r"tablets|drugs)(?: at all)?|i (?:do not|don'?t) take any(?:thing| medicines?)?|"
     r"not taking any(?:thing| medicines?)?)\W*$",
@@ -644,7 +645,7 @@ _NONE_ENTRY = re.compile(
 )
 """An entry that means 'no medicines' ('none', 'nothing', 'no medicines')."""
 
-_ALLERGY_HEADER = re.compile(
+_ALLERGY_HEADER = LazyPattern(
     r"^\W*(?:allerg(?:y|ies|ic)|intoleran(?:t|ces?)|adverse reactions?|reactions?)"
     r"(?:\s+(?:to|of))?\s*[:=-]",
     re.IGNORECASE,
@@ -652,7 +653,7 @@ _ALLERGY_HEADER = re.compile(
 """An entry that lists allergies ('Allergies: morphine, codeine'): every medicine in it is an
 allergy, never taken."""
 
-_CUE = re.compile(
+_CUE = LazyPattern(
     r"\b(?:(?P<allergy>(?<!for\s)(?<!for\smy\s)(?<!seasonal\s)allerg(?:ic|y|ies)"
     r"(?!\s+(?:medicine|medication|tablet|pill|season|relief|spray|symptoms))"
     r"(?:\s+(?:to|reaction))?|(?:bad\s+)?reactions?\s+to|"
@@ -677,27 +678,27 @@ Lyrica'), or, with no name ahead in its clause, back to the name before it ('tri
 stopped', 'Percocet - weaned off in March'). 'Switched from X to Y' governs X only. 'Stopped
 working' and 'no longer helps' say nothing about taking."""
 
-_RESUMED = re.compile(
+_RESUMED = LazyPattern(
     r"\b(?:(?:went|gone|am|is|got)\s+back\s+on|back\s+on\s+it|restarted|started\s+(?:it\s+)?again)\b",
     re.IGNORECASE,
 )
 """Words that say a stopped medicine was taken again: the later statement wins, to check."""
 
-_HELD = re.compile(
+_HELD = LazyPattern(
     r"\b(?:holding|held|paused|stopped|off)\b.*\bfor\s+(?:my|the|an?|this)\s+(?:injection|"
     r"procedure|surgery|operation|scan|mri|colonoscopy|op)\b|\bholding\b|\bon\s+hold\b",
     re.IGNORECASE,
 )
 """A medicine held for a procedure: still the patient's medicine, counted taken, to check."""
 
-_UNCERTAIN = re.compile(
+_UNCERTAIN = LazyPattern(
     r"\b(?:ran\s+out|run\s+out|holding|on\s+hold|paused|haven'?t\s+(?:yet\s+)?started|"
     r"not\s+(?:yet\s+)?started|yet\s+to\s+start|skipp(?:ing|ed)|sometimes\s+forget)\b",
     re.IGNORECASE,
 )
 """Words that leave it unclear whether a medicine is taken now: counted taken, to check."""
 
-_CLAUSE_END = re.compile(
+_CLAUSE_END = LazyPattern(
     r"[,;()\[\]]|\s[-\u2013]\s|\.(?=\s|$)|\b(?:but|now|since|until|because|then|instead|after|"
     r"when|as|so|still)\b",
     re.IGNORECASE,
@@ -823,7 +824,7 @@ def _split_glued(words: list[str], known: Collection[str] = ()) -> list[str]:
     return split
 
 
-_HYPHENATED_NAME = re.compile(r"co-[a-z]+|[a-z]+-(?:seltzer|seals|trimeton|tryptophan)")
+_HYPHENATED_NAME = LazyPattern(r"co-[a-z]+|[a-z]+-(?:seltzer|seals|trimeton|tryptophan)")
 """Names written with their hyphen, such as co-codamol, Alka-Seltzer and Chlor-Trimeton."""
 
 
@@ -850,9 +851,9 @@ def normalise(text: str) -> str:
     return " ".join(w for w in words if w and w not in _NOISE and not w.isdigit())
 
 
-_NUMBER_SIGN = re.compile(r"(?:#|\bno\.?)\s*(\d)\b")
-_HYPHEN_NUMBER = re.compile(r"\b([a-z]{3,})-(\d{1,2})\b(?!\s*(?:mg|mcg|g|%|/|\.\d))")
-_WORD_NUMBER = re.compile(
+_NUMBER_SIGN = LazyPattern(r"(?:#|\bno\.?)\s*(\d)\b")
+_HYPHEN_NUMBER = LazyPattern(r"\b([a-z]{3,})-(\d{1,2})\b(?!\s*(?:mg|mcg|g|%|/|\.\d))")
+_WORD_NUMBER = LazyPattern(
     r"\b([a-z]+)\s+([1-4])(?=\s*$|\s+(?!times\b|x\b|tab|pill|cap|a\s+day|daily|per\b)[a-z])"
 )
 
@@ -1006,7 +1007,7 @@ def default_index() -> MedicineIndex:
     return build_index(data)
 
 
-_ENTRY_BREAK = re.compile(r"\s*(?:[\n\r;]+|,(?!\d{3}\b)|\s\+\s)\s*")
+_ENTRY_BREAK = LazyPattern(r"\s*(?:[\n\r;]+|,(?!\d{3}\b)|\s\+\s)\s*")
 """Where one typed or pasted entry holds several medicines: line breaks, semicolons, commas
 (not the comma of '1,000 mg') and ' + '."""
 
