@@ -16,15 +16,12 @@ def make(questions: Path, medicines: Path) -> bytes:
     Raises:
         SpinecheckError: a file has a problem (the build fails, as it should).
     """
-    import yaml
-
-    from spinecheck.medicines.matching import build_index
+    from spinecheck.medicines.matching import build_index, medicine_data
     from spinecheck.questionnaire.loading import load_questionnaire
 
     questionnaire = load_questionnaire(questions, notes=[])  # read and checked, never prebuilt
     medicine_bytes = medicines.read_bytes()
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data = yaml.load(medicine_bytes.decode("utf-8"), Loader=loader)  # a safe loader
+    data = medicine_data(medicine_bytes)  # read exactly as a run without the artefact reads it
     build_index(data)  # the same checks as a run's
     return msgspec.msgpack.encode(
         Prebuilt(

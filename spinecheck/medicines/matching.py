@@ -994,17 +994,22 @@ def default_index() -> MedicineIndex:
     data_file = Path(__file__).resolve().parent / "medicines.yaml"
     raw = data_file.read_bytes()
     built = medicines_for(raw)  # the file's data as the build read it, when it is this file
-    data = msgspec.msgpack.decode(built) if built is not None else None
-    if data is None:
-        import yaml
+    return build_index(msgspec.msgpack.decode(built) if built is not None else medicine_data(raw))
 
-        # Our own file, checked by the tests (duplicates included): the fast plain loader will do.
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(raw.decode("utf-8"))
-        try:
-            data = loader.get_single_data()
-        finally:
-            loader.dispose()
-    return build_index(data)
+
+def medicine_data(raw: bytes) -> Any:
+    """The medicine data file's content, read with PyYAML's safe loader.
+
+    Used by a run without the build's artefact and by the build itself, so both read alike.
+    """
+    import yaml
+
+    # Our own file, checked by the tests (duplicates included): the fast plain loader will do.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(raw.decode("utf-8"))
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 
 
 _ENTRY_BREAK = LazyPattern(r"\s*(?:[\n\r;]+|,(?!\d{3}\b)|\s\+\s)\s*")

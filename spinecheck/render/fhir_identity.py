@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from datetime import datetime
+from html import escape
 from typing import Any
 
 from spinecheck.answers.fhir_identity import GENDERS
@@ -79,7 +80,7 @@ def encounter_resource(
     if visit.get("time") and "T" not in start:  # a time FHIR cannot take is kept in words
         resource["text"] = {
             "status": "generated",
-            "div": f'<div xmlns="http://www.w3.org/1999/xhtml">Visit at {_xml(visit["time"])}'
+            "div": f'<div xmlns="http://www.w3.org/1999/xhtml">Visit at {escape(visit["time"])}'
             "</div>",
         }
     if visit.get("clinician"):
@@ -111,7 +112,3 @@ def reference(resource: Mapping[str, Any]) -> dict[str, Any]:
         if resource.get("name"):
             found["display"] = resource["name"][0]["text"]
     return found
-
-
-def _xml(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
