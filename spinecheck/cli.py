@@ -76,6 +76,16 @@ RegionOption = Annotated[
     ),
 ]
 
+LanguageOption = Annotated[
+    str | None,
+    typer.Option(
+        "--language",
+        envvar="SPINECHECK_LANGUAGE",
+        help="The language to ask and answer in: en or es (default: the computer's, from LANG). "
+        "The clinician page is always in English.",
+    ),
+]
+
 QuestionsOption = Annotated[
     Path | None,
     typer.Option(
@@ -100,6 +110,7 @@ def start(
         typer.Option("--save", help="Where to keep your answers (saved after every answer)."),
     ] = None,
     region: RegionOption = None,
+    language: LanguageOption = None,
 ) -> None:
     """Answer the questionnaire, one question at a time, then see your summary.
 
@@ -109,8 +120,9 @@ def start(
     from spinecheck.walk.session import StartOptions, run_walk
 
     options = StartOptions(
-        questions=questions, resume=resume, plain=plain, save=save, region=region
-    )
+        questions=questions, resume=resume, plain=plain, save=save, region=region,
+        language=language,
+    )  # fmt: skip
     try:
         code = run_walk(options, stdin_is_terminal=_stdin_is_terminal())
     except SpinecheckError as err:
@@ -165,6 +177,14 @@ def summary(
         ),
     ] = None,
     region: RegionOption = None,
+    language: Annotated[
+        str | None,
+        typer.Option(
+            "--language",
+            help="The patient's summary in this language (en or es; default: the language each "
+            "file was answered in). The clinician page is always in English.",
+        ),
+    ] = None,
     force: ForceOption = False,
 ) -> None:
     """Print summaries from answer files: one patient, or a whole day's list.
@@ -182,7 +202,7 @@ def summary(
 
     request = PrintRequest(
         answers=answers, questions=questions, output_format=output_format, output=output,
-        audience=audience.value, page=page, region=region, force=force,
+        audience=audience.value, page=page, region=region, language=language, force=force,
         stdout_closed=bool((ctx.obj or {}).get("stdout_closed")),
     )  # fmt: skip
     try:

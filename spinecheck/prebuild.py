@@ -17,9 +17,9 @@ def make(questions: Path, medicines: Path) -> bytes:
         SpinecheckError: a file has a problem (the build fails, as it should).
     """
     from spinecheck.medicines.matching import build_index, medicine_data
-    from spinecheck.questionnaire.loading import load_questionnaire
+    from spinecheck.questionnaire.loading import load_languages
 
-    questionnaire = load_questionnaire(questions, notes=[])  # read and checked, never prebuilt
+    own, *others = load_languages(questions, notes=[]).values()  # read and checked, never prebuilt
     medicine_bytes = medicines.read_bytes()
     data = medicine_data(medicine_bytes)  # read exactly as a run without the artefact reads it
     build_index(data)  # the same checks as a run's
@@ -27,7 +27,10 @@ def make(questions: Path, medicines: Path) -> bytes:
         Prebuilt(
             version=__version__,
             questions_sha256=digest(questions.read_bytes()),
-            questionnaire=msgspec.Raw(msgspec.msgpack.encode(questionnaire)),
+            questionnaire=msgspec.Raw(msgspec.msgpack.encode(own)),
+            translations={
+                other.language: msgspec.Raw(msgspec.msgpack.encode(other)) for other in others
+            },
             medicines_sha256=digest(medicine_bytes),
             medicines=msgspec.Raw(msgspec.msgpack.encode(data)),
         )

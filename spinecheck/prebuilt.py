@@ -33,6 +33,9 @@ class Prebuilt(msgspec.Struct, frozen=True, kw_only=True):
     version: str
     questions_sha256: str
     questionnaire: msgspec.Raw
+    """In the file's own language."""
+    translations: dict[str, msgspec.Raw] = {}
+    """In each further language the file declares, by language code."""
     medicines_sha256: str
     medicines: msgspec.Raw
 
@@ -52,12 +55,17 @@ def _artefact() -> Prebuilt | None:
     return found if found.version == __version__ else None
 
 
-def questionnaire_for(source: bytes) -> msgspec.Raw | None:
-    """The checked questionnaire made from exactly these bytes, if the build made it (encoded)."""
+def questionnaire_for(source: bytes, language: str | None = None) -> msgspec.Raw | None:
+    """The checked questionnaire made from exactly these bytes, if the build made it (encoded).
+
+    In `language` when given and the file has it; None otherwise.
+    """
     found = _artefact()
     if found is None or found.questions_sha256 != digest(source):
         return None
-    return found.questionnaire
+    if language is None:
+        return found.questionnaire
+    return found.translations.get(language)
 
 
 def medicines_for(source: bytes) -> msgspec.Raw | None:

@@ -35,6 +35,8 @@ class PrintRequest(NamedTuple):
     audience: str = "patient"
     page: PageSize | None = None
     region: str | None = None
+    language: str | None = None
+    """The patient's summary in this language (None: the language each file was answered in)."""
     force: bool = False
     """Replace output files that already exist (otherwise they are refused)."""
     stdout_closed: bool = False
@@ -57,6 +59,8 @@ def print_summaries(request: PrintRequest) -> int:
     from spinecheck.render.formats import STREAMED, paper_for
 
     questionnaire = load_questionnaire(request.questions)
+    if request.language is not None:  # an unknown --language stops us before anything
+        load_questionnaire(request.questions, language=request.language)
     contacts = choose_region(questionnaire, request.region)
     files = expand_inputs(request.answers)
     output = request.output
@@ -183,6 +187,8 @@ class _Batch:
         """Per-patient files written into a folder: each one's day list entry and file name."""
         self.day = False
         """A day list was written: each unreadable file has a page in the stack."""
+        self.languages: dict[str, Any] = {questionnaire.language: questionnaire}
+        """The questionnaire in each language a patient's summary has been asked in."""
         self.sheets = 0
         """The pages of a PDF day (0: not counted)."""
         self.indexed: Path | None = None
@@ -207,6 +213,7 @@ class _Batch:
 
     def _summary(self, name: str, loaded: Any, several: bool) -> Any:
         from spinecheck.answers.files import details, with_answered_sex
+        from spinecheck.answers.progress import language_of
         from spinecheck.assessment.report import SummaryInfo
         from spinecheck.assessment.rules import assess
         from spinecheck.render.formats import Summary
@@ -214,6 +221,7 @@ class _Batch:
         meta = loaded.metadata
         updated = meta.get("updated")
         source = name if name != "-" else "standard input"
+        answered_in = language_of(meta) or "en"
         info = SummaryInfo(
             source=loaded.label if several else source,
             answered_at=str(updated) if updated else None,
@@ -222,17 +230,34 @@ class _Batch:
             patient=with_answered_sex(details(meta, "patient"), loaded.answers),
             visit=details(meta, "visit"),
             notes=tuple(meta.get("read_notes") or ()),
+            language=answered_in,
         )
         self.written += 1
+        # the patient reads their summary in their language; the clinician page is in English
+        questionnaire = self.questionnaire
+        if self.request.audience == "patient":
+            questionnaire = self.in_language(self.request.language or answered_in)
         return Summary(
-            self.questionnaire,
+            questionnaire,
             loaded.answers,
             # the numbers the walk showed (contract 1.2), unless --region says otherwise
-            assess(self.questionnaire, loaded.answers, region=self.request.region or _region(meta)),
+            assess(questionnaire, loaded.answers, region=self.request.region or _region(meta)),
             info,
             completed=meta.get("completed") is not False,
             stopped=meta.get("stopped_at_emergency") is True,
         )
+
+    def in_language(self, language: str) -> Any:
+        """The questionnaire in `language`, or in its own when it has no such texts."""
+        if language not in self.languages:
+            from spinecheck.questionnaire.loading import load_questionnaire
+
+            try:
+                found = load_questionnaire(self.request.questions, language=language)
+            except SpinecheckError:  # a file answered in a language this questionnaire lacks
+                found = self.questionnaire
+            self.languages[language] = found
+        return self.languages[language]
 
     def draw(self, summaries: list[Any], *, many: bool) -> str | bytes:
         """The summaries drawn in the chosen format (`many`: a list or bundle, even of one)."""

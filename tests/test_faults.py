@@ -272,8 +272,8 @@ def test_a_very_long_scale_is_typed_as_a_number(tmp_path, shipped_text):
 
     path = tmp_path / "q.yaml"
     path.write_text(shipped_text.replace(
-        "        text: In the past week, how bad was your pain on average?",
-        "        min: 0\n        max: 2000000\n        text: In the past week, how bad was your pain on average?"))  # fmt: skip
+        "        text:\n          en: In the past week, how bad was your pain on average?",
+        "        min: 0\n        max: 2000000\n        text:\n          en: In the past week, how bad was your pain on average?"))  # fmt: skip
     questionnaire = load_questionnaire(path)
     question = questionnaire.question("pain_average")
     walk = Walk(questionnaire, None, Progress(), lambda p: None)

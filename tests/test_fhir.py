@@ -343,8 +343,8 @@ def _needs_fhirpath(shipped_text: str, folder: Path) -> dict[str, Any]:
     )
     text = shipped_text.replace(
         "        when: {question: leg_pain_below_knee, equals: true}\n"
-        "        text: How long can you walk",
-        f"        {condition}\n        text: How long can you walk",
+        "        text:\n          en: How long can you walk",
+        f"        {condition}\n        text:\n          en: How long can you walk",
     )
     assert text != shipped_text
     (folder / "q.yaml").write_text(text, encoding="utf-8")

@@ -113,8 +113,9 @@ def test_huge_questionnaire_list_is_refused_quickly(tmp_path):
 
 def test_hostile_questionnaire_text_is_escaped_too(tmp_path, questionnaire, shipped_text):
     text = shipped_text.replace(
-        "title: Back and neck pain visit preparation", 'title: "<script>x</script> [red]t[/]"'
+        "en: Back and neck pain visit preparation", 'en: "<script>x</script> [red]t[/]"'
     )
+    assert text != shipped_text
     questions = tmp_path / "q.yaml"
     questions.write_text(text)
     answers = tmp_path / "a.yaml"
@@ -197,12 +198,12 @@ def test_questionnaire_text_is_cleaned_before_the_walk_shows_it(
     tmp_path, shipped_text, monkeypatch
 ):
     hostile = (shipped_text
-        .replace("title: Warning signs", 'title: "Warning \\e]0;owned\\a signs"')
-        .replace("help: For example, it feels different when you wipe after using the toilet.",
-                 'help: "Help \\e[2J text"')
+        .replace("en: Warning signs", 'en: "Warning \\e]0;owned\\a signs"')
+        .replace("en: For example, it feels different when you wipe after using the toilet.",
+                 'en: "Help \\e[2J text"')
         .replace("Is an arm or leg getting weaker day by day?", '"Is an arm \\u202eor leg\\u202c weaker?"')
-        .replace("crisis_line: the 988 Suicide and Crisis Lifeline (call or text 988, free, any time)",
-                 'crisis_line: "the 988 line \\e]8;;http://x\\a"')
+        .replace("en: the 988 Suicide and Crisis Lifeline (call or text 988, free, any time)",
+                 'en: "the 988 line \\e]8;;http://x\\a"')
         .replace('emergency_number: "911"', 'emergency_number: "9\\e[31m11"'))  # fmt: skip
     questions = tmp_path / "q.yaml"
     questions.write_text(hostile)
@@ -356,10 +357,10 @@ def test_check_reports_each_control_character_with_its_line(injected, tmp_path, 
     assert "\x1b" not in result.stderr
     assert "\u202e" not in result.stderr
     one = tmp_path / "unit.yaml"
-    one.write_text(shipped_text.replace("unit: years", 'unit: "years\\e]52;c;ZXZpbA==\\a"', 1))
+    one.write_text(shipped_text.replace("en: years", 'en: "years\\e]52;c;ZXZpbA==\\a"', 1))
     result = runner.invoke(app, ["check", str(one)])
     assert result.exit_code == 1
-    line = 1 + shipped_text[: shipped_text.index("unit: years")].count("\n")
+    line = 1 + shipped_text[: shipped_text.index("en: years")].count("\n")
     assert f"{one}:{line}:" in result.stderr
     assert "\\x1b" in result.stderr
 

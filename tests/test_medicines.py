@@ -104,12 +104,24 @@ def test_one_line_naming_an_opioid_and_a_sedative_raises_the_flag(questionnaire)
     }
 
 
-def _english_words() -> set[str]:
-    words = {
+def _questionnaire_words(language: str) -> set[str]:
+    """The words of every text of the built-in questionnaire in one language."""
+    from spinecheck.questionnaire import languages
+    from spinecheck.questionnaire.model import Questionnaire
+    from spinecheck.questionnaire.reading import parse_yaml
+
+    text = Path(ROOT / "questions.yaml").read_text(encoding="utf-8")
+    raw = parse_yaml(text, "questions.yaml").data
+    return {
         w
-        for w in Path(ROOT / "questions.yaml").read_text(encoding="utf-8").lower().split()
+        for found in languages.texts(raw, Questionnaire)
+        for w in str(found.words("en").get(language, "")).lower().split()
         if w.isalpha()
     }
+
+
+def _english_words() -> set[str]:
+    words = _questionnaire_words("en")
     textstat = pytest.importorskip("textstat")
     easy = Path(textstat.__file__).parent / "resources" / "en" / "easy_words.txt"
     words |= set(easy.read_text(encoding="utf-8").split())
@@ -119,6 +131,18 @@ def _english_words() -> set[str]:
 def test_no_common_word_becomes_a_flag_raising_medicine():
     index = default_index()
     wrong = {w: index.match(w).matched_name for w in _english_words()
+             if set(index.match(w).classes) & FLAG_CLASSES and index.match(w).fuzzy}  # fmt: skip
+    assert not wrong
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 27 item 4: Spanish words are not yet known to the matcher ('programa' reads "
+    "as Prograf, 'cambie' as Cambia); Spanish medicine names are not yet names",
+)
+def test_no_spanish_word_of_the_questionnaire_becomes_a_flag_raising_medicine():
+    index = default_index()
+    wrong = {w: index.match(w).matched_name for w in _questionnaire_words("es")
              if set(index.match(w).classes) & FLAG_CLASSES and index.match(w).fuzzy}  # fmt: skip
     assert not wrong
 

@@ -50,6 +50,8 @@ class Progress:
     """Contract 1.1 patient details given in the walk (name, birth_date); never answers."""
     region: str | None = None
     """Contract 1.2: the region whose numbers the walk showed, kept for resume and summary."""
+    language: str = "en"
+    """Contract 1.2: the language the walk was asked in (a BCP-47 code)."""
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,7 @@ def progress_text(
         extra["stopped_at_emergency"] = True
     if progress.region:
         extra["region"] = progress.region
-    extra["language"] = "en"  # contract 1.2: the walk is asked in English (issue 27 adds es)
+    extra["language"] = progress.language  # contract 1.2
     if progress.patient:
         extra["patient"] = dict(progress.patient)
     document = answers_document(questionnaire, progress.answers, started=started, extra=extra)
@@ -90,6 +92,14 @@ def progress_text(
 
         return json_text(document, indent=2) + "\n"
     return dump_answers(document)
+
+
+def language_of(metadata: dict[str, Any]) -> str | None:
+    """The language an answer file says it was answered in (contract 1.2), if it says one."""
+    from spinecheck.questionnaire.languages import LANGUAGE_CODE
+
+    code = metadata.get("language")
+    return code if isinstance(code, str) and LANGUAGE_CODE.match(code) else None
 
 
 def load_progress(path: Path, questionnaire: Questionnaire) -> SavedProgress:
@@ -119,6 +129,7 @@ def load_progress(path: Path, questionnaire: Questionnaire) -> SavedProgress:
         stopped_at_emergency=meta.get("stopped_at_emergency") is True,
         patient=details(meta, "patient") or {},
         region=meta.get("region") if isinstance(meta.get("region"), str) else None,
+        language=language_of(meta) or "en",
     )
     started = meta.get("started")
     updated = meta.get("updated")

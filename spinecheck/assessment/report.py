@@ -127,6 +127,8 @@ class Assessment:
     """On a same-day path, whom to contact in clinical words (None: the region's usual)."""
     terms: dict[str, str] = field(default_factory=dict)
     """The region's words for things ('paracetamol' in the UK), for every page."""
+    language: str = "en"
+    """The language of every text in it (the questionnaire's it was assessed with)."""
 
 
 class SummaryInfo(NamedTuple):
@@ -145,6 +147,8 @@ class SummaryInfo(NamedTuple):
     notes: tuple[str, ...] = ()
     """How the answers were read where they could not be taken as given (a FHIR response that
     ticked 'None of these' with other choices): said on every page made from them."""
+    language: str = "en"
+    """The language the patient answered in (contract 1.2), for the clinician page."""
     file_time: str | None = None
     """When the answer file was last changed (ISO date-time): FHIR's `authored` when the
     answers do not say when they were given."""
@@ -220,6 +224,7 @@ def to_json_dict(assessment: Assessment, info: SummaryInfo | None = None) -> dic
             "version": assessment.questionnaire_version,
         },
         "walk_stopped": assessment.walk_stopped,
+        "language": assessment.language,  # contract 1.2: the language of the texts above
         "region": assessment.region_key,  # contract 1.2: the key ('uk'), as files name it
         "region_name": assessment.region,
         "sources": assessment.sources,

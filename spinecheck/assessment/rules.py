@@ -235,6 +235,7 @@ def assess(
         walk_stopped=stopped,
         urgency_message=fill(urgency_message),
         region=contacts.label if contacts else None,
+        language=questionnaire.language,
         region_key=(region or questionnaire.default_region or "").lower() or None
         if contacts
         else None,

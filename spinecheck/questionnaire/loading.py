@@ -72,36 +72,89 @@ def questions_file() -> Path:
 
 
 def load_questionnaire(
-    path: Path | str | None = None, *, notes: list[str] | None = None, strict: bool = False
+    path: Path | str | None = None,
+    *,
+    language: str | None = None,
+    notes: list[str] | None = None,
+    strict: bool = False,
 ) -> Questionnaire:
     """Read, validate and cross-check a questionnaire file (the built-in one by default).
 
-    Nothing is remembered between runs. The built-in file is used as the build checked it when
-    its bytes are exactly those the build read (`spinecheck.prebuilt`); any other file, and
-    `check` (`notes` or `strict`), is read and checked here. Control
-    characters, escape sequences and bidi overrides in any text are removed (so none reaches a
-    prompt or a page); with `strict` (as `spinecheck check` reads) each is an error instead.
+    In `language` when given (every language shares the ids, rules and gates; only the words
+    differ), else in the file's own language. Nothing is remembered between runs. The built-in
+    file is used as the build checked it when its bytes are exactly those the build read
+    (`spinecheck.prebuilt`); any other file, and `check` (`notes` or `strict`), is read and
+    checked here. Control characters, escape sequences and bidi overrides in any text are
+    removed (so none reaches a prompt or a page); with `strict` (as `spinecheck check` reads)
+    each is an error instead.
+
+    Raises:
+        SpinecheckError: with every problem found, each with its line and a hint; or the file
+            has no texts in `language`.
+    """
+    if path is None and notes is None and not strict:  # the built-in file, as the build checked it
+        built = _prebuilt(language)
+        if built is not None:
+            return built
+    found = load_languages(path, notes=notes, strict=strict)
+    return in_language(found, language, str(path or questions_file()))
+
+
+def load_languages(
+    path: Path | str | None = None, *, notes: list[str] | None = None, strict: bool = False
+) -> dict[str, Questionnaire]:
+    """The questionnaire in every language it declares, its own first (see `load_questionnaire`).
 
     Raises:
         SpinecheckError: with every problem found, each with its line and a hint.
     """
-    if path is None and notes is None and not strict:  # the built-in file, as the build checked it
-        from spinecheck.prebuilt import questionnaire_for
+    source = questions_file() if path is None else path
+    text, label = read_text(source)
+    return parse_languages(text, label, notes=notes, strict=strict)
 
-        try:
-            checked = questionnaire_for(questions_file().read_bytes())
-        except OSError:
-            checked = None  # read_text below says what is wrong with the file
+
+def in_language(
+    found: Mapping[str, Questionnaire], language: str | None, label: str
+) -> Questionnaire:
+    """The one of `found` in `language` ('es-US' is served by 'es'); the first if None.
+
+    Raises:
+        SpinecheckError: the questionnaire has no texts in that language.
+    """
+    own = next(iter(found.values()))
+    if language is None:
+        return own
+    for code in (language, language.split("-")[0]):
+        if code in found:
+            return found[code]
+    from spinecheck.questionnaire.languages import language_name
+
+    raise SpinecheckError(
+        f"this questionnaire has no {language_name(language)} texts",
+        path=label,
+        hint=f"it is written in {', '.join(language_name(code) for code in found)}; "
+        "choose one of those with --language",
+    )
+
+
+def _prebuilt(language: str | None) -> Questionnaire | None:
+    from spinecheck.prebuilt import questionnaire_for
+
+    try:
+        source = questions_file().read_bytes()
+    except OSError:
+        return None  # reading the file says what is wrong with it
+    for code in dict.fromkeys([language, (language or "").split("-")[0]]):
+        checked = questionnaire_for(source, code or None)
         if checked is not None:
             try:
                 built: Questionnaire = msgspec.msgpack.decode(checked, type=Questionnaire)
             except msgspec.DecodeError:  # made by another model: read the file
-                pass
-            else:
+                return None
+            if language is None or built.language in (language, language.split("-")[0]):
                 return built
-    source = questions_file() if path is None else path
-    text, label = read_text(source)
-    return parse_questionnaire(text, label, notes=notes, strict=strict)
+            return None  # the file's own language was asked for by name: read it
+    return None
 
 
 def parse_questionnaire(
@@ -111,11 +164,27 @@ def parse_questionnaire(
     document: Document | None = None,
     notes: list[str] | None = None,
     strict: bool = False,
+    language: str | None = None,
 ) -> Questionnaire:
     """Validate and cross-check questionnaire text (see `load_questionnaire`).
 
     What a check could not do in full (it is bounded in time and size) is added to `notes`.
     """
+    found = parse_languages(text, label, document=document, notes=notes, strict=strict)
+    return in_language(found, language, label)
+
+
+def parse_languages(
+    text: str,
+    label: str,
+    *,
+    document: Document | None = None,
+    notes: list[str] | None = None,
+    strict: bool = False,
+) -> dict[str, Questionnaire]:
+    """The questionnaire text checked, in every language it declares (its own first)."""
+    from spinecheck.questionnaire import languages
+
     document = document or parse_yaml(text, label)
     if not isinstance(document.data, dict):
         raise SpinecheckError(
@@ -140,6 +209,19 @@ def parse_questionnaire(
             ]
         if unsafe:
             document = dataclasses.replace(document, data=cleaned(document.data))
+    raw = document.data
+    codes = languages.declared(raw)
+    many = len(codes) > 1 or any(
+        isinstance(found.value, dict) for found in languages.texts(raw, Questionnaire)
+    )
+    if many:
+        problems += [
+            document.problem(where, message, hint=hint, value=not at_key)
+            for where, message, hint, at_key in languages.problems(raw, Questionnaire)
+        ]
+        document = dataclasses.replace(
+            document, data=languages.in_language(raw, Questionnaire, codes[0], codes[0])
+        )
     try:
         questionnaire = msgspec.convert(document.data, Questionnaire)
         invalid_ids: set[str] = set()
@@ -157,7 +239,18 @@ def parse_questionnaire(
         notes.extend(checker.notes)
     if problems:
         raise SpinecheckError(problems=_sorted_unique(problems))
-    return questionnaire
+    by_language = {questionnaire.language: questionnaire}
+    for code in codes[1:]:
+        picked = languages.in_language(raw, Questionnaire, code, codes[0])
+        try:
+            by_language[code] = msgspec.convert(picked, Questionnaire)
+        except msgspec.ValidationError as error:  # pragma: no cover - the checks above say why
+            raise SpinecheckError(
+                f"the {languages.language_name(code)} texts do not fit: {visible(str(error))}",
+                path=label,
+                hint="check the texts of that language",
+            ) from None
+    return by_language
 
 
 _MAY_HOLD_CONTROLS = re.compile(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from msgspec import Meta, Struct, field
 
@@ -70,6 +70,12 @@ def field_names(model: type[Struct]) -> list[str]:
 
 class _Model(Struct, frozen=True, forbid_unknown_fields=True, kw_only=True, dict=True):
     """Frozen, unknown keys refused; `dict=True` lets a model remember worked-out values."""
+
+    texts: ClassVar[frozenset[str]] = frozenset()
+    """The keys whose values a patient reads: each may be one string or one per language
+    (`spinecheck.questionnaire.languages`). Clinical words, ids and sources are never among them."""
+    text_maps: ClassVar[frozenset[str]] = frozenset()
+    """The keys holding a mapping whose every value is such a text."""
 
 
 Scalar = bool | int | float | str
@@ -238,6 +244,8 @@ _OPERATOR_ATTRS = tuple((name, _attr(name)) for name in LEAF_OPERATORS)
 class Choice(_Model, frozen=True, kw_only=True):
     """One answer option of a single- or multiple-choice question."""
 
+    texts = frozenset({"label", "help"})
+
     value: Value
     """What answer files store (stable: clinics script against it)."""
     label: Annotated[str, Meta(min_length=1)]
@@ -259,6 +267,8 @@ class Choice(_Model, frozen=True, kw_only=True):
 class WarningSign(_Model, frozen=True, kw_only=True):
     """Makes a yes/no question a warning sign: a yes raises the urgency and shows the message."""
 
+    texts = frozenset({"message"})
+
     urgency: Urgency
     """The lowest urgency a yes triggers (rules may raise it)."""
     message: Annotated[str, Meta(min_length=1)]
@@ -274,6 +284,8 @@ class WarningSign(_Model, frozen=True, kw_only=True):
 class Unsure(_Model, frozen=True, kw_only=True):
     """A third answer to a yes/no question, stored as `not_sure` and read the safer way (as yes)."""
 
+    texts = frozenset({"label", "confirm"})
+
     label: Annotated[str, Meta(min_length=1)]
     """What the patient reads ('I am not sure')."""
     clinical: str | None = None
@@ -284,6 +296,8 @@ class Unsure(_Model, frozen=True, kw_only=True):
 
 class Question(_Model, frozen=True, kw_only=True):
     """One question; `kind` decides which of the other keys apply."""
+
+    texts = frozenset({"text", "help", "min_label", "max_label", "unit"})
 
     id: Id
     """Stable id used in answer files and conditions."""
@@ -356,6 +370,8 @@ class Question(_Model, frozen=True, kw_only=True):
 class Section(_Model, frozen=True, kw_only=True):
     """A group of questions shown under one heading."""
 
+    texts = frozenset({"title", "intro"})
+
     id: Id
     title: Annotated[str, Meta(min_length=1)]
     """The heading the patient sees."""
@@ -367,6 +383,8 @@ class Section(_Model, frozen=True, kw_only=True):
 class Band(_Model, frozen=True, kw_only=True):
     """A labelled range of a score, such as 3-5 'mild'."""
 
+    texts = frozenset({"label"})
+
     min: float
     max: float
     label: str
@@ -374,6 +392,8 @@ class Band(_Model, frozen=True, kw_only=True):
 
 class Subscale(_Model, frozen=True, kw_only=True):
     """A part of an instrument scored on its own, with its own cut-off."""
+
+    texts = frozenset({"label"})
 
     id: Id
     label: str
@@ -387,6 +407,8 @@ class Subscale(_Model, frozen=True, kw_only=True):
 
 class Instrument(_Model, frozen=True, kw_only=True):
     """A scored group of questions (our own wording, scored in the manner of a published tool)."""
+
+    texts = frozenset({"label", "note"})
 
     id: Id
     label: str
@@ -407,6 +429,8 @@ class Instrument(_Model, frozen=True, kw_only=True):
 
 class Rule(_Model, frozen=True, kw_only=True):
     """When `when` holds, add one item to the summary (and raise the urgency if given)."""
+
+    texts = frozenset({"text", "reason"})
 
     id: Id
     when: Condition
@@ -472,6 +496,8 @@ RULE_ACTIONS = (
 class CatalogEntry(_Model, frozen=True, kw_only=True):
     """A specialist, option or medication flag that rules may name."""
 
+    texts = frozenset({"label", "about", "caution"})
+
     label: str
     """The name patients read."""
     about: str | None = None
@@ -491,6 +517,8 @@ class CatalogEntry(_Model, frozen=True, kw_only=True):
 
 class Alongside(_Model, frozen=True, kw_only=True):
     """The option a suggestion is always made together with, and why."""
+
+    texts = frozenset({"reason"})
 
     option: Id
     """The option added when none of `option` and `or_` is suggested already."""
@@ -526,6 +554,8 @@ class Gate(_Model, frozen=True, kw_only=True):
     (unless the rule says `despite` that gate), and one it `warns` carries its `warning`.
     """
 
+    texts = frozenset({"note", "warning"})
+
     id: Id
     label: str
     """The gate in clinical words, for the rules table and the clinician page."""
@@ -560,6 +590,9 @@ class PainPhaseRule(_Model, frozen=True, kw_only=True):
 class Region(_Model, frozen=True, kw_only=True):
     """Who to contact, and how, in one country or service area: the one place numbers live."""
 
+    texts = frozenset({"label", "emergency", "same_day", "soon", "crisis_line"})
+    text_maps = frozenset({"terms"})
+
     label: str
     """The name of the region, such as 'United States'."""
     emergency_number: str
@@ -581,6 +614,9 @@ class Region(_Model, frozen=True, kw_only=True):
 class Questionnaire(_Model, frozen=True, kw_only=True):
     """A whole questionnaire file."""
 
+    texts = frozenset({"title", "description"})
+    text_maps = frozenset({"urgency_messages", "terms"})
+
     format: Literal[1] = 1
     """The questionnaire format version (1)."""
     id: Id
@@ -590,6 +626,11 @@ class Questionnaire(_Model, frozen=True, kw_only=True):
     title: str
     description: str | None = None
     language: str = "en"
+    """The language of plain-string texts (a BCP-47 code); in a questionnaire read for one
+    language, that language."""
+    languages: list[str] = field(default_factory=list)
+    """Further languages every patient-facing text is written in, beside `language`
+    (`text: {en: ..., es: ...}`); `spinecheck check` reports any text missing in one."""
     sections: Annotated[list[Section], Meta(min_length=1)]
     pain_phase: PainPhaseRule | None = None
     instruments: list[Instrument] = field(default_factory=list)

@@ -32,6 +32,7 @@ class StartOptions(NamedTuple):
     plain: bool = False
     save: Path | None = None
     region: str | None = None
+    language: str | None = None
 
 
 def run_walk(options: StartOptions, *, stdin_is_terminal: bool) -> int:
@@ -47,6 +48,8 @@ def run_walk(options: StartOptions, *, stdin_is_terminal: bool) -> int:
 
     questionnaire = load_questionnaire(options.questions)
     choose_region(questionnaire, options.region)  # an unknown --region stops us before anything
+    if options.language is not None:  # so does a language the questionnaire has no texts in
+        load_questionnaire(options.questions, language=options.language)
     plain = options.plain or os.environ.get("TERM") == "dumb"
     if not plain and not stdin_is_terminal:
         sys.stderr.write(
@@ -88,6 +91,15 @@ def _run(options: StartOptions, questionnaire: Questionnaire, path: Path, *, pla
         except (KeyboardInterrupt, EOFError):  # Ctrl-C, or the input closed
             screen.write("\n\nStopped. Nothing was changed.\n")
             return EXIT_INTERRUPTED
+        # The language: asked for, else the one these answers were given in (a resumed walk
+        # keeps it), else this computer's locale when the questionnaire has it, else its own.
+        language = options.language or (progress.language if progress.answers else None)
+        language = language or locale_language(questionnaire) or questionnaire.language
+        if language != questionnaire.language:
+            from spinecheck.questionnaire.loading import load_questionnaire
+
+            questionnaire = load_questionnaire(options.questions, language=language)
+        progress.language = questionnaire.language
         # The country whose numbers are shown: asked for, else the one these answers were
         # given in (a resumed walk keeps it), else this computer's locale, else the default.
         region = options.region or progress.region or locale_region(questionnaire)
@@ -345,6 +357,19 @@ def _resume_command(options: StartOptions) -> str:
 
 _COUNTRY_REGIONS = {"gb": "uk"}
 """Locale countries (LANG=en_GB.UTF-8) whose region key is not their own code."""
+
+
+def locale_language(questionnaire: Questionnaire) -> str | None:
+    """The language this computer's locale names, when the questionnaire has texts in it.
+
+    LANG=es_US.UTF-8 gives es; C, POSIX or a language the questionnaire lacks give None.
+    """
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable, "")
+        if value:
+            break
+    code = value.split(".", 1)[0].split("@", 1)[0].split("_", 1)[0].lower()
+    return code if code in (questionnaire.language, *questionnaire.languages) else None
 
 
 def locale_region(questionnaire: Questionnaire) -> str | None:
