@@ -16,6 +16,7 @@ import msgspec
 import pytest
 
 from spinecheck import prebuild, prebuilt
+from spinecheck.errors import SpinecheckError
 from spinecheck.medicines import matching
 from spinecheck.questionnaire.loading import load_questionnaire, questions_file
 from tests.conftest import ROOT
@@ -191,3 +192,13 @@ def test_the_medicine_patterns_are_compiled_on_first_use_only():
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "[]"
+
+
+def test_the_artefact_gives_each_language_and_refuses_one_the_file_lacks(using):
+    from spinecheck.questionnaire.loading import load_languages
+
+    read = load_languages()
+    for language in ("en", "es", "es-US"):
+        assert load_questionnaire(language=language) == read[language.split("-")[0]]
+    with pytest.raises(SpinecheckError, match="no French"):
+        load_questionnaire(language="fr")

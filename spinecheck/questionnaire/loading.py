@@ -144,17 +144,19 @@ def _prebuilt(language: str | None) -> Questionnaire | None:
         source = questions_file().read_bytes()
     except OSError:
         return None  # reading the file says what is wrong with it
-    for code in dict.fromkeys([language, (language or "").split("-")[0]]):
-        checked = questionnaire_for(source, code or None)
-        if checked is not None:
-            try:
-                built: Questionnaire = msgspec.msgpack.decode(checked, type=Questionnaire)
-            except msgspec.DecodeError:  # made by another model: read the file
-                return None
-            if language is None or built.language in (language, language.split("-")[0]):
-                return built
-            return None  # the file's own language was asked for by name: read it
-    return None
+    own = questionnaire_for(source)
+    if own is None:
+        return None
+    codes = [] if language is None else list(dict.fromkeys([language, language.split("-")[0]]))
+    # a further language the build stored, else the file's own (asked for by name, or by None)
+    stored = (questionnaire_for(source, code) for code in codes)
+    checked = next((found for found in stored if found is not None), own)
+    try:
+        built: Questionnaire = msgspec.msgpack.decode(checked, type=Questionnaire)
+    except msgspec.DecodeError:  # made by another model: read the file
+        return None
+    # a language the file lacks: reading it says so, with the languages it has
+    return built if not codes or built.language in codes else None
 
 
 def parse_questionnaire(
