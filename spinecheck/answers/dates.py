@@ -6,6 +6,8 @@ import datetime
 import re
 from typing import NamedTuple
 
+from spinecheck.words import ENGLISH, Words
+
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _PARTIAL_DATE = re.compile(r"\d{4}(-(0[1-9]|1[0-2]))?")
 
@@ -80,8 +82,19 @@ MONTHS = {
         1,
     )
     for name in names
+} | {
+    name: number
+    for number, names in enumerate(
+        (  # Spanish: '3 de marzo de 1970'
+            ("enero", "ene"), ("febrero",), ("marzo",), ("abril", "abr"), ("mayo",),
+            ("junio",), ("julio",), ("agosto", "ago"), ("septiembre", "setiembre", "set"),
+            ("octubre",), ("noviembre",), ("diciembre", "dic"),
+        ),
+        1,
+    )
+    for name in names
 }  # fmt: skip
-"""Month names and their short forms, as people write them ('3 Sept 1970')."""
+"""Month names and their short forms, as people write them ('3 Sept 1970', '3 de marzo')."""
 
 _PARTS = re.compile(r"[a-z]+|\d+")
 _ORDINAL = re.compile(r"(\d)(st|nd|rd|th)\b")
@@ -94,16 +107,16 @@ class DateReading(NamedTuple):
     problem: str = ""
 
 
-def date_example(month_first: bool) -> str:
+def date_example(month_first: bool, words: Words = ENGLISH) -> str:
     """How to write a date, in the order the patient's country uses."""
     return (
-        "like March 3, 1970, or 03/03/1970 (month, day, year)"
+        words("like March 3, 1970, or 03/03/1970 (month, day, year)")
         if month_first
-        else "like 3 March 1970, or 03/03/1970 (day, month, year)"
+        else words("like 3 March 1970, or 03/03/1970 (day, month, year)")
     )
 
 
-def read_typed_date(text: str, *, month_first: bool) -> DateReading:
+def read_typed_date(text: str, *, month_first: bool, words: Words = ENGLISH) -> DateReading:
     """Read a date as people write it, in the order of the patient's country.
 
     '3 March 1970', 'March 3rd, 1970', '1970-03-03' and '19700303' read the same everywhere;
@@ -111,30 +124,35 @@ def read_typed_date(text: str, *, month_first: bool) -> DateReading:
     Digits alone are read in the country's order unless only one order is a date
     ('25/12/1970' is 25 December everywhere). A two-digit year is not guessed.
     """
-    words = _ORDINAL.sub(r"\1", text.strip().lower())
-    words = re.sub(r"\b(the|of)\b", " ", words)  # "the 3rd of March 1970", as it is said
-    parts = _PARTS.findall(words)
-    leftover = _PARTS.sub("", words)
-    example = date_example(month_first)
+    said = _ORDINAL.sub(r"\1", text.strip().lower())
+    # "the 3rd of March 1970" and "el 3 de marzo de 1970", as they are said
+    said = re.sub(r"\b(the|of|el|de|del)\b", " ", said)
+    parts = _PARTS.findall(said)
+    leftover = _PARTS.sub("", said)
+    example = date_example(month_first, words)
     if not parts or not set(leftover) <= set(" ,./-"):
-        return DateReading(None, f"Please write the date {example}.")
+        return DateReading(None, words("Please write the date {example}.", example=example))
     if len(parts) == 1 and len(parts[0]) == 8 and parts[0].isdigit():  # 19700303
         parts = [parts[0][:4], parts[0][4:6], parts[0][6:]]
     if len(parts) != 3:
-        return DateReading(None, f"Please write the day, the month and the year, {example}.")
+        return DateReading(
+            None, words("Please write the day, the month and the year, {example}.", example=example)
+        )
     names = [p for p in parts if not p.isdigit()]
     if len(names) > 1 or (names and names[0] not in MONTHS):
-        return DateReading(None, f"Please write the date {example}.")
+        return DateReading(None, words("Please write the date {example}.", example=example))
     numbers = [int(p) for p in parts if p.isdigit()]
     years = [p for p in parts if p.isdigit() and len(p) == 4]
     if len(years) != 1:
-        return DateReading(None, f"Please write the year in full, {example}.")
+        return DateReading(
+            None, words("Please write the year in full, {example}.", example=example)
+        )
     year = int(years[0])
     if names:
         month = MONTHS[names[0]]
         days = [int(p) for p in parts if p.isdigit() and len(p) <= 2]
         if len(days) != 1:
-            return DateReading(None, f"Please write the date {example}.")
+            return DateReading(None, words("Please write the date {example}.", example=example))
         day = days[0]
     elif len(parts[0]) == 4:  # year first: always year, month, day
         month, day = numbers[1], numbers[2]
@@ -147,11 +165,16 @@ def read_typed_date(text: str, *, month_first: bool) -> DateReading:
         else:
             month, day = (first, second) if month_first else (second, first)
     else:
-        return DateReading(None, f"Please write the date {example}.")
+        return DateReading(None, words("Please write the date {example}.", example=example))
     try:
         found = datetime.date(year, month, day)
     except ValueError:
-        return DateReading(None, f"That is not a date in the calendar. Please write it {example}.")
+        return DateReading(
+            None,
+            words(
+                "That is not a date in the calendar. Please write it {example}.", example=example
+            ),
+        )
     return DateReading(found.isoformat())
 
 

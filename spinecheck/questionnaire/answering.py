@@ -17,6 +17,7 @@ from spinecheck.questionnaire.model import (
     QuestionKind,
     Questionnaire,
 )
+from spinecheck.words import ENGLISH, Words
 
 _WHOLE_NUMBER = re.compile(r"[-+]?[0-9]{1,11}")
 
@@ -417,10 +418,13 @@ def _plain(value: object) -> str:
     return str(value)
 
 
-def describe_answer(question: Question, value: AnswerValue, *, clinical: bool = False) -> str:
+def describe_answer(
+    question: Question, value: AnswerValue, *, clinical: bool = False, words: Words = ENGLISH
+) -> str:
     """The answer in the patient's own terms: choice labels, numbers with units, text as typed.
 
-    With `clinical`, a choice's clinical wording is used where it has one ('smokes').
+    With `clinical`, a choice's clinical wording is used where it has one ('smokes'); `words`
+    gives 'yes', 'no' and 'out of' in the patient's language.
     """
     kind = question.kind
 
@@ -434,7 +438,7 @@ def describe_answer(question: Question, value: AnswerValue, *, clinical: bool = 
                 if clinical and question.unsure.clinical
                 else (question.unsure.label)
             )
-        return "yes" if value is True else "no"
+        return words("yes") if value is True else words("no")
     if kind is QuestionKind.SINGLE:
         choice = question.choice(str(value))
         return label(choice) if choice else str(value)
@@ -443,7 +447,7 @@ def describe_answer(question: Question, value: AnswerValue, *, clinical: bool = 
         return ", ".join((label(choice) if (choice := question.choice(v)) else v) for v in values)
     if kind is QuestionKind.SCALE:
         _, high = question.bounds()
-        return f"{value} out of {high}"
+        return words("{value} out of {high}", value=value, high=high)
     if kind is QuestionKind.INTEGER:
         return f"{value} {question.unit}" if question.unit else str(value)
     if kind is QuestionKind.TEXT_LIST:

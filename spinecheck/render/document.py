@@ -12,6 +12,7 @@ from typing import NamedTuple
 from spinecheck.answers.dates import age_contradiction
 from spinecheck.assessment.report import Assessment, SummaryInfo
 from spinecheck.questionnaire.model import Urgency
+from spinecheck.words import ENGLISH, Words
 
 URGENCY_TITLES = {
     Urgency.EMERGENCY: "EMERGENCY: get help now",
@@ -140,10 +141,7 @@ URGENCY_BANNERS = {
 levels differ in greyscale, not by colour alone."""
 
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def readable_date(text: str, *, with_time: bool = True) -> str:
+def readable_date(text: str, *, with_time: bool = True, words: Words = ENGLISH) -> str:
     """An ISO date or date-time as a person reads it: "3 Dec 2026", "3 Dec 2026, 09:30".
 
     A time with an offset is shown in this machine's local time, so a clinic reads its own clock,
@@ -155,7 +153,7 @@ def readable_date(text: str, *, with_time: bool = True) -> str:
     try:
         if len(text) == 10:
             day = date.fromisoformat(text)
-            return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+            return f"{day.day} {words.months[day.month - 1]} {day.year}"
         moment = datetime.fromisoformat(text)
     except ValueError:
         return text
@@ -164,7 +162,7 @@ def readable_date(text: str, *, with_time: bool = True) -> str:
             moment = moment.astimezone()
         except (OverflowError, ValueError, OSError):  # year 1 or 9999: kept in its own offset
             pass
-    shown = f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
+    shown = f"{moment.day} {words.months[moment.month - 1]} {moment.year}"
     return shown + (f", {moment:%H:%M}" if with_time else "")
 
 

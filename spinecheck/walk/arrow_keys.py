@@ -52,6 +52,7 @@ from spinecheck.walk.wording import (
     wrap,
     wrap_text,
 )
+from spinecheck.words import ENGLISH, Words
 
 KEYS_HINT = (
     "How to answer: the up and down arrows move, Enter chooses, Space ticks a box. For yes or "
@@ -114,7 +115,9 @@ def _interrupt(event: KeyPressEvent) -> None:
     event.app.exit(exception=KeyboardInterrupt(), style="class:aborting")
 
 
-def _common_keys(can_go_back: bool, say: Callable[[str], None]) -> KeyBindings:
+def _common_keys(
+    can_go_back: bool, say: Callable[[str], None], words: Words = ENGLISH
+) -> KeyBindings:
     """Ctrl-C stops; Ctrl-B goes back (and leaves nothing of this prompt on the screen)."""
     keys = KeyBindings()
     keys.add("c-c", eager=True)(_interrupt)
@@ -127,7 +130,7 @@ def _common_keys(can_go_back: bool, say: Callable[[str], None]) -> KeyBindings:
             event.app.erase_when_done = True
             event.app.exit(result=_BACK)
         else:
-            say("This is the first question.")
+            say(words("This is the first question."))
 
     return keys
 
@@ -211,12 +214,13 @@ class _Paged:
         self.page = max(0, self.page + step)  # the end is kept by view()
 
 
-def _page_words(page: int, pages: int, what: str) -> str:
+def _page_words(page: int, pages: int, what: str, words: Words = ENGLISH) -> str:
     if pages == 1:
         return ""
-    more = "PageDown: next page. " if page < pages else ""
-    back = "PageUp: page before." if page > 1 else ""
-    return f"Page {page} of {pages} of {what}. {more}{back}".strip()
+    more = words("PageDown: next page.") + " " if page < pages else ""
+    back = words("PageUp: page before.") if page > 1 else ""
+    where = words("Page {page} of {pages} of {what}.", page=page, pages=pages, what=what)
+    return f"{where} {more}{back}".strip()
 
 
 _MORE = "More answers are above or below: use the arrows to see them all."
@@ -239,12 +243,14 @@ class _Menu:
         help_text: str | None = None,
         can_go_back: bool = False,
         check: Callable[[list[Any]], str | None] | None = None,
-        nothing_chosen: str = "Use the up and down arrows to choose an answer, then press Enter.",
+        nothing_chosen: str = "",
         erase: bool = False,
         erase_for: frozenset[Any] = frozenset(),
         numbers: dict[int, int] | None = None,
+        words: Words = ENGLISH,
     ) -> None:
         self.header = header
+        self.words = words
         self.options = options
         self.numbers = numbers or {}
         """Numbers that can be typed, and the option each moves to (a scale)."""
@@ -261,7 +267,9 @@ class _Menu:
         self.help_text = help_text
         self.can_go_back = can_go_back
         self.check = check
-        self.nothing_chosen = nothing_chosen
+        self.nothing_chosen = nothing_chosen or words(
+            "Use the up and down arrows to choose an answer, then press Enter."
+        )
         self.erase = erase
         self.message = ""
         self.showing_help = False
@@ -305,7 +313,7 @@ class _Menu:
         extra: Lines = [("class:hint", line) for line in wrap(self.hint, width)]
         room = _rows() - _line_count(self._top()) - len(extra) - 1
         if _line_count(self._choices()) > room:  # some answers are out of sight: say so
-            extra = [("class:hint", line) for line in wrap(_MORE, width)] + extra
+            extra = [("class:hint", line) for line in wrap(self.words(_MORE), width)] + extra
         if self.showing_help:
             extra += [("", line) for line in wrap(self.help_text or "", width, "  ")]
         if self.message:
@@ -323,7 +331,7 @@ class _Menu:
 
     def _toggle(self) -> None:
         if self.pointer is None:
-            self.message = "Use the up and down arrows to move to an answer first."
+            self.message = self.words("Use the up and down arrows to move to an answer first.")
             return
         value = self.options[self.pointer][0]
         if value == _SKIP:
@@ -337,7 +345,7 @@ class _Menu:
         self.message = ""
 
     def run(self) -> Any:
-        keys = _common_keys(self.can_go_back, self.say)
+        keys = _common_keys(self.can_go_back, self.say, self.words)
         keys.add("up")(lambda event: self._move(-1))
         keys.add("down")(lambda event: self._move(1))
         keys.add("pageup")(lambda event: self._move(-5))
@@ -372,7 +380,7 @@ class _Menu:
             if self.help_text:
                 self.showing_help = not self.showing_help
             else:
-                self.message = "There is no extra help for this question."
+                self.message = self.words("There is no extra help for this question.")
 
         @keys.add("enter")
         def _enter(event: KeyPressEvent) -> None:
@@ -384,18 +392,23 @@ class _Menu:
                     return
                 if not self.ticked:  # nothing ticked is not an answer ("no allergies"): ask
                     skip = any(value == _SKIP for value, _ in self.options)
-                    self.message = "Nothing is ticked yet. Tick what fits with Space" + (
-                        ", or move to 'Skip this question' and press Enter." if skip else "."
+                    self.message = (
+                        self.words(
+                            "Nothing is ticked yet. Tick what fits with Space, or move to "
+                            "'Skip this question' and press Enter."
+                        )
+                        if skip
+                        else self.words("Nothing is ticked yet. Tick what fits with Space.")
                     )
                     return
                 labels = [label for value, label in self.options if value in self.ticked]
-                self.answered = "Answer: " + "; ".join(labels)
+                self.answered = self.words("Answer: {answer}", answer="; ".join(labels))
                 event.app.exit(result=list(self.ticked))
                 return
             if pointed is None:
                 self.message = self.nothing_chosen
                 return
-            self.answered = "Answer: " + pointed[1]
+            self.answered = self.words("Answer: {answer}", answer=pointed[1])
             if pointed[0] in self.erase_for:
                 event.app.erase_when_done = True
             event.app.exit(result=pointed[0])
@@ -433,8 +446,10 @@ class _Entry:
         paste_joiner: str = " ",
         pages: _Paged | None = None,
         pages_of: str = "",
+        words: Words = ENGLISH,
     ) -> None:
         self.header = header
+        self.words = words
         self.pages = pages
         """Lines shown above the question a page at a time (the review of every answer)."""
         self.pages_of = pages_of
@@ -482,9 +497,10 @@ class _Entry:
         if len(names) > 1 and self.asked_about != text:
             self.asked_about = text
             shown = ", ".join(names[:4]) + (", ..." if len(names) > 4 else "")
-            self.message = (
-                f"Several medicines start like that ({shown}). Use the down arrow to pick one, "
-                "or press Enter again to keep what you typed."
+            self.message = self.words(
+                "Several medicines start like that ({names}). Use the down arrow to pick one, "
+                "or press Enter again to keep what you typed.",
+                names=shown,
             )
             return False
         return True
@@ -497,10 +513,11 @@ class _Entry:
         hint = self.hint
         if self.pages is not None:
             below = _line_count(self._below())
-            longest = _page_words(2, 3, self.pages_of).replace("2 of 3", "10 of 10")
+            longest = _page_words(10, 11, self.pages_of, self.words)
             fixed = len(lines) + len(wrap(f"{longest} {hint}", width))
             shown, page, pages = self.pages.view(width, _rows() - fixed - below - 1)
-            hint = " ".join(x for x in (_page_words(page, pages, self.pages_of), hint) if x)
+            where = _page_words(page, pages, self.pages_of, self.words)
+            hint = " ".join(x for x in (where, hint) if x)
             lines = shown + lines
         lines += [("class:hint", line) for line in wrap(hint, width)] if hint else []
         return _fragments(lines)
@@ -517,7 +534,7 @@ class _Entry:
         return _fragments(lines)
 
     def run(self) -> str:
-        keys = _common_keys(self.can_go_back, self.say)
+        keys = _common_keys(self.can_go_back, self.say, self.words)
 
         @keys.add("enter")
         def _enter(event: KeyPressEvent) -> None:
@@ -539,7 +556,7 @@ class _Entry:
             if self.help_text:
                 self.showing_help = not self.showing_help
             else:
-                self.message = "There is no extra help for this question."
+                self.message = self.words("There is no extra help for this question.")
 
         @keys.add(Keys.BracketedPaste)
         def _paste(event: KeyPressEvent) -> None:
@@ -583,12 +600,16 @@ class _Entry:
 class ArrowKeyAsker:
     """Arrow-key menus, boxes to tick and text lines, with Ctrl-B to go back and ? for help."""
 
-    keys_text = KEYS_HINT
-    """The keys paragraph of the welcome screen."""
-
     def __init__(self, out: TextIO, completions: list[str] | Callable[[], list[str]]) -> None:
         self.out = out
         self._completions = completions
+        self.words: Words = ENGLISH
+        """The walk's own words, in the patient's language (set once it is known)."""
+
+    @property
+    def keys_text(self) -> str:
+        """The keys paragraph of the welcome screen."""
+        return self.words(KEYS_HINT)
 
     @property
     def completions(self) -> list[str]:
@@ -612,6 +633,7 @@ class ArrowKeyAsker:
         Nothing is asked before the patient has had the time to read it all (at 40x20 it is
         two pages); afterwards only `stays` (what to do in an emergency) is left on screen.
         """
+        words = self.words
         text = _Paged(
             lambda width: [("", line) for line in wrap_text("\n\n".join(paragraphs), width)
                            .split("\n")]
@@ -622,16 +644,24 @@ class ArrowKeyAsker:
             """The page shown, and the keys under it."""
             nonlocal at_end
             width = _width()
-            longest = "Page 10 of 10. Press Enter to see the next page. PageUp: page before."
+            longest = " ".join([
+                words("Page {page} of {pages}.", page=10, pages=10),
+                words("Press Enter to see the next page."),
+                words("PageUp: page before."),
+            ])  # fmt: skip
             shown, number, pages = text.view(width, _rows() - len(wrap(longest, width)))
             at_end = number == pages
-            hint = f"Page {number} of {pages}. " if pages > 1 else ""
-            hint += (
-                "Press Enter to start the questions."
-                if at_end
-                else "Press Enter to see the next page."
+            hint = (
+                words("Page {page} of {pages}.", page=number, pages=pages) + " "
+                if pages > 1
+                else ""
             )
-            hint += " PageUp: page before." if number > 1 else ""
+            hint += (
+                words("Press Enter to start the questions.")
+                if at_end
+                else words("Press Enter to see the next page.")
+            )
+            hint += " " + words("PageUp: page before.") if number > 1 else ""
             return shown, [("class:hint", line) for line in wrap(hint, width)]
 
         def body() -> StyleAndTextTuples:
@@ -642,7 +672,7 @@ class ArrowKeyAsker:
         def bottom() -> StyleAndTextTuples:
             return [] if get_app().is_done else _fragments(page()[1])
 
-        keys = _common_keys(False, lambda text: None)
+        keys = _common_keys(False, lambda text: None, words)
 
         @keys.add("enter")
         def _enter(event: KeyPressEvent) -> None:
@@ -673,7 +703,10 @@ class ArrowKeyAsker:
         """Ask one question until it gets a valid answer, a skip, or Ctrl-B."""
         question = shown.question
         kind = question.kind
-        hint = keys_hint(question, can_go_back=shown.can_go_back, has_help=bool(shown.help))
+        words = self.words
+        hint = keys_hint(
+            question, can_go_back=shown.can_go_back, has_help=bool(shown.help), words=words
+        )
 
         def header(width: int) -> Lines:
             return _header(shown, width)
@@ -682,14 +715,16 @@ class ArrowKeyAsker:
             return self._ask_list(shown, keep, hint)
         low, high = question.bounds() if kind is QuestionKind.SCALE else (0, 0)
         if high - low > MENU_LIMIT:  # a scale too long for a menu is typed as a number
-            hint = f"Type a whole number from {low} to {high}, then press Enter."
+            hint = words(
+                "Type a whole number from {low} to {high}, then press Enter.", low=low, high=high
+            )
         if kind in (QuestionKind.TEXT, QuestionKind.INTEGER) or high - low > MENU_LIMIT:
 
             def check(text: str) -> str | None:
                 try:
                     check_typed(question, text)
                 except SpinecheckError as err:
-                    return problem_text(question, err)
+                    return problem_text(question, err, words)
                 return None
 
             typed = _Entry(
@@ -699,23 +734,26 @@ class ArrowKeyAsker:
                 help_text=shown.help,
                 can_go_back=shown.can_go_back,
                 check=check,
+                words=words,
             ).run()
             if typed == _BACK:
                 return BACK
             value = check_typed(question, typed)
             if value is not None and question.unit and str(value) != typed.strip():
-                self.say(f"  Recorded: {value} {question.unit}")  # '5 ft 6' is read as 168 cm
+                # '5 ft 6' is read as 168 cm
+                self.say("  " + words("Recorded: {answer}", answer=f"{value} {question.unit}"))
             return value
         options: list[tuple[Any, str]]
         letters: dict[str, int] = {}
         numbers: dict[int, int] = {}
         current: Any = shown.current
         if kind is QuestionKind.YES_NO:
-            options = [(True, "Yes"), (False, "No")]
-            letters = {"y": 0, "n": 1}
+            options = [(True, words("Yes")), (False, words("No"))]
+            letters = {words.yes_key: 0, words.no_key: 1}
             if question.unsure:  # 'not sure' is read as yes (decision 15)
                 options.append((NOT_SURE, shown.choices[-1][1]))
-                letters["s"] = 2
+                if words.unsure_key:  # Spanish has none: 's' is sí, and the arrows reach it
+                    letters[words.unsure_key] = 2
         elif kind is QuestionKind.SCALE:
             low, high = question.bounds()
             options = [(n, _scale_label(shown, n, low, high)) for n in range(low, high + 1)]
@@ -724,7 +762,7 @@ class ArrowKeyAsker:
         else:
             options = list(shown.choices)
         if not question.required:  # skipping is a choice of its own, never an empty Enter
-            options.append((_SKIP, "Skip this question"))
+            options.append((_SKIP, words("Skip this question")))
         pointer = next((i for i, (v, _) in enumerate(options) if v == current), None)
         multiple = kind is QuestionKind.MULTIPLE
 
@@ -732,7 +770,7 @@ class ArrowKeyAsker:
             try:
                 check_typed(question, values or None)
             except SpinecheckError as err:
-                return problem_text(question, err)
+                return problem_text(question, err, words)
             return None
 
         reply = _Menu(
@@ -750,10 +788,13 @@ class ArrowKeyAsker:
             erase_for=frozenset((True, NOT_SURE)) if shown.read_back else frozenset(),
             numbers=numbers,
             nothing_chosen=(
-                "Nothing is chosen yet. " + keys_hint(question, can_go_back=False, has_help=False)
+                words("Nothing is chosen yet.")
+                + " "
+                + keys_hint(question, can_go_back=False, has_help=False, words=words)
                 if kind is QuestionKind.YES_NO
-                else "Nothing is chosen yet. Use the up and down arrows, then press Enter."
+                else words("Nothing is chosen yet. Use the up and down arrows, then press Enter.")
             ),
+            words=words,
         ).run()
         if reply == _BACK:
             return BACK
@@ -766,13 +807,15 @@ class ArrowKeyAsker:
     def _ask_list(self, shown: Shown, keep: Keep, hint: str) -> AnswerValue | Back | None:
         """A list typed one entry at a time; each entry is saved as soon as it is added."""
         question = shown.question
+        words = self.words
         items: list[str] = list(shown.current) if isinstance(shown.current, list) else []
         note = ""
 
         def header(width: int) -> Lines:
             lines = _header(shown, width)
-            listed = "; ".join(items) if items else "(none yet)"
-            lines += [("", line) for line in wrap(f"Your list: {listed}", width, "  ", "    ")]
+            listed = "; ".join(items) if items else words("(none yet)")
+            mine = words("Your list: {items}", items=listed)
+            lines += [("", line) for line in wrap(mine, width, "  ", "    ")]
             if note:
                 lines += [("", line) for line in wrap(note, width, "  ")]
             return lines
@@ -780,7 +823,10 @@ class ArrowKeyAsker:
         def check(text: str) -> str | None:
             for entry in split_entry(text):
                 if len(entry) > question.text_limit():
-                    return f"That is too long. Please use at most {question.text_limit()} letters."
+                    return words(
+                        "That is too long. Please use at most {limit} letters.",
+                        limit=question.text_limit(),
+                    )
             return None
 
         while True:
@@ -794,11 +840,16 @@ class ArrowKeyAsker:
                 remove=True,
                 erase=True,
                 paste_joiner="; ",
+                words=words,
             ).run()
             if typed == _BACK:
                 return BACK
             if typed == _REMOVE:
-                note = f"Removed: {items.pop()}" if items else "The list is empty."
+                note = (
+                    words("Removed: {item}", item=items.pop())
+                    if items
+                    else words("The list is empty.")
+                )
                 keep(list(items) or None)
                 continue
             if not typed.strip():
@@ -808,27 +859,36 @@ class ArrowKeyAsker:
                 entries = [clean_line(typed)]
             room = question.item_limit() - len(items)
             items += [clean_line(entry) for entry in entries[:room]]
-            note = "Added: " + "; ".join(entries[:room])
+            note = words("Added: {items}", items="; ".join(entries[:room]))
             if len(entries) > room:
-                note += f". The list is full ({question.item_limit()} entries)."
+                note += ". " + words(
+                    "The list is full ({limit} entries).", limit=question.item_limit()
+                )
             keep(list(items) or None)
-        self.say("Your medicines: " + ("; ".join(items) if items else "none"))
+        self.say(
+            words("Your medicines: {items}", items="; ".join(items) if items else words("none"))
+        )
         return check_typed(question, items or None)
 
     def _confirm_split(self, entries: list[str]) -> bool:
         def header(width: int) -> Lines:
-            lines: Lines = [("class:question", f"We read this as {len(entries)} medicines:")]
+            lines: Lines = [
+                ("class:question", words("We read this as {count} medicines:", count=len(entries)))
+            ]
             for number, entry in enumerate(entries, 1):
                 lines += [("", line) for line in wrap(f"{number}. {entry}", width, "  ", "     ")]
             return lines
 
+        words = self.words
         reply = _Menu(
             header,
-            [(True, "Yes, add them as separate medicines"), (False, "No, keep it as one entry")],
+            [(True, words("Yes, add them as separate medicines")),
+             (False, words("No, keep it as one entry"))],
             pointer=0,
-            letters={"y": 0, "n": 1},
-            hint="Press y or n, then Enter.",
-        ).run()
+            letters={words.yes_key: 0, words.no_key: 1},
+            hint=words("Press y or n, then Enter."),
+            words=words,
+        ).run()  # fmt: skip
         return reply is True or reply == _BACK
 
     def confirm_emergency(self, question_text: str, action: str, unsure: str = "") -> bool | Back:
@@ -836,13 +896,15 @@ class ArrowKeyAsker:
 
         Ctrl-B goes back to the question.
         """
-        said = "not sure" if unsure else "yes"
+        words = self.words
+        said = words("not sure") if unsure else words("yes")
+        answered = words("You answered {said} to: {question}", said=said, question=question_text)
 
         def header(width: int) -> Lines:
-            lines: Lines = [("class:question", line) for line in wrap("Please check:", width)]
-            lines += [
-                ("", line) for line in wrap(f"You answered {said} to: {question_text}", width)
+            lines: Lines = [
+                ("class:question", line) for line in wrap(words("Please check:"), width)
             ]
+            lines += [("", line) for line in wrap(answered, width)]
             if unsure:
                 lines += [("", line) for line in wrap(unsure, width)]
             lines += [("class:question", line) for line in wrap(action, width)]
@@ -850,13 +912,15 @@ class ArrowKeyAsker:
 
         reply = _Menu(
             header,
-            [(True, "Yes, that is right"), (False, "No, that was a mistake: let me answer again")],
-            letters={"y": 0, "n": 1},
-            hint="Press y or n, then Enter. Ctrl-B: back to the question.",
-            nothing_chosen="Press y if that is right, or n if it was a mistake, then Enter.",
+            [(True, words("Yes, that is right")),
+             (False, words("No, that was a mistake: let me answer again"))],
+            letters={words.yes_key: 0, words.no_key: 1},
+            hint=words("Press y or n, then Enter. Ctrl-B: back to the question."),
+            nothing_chosen=words("Press y if that is right, or n if it was a mistake, then Enter."),
             erase=True,
             can_go_back=True,
-        ).run()
+            words=words,
+        ).run()  # fmt: skip
         return BACK if reply == _BACK else reply is True
 
     def choose(self, text: str, options: list[tuple[str, str]], default: str | None) -> str:
@@ -871,7 +935,11 @@ class ArrowKeyAsker:
         pointer = next((i for i, (v, _) in enumerate(options) if v == default), None)
         while True:
             reply = _Menu(
-                header, list(options), pointer=pointer, hint="Up and down arrows choose. Enter."
+                header,
+                list(options),
+                pointer=pointer,
+                hint=self.words("Up and down arrows choose. Enter."),
+                words=self.words,
             ).run()
             if reply != _BACK:
                 return str(reply)
@@ -880,25 +948,30 @@ class ArrowKeyAsker:
 
     def review(self, rows: list[tuple[str, str]]) -> int | None:
         """Show every answer, a page at a time; return the index of one to change, or None."""
-        table = _Paged(lambda width: [("", line) for line in review_lines(rows, width)])
+        words = self.words
+        table = _Paged(lambda width: [("", line) for line in review_lines(rows, width, words)])
 
         def check(text: str) -> str | None:
             text = text.strip()
             if not text or (text.isdigit() and 1 <= int(text) <= len(rows)):
                 return None
-            return f"Please type a number from 1 to {len(rows)}, or press Enter if all is right."
+            return words(
+                "Please type a number from 1 to {count}, or press Enter if all is right.",
+                count=len(rows),
+            )
 
         def header(width: int) -> Lines:
             return [
                 ("class:question", line)
                 for line in wrap(
-                    "Type a number to change that answer, or press Enter if all is right.", width
+                    words("Type a number to change that answer, or press Enter if all is right."),
+                    width,
                 )
             ]
 
         typed = _Entry(
             header, hint="", check=check, can_go_back=True, pages=table,
-            pages_of="your answers", erase=True,
+            pages_of=words("your answers"), erase=True, words=words,
         ).run()  # fmt: skip
         if typed == _BACK:
             return len(rows) - 1

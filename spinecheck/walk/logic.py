@@ -26,6 +26,7 @@ from spinecheck.questionnaire.answering import (
 from spinecheck.questionnaire.conditions import AnswerValue, holds
 from spinecheck.questionnaire.model import Question, QuestionKind, Questionnaire, Urgency
 from spinecheck.walk.wording import progress_line
+from spinecheck.words import Words, words_for
 
 
 class Back(Enum):
@@ -115,6 +116,11 @@ class Walk:
     """The patient is on the review of every answer (a stop there is one Enter short of the
     summary)."""
 
+    @property
+    def words(self) -> Words:
+        """The walk's own words, in the language of the questionnaire's texts."""
+        return words_for(self.questionnaire.language)
+
     def run(self) -> Outcome:
         """Ask until the review is confirmed, or a confirmed emergency sign stops the walk."""
         only_unseen = False
@@ -200,7 +206,10 @@ class Walk:
         advice = self.questionnaire.urgency_messages.get(Urgency.SAME_DAY, "")
         self.asker.say(
             self._text(f"{warning.message} {advice}")
-            + " You can finish these questions first, then print your summary to take with you."
+            + " "
+            + self.words(
+                "You can finish these questions first, then print your summary to take with you."
+            )
             + "\n"  # a blank line before the next question: the advice stands on its own
         )
 
@@ -237,7 +246,10 @@ class Walk:
         in_section = [q for q in visible if self.questionnaire.section_of(q.id) is section]
         number = next(i for i, q in enumerate(in_section, 1) if q.id == question.id)
         if question.kind is QuestionKind.YES_NO:
-            choices: tuple[tuple[str, str], ...] = (("yes", "Yes"), ("no", "No"))
+            choices: tuple[tuple[str, str], ...] = (
+                ("yes", self.words("Yes")),
+                ("no", self.words("No")),
+            )
             if question.unsure:
                 choices += ((NOT_SURE, self._text(question.unsure.label)),)
         else:
@@ -260,6 +272,7 @@ class Walk:
                 self.questionnaire.sections.index(section) + 1,
                 len(self.questionnaire.sections),
                 number,
+                words=self.words,
             ),
             intro=self._text(section.intro) if number == 1 and section.intro else None,
             can_go_back=index > 0,
@@ -299,8 +312,8 @@ class Walk:
             visible = self._visible()
             rows = [
                 (self._text(q.title()),
-                 clean(describe_answer(q, self.progress.answers[q.id]))
-                 if q.id in self.progress.answers else "(skipped)")
+                 clean(describe_answer(q, self.progress.answers[q.id], words=self.words))
+                 if q.id in self.progress.answers else self.words("(skipped)"))
                 for q in visible
             ]  # fmt: skip
             self.reviewing = True

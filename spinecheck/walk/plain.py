@@ -20,13 +20,11 @@ from spinecheck.walk.wording import (
     wrap_text,
     yes_no_request,
 )
+from spinecheck.words import ENGLISH, Words
 
-BACK_WORDS = {"b", "back"}
-HELP_WORDS = {"?", "h", "help"}
-REMOVE_WORDS = {"remove", "r"}
-YES_WORDS = {"y", "yes"}
-NO_WORDS = {"n", "no"}
-UNSURE_WORDS = {"s", "not sure", "unsure", "don't know", "dont know"}
+BACK_WORDS = {"b", "back", "atrás", "atras", "volver"}
+HELP_WORDS = {"?", "h", "help", "ayuda"}
+REMOVE_WORDS = {"remove", "r", "quitar", "borrar"}
 
 KEYS_HINT = (
     "How to answer: type your answer and press Enter. Type b to go back, and ? for help where "
@@ -37,12 +35,16 @@ KEYS_HINT = (
 class PlainAsker:
     """Asks each question as numbered text and reads one line per answer."""
 
-    keys_text = KEYS_HINT
-    """The keys paragraph of the welcome screen."""
-
     def __init__(self, stdin: TextIO, out: TextIO) -> None:
         self.stdin = stdin
         self.out = _Cleaning(out)
+        self.words: Words = ENGLISH
+        """The walk's own words, in the patient's language (set once it is known)."""
+
+    @property
+    def keys_text(self) -> str:
+        """The keys paragraph of the welcome screen."""
+        return self.words(KEYS_HINT)
 
     @property
     def width(self) -> int:
@@ -83,15 +85,22 @@ class PlainAsker:
                 self.say(f"  {number}) {label}")
         if question.kind is QuestionKind.TEXT_LIST:
             return self._ask_list(shown, keep)
-        extras = ["b = back"] if shown.can_go_back else []
+        words = self.words
+        extras = [words("b = back")] if shown.can_go_back else []
         if shown.help:
-            extras.append("? = help")
+            extras.append(words("? = help"))
         if shown.current is not None:
-            extras.append("Enter = keep the current answer")
-            self.say(f"  Current answer: {describe_answer(question, shown.current)}")
+            extras.append(words("Enter = keep the current answer"))
+            self.say(
+                "  "
+                + words(
+                    "Current answer: {answer}",
+                    answer=describe_answer(question, shown.current, words=words),
+                )
+            )
         elif not question.required:
-            extras.append("Enter = skip")
-        hint = plain_hint(question, shown.low_label, shown.high_label)
+            extras.append(words("Enter = skip"))
+        hint = plain_hint(question, shown.low_label, shown.high_label, words=words)
         prompt = f"{hint} ({', '.join(extras)}): " if extras else f"{hint}: "
         while True:
             line = self._read(prompt)
@@ -104,16 +113,19 @@ class PlainAsker:
             if not line and shown.current is not None:
                 return shown.current
             if not line and question.kind is QuestionKind.YES_NO and question.required:
-                self.say("  " + yes_no_request(question))
+                self.say("  " + yes_no_request(question, words))
                 continue
             try:
-                value = check_typed(question, self._to_value(shown, line))
+                value = check_typed(question, self._to_value(shown, line, words))
             except SpinecheckError as err:
-                self.say("  " + problem_text(question, err))
+                self.say("  " + problem_text(question, err, words))
                 continue
             # what was recorded, read back: dictation and typing slips are caught here
-            self.say("  Recorded: " + (describe_answer(question, value) if value is not None
-                                       else "skipped"))  # fmt: skip
+            self.say("  " + words(
+                "Recorded: {answer}",
+                answer=describe_answer(question, value, words=words) if value is not None
+                else words("skipped"),
+            ))  # fmt: skip
             return value
 
     def _back_or_help(self, word: str, shown: Shown) -> Back | bool:
@@ -121,26 +133,29 @@ class PlainAsker:
         if word in BACK_WORDS:
             if shown.can_go_back:
                 return BACK
-            self.say("  This is the first question.")
+            self.say("  " + self.words("This is the first question."))
             return True
         if word in HELP_WORDS:
             self.say(
-                wrap_text(shown.help or "There is no extra help for this question.", self.width)
+                wrap_text(
+                    shown.help or self.words("There is no extra help for this question."),
+                    self.width,
+                )
             )
             return True
         return False
 
     @staticmethod
-    def _to_value(shown: Shown, line: str) -> object:
+    def _to_value(shown: Shown, line: str, words: Words = ENGLISH) -> object:
         """Map typed numbers and words to values; everything else is checked as typed."""
         kind = shown.question.kind
         if not line:
             return None
         if kind is QuestionKind.YES_NO:
             word = _spoken(line)
-            if shown.question.unsure and word in UNSURE_WORDS:
+            if shown.question.unsure and word in words.unsure:
                 return NOT_SURE
-            return True if word in YES_WORDS else False if word in NO_WORDS else line
+            return True if word in words.yes else False if word in words.no else line
         if kind is QuestionKind.SINGLE:
             return _choice(shown, line)
         if kind is QuestionKind.MULTIPLE:
@@ -149,15 +164,16 @@ class PlainAsker:
 
     def _ask_list(self, shown: Shown, keep: Keep) -> AnswerValue | Back | None:
         question = shown.question
+        words = self.words
         items: list[str] = list(shown.current) if isinstance(shown.current, list) else []
         if items:
-            self.say("  Your list so far: " + "; ".join(items))
+            self.say("  " + words("Your list so far: {items}", items="; ".join(items)))
         self.say(
             "  "
-            + plain_hint(question, None, None)
-            + ". Type remove to take off the last one"
-            + (", b to go back" if shown.can_go_back else "")
-            + (", ? for help" if shown.help else "")
+            + plain_hint(question, None, None, words=words)
+            + words(". Type remove to take off the last one")
+            + (words(", b to go back") if shown.can_go_back else "")
+            + (words(", ? for help") if shown.help else "")
             + "."
         )
         while True:
@@ -170,31 +186,42 @@ class PlainAsker:
                 continue
             if word in REMOVE_WORDS:
                 if items:
-                    self.say(f"  Removed: {items.pop()}")
+                    self.say("  " + words("Removed: {item}", item=items.pop()))
                     keep(list(items) or None)
                 else:
-                    self.say("  The list is empty.")
+                    self.say("  " + words("The list is empty."))
                 continue
             if not line:
                 break
             entries = split_entry(line)
             if len(entries) > 1:
-                self.say(f"  We read this as {len(entries)} medicines:")
+                self.say("  " + words("We read this as {count} medicines:", count=len(entries)))
                 for number, entry in enumerate(entries, 1):
                     self.say(f"    {number}. {entry}")
-                answer = self._read("  Add them as separate entries? (y = yes, n = keep as one): ")
-                if answer.lower() in NO_WORDS:
+                answer = self._read(
+                    "  " + words("Add them as separate entries? (y = yes, n = keep as one): ")
+                )
+                if _spoken(answer) in words.no:
                     entries = [line]
             for entry in entries:
                 if len(items) >= question.item_limit():
-                    self.say(f"  The list is full ({question.item_limit()} entries).")
+                    self.say(
+                        "  "
+                        + words("The list is full ({limit} entries).", limit=question.item_limit())
+                    )
                     break
                 if len(entry) > question.text_limit():
-                    self.say(f"  That is too long: at most {question.text_limit()} characters.")
+                    self.say(
+                        "  "
+                        + words(
+                            "That is too long: at most {limit} characters.",
+                            limit=question.text_limit(),
+                        )
+                    )
                     continue
                 items.append(entry)
             keep(list(items) or None)
-            self.say("  Your list: " + "; ".join(items))
+            self.say("  " + words("Your list: {items}", items="; ".join(items)))
         return check_typed(question, items or None)
 
     def confirm_emergency(self, question_text: str, action: str, unsure: str = "") -> bool | Back:
@@ -202,24 +229,32 @@ class PlainAsker:
 
         'b' goes back to the question.
         """
-        said = "not sure" if unsure else "yes"
-        self.say(wrap_text(f"\nYou answered {said} to: {question_text}", self.width))
+        words = self.words
+        said = words("not sure") if unsure else words("yes")
+        self.say(
+            wrap_text(
+                "\n"
+                + words("You answered {said} to: {question}", said=said, question=question_text),
+                self.width,
+            )
+        )
         if unsure:
             self.say(wrap_text(unsure, self.width))
         self.say(wrap_text(action, self.width))
         while True:
-            line = self._read(
-                "Type y if that is right, or n if it was a mistake (to answer again): "
-            ).lower()
-            line = _spoken(line)
-            if line in YES_WORDS:
+            line = _spoken(
+                self._read(
+                    words("Type y if that is right, or n if it was a mistake (to answer again): ")
+                )
+            )
+            if line in words.yes:
                 return True
-            if line in NO_WORDS:
-                self.say("  Your yes is taken back. The question again:")
+            if line in words.no:
+                self.say("  " + words("Your yes is taken back. The question again:"))
                 return False
             if line in BACK_WORDS:
                 return BACK
-            self.say("  Please type y or n (or b to go back to the question).")
+            self.say("  " + words("Please type y or n (or b to go back to the question)."))
 
     def choose(self, text: str, options: list[tuple[str, str]], default: str | None) -> str:
         """Ask the patient to pick one of a few options (Enter takes the default, if any)."""
@@ -228,25 +263,35 @@ class PlainAsker:
             self.say(f"  {number}) {label}")
         first = next((n for n, (v, _) in enumerate(options, 1) if v == default), None)
         while True:
-            line = self._read(f"Type a number (Enter = {first}): " if first else "Type a number: ")
+            line = self._read(
+                self.words("Type a number (Enter = {first}): ", first=first)
+                if first
+                else self.words("Type a number: ")
+            )
             if not line and default is not None:
                 return default
             if line.isdigit() and 1 <= int(line) <= len(options):
                 return options[int(line) - 1][0]
-            self.say(f"  Please type a number from 1 to {len(options)}.")
+            self.say(
+                "  " + self.words("Please type a number from 1 to {count}.", count=len(options))
+            )
 
     def review(self, rows: list[tuple[str, str]]) -> int | None:
         """Show every answer; return the index of one to change, or None when all is right."""
-        self.out.write("\n" + "\n".join(review_lines(rows, self.width)) + "\n")
+        words = self.words
+        self.out.write("\n" + "\n".join(review_lines(rows, self.width, words)) + "\n")
         while True:
             line = self._read(
-                "Type a number to change that answer, or press Enter if all is right: "
+                words("Type a number to change that answer, or press Enter if all is right: ")
             )
             if not line:
                 return None
             if line.isdigit() and 1 <= int(line) <= len(rows):
                 return int(line) - 1
-            self.say(f"  Please type a number from 1 to {len(rows)}, or press Enter.")
+            self.say(
+                "  "
+                + words("Please type a number from 1 to {count}, or press Enter.", count=len(rows))
+            )
 
 
 class _Cleaning:

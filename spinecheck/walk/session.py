@@ -17,6 +17,7 @@ from typing import Any, NamedTuple, TextIO
 from spinecheck.answers.progress import Progress
 from spinecheck.errors import Problem, SpinecheckError, visible
 from spinecheck.questionnaire.model import Questionnaire
+from spinecheck.words import Words, words_for
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
@@ -84,12 +85,14 @@ def _run(options: StartOptions, questionnaire: Questionnaire, path: Path, *, pla
     # Prompts and messages go to the terminal even when the summary is redirected to a file.
     screen = sys.stdout if sys.stdout.isatty() or not sys.stderr.isatty() else sys.stderr
     asker, session = _front_end(plain, screen)
+    # Until the answers say otherwise, the words are in the language asked for or the locale's.
+    asker.words = words_for(options.language or locale_language(questionnaire))
     as_json = path.suffix.lower() == ".json"
     with session, _stop_on_sigterm():
         try:
             progress, started = _open_progress(path, questionnaire, options.resume, asker)
         except (KeyboardInterrupt, EOFError):  # Ctrl-C, or the input closed
-            screen.write("\n\nStopped. Nothing was changed.\n")
+            screen.write("\n\n" + asker.words("Stopped. Nothing was changed.") + "\n")
             return EXIT_INTERRUPTED
         # The language: asked for, else the one these answers were given in (a resumed walk
         # keeps it), else this computer's locale when the questionnaire has it, else its own.
@@ -100,6 +103,7 @@ def _run(options: StartOptions, questionnaire: Questionnaire, path: Path, *, pla
 
             questionnaire = load_questionnaire(options.questions, language=language)
         progress.language = questionnaire.language
+        words = asker.words = words_for(questionnaire.language)
         # The country whose numbers are shown: asked for, else the one these answers were
         # given in (a resumed walk keeps it), else this computer's locale, else the default.
         region = options.region or progress.region or locale_region(questionnaire)
@@ -107,7 +111,7 @@ def _run(options: StartOptions, questionnaire: Questionnaire, path: Path, *, pla
             try:  # asked once: the answer is kept with the answers
                 region = _ask_region(asker, questionnaire)
             except (KeyboardInterrupt, EOFError):  # Ctrl-C, or the input closed
-                screen.write("\n\nStopped. Nothing was saved yet.\n")
+                screen.write("\n\n" + words("Stopped. Nothing was saved yet.") + "\n")
                 return EXIT_INTERRUPTED
         contacts = choose_region(questionnaire, region)
         progress.region = region or questionnaire.default_region
@@ -115,8 +119,10 @@ def _run(options: StartOptions, questionnaire: Questionnaire, path: Path, *, pla
         default = progress.region == questionnaire.default_region
         options = options._replace(region=None if default else progress.region)
         # Region text comes from the questionnaire file: cleaned like every other text shown.
-        number = clean(contacts.emergency_number) if contacts else "your local emergency number"
-        place = clean(contacts.emergency) if contacts else "the nearest emergency department"
+        number = (
+            clean(contacts.emergency_number) if contacts else words("your local emergency number")
+        )
+        place = clean(contacts.emergency) if contacts else words("the nearest emergency department")
         command = _resume_command(options)
 
         def save_progress(current: Progress) -> None:
@@ -130,7 +136,9 @@ def _run(options: StartOptions, questionnaire: Questionnaire, path: Path, *, pla
             asker,
             progress,
             save_progress,
-            emergency_action=f"If that is right, call {number} now, or go to {place}.",
+            emergency_action=words(
+                "If that is right, call {number} now, or go to {place}.", number=number, place=place
+            ),
         )
         walk.fill = lambda text: fill_text(
             text, questionnaire, walk.progress.answers, None, contacts
@@ -138,9 +146,11 @@ def _run(options: StartOptions, questionnaire: Questionnaire, path: Path, *, pla
         whose = ""
         if contacts is not None and len(questionnaire.regions) > 1:
             others = ", ".join(k for k in sorted(questionnaire.regions) if k != progress.region)
-            whose = (
-                f"The phone numbers shown are for: {clean(contacts.label)}. For another country, "
-                f"stop (Ctrl-C) and start again with --region ({others})."
+            whose = words(
+                "The phone numbers shown are for: {country}. For another country, stop (Ctrl-C) "
+                "and start again with --region ({others}).",
+                country=clean(contacts.label),
+                others=others,
             )
         try:
             _welcome(asker, questionnaire, walk.progress, number, place, whose)
@@ -156,32 +166,37 @@ def _run(options: StartOptions, questionnaire: Questionnaire, path: Path, *, pla
             if walk.progress.answers:
                 with contextlib.suppress(_SaveFailed):
                     save_progress(walk.progress)
-            saved_in = "Your answers are saved on this computer."
+            saved_in = words("Your answers are saved on this computer.")
             if stops_walk(questionnaire, walk.progress.answers):
                 # a yes to an emergency sign stands (given, not taken back): its advice is the
                 # last thing on the screen, whatever stopped the walk
                 _stopped(
                     screen,
-                    "Stopped. You said yes to a warning sign that needs help now.",
-                    f"Call {number} now, or go to {place}. Do not wait.",
+                    words("Stopped. You said yes to a warning sign that needs help now."),
+                    words(
+                        "Call {number} now, or go to {place}. Do not wait.",
+                        number=number,
+                        place=place,
+                    ),
                     saved_in,
                 )
                 return EXIT_EMERGENCY
             if walk.progress.answers:
                 advice = _urgent_advice(questionnaire, walk.progress.answers, options.region)
                 then = (  # at the review, the summary is one Enter away
-                    "To check them and get your summary to bring to your visit, run:"
+                    words("To check them and get your summary to bring to your visit, run:")
                     if walk.reviewing
-                    else "To continue where you stopped, run:"
+                    else words("To continue where you stopped, run:")
                 )
+                stopped = words("Stopped.")
                 _stopped(  # what to do today first, where the answers so far need it
                     screen,
-                    *(["Stopped. " + advice, saved_in] if advice else [f"Stopped. {saved_in}"]),
+                    *([f"{stopped} {advice}", saved_in] if advice else [f"{stopped} {saved_in}"]),
                     then,
                     command=command,
                 )
             else:
-                _stopped(screen, "Stopped. Nothing was saved yet.")
+                _stopped(screen, words("Stopped. Nothing was saved yet."))
             return EXIT_INTERRUPTED
         if outcome is not Outcome.EMERGENCY:
             try:
@@ -191,20 +206,27 @@ def _run(options: StartOptions, questionnaire: Questionnaire, path: Path, *, pla
             except (KeyboardInterrupt, EOFError):
                 pass  # the details are optional; every answer is already saved
             except _SaveFailed as failed:  # the answers were saved; only these details are not
-                asker.say(f"\nYour name and date of birth could not be saved: {failed.reason}.")
+                asker.say(
+                    "\n"
+                    + words(
+                        "Your name and date of birth could not be saved: {reason}.",
+                        reason=failed.reason,
+                    )
+                )
     return _finish(questionnaire, walk.progress, outcome is Outcome.EMERGENCY, options, path,
                    plain=plain, asker=asker)  # fmt: skip
 
 
-_DETAILS = (
-    (
-        "name",
-        "Your name, if you want it on your summary (so the clinic can match it to you).",
-        120,
-    ),
-    ("birth_date", "Your date of birth, for example {example}.", 40),
-)
-"""The optional patient details the walk asks for at the end (contract 1.1)."""
+def _details(words: Words) -> tuple[tuple[str, str, int], ...]:
+    """The optional patient details the walk asks for at the end (contract 1.1)."""
+    return (
+        (
+            "name",
+            words("Your name, if you want it on your summary (so the clinic can match it to you)."),
+            120,
+        ),
+        ("birth_date", words("Your date of birth, for example {example}."), 40),
+    )
 
 
 def _ask_details(
@@ -224,17 +246,19 @@ def _ask_details(
     from spinecheck.render.document import readable_date
     from spinecheck.walk.logic import Shown
 
-    example = "March 3, 1970" if month_first else "3 March 1970"
-    missing = [detail for detail in _DETAILS if detail[0] not in progress.patient]
+    words: Words = asker.words
+    example = words("March 3, 1970") if month_first else words("3 March 1970")
+    missing = [detail for detail in _details(words) if detail[0] not in progress.patient]
     for number, (key, wording, longest) in enumerate(missing, 1):
-        text = wording.format(example=example)
+        text = wording.replace("{example}", example)
         question = Question(
             id=f"patient_{key}", kind=QuestionKind.TEXT, text=text, max_length=longest
         )
         shown = Shown(
             question=question, text=text, help=None, choices=(), low_label=None,
-            high_label=None, progress=f"Last part, for your clinic: question {number}.",
-            intro="Two last questions. Both are optional: press Enter to skip."
+            high_label=None,
+            progress=words("Last part, for your clinic: question {number}.", number=number),
+            intro=words("Two last questions. Both are optional: press Enter to skip.")
             if number == 1 else None,
             can_go_back=False, current=None,
         )  # fmt: skip
@@ -245,25 +269,41 @@ def _ask_details(
                 break
             value = value.strip()
             if key == "birth_date":
-                reading = read_typed_date(value, month_first=month_first)
+                reading = read_typed_date(value, month_first=month_first, words=words)
                 if reading.date is None:
                     asker.say("  " + reading.problem)
                     continue
                 value = reading.date
                 wrong = birth_date_problem(value, None, None)
                 if wrong:
-                    asker.say(f"  {wrong[0].upper()}{wrong[1:]}. Please check it.")
+                    asker.say(
+                        f"  {wrong[0].upper()}{wrong[1:]}. Please check it."
+                        if words.language == "en"
+                        else "  "
+                        + words(
+                            "That date of birth cannot be right (it is in the future, or more "
+                            "than 130 years ago). Please check it."
+                        )
+                    )
                     continue
                 age = progress.answers.get("age")
                 years = age_contradiction(value, age, None)
                 if years is not None and value != doubted:
                     doubted = value
                     asker.say(
-                        f"  {readable_date(value)} would make you {years}, but you said you are "
-                        f"{age}. Please check it. If the date is right, type it again."
+                        "  "
+                        + words(
+                            "{date} would make you {years}, but you said you are {age}. Please "
+                            "check it. If the date is right, type it again.",
+                            date=readable_date(value, words=words),
+                            years=years,
+                            age=age,
+                        )
                     )
                     continue
-                asker.say(f"  Recorded: born {readable_date(value)}.")
+                asker.say(
+                    "  " + words("Recorded: born {date}.", date=readable_date(value, words=words))
+                )
             progress.patient[key] = value
             save(progress)
             break
@@ -404,15 +444,16 @@ def _open_progress(
     """
     from spinecheck.answers.progress import keep_aside, kept_files, load_progress, now
 
+    words: Words = asker.words
     if not path.exists() and resume:
         for kept in kept_files(path):
             with contextlib.suppress(SpinecheckError, OSError):
                 load_progress(kept, questionnaire)
                 kept.replace(path)
-                asker.say("We found your earlier answers and continue them.")
+                asker.say(words("We found your earlier answers and continue them."))
                 break
         else:
-            asker.say("No saved answers were found, so we start from the beginning.")
+            asker.say(words("No saved answers were found, so we start from the beginning."))
     if not path.exists():
         return Progress(), now()
     try:
@@ -435,11 +476,18 @@ def _open_progress(
         from spinecheck.render.document import readable_date
 
         # a date as people read it, in this computer's time ("3 Dec 2026, 09:30"), never ISO
-        when = f" from {readable_date(saved.updated)}" if saved.updated else ""
+        asked = (
+            words(
+                "You have unfinished answers from {date}. Would you like to continue them?",
+                date=readable_date(saved.updated, words=words),
+            )
+            if saved.updated
+            else words("You have unfinished answers. Would you like to continue them?")
+        )
         choice = asker.choose(
-            f"You have unfinished answers{when}. Would you like to continue them?",
-            [("continue", "Continue where I stopped"),
-             ("over", "Start over (your earlier answers are kept)")],
+            asked,
+            [("continue", words("Continue where I stopped")),
+             ("over", words("Start over (your earlier answers are kept)"))],
             "continue",
         )  # fmt: skip
         if choice == "continue":
@@ -451,8 +499,10 @@ def _open_progress(
             f"cannot keep the earlier answers: {err.strerror}", path=path
         ) from err
     asker.say(
-        "Your earlier answers are kept (spinecheck start --resume finds them if you stop "
-        "before giving a new answer)."
+        words(
+            "Your earlier answers are kept (spinecheck start --resume finds them if you stop "
+            "before giving a new answer)."
+        )
     )
     return Progress(), now()
 
@@ -464,7 +514,9 @@ def _ask_region(asker: Any, questionnaire: Questionnaire) -> str:
     regions = sorted(questionnaire.regions.items(), key=lambda item: item[0] == "other")
     return str(
         asker.choose(
-            "Which country are you in? The phone numbers for urgent help depend on it.",
+            asker.words(
+                "Which country are you in? The phone numbers for urgent help depend on it."
+            ),
             [(key, clean(contacts.label)) for key, contacts in regions],
             None,  # nothing chosen for the patient: a stray Enter picks no country
         )
@@ -483,9 +535,10 @@ def _welcome(
     from spinecheck.walk.wording import WALK_MINUTES, welcome_text
 
     keys: str = asker.keys_text
+    words: Words = asker.words
     paragraphs = welcome_text(
         emergency_number, place, resuming=bool(progress.answers), keys=keys,
-        minutes=WALK_MINUTES,
+        minutes=WALK_MINUTES, words=words,
     )  # fmt: skip
     if whose:
         paragraphs.insert(-1, whose)
@@ -497,8 +550,11 @@ def _welcome(
             if q.warning and progress.answers.get(q.id) is True
         )
         asker.say(
-            "You said yes to a warning sign that needs help now. If that is right, call "
-            f"{emergency_number} now. If it was a mistake, change your answer."
+            words(
+                "You said yes to a warning sign that needs help now. If that is right, call "
+                "{number} now. If it was a mistake, change your answer.",
+                number=emergency_number,
+            )
         )
         progress.current = first_yes
         progress.stopped_at_emergency = False
@@ -526,7 +582,7 @@ def _finish(
         from spinecheck.render.plain import urgency_text
 
         asker.say("\n" + urgency_text(assessment, stream_width(asker.out)))
-        asker.say("Your answers are saved on this computer.")
+        asker.say(asker.words("Your answers are saved on this computer."))
         return EXIT_EMERGENCY
     info = SummaryInfo(  # no file name: the patient's own page names no internal files
         patient=with_answered_sex(progress.patient, progress.answers),
@@ -545,7 +601,7 @@ def _finish(
         sys.stdout.write("\n" + to_text(document, min(width, 100)))
     sys.stdout.flush()
     page = paper_for(choose_region(questionnaire, options.region))
-    asker.say("\n" + _where_the_summary_is(document, path, options, page))
+    asker.say("\n" + _where_the_summary_is(document, path, options, page, asker.words))
     return EXIT_OK
 
 
@@ -556,7 +612,9 @@ def summary_path(path: Path, options: StartOptions) -> Path:
     return path.with_name(f"{path.stem}-summary.html")
 
 
-def _where_the_summary_is(document: Any, path: Path, options: StartOptions, page: str) -> str:
+def _where_the_summary_is(
+    document: Any, path: Path, options: StartOptions, page: str, words: Words
+) -> str:
     """Save the summary (owner-only) and say, in the patient's words, what to do with it."""
     from spinecheck.answers.progress import write_private
     from spinecheck.render.html import to_html
@@ -570,12 +628,18 @@ def _where_the_summary_is(document: Any, path: Path, options: StartOptions, page
         write_private(saved, to_html([document], page=page))
     except OSError as err:
         return (
-            f"Your summary could not be saved ({err.strerror or err}). Your answers are saved "
-            f"on this computer. To print your summary later, run:\n{command} --format pdf "
-            "--output summary.pdf"
+            words(
+                "Your summary could not be saved ({reason}). Your answers are saved on this "
+                "computer. To print your summary later, run:",
+                reason=err.strerror or err,
+            )
+            + f"\n{command} --format pdf --output summary.pdf"
         )
-    return (
-        f"Your summary is saved as a web page:\n{visible(str(saved))}\n"
-        "To print it, open that file in your web browser and choose Print. "
-        "Please bring it to your visit."
-    )
+    return "\n".join([
+        words("Your summary is saved as a web page:"),
+        visible(str(saved)),
+        words(
+            "To print it, open that file in your web browser and choose Print. "
+            "Please bring it to your visit."
+        ),
+    ])  # fmt: skip

@@ -16,6 +16,7 @@ from spinecheck.errors import SpinecheckError, visible
 from spinecheck.questionnaire.answering import parse_answer
 from spinecheck.questionnaire.conditions import AnswerValue
 from spinecheck.questionnaire.model import Question, QuestionKind
+from spinecheck.words import ENGLISH, Words
 
 MIN_WIDTH = 20
 """Narrower windows than this are drawn as if they were this wide."""
@@ -74,81 +75,96 @@ def wrap_text(text: str, width: int, indent: str = "") -> str:
     return "\n".join(lines)
 
 
-def progress_line(section_title: str, part: int, parts: int, number: int) -> str:
+def progress_line(
+    section_title: str, part: int, parts: int, number: int, *, words: Words = ENGLISH
+) -> str:
     """The progress line: 'Part 2 of 7, Your pain: question 3.'.
 
     The parts are the questionnaire's sections, a count that never changes; within a part the
     question number only grows. A total of questions would jump as answers open follow-up
     questions (1 of 8, 2 of 9, 3 of 15), so none is shown.
     """
-    return f"Part {part} of {parts}, {section_title}: question {number}."
+    return words(
+        "Part {part} of {parts}, {title}: question {number}.",
+        part=part, parts=parts, title=section_title, number=number,
+    )  # fmt: skip
 
 
-def keys_hint(question: Question, *, can_go_back: bool, has_help: bool) -> str:
+def keys_hint(
+    question: Question, *, can_go_back: bool, has_help: bool, words: Words = ENGLISH
+) -> str:
     """How to answer with the arrow-key prompts, in plain words."""
     kind = question.kind
     if kind is QuestionKind.YES_NO:
         first = (
-            "Press y for yes, n for no, or s if you are not sure, then Enter."
+            words("Press y for yes, n for no, or s if you are not sure, then Enter.")
             if question.unsure
-            else "Press y for yes or n for no, then Enter."
+            else words("Press y for yes or n for no, then Enter.")
         )
     elif kind is QuestionKind.MULTIPLE:
-        first = "Up and down arrows move. Space ticks a box. Enter when done."
+        first = words("Up and down arrows move. Space ticks a box. Enter when done.")
     elif kind is QuestionKind.SCALE and question.bounds()[0] >= 0 and question.bounds()[1] <= 10:
-        first = "Type a number or use the up and down arrows, then press Enter."
+        first = words("Type a number or use the up and down arrows, then press Enter.")
     elif kind in (QuestionKind.SINGLE, QuestionKind.SCALE):
-        first = "Up and down arrows choose. Enter to answer."
+        first = words("Up and down arrows choose. Enter to answer.")
     elif kind is QuestionKind.TEXT_LIST:
-        first = (
+        first = words(
             "Type one and press Enter. Press Enter on an empty line when done. "
             "Ctrl-X removes the last one."
         )
     elif kind is QuestionKind.INTEGER:
-        first = f"Type a whole number{_unit_words(question)}, then press Enter."
+        first = words(
+            "Type a whole number{unit}, then press Enter.", unit=_unit_words(question, words)
+        )
         if not question.required:
-            first += " Press Enter alone to skip."
+            first += " " + words("Press Enter alone to skip.")
     else:
-        first = "Type your answer and press Enter."
+        first = words("Type your answer and press Enter.")
         if not question.required:
-            first += " Press Enter alone to skip."
+            first += " " + words("Press Enter alone to skip.")
     extras = []
     if can_go_back:
-        extras.append("Ctrl-B: back.")
+        extras.append(words("Ctrl-B: back."))
     if has_help:
-        extras.append("?: help.")
+        extras.append(words("?: help."))
     return " ".join([first, *extras])
 
 
-def plain_hint(question: Question, low_label: str | None, high_label: str | None) -> str:
+def plain_hint(
+    question: Question,
+    low_label: str | None,
+    high_label: str | None,
+    *,
+    words: Words = ENGLISH,
+) -> str:
     """How to answer with the plain (line-by-line) prompts."""
     kind = question.kind
     if kind is QuestionKind.YES_NO:
         if question.unsure:
-            return "Type y for yes, n for no, or s if you are not sure"
-        return "Type y for yes or n for no"
+            return words("Type y for yes, n for no, or s if you are not sure")
+        return words("Type y for yes or n for no")
     if kind is QuestionKind.SINGLE:
-        return "Type the number of your answer"
+        return words("Type the number of your answer")
     if kind is QuestionKind.MULTIPLE:
-        return "Type the numbers of all that apply, with commas between them"
+        return words("Type the numbers of all that apply, with commas between them")
     if kind is QuestionKind.SCALE:
         low, high = question.bounds()
         low_text = f"{low} ({low_label})" if low_label else str(low)
         high_text = f"{high} ({high_label})" if high_label else str(high)
-        return f"Type a number from {low_text} to {high_text}"
+        return words("Type a number from {low} to {high}", low=low_text, high=high_text)
     if kind is QuestionKind.INTEGER:
-        return f"Type a whole number{_unit_words(question)}"
+        return words("Type a whole number{unit}", unit=_unit_words(question, words))
     if kind is QuestionKind.TEXT_LIST:
-        return "Type one, press Enter, then the next. Press Enter on an empty line when done"
-    return "Type your answer"
+        return words("Type one, press Enter, then the next. Press Enter on an empty line when done")
+    return words("Type your answer")
 
 
-def _unit_words(question: Question) -> str:
+def _unit_words(question: Question, words: Words = ENGLISH) -> str:
     unit = question.unit
     if unit == "cm":
-        return " of centimetres, or feet and inches (like 5 ft 7)"
+        return words(" of centimetres, or feet and inches (like 5 ft 7)")
     if unit == "kg":
-        return " of kilograms, or pounds (like 160 lb)"
+        return words(" of kilograms, or pounds (like 160 lb)")
     if unit:
         return f" ({unit})"
     return ""
@@ -170,44 +186,54 @@ def check_typed(question: Question, typed: object) -> AnswerValue | None:
     return parse_answer(question, typed)
 
 
-def yes_no_request(question: Question) -> str:
+def yes_no_request(question: Question, words: Words = ENGLISH) -> str:
     """What to type for a yes/no question, when what was typed is not an answer."""
     if question.unsure:
-        return "Please answer y for yes, n for no, or s if you are not sure."
-    return "Please answer y for yes or n for no."
+        return words("Please answer y for yes, n for no, or s if you are not sure.")
+    return words("Please answer y for yes or n for no.")
 
 
-def problem_text(question: Question, err: SpinecheckError) -> str:
+def problem_text(question: Question, err: SpinecheckError, words: Words = ENGLISH) -> str:
     """What went wrong with a typed answer, in the patient's words (no internal values)."""
     kind = question.kind
+    count = len(question.choices or ())
     if err.message == "an answer is needed here":
         if kind is QuestionKind.MULTIPLE:
-            has_none = any(c.exclusive for c in question.choices or ())
-            return "Please choose at least one" + (
-                ", or the 'None of these' choice." if has_none else "."
-            )
-        return "This question needs an answer."
+            if any(c.exclusive for c in question.choices or ()):
+                return words("Please choose at least one, or the 'None of these' choice.")
+            return words("Please choose at least one.")
+        return words("This question needs an answer.")
     if kind is QuestionKind.YES_NO:
-        return yes_no_request(question)
+        return yes_no_request(question, words)
     if kind is QuestionKind.SINGLE:
-        return f"Please type the number of one answer, from 1 to {len(question.choices or ())}."
+        return words("Please type the number of one answer, from 1 to {count}.", count=count)
     if kind is QuestionKind.MULTIPLE:
         if "cannot be combined" in err.message:
             label = next((c.label for c in question.choices or () if c.exclusive), "None")
-            return f"'{label}' cannot go with other answers. Choose it alone, or leave it out."
-        return (
-            f"Please type the numbers of your answers, from 1 to {len(question.choices or ())}, "
-            "with commas between them."
+            return words(
+                "'{label}' cannot go with other answers. Choose it alone, or leave it out.",
+                label=label,
+            )
+        return words(
+            "Please type the numbers of your answers, from 1 to {count}, with commas between them.",
+            count=count,
         )
     if kind in (QuestionKind.SCALE, QuestionKind.INTEGER):
         low, high = question.bounds()
-        return f"Please type a whole number from {low} to {high}{_unit_words(question)}."
-    limit = question.text_limit()
+        return words(
+            "Please type a whole number from {low} to {high}{unit}.",
+            low=low, high=high, unit=_unit_words(question, words),
+        )  # fmt: skip
     if "characters long" in err.message:
-        return f"That is too long. Please use at most {limit} characters."
+        return words(
+            "That is too long. Please use at most {limit} characters.",
+            limit=question.text_limit(),
+        )
     if "entries, more than allowed" in err.message:
-        return f"That is too many. The list can hold {question.item_limit()} entries."
-    return "Please check your answer."
+        return words(
+            "That is too many. The list can hold {limit} entries.", limit=question.item_limit()
+        )
+    return words("Please check your answer.")
 
 
 _NUMBER = r"(\d+(?:[.,]\d+)?)"
@@ -272,9 +298,9 @@ def _to_kilograms(text: str) -> float | None:
     return None
 
 
-def review_lines(rows: list[tuple[str, str]], width: int) -> list[str]:
+def review_lines(rows: list[tuple[str, str]], width: int, words: Words = ENGLISH) -> list[str]:
     """The numbered table of every answer shown before the patient confirms, fitted to `width`."""
-    lines = ["Please check your answers:", ""]
+    lines = [words("Please check your answers:"), ""]
     number_width = len(str(len(rows))) + 2
     title_width = max(10, min(34, (width - number_width) // 2 - 1))
     answer_width = max(10, width - number_width - title_width - 2)
@@ -291,22 +317,39 @@ def review_lines(rows: list[tuple[str, str]], width: int) -> list[str]:
 
 
 def welcome_text(
-    emergency_number: str, emergency_place: str, *, resuming: bool, keys: str, minutes: str
+    emergency_number: str,
+    emergency_place: str,
+    *,
+    resuming: bool,
+    keys: str,
+    minutes: str,
+    words: Words = ENGLISH,
 ) -> list[str]:
     """The first screen's paragraphs: what this is, privacy, what to do now if urgent, the keys."""
-    paragraphs = ["Welcome back to spinecheck" if resuming else "Welcome to spinecheck"]
+    paragraphs = [
+        words("Welcome back to spinecheck") if resuming else words("Welcome to spinecheck")
+    ]
     if resuming:
-        paragraphs.append("We continue where you stopped.")
+        paragraphs.append(words("We continue where you stopped."))
     else:
         paragraphs += [
-            "These questions help you get ready for a visit about back or neck pain. "
-            f"They are not a diagnosis. Most people take {minutes}.",
-            "Your answers stay on this computer. Each answer is saved as you go, so you can "
-            "stop and come back.",
+            words(
+                "These questions help you get ready for a visit about back or neck pain. "
+                "They are not a diagnosis. Most people take {minutes}.",
+                minutes=words(minutes),
+            ),
+            words(
+                "Your answers stay on this computer. Each answer is saved as you go, so you can "
+                "stop and come back."
+            ),
         ]
     paragraphs += [
-        f"If you need help now, call {emergency_number} or go to {emergency_place}. "
-        "Do not wait to finish these questions.",
+        words(
+            "If you need help now, call {number} or go to {place}. "
+            "Do not wait to finish these questions.",
+            number=emergency_number,
+            place=emergency_place,
+        ),
         keys,
     ]
     return paragraphs
