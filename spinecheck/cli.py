@@ -221,19 +221,31 @@ def export_questionnaire(
     ] = None,
     force: ForceOption = False,
     region: RegionOption = None,
+    language: Annotated[
+        str | None,
+        typer.Option(
+            "--language",
+            help="The language the Questionnaire is written in (default: the questionnaire "
+            "file's own, en); its other languages are translations on every text.",
+        ),
+    ] = None,
 ) -> None:
     """Print the questionnaire as a FHIR R4 Questionnaire (JSON), to match --format fhir answers.
 
-    A warning sign answered yes shows what to do now, with the region's numbers.
+    A warning sign answered yes shows what to do now, with the region's numbers. Every text
+    carries its translations into the questionnaire's other languages (Spanish).
     """
     from spinecheck.clean import json_text
     from spinecheck.printing import refuse_existing, write_file
-    from spinecheck.questionnaire.loading import load_questionnaire
+    from spinecheck.questionnaire.loading import in_language, load_languages, questions_file
     from spinecheck.render.fhir import to_questionnaire
 
     try:
-        questionnaire = load_questionnaire(questions)
-        text = json_text(to_questionnaire(questionnaire, region=region), indent=2) + "\n"
+        found = load_languages(questions)
+        written = in_language(found, language, str(questions or questions_file()))
+        others = [other for other in found.values() if other is not written]
+        resource = to_questionnaire(written, region=region, translations=others)
+        text = json_text(resource, indent=2) + "\n"
     except SpinecheckError as err:
         _fail(err)
     if output is not None:

@@ -15,7 +15,7 @@ from spinecheck.questionnaire.loading import (
     parse_languages,
     parse_questionnaire,
 )
-from spinecheck.questionnaire.model import Questionnaire
+from spinecheck.questionnaire.model import Question, Questionnaire, Source
 
 TWO_LANGUAGES = textwrap.dedent(
     """\
@@ -176,8 +176,14 @@ def test_a_one_language_file_reads_as_before():
 
 
 def test_translatable_keys_are_only_words_a_patient_reads():
-    """Clinical words, ids and sources stay in one language (the clinician page's)."""
-    never = {"id", "value", "clinical", "concern", "short", "citation", "url", "emergency_number"}
+    """Clinical words, ids and sources stay in one language (the clinician page's).
+
+    A question's `short` is the one name the patient reads too (the review table, "You said:"),
+    so it is translated; a source's `short` is a citation tag and is not.
+    """
+    never = {"id", "value", "clinical", "concern", "citation", "url", "emergency_number"}
+    assert "short" in Question.texts
+    assert "short" not in Source.texts
     from msgspec import inspect
 
     def models(info, seen):

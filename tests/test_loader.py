@@ -244,11 +244,11 @@ def test_rule_cross_references(change, fragment):
 def test_ten_mistakes_in_a_copy_of_the_shipped_file_are_all_reported(shipped_text, tmp_path):
     mistakes = [
         # (text to find, replacement, marker on the reported line, fragment of the message)
-        ("      - id: rf_saddle_numbness\n        short: Numbness between the legs\n        kind: yes_no\n        required: true",
-         "      - id: rf_saddle_numbness\n        short: Numbness between the legs\n        kind: yes_no\n        requried: true",
+        ("      - id: rf_saddle_numbness\n        short:\n          en: Numbness between the legs\n          es: Entumecimiento entre las piernas\n        kind: yes_no\n        required: true",
+         "      - id: rf_saddle_numbness\n        short:\n          en: Numbness between the legs\n          es: Entumecimiento entre las piernas\n        kind: yes_no\n        requried: true",
          "requried: true", "unknown key 'requried'"),
-        ("      - id: rf_bladder_change\n        short: New bladder trouble\n        kind: yes_no",
-         "      - id: rf_bladder_change\n        short: New bladder trouble\n        kind: yesno",
+        ("      - id: rf_bladder_change\n        short:\n          en: New bladder trouble\n          es: Problema nuevo de la vejiga\n        kind: yes_no",
+         "      - id: rf_bladder_change\n        short:\n          en: New bladder trouble\n          es: Problema nuevo de la vejiga\n        kind: yesno",
          "kind: yesno", "'yesno' is not allowed"),
         ("          - {value: homemaker, label: {en: Looking after a home or family",
          "          - {value: student, label: {en: Looking after a home or family",
@@ -259,16 +259,16 @@ def test_ten_mistakes_in_a_copy_of_the_shipped_file_are_all_reported(shipped_tex
         ("        when: {question: pain_areas, includes: [lower_back, buttock_hip, leg]}",
          "        when: {question: pain_areas, includes: [lower_back, buttock_hip, legg]}",
          "legg]", "has no choice 'legg'"),
-        ("      - id: numbness_tingling\n        short: Numbness or pins and needles\n        kind: yes_no\n",
-         "      - id: numbness_tingling\n        short: Numbness or pins and needles\n        kind: yes_no\n        when: {question: age, at_least: 18}\n",
+        ("      - id: numbness_tingling\n        short:\n          en: Numbness or pins and needles\n          es: Entumecimiento u hormigueo\n        kind: yes_no\n",
+         "      - id: numbness_tingling\n        short:\n          en: Numbness or pins and needles\n          es: Entumecimiento u hormigueo\n        kind: yes_no\n        when: {question: age, at_least: 18}\n",
          "when: {question: age, at_least: 18}", "not asked before it"),
         ("    sources: [asas_2009]", "    sources: [asas_2090]", "sources: [asas_2090]",
          "unknown source 'asas_2090'"),
         ("    specialist: physiatrist", "    specialist: physiatrst", "specialist: physiatrst",
          "unknown specialist 'physiatrst'"),
         ("        max_items: 40", "        max_items: forty", "max_items: forty", "'max_items'"),
-        ("      - id: goals\n        short: Your goal\n        kind: text\n",
-         "      - id: goals\n        short: Your goal\n        kind: text\n        when: {all: [{question: age, below: 10}, {question: age, above: 20}]}\n",
+        ("      - id: goals\n        short:\n          en: Your goal\n          es: Su meta\n        kind: text\n",
+         "      - id: goals\n        short:\n          en: Your goal\n          es: Su meta\n        kind: text\n        when: {all: [{question: age, below: 10}, {question: age, above: 20}]}\n",
          "{question: age, below: 10}", "can never be asked"),
     ]  # fmt: skip
     text = shipped_text

@@ -36,9 +36,16 @@ def _phrases() -> dict[str, list[str]]:
 
 def _indirect() -> set[str]:
     """Phrases kept in constants and looked up by name (the keys paragraphs, the walk's length)."""
+    from spinecheck.render import patient_page
     from spinecheck.walk import arrow_keys, plain, wording
 
-    return {arrow_keys.KEYS_HINT, plain.KEYS_HINT, wording.WALK_MINUTES, arrow_keys._MORE}
+    return {
+        arrow_keys.KEYS_HINT,
+        plain.KEYS_HINT,
+        wording.WALK_MINUTES,
+        arrow_keys._MORE,
+        patient_page.STANDING_NOTE,
+    }
 
 
 def _fields(text: str) -> set[str]:

@@ -223,7 +223,7 @@ def _get(data: Any, path: Path_) -> Any:
 
 def _metadata(resource: Mapping[str, Any], questionnaire: Questionnaire, problem: Any
               ) -> dict[str, Any]:  # fmt: skip
-    """The response's status, time and questionnaire as an answer file's metadata."""
+    """The response's status, time, language and questionnaire as an answer file's metadata."""
     metadata: dict[str, Any] = {"questionnaire": questionnaire.id}
     status = resource.get("status")
     if status not in _STATUSES:
@@ -244,6 +244,17 @@ def _metadata(resource: Mapping[str, Any], questionnaire: Questionnaire, problem
                 f"not {show_value(canonical_url(questionnaire))}",
                 "use --questions to name the questionnaire it was made with",
             )
+    language = resource.get("language")
+    if isinstance(language, str):
+        code = response_language(language)
+        if code:  # contract 1.2: the summary is in the patient's language
+            metadata["language"] = code
+    elif language is not None:
+        problem(
+            ("language",),
+            f"'language' must be a language code, as text, not {show_value(language)}",
+            'write it as a BCP-47 code, for example "es" or "en"',
+        )
     authored = resource.get("authored")
     if authored is not None:
         if isinstance(authored, str) and real_date_time(authored):
@@ -258,6 +269,20 @@ def _metadata(resource: Mapping[str, Any], questionnaire: Questionnaire, problem
         else:
             problem(("authored",), "'authored' must be a date and time, as text")
     return metadata
+
+
+def response_language(code: str) -> str | None:
+    """A response's `language` as the answer file's (contract 1.2), or None when it is none.
+
+    Only the code is read, never the texts' wording: 'es', 'es-MX'; written 'ES' or 'es_MX'
+    by another system, 'es' and 'es-MX'. What is no language code ('Spanish') is left out, as
+    in an answer file, and the summary is in the questionnaire's own language.
+    """
+    from spinecheck.questionnaire.languages import LANGUAGE_CODE
+
+    first, *rest = code.strip().replace("_", "-").split("-")
+    tag = "-".join([first.lower(), *rest])
+    return tag if LANGUAGE_CODE.match(tag) else None
 
 
 def _read_items(

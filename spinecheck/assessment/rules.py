@@ -35,6 +35,7 @@ from spinecheck.questionnaire.model import (
     Rule,
     Urgency,
 )
+from spinecheck.words import words_for
 
 
 def choose_region(questionnaire: Questionnaire, region: str | None = None) -> Region | None:
@@ -518,10 +519,13 @@ def _reason(
     questionnaire: Questionnaire, outcome: Outcome, answers: Mapping[str, AnswerValue]
 ) -> str:
     """A reason built from the answers that made a rule hold (for rules without `reason`)."""
+    words = words_for(questionnaire.language)
     said = [f"{e.text} {e.answer}" for e in _evidence(questionnaire, outcome, answers)]
     if outcome.medications:
-        said.append("medicines: " + ", ".join(outcome.medications))
-    return "Because you said: " + "; ".join(said) if said else "From your answers."
+        said.append(words("medicines: {names}", names=", ".join(outcome.medications)))
+    if not said:
+        return words("From your answers.")
+    return words("Because you said: {answers}", answers="; ".join(said))
 
 
 def _answers_named(
@@ -545,7 +549,9 @@ def _evidence(
         if question.kind is QuestionKind.TEXT_LIST and outcome.medications:
             answer = ", ".join(outcome.medications)
         else:
-            answer = describe_answer(question, answers[question_id])
+            answer = describe_answer(
+                question, answers[question_id], words=words_for(questionnaire.language)
+            )
         found.append(Evidence(question=question_id, text=question.text, answer=answer))
     return found
 
@@ -560,23 +566,26 @@ def fill_text(
     """Replace {answer:id}, {score:id} and {contact:key} in text (substitution, not templating)."""
     if "{" not in text:
         return text
+    words = words_for(questionnaire.language)
 
     def replace(match: re.Match[str]) -> str:
         kind, key = match.group(1), match.group(2)
         if kind == "answer":
             question = questionnaire.question(key)
             if question is None or key not in answers:
-                return "(not answered)"
+                return words("(not answered)")
             answer = answers[key]
             if question.kind is QuestionKind.MULTIPLE and isinstance(answer, list):
                 # Each label mid-sentence: "you tried physical therapy, prescription medicines".
-                labels = [describe_answer(question, [item]) for item in answer]
+                labels = [describe_answer(question, [item], words=words) for item in answer]
                 first = _mid_sentence(labels[0], text, match.start()) if labels else ""
                 return ", ".join([first, *(_lower_first(label) for label in labels[1:])])
-            return _mid_sentence(describe_answer(question, answer), text, match.start())
+            return _mid_sentence(
+                describe_answer(question, answer, words=words), text, match.start()
+            )
         if kind == "contact":
             value = getattr(contacts, key, None) if contacts is not None else None
-            return str(value) if isinstance(value, str) else "your local emergency number"
+            return str(value) if isinstance(value, str) else words("your local emergency number")
         if kind == "term":
             own = contacts.terms.get(key) if contacts is not None else None
             word = own or questionnaire.terms.get(key, key.replace("_", " "))
@@ -584,7 +593,7 @@ def fill_text(
             return word[:1].upper() + word[1:] if at_start else _lower_first(word)
         score = (scores or {}).get(key)
         if score is None or score.value is None:
-            return "(not scored)"
+            return words("(not scored)")
         value = score.value
         return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 

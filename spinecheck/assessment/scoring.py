@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from spinecheck.questionnaire.conditions import AnswerValue
 from spinecheck.questionnaire.model import Band, Instrument, QuestionKind, Questionnaire, Subscale
+from spinecheck.words import ENGLISH, Words
 
 
 class Score(NamedTuple):
@@ -25,11 +26,13 @@ class Score(NamedTuple):
     sources: tuple[str, ...] = ()
 
 
-def meaning(score: Score) -> str:
+def meaning(score: Score, words: Words = ENGLISH) -> str:
     """What a score's value means, in words: its range, or which side of its cut-off it is."""
-    parts = [f"{score.band} range"] if score.band else []
+    parts = [words("{band} range", band=score.band)] if score.band else []
     if score.positive is not None:
-        parts.append("at or above the cut-off" if score.positive else "below the cut-off")
+        parts.append(
+            words("at or above the cut-off") if score.positive else words("below the cut-off")
+        )
     return "; ".join(parts)
 
 

@@ -34,6 +34,11 @@ PLACEHOLDER = re.compile(r"\{[a-z_]+:[A-Za-z0-9_.-]+\}")
 Path_ = tuple[str | int, ...]
 
 
+def language_in_words(code: str) -> str:
+    """'Spanish' for es or es-US; an unknown code stands as itself."""
+    return LANGUAGE_NAMES.get(code.split("-")[0], code)
+
+
 def language_name(code: str) -> str:
     """'Spanish (es)' for messages; an unknown code stands as itself."""
     base = code.split("-")[0]

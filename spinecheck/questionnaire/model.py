@@ -297,7 +297,7 @@ class Unsure(_Model, frozen=True, kw_only=True):
 class Question(_Model, frozen=True, kw_only=True):
     """One question; `kind` decides which of the other keys apply."""
 
-    texts = frozenset({"text", "help", "min_label", "max_label", "unit"})
+    texts = frozenset({"text", "short", "help", "min_label", "max_label", "unit"})
 
     id: Id
     """Stable id used in answer files and conditions."""

@@ -13,6 +13,7 @@ from spinecheck.assessment.report import Assessment, SummaryInfo
 from spinecheck.medicines.matching import MedicineMatch
 from spinecheck.questionnaire.answering import describe_answer
 from spinecheck.questionnaire.conditions import AnswerValue
+from spinecheck.questionnaire.languages import language_in_words
 from spinecheck.questionnaire.model import Questionnaire, Urgency
 from spinecheck.render.document import (
     Block,
@@ -505,6 +506,12 @@ def build_clinician(
     subtitle = _presenting_complaint(assessment, a)
     if info.answered_at:
         subtitle += f" Pre-visit summary, answered {readable_date(info.answered_at)}."
+    if info.language and info.language.split("-")[0] != questionnaire.language:
+        # the page is in the questionnaire's own language; what the patient typed is not
+        subtitle += (
+            f" Patient answered in {language_in_words(info.language)}: typed text is shown as "
+            "the patient wrote it."
+        )
     return Document(
         title=questionnaire.title,
         subtitle=subtitle,

@@ -12,14 +12,18 @@ from typing import NamedTuple
 from spinecheck.answers.dates import age_contradiction
 from spinecheck.assessment.report import Assessment, SummaryInfo
 from spinecheck.questionnaire.model import Urgency
-from spinecheck.words import ENGLISH, Words
+from spinecheck.words import ENGLISH, Words, words_for
 
-URGENCY_TITLES = {
-    Urgency.EMERGENCY: "EMERGENCY: get help now",
-    Urgency.SAME_DAY: "Speak to a clinician today",
-    Urgency.SOON: "Book an appointment within days",
-    Urgency.ROUTINE: "No warning signs in your answers",
-}
+
+def urgency_title(urgency: Urgency, words: Words = ENGLISH) -> str:
+    """How soon to act, in a few words ('Speak to a clinician today')."""
+    if urgency is Urgency.EMERGENCY:
+        return words("EMERGENCY: get help now")
+    if urgency is Urgency.SAME_DAY:
+        return words("Speak to a clinician today")
+    if urgency is Urgency.SOON:
+        return words("Book an appointment within days")
+    return words("No warning signs in your answers")
 
 
 class Item(NamedTuple):
@@ -29,6 +33,8 @@ class Item(NamedTuple):
     lines: tuple[str, ...] = ()
     sources: str = ""
     checkbox: bool = False
+    sources_label: str = "Sources"
+    """The word before the sources, in the page's language."""
 
 
 class Block(NamedTuple):
@@ -74,6 +80,9 @@ class Document(NamedTuple):
     """Each patient name as the pages show it, with what identifies the patient without it
     (identifier, then answer file): a renderer that cannot draw a name's script shows the first
     of those it can draw."""
+    language: str = "en"
+    """The language of its words ('es'): each format says its own words (banners, 'page 1 of
+    2') in it too."""
 
 
 def texts(document: Document) -> Iterator[str]:
@@ -131,14 +140,19 @@ def name_and_stand_in(info: SummaryInfo) -> tuple[tuple[str, tuple[str, ...]], .
     return ((patient["name"], tuple(x for x in instead if x)),)
 
 
-URGENCY_BANNERS = {
-    "emergency": "EMERGENCY",
-    "same_day": "SAME DAY: speak to a clinician today",
-    "soon": "SOON: within the next few days",
-    "routine": "Routine",
-}
-"""The urgency banner's words; each format gives each level its own shape and weight, so the
-levels differ in greyscale, not by colour alone."""
+def urgency_banner(level: str, words: Words = ENGLISH) -> str:
+    """The urgency banner's words.
+
+    Each format gives each level its own shape and weight, so the levels differ in greyscale,
+    not by colour alone.
+    """
+    if level == "emergency":
+        return words("EMERGENCY")
+    if level == "same_day":
+        return words("SAME DAY: speak to a clinician today")
+    if level == "soon":
+        return words("SOON: within the next few days")
+    return words("Routine")
 
 
 def readable_date(text: str, *, with_time: bool = True, words: Words = ENGLISH) -> str:
@@ -202,7 +216,9 @@ def on_pages(info: SummaryInfo) -> SummaryInfo:
     )
 
 
-def page_header(info: SummaryInfo, stated_age: object = None, *, who: str = "") -> str:
+def page_header(
+    info: SummaryInfo, stated_age: object = None, *, who: str = "", words: Words = ENGLISH
+) -> str:
     """Name, date of birth, identifier, visit and answered date, leaving out what is absent.
 
     Without a name or an identifier the answer file's path is given, so a printed page can
@@ -213,7 +229,7 @@ def page_header(info: SummaryInfo, stated_age: object = None, *, who: str = "") 
     patient, visit = info.patient or {}, info.visit or {}
     parts = [patient.get("name", ""), who]  # who: age and sex, on the clinician's page
     if patient.get("birth_date"):
-        born = f"born {readable_date(patient['birth_date'])}"
+        born = words("born {date}", date=readable_date(patient["birth_date"], words=words))
         years = age_contradiction(
             patient["birth_date"], stated_age, visit.get("date") or info.answered_at
         )
@@ -222,17 +238,19 @@ def page_header(info: SummaryInfo, stated_age: object = None, *, who: str = "") 
         parts.append(born)
     parts.append(patient.get("identifier", ""))
     if not patient.get("name") and not patient.get("identifier") and info.source:
-        parts.append(f"answers: {info.source}")
-    when = ", ".join(x for x in (readable_date(visit.get("date", "")), visit.get("time", "")) if x)
+        parts.append(words("answers: {file}", file=info.source))
+    visit_day = readable_date(visit.get("date", ""), words=words)
+    when = ", ".join(x for x in (visit_day, visit.get("time", "")) if x)
     seen_by = visit.get("clinician", "")
     place = visit.get("location", "")
     if when or seen_by or place:
-        text = "visit " + when if when else "visit"
-        text += f" with {seen_by}" if seen_by else ""
+        text = words("visit {when}", when=when) if when else words("visit")
+        text += " " + words("with {clinician}", clinician=seen_by) if seen_by else ""
         text += f", {place}" if place else ""
         parts.append(text)
     if info.answered_at:
-        parts.append(f"answered {readable_date(info.answered_at, with_time=False)}")
+        answered = readable_date(info.answered_at, with_time=False, words=words)
+        parts.append(words("answered {date}", date=answered))
     return " | ".join(part for part in parts if part)
 
 
@@ -284,7 +302,13 @@ def source_names(assessment: Assessment, ids: list[str] | tuple[str, ...]) -> st
     return ", ".join(dict.fromkeys(n for n in names if n))
 
 
-def page_footer(assessment: Assessment, info: SummaryInfo, *, for_patient: bool = False) -> str:
+def page_footer(
+    assessment: Assessment,
+    info: SummaryInfo,
+    *,
+    for_patient: bool = False,
+    words: Words = ENGLISH,
+) -> str:
     """When and from what the page was made; the patient's page names no internal ids."""
     parts = []
     if not for_patient:  # questionnaire ids and file names are for the clinic
@@ -293,19 +317,23 @@ def page_footer(assessment: Assessment, info: SummaryInfo, *, for_patient: bool 
             f"version {assessment.questionnaire_version}"
         )
     if info.answered_at:
-        parts.append(f"answered {readable_date(info.answered_at)}")
+        parts.append(words("answered {date}", date=readable_date(info.answered_at, words=words)))
     if info.printed_at:
-        parts.append(f"printed {readable_date(info.printed_at)}")
+        parts.append(words("printed {date}", date=readable_date(info.printed_at, words=words)))
     if info.source and not for_patient:
         parts.append(f"from {info.source}")
     if assessment.region:
-        parts.append(f"contacts for {assessment.region}")
+        parts.append(words("contacts for {region}", region=assessment.region))
     text = "; ".join(parts)
     return text[:1].upper() + text[1:] + "." if text else ""
 
 
-def urgency_section(assessment: Assessment) -> Section:
-    """How soon to act, and the warning signs answered yes (first in every patient summary)."""
+def urgency_section(assessment: Assessment, words: Words | None = None) -> Section:
+    """How soon to act, and the warning signs answered yes (first in every patient summary).
+
+    In the words of the assessment's language unless `words` says otherwise.
+    """
+    words = words or words_for(assessment.language)
     blocks = (
         [paragraph(assessment.urgency_message, emphasis=True)] if assessment.urgency_message else []
     )
@@ -317,8 +345,11 @@ def urgency_section(assessment: Assessment) -> Section:
                     Item(
                         flag.message,
                         (
-                            f"You said {'not sure' if flag.unsure else 'yes'} to: "
-                            + " ".join(flag.question_text.split()),
+                            words(
+                                "You said {said} to: {question}",
+                                said=words("not sure") if flag.unsure else words("yes"),
+                                question=" ".join(flag.question_text.split()),
+                            ),
                         ),
                         source_names(assessment, flag.sources),
                     )
@@ -328,7 +359,7 @@ def urgency_section(assessment: Assessment) -> Section:
             )
         )
     return Section(
-        f"How soon to act: {URGENCY_TITLES[assessment.urgency]}",
+        words("How soon to act: {title}", title=urgency_title(assessment.urgency, words)),
         tuple(blocks),
         urgent=assessment.urgency is not Urgency.ROUTINE,
     )

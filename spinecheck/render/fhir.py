@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from spinecheck.clean import cleaned
@@ -27,9 +27,35 @@ ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemContro
 OPTION_EXCLUSIVE = "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive"
 UNIT = "http://hl7.org/fhir/StructureDefinition/questionnaire-unit"
 RENDERING_STYLE = "http://hl7.org/fhir/StructureDefinition/rendering-style"
+TRANSLATION = "http://hl7.org/fhir/StructureDefinition/translation"
+"""A string in another language, on the primitive's shadow element (`_text`, `_display`)."""
+ADDITIONAL_LANGUAGE = "http://hl7.org/fhir/StructureDefinition/additional-language"
+"""A language the resource holds besides its `language` (FHIR extensions pack), one per code."""
 UCUM_SYSTEM = "http://unitsofmeasure.org"
-UCUM = {"years": "a", "year": "a", "cm": "cm", "kg": "kg", "mm": "mm", "minutes": "min"}
-"""UCUM codes for the units a questionnaire writes in words."""
+UCUM = {
+    "years": "a", "year": "a", "cm": "cm", "kg": "kg", "mm": "mm", "minutes": "min",
+    "años": "a", "año": "a", "minutos": "min",
+}  # fmt: skip
+"""UCUM codes for the units a questionnaire writes in words (in each language it ships)."""
+
+EXPORT_WORDS: dict[str, dict[str, str]] = {
+    "en": {"yes": "Yes", "no": "No", NOT_SURE: "Not sure", "more": "a few more questions"},
+    "es": {
+        "yes": "Sí",
+        "no": "No",
+        NOT_SURE: "No estoy seguro(a)",
+        "more": "algunas preguntas más",
+    },
+}
+"""The few words the export writes itself (a yes/no answer, a condition group's title), by
+language; every other text comes from the questionnaire's own words in that language. (Kept
+here, beside the FHIR wording they belong to; `spinecheck.words` holds the walk's and pages'.)"""
+
+
+def export_words(language: str) -> dict[str, str] | None:
+    """The export's own words in a language ('es-US' takes 'es'); None when it has none."""
+    return EXPORT_WORDS.get(language) or EXPORT_WORDS.get(language.split("-")[0])
+
 
 YES_NO_UNSURE = ("yes", "no", NOT_SURE)
 """The codes of a yes/no question that also takes 'not sure'."""
@@ -49,15 +75,48 @@ def _name(identifier: str) -> str:
     return "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", identifier) if part)
 
 
-def to_questionnaire(questionnaire: Questionnaire, *, region: str | None = None) -> dict[str, Any]:
+def to_questionnaire(
+    questionnaire: Questionnaire,
+    *,
+    region: str | None = None,
+    translations: Iterable[Questionnaire] = (),
+) -> dict[str, Any]:
     """The FHIR R4 Questionnaire resource for a questionnaire file.
 
     A warning sign answered yes (or 'not sure') enables a display item under it that says what
     to do now, with the region's numbers (the questionnaire's default region unless given).
 
+    The resource is written in `questionnaire.language` (its `language`). `translations` are
+    the same questionnaire read in other languages (`load_languages`): each string a patient
+    reads carries their words with the standard `translation` extension on its shadow element
+    (`_title`, `_text`, `_display`), put there by linkId and code, never by matching wording;
+    each of their languages is declared with an `additional-language` extension.
+
     Raises:
         SpinecheckError: the region is not one of the questionnaire's.
+        ValueError: a translation is of another questionnaire (id or version).
     """
+    resource = _questionnaire_resource(questionnaire, region)
+    added = []
+    for other in translations:
+        if other.language == questionnaire.language or other.language in added:
+            continue
+        if (other.id, other.version) != (questionnaire.id, questionnaire.version):
+            raise ValueError(f"{other.id} {other.version} is not a translation of "
+                             f"{questionnaire.id} {questionnaire.version}")  # fmt: skip
+        _translate(resource, _questionnaire_resource(other, region), questionnaire, other.language)
+        added.append(other.language)
+    if added:
+        resource["extension"] = [{"url": ADDITIONAL_LANGUAGE, "valueCode": code} for code in added]
+    order = ["resourceType", "id", "language", "extension", "url", "version", "name", "title",
+             "_title"]  # fmt: skip
+    ordered = {key: resource[key] for key in order if key in resource}
+    resource = ordered | {k: v for k, v in resource.items() if k not in ordered}
+    return cleaned(resource)  # no control sequences in anything a records system files
+
+
+def _questionnaire_resource(questionnaire: Questionnaire, region: str | None) -> dict[str, Any]:
+    """The Questionnaire in the questionnaire's own language, without translations."""
     from spinecheck.assessment.rules import choose_region
 
     choose_region(questionnaire, region)  # an unknown region is refused before anything
@@ -77,6 +136,7 @@ def to_questionnaire(questionnaire: Questionnaire, *, region: str | None = None)
     resource: dict[str, Any] = {
         "resourceType": "Questionnaire",
         "id": questionnaire.id.replace("_", "-"),
+        "language": questionnaire.language,
         "url": canonical_url(questionnaire),
         "version": questionnaire.version,
         "name": _name(questionnaire.id),
@@ -88,7 +148,75 @@ def to_questionnaire(questionnaire: Questionnaire, *, region: str | None = None)
     if questionnaire.description:
         resource["description"] = questionnaire.description
     _add_advice(groups, _advice(questionnaire, region))
-    return cleaned(resource)  # no control sequences in anything a records system files
+    return resource
+
+
+def _translate(
+    resource: dict[str, Any], other: Mapping[str, Any], questionnaire: Questionnaire, language: str
+) -> None:
+    """Put the strings of `other` (the same form in `language`) on `resource` as translations.
+
+    Strings are paired by what they belong to: the resource's title and description, an
+    item's text by its linkId, an answer's display by its code, a unit by its item. The words
+    the export writes itself (a yes/no answer, a condition group's title) are translated only
+    into a language it has them in (`EXPORT_WORDS`).
+    """
+    ours = export_words(language) is not None
+    for key in ("title", "description"):
+        if isinstance(resource.get(key), str) and isinstance(other.get(key), str):
+            _add_translation(resource, key, language, other[key])
+    twins = {item["linkId"]: item for item in _all_items(other.get("item", []))}
+    for item in _all_items(resource["item"]):
+        twin = twins.get(item["linkId"])
+        if twin is None:
+            continue
+        question = questionnaire.question(item["linkId"])
+        group_of_ours = item["type"] == "group" and not item["linkId"].startswith("section-")
+        if "text" in item and "text" in twin and (ours or not group_of_ours):
+            _add_translation(item, "text", language, twin["text"])
+        displays = {
+            option["valueCoding"]["code"]: option["valueCoding"].get("display")
+            for option in twin.get("answerOption", [])
+            if "valueCoding" in option
+        }
+        yes_no = question is not None and question.kind is QuestionKind.YES_NO
+        for option in item.get("answerOption", []):
+            coding = option.get("valueCoding", {})
+            display = displays.get(coding.get("code"))
+            theirs = not yes_no or coding.get("code") == NOT_SURE  # the file's words, not ours
+            if display and "display" in coding and (ours or theirs):
+                _add_translation(coding, "display", language, display)
+        units = [e["valueCoding"] for e in twin.get("extension", []) if e["url"] == UNIT]
+        for extension in item.get("extension", []):
+            if extension["url"] == UNIT and units and "display" in units[0]:
+                _add_translation(extension["valueCoding"], "display", language, units[0]["display"])
+
+
+def _add_translation(element: dict[str, Any], key: str, language: str, content: str) -> None:
+    """The standard translation extension on the shadow element of `element[key]`."""
+    shadow = element.setdefault(f"_{key}", {})
+    shadow.setdefault("extension", []).append(
+        {
+            "url": TRANSLATION,
+            "extension": [
+                {"url": "lang", "valueCode": language},
+                {"url": "content", "valueString": content},
+            ],
+        }
+    )
+    if key in element:  # the shadow element right after its value, as FHIR's examples write it
+        items = list(element.items())
+        element.clear()
+        for name, value in items:
+            if name != f"_{key}":
+                element[name] = value
+            if name == key:
+                element[f"_{key}"] = shadow
+
+
+def _all_items(items: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every item, at any depth, in document order."""
+    return [x for item in items for x in (item, *_all_items(item.get("item", [])))]
 
 
 def _advice(questionnaire: Questionnaire, region: str | None) -> dict[str, str]:
@@ -234,7 +362,8 @@ def _questionnaire_node(questionnaire: Questionnaire, node: Node) -> dict[str, A
     first = _first_question(node)
     if first is not None:  # every group has a title, for renderers that show one
         section = questionnaire.section_of(first.id).title
-        group["text"] = " ".join(f"{section}: a few more questions".split())
+        more = (export_words(questionnaire.language) or EXPORT_WORDS["en"])["more"]
+        group["text"] = " ".join(f"{section}: {more}".split())
     if node.enable:
         _enable(group, node.enable, node.behavior)
     group["item"] = [_questionnaire_node(questionnaire, child) for child in node.children]
@@ -342,8 +471,9 @@ def _coding(questionnaire: Questionnaire, question: Question, value: str) -> dic
     choice = question.choice(value)
     display = choice.label if choice else value
     if question.kind is QuestionKind.YES_NO:
-        unsure = question.unsure.label if question.unsure else "Not sure"
-        display = {"yes": "Yes", "no": "No", NOT_SURE: unsure}.get(value, value)
+        said = export_words(questionnaire.language) or EXPORT_WORDS["en"]
+        unsure = question.unsure.label if question.unsure else said[NOT_SURE]
+        display = {"yes": said["yes"], "no": said["no"], NOT_SURE: unsure}.get(value, value)
     return {"system": choice_system(questionnaire, question), "code": value, "display": display}
 
 
@@ -491,6 +621,10 @@ def to_questionnaire_response(
     script can match a Bundle's entries to its inputs. The `id` is stable: the same file and
     answers give the same id. `status` is `stopped` when the walk stopped at an emergency sign,
     `in-progress` for unfinished answers.
+
+    `language` (contract 1.2) is the questionnaire's: the language of the items' texts and the
+    answers' displays, the one the patient answered in when the summary is theirs. The codes
+    are the same in every language, and only they are read back.
     """
     groups = []
     for section in questionnaire.sections:
@@ -505,9 +639,11 @@ def to_questionnaire_response(
         "status": "stopped" if stopped else "completed" if completed else "in-progress",
         "item": groups,
     }
-    resource = {"resourceType": "QuestionnaireResponse", "id": _stable_id(resource, source)} | {
-        k: v for k, v in resource.items() if k != "resourceType"
-    }
+    resource = {  # the language after the id: it is not part of it (texts and answers are)
+        "resourceType": "QuestionnaireResponse",
+        "id": _stable_id(resource, source),
+        "language": questionnaire.language,
+    } | {k: v for k, v in resource.items() if k != "resourceType"}
     if authored:
         resource["authored"] = authored
     if source:

@@ -6,8 +6,9 @@ from html import escape as _escape
 from urllib.parse import quote
 
 from spinecheck.clean import clean
-from spinecheck.render.document import URGENCY_BANNERS, Block, Document, Item, run_in
+from spinecheck.render.document import Block, Document, Item, run_in, urgency_banner
 from spinecheck.render.ours import HTML_GENERATOR
+from spinecheck.words import words_for
 
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 
@@ -73,7 +74,9 @@ def _item(item: Item) -> str:
         parts.append(f'{escape(joiner)}<span class="line">{escape(line)}</span>')
         joiner = " "
     if item.sources:
-        parts.append(f' <span class="sources">Sources: {escape(item.sources)}</span>')
+        parts.append(
+            f' <span class="sources">{escape(item.sources_label)}: {escape(item.sources)}</span>'
+        )
     css = ' class="check"' if item.checkbox else ""
     return f"<li{css}>{''.join(parts)}</li>"
 
@@ -108,17 +111,20 @@ def _block(block: Block) -> str:
 
 def _banner(document: Document) -> str:
     level = document.urgency.value
-    return f'<div class="banner {level}" role="alert">{escape(URGENCY_BANNERS[level])}</div>'
+    banner = escape(urgency_banner(level, words_for(document.language)))
+    return f'<div class="banner {level}" role="alert">{banner}</div>'
 
 
-def _article(document: Document) -> str:
+def _article(document: Document, page_language: str = "en") -> str:
     # A table's head repeats at the top of every printed page: whose page it is, and an
     # emergency's banner, are on each one.
     emergency = document.urgency.value == "emergency"
+    # a summary in another language than the page's says its own (screen readers, hyphens)
+    own = f' lang="{escape(document.language)}"' if document.language != page_language else ""
     head = f'<div class="who">{escape(document.header)}</div>' if document.header else ""
     head += _banner(document) if emergency else ""
     parts = [
-        f'<article class="{escape(document.audience)}">',
+        f'<article class="{escape(document.audience)}"{own}>',
         f'<table class="page"><thead><tr><td>{head}</td></tr></thead><tbody><tr><td>',
         f"<h1>{escape(document.title)}</h1>",
         f'<p class="subtitle">{escape(document.subtitle)}</p>',
@@ -139,9 +145,13 @@ def to_html(documents: list[Document], *, page: str = "a4", title: str | None = 
     """One HTML file holding every summary, a printed page (or more) per patient."""
     body_class = "clinician" if documents and documents[0].audience == "clinician" else "patient"
     heading = title or (documents[0].title if documents else "spinecheck")
+    # the page's language is its summaries' when they share one (a day list mixes them: each
+    # article says its own)
+    languages = {d.language for d in documents} or {"en"}
+    language = languages.pop() if len(languages) == 1 else "en"
     return (
         "<!DOCTYPE html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<html lang="{escape(language)}">\n<head>\n<meta charset="utf-8">\n'
         f"{HTML_GENERATOR}\n"
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
@@ -149,6 +159,6 @@ def to_html(documents: list[Document], *, page: str = "a4", title: str | None = 
         f"<title>{escape(heading)}</title>\n"
         f"<style>{STYLE % {'page': PAGE_SIZES.get(page, 'A4')}}</style>\n"
         f'</head>\n<body class="{body_class}">\n'
-        + "\n".join(_article(d) for d in documents)
+        + "\n".join(_article(d, language) for d in documents)
         + "\n</body>\n</html>\n"
     )

@@ -41,7 +41,7 @@ def _item(item: Item) -> list[str]:
     lines = [("- [ ] " if item.checkbox else "- ") + escape(item.title)]
     lines += [f"  - {escape(line)}" for line in item.lines]
     if item.sources:
-        lines.append(f"  - *Sources: {escape(item.sources)}*")
+        lines.append(f"  - *{escape(item.sources_label)}: {escape(item.sources)}*")
     return lines
 
 

@@ -9,7 +9,7 @@ from spinecheck.assessment.report import Assessment, Recommendation, SummaryInfo
 from spinecheck.assessment.scoring import meaning
 from spinecheck.questionnaire.answering import describe_answer
 from spinecheck.questionnaire.conditions import AnswerValue
-from spinecheck.questionnaire.model import Questionnaire, Urgency
+from spinecheck.questionnaire.model import PainPhase, Questionnaire, Urgency
 from spinecheck.render.document import (
     Block,
     Document,
@@ -25,6 +25,7 @@ from spinecheck.render.document import (
     table,
     urgency_section,
 )
+from spinecheck.words import Words, words_for
 
 STANDING_NOTE = (
     "This summary helps you prepare for a conversation with a clinician. It is not a diagnosis "
@@ -36,7 +37,7 @@ def _answer(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue], qi
     question = questionnaire.question(qid)
     if question is None or qid not in answers:
         return ""
-    return describe_answer(question, answers[qid])
+    return describe_answer(question, answers[qid], words=words_for(questionnaire.language))
 
 
 FULL_RECOMMENDATIONS = 2
@@ -67,6 +68,17 @@ def _you_said(
     return f"{lead} " + "; ".join(said) + "." if said else ""
 
 
+def _phase(phase: PainPhase | None, words: Words) -> str:
+    """The pain's phase in the patient's words ('(chronic)'), or ''."""
+    if phase is PainPhase.ACUTE:
+        return " " + words("(acute)")
+    if phase is PainPhase.SUBACUTE:
+        return " " + words("(subacute)")
+    if phase is PainPhase.CHRONIC:
+        return " " + words("(chronic)")
+    return ""
+
+
 def _recommendations(
     assessment: Assessment,
     questionnaire: Questionnaire,
@@ -74,12 +86,13 @@ def _recommendations(
     others: str,
 ) -> tuple[Block, ...]:
     """The first few in full (every reason, one paragraph); the rest as their first reason."""
+    words = words_for(questionnaire.language)
     full, brief = [], []
     # one left over is shown in full: a list of one is no shorter
     shown = FULL_RECOMMENDATIONS if len(entries) > FULL_RECOMMENDATIONS + 1 else len(entries)
     for entry in entries[:shown]:
         reasons = " ".join(entry.reasons)
-        said = _you_said(questionnaire, entry, reasons, lead="Because you said:")
+        said = _you_said(questionnaire, entry, reasons, lead=words("Because you said:"))
         title = entry.label + (f" - {entry.about}" if entry.about else "")
         text = " ".join(x for x in (reasons, *entry.cautions, said) if x)
         full.append(Item(title, (text,) if text else (), source_names(assessment, entry.sources)))
@@ -88,8 +101,8 @@ def _recommendations(
         # that disagrees, a blood-thinner warning); only the sources of what is shown are cited
         reason = _first_sentence(entry.reasons[0]) if entry.reasons else ""
         # a reason that starts from the patient ("Your answers match...") needs no answers after it
-        about_you = re.match(r"Your?\b", reason) is not None
-        said = "" if about_you else _you_said(questionnaire, entry, reason, lead="You said:")
+        about_you = re.match(r"(Your?|Usted|Su|Sus)\b", reason) is not None
+        said = "" if about_you else _you_said(questionnaire, entry, reason, lead=words("You said:"))
         text = " ".join(x for x in (reason, *entry.cautions, said) if x)
         cited = [*(entry.reason_sources[0] if entry.reason_sources else entry.sources),
                  *entry.caution_sources]  # fmt: skip
@@ -100,24 +113,34 @@ def _recommendations(
     return tuple(blocks)
 
 
-def _scores(assessment: Assessment) -> tuple[Block, ...]:
+def _scores(assessment: Assessment, words: Words) -> tuple[Block, ...]:
     """One row per score with its range or cut-off, then what the scores are modelled on."""
     rows = []
     notes: list[str] = []  # a note shared by sub-scores of one instrument is given once
     for score in assessment.scores.values():
         if score.value is None:
             continue
-        value = f"{score.value:g}" + (f" of {score.maximum:g}" if score.maximum else "")
-        if meaning(score):
-            value += f" ({meaning(score)})"
+        value = (
+            words("{value} of {maximum}", value=f"{score.value:g}", maximum=f"{score.maximum:g}")
+            if score.maximum
+            else f"{score.value:g}"
+        )
+        if meaning(score, words):
+            value += f" ({meaning(score, words)})"
         rows.append((score.label, value, source_names(assessment, score.sources)))
-        for note in (score.note, f"Modelled on {score.modelled_on}." if score.modelled_on else ""):
+        modelled = (
+            words("Modelled on {instrument}.", instrument=score.modelled_on)
+            if score.modelled_on
+            else ""
+        )
+        for note in (score.note, modelled):
             if note and note not in notes:
                 notes.append(note)
     if not rows:
         return ()
     notes_block = (paragraph(" ".join(notes)),) if notes else ()
-    return (table(("Score", "Result", "Sources"), rows), *notes_block)
+    header = (words("Score"), words("Result"), words("Sources"))
+    return (table(header, rows), *notes_block)
 
 
 def build_patient(
@@ -128,51 +151,55 @@ def build_patient(
 ) -> Document:
     """The patient's summary: what to do and how soon first, then whom to see and why."""
     info = on_pages(info or SummaryInfo())
-    sections = [urgency_section(assessment)]
+    words = words_for(questionnaire.language)
+    sections = [urgency_section(assessment, words)]
     support = [n for n in assessment.messages if n.id == "mood_support"]
     if support:  # the crisis line stands out, right after how soon to act
         sections.append(
-            Section("If you are struggling", (paragraph(support[0].text),), urgent=True)
+            Section(words("If you are struggling"), (paragraph(support[0].text),), urgent=True)
         )
     if assessment.urgency is not Urgency.EMERGENCY:
         brief = [
             (title, value)
             for title, value in (
-                ("Where", _answer(questionnaire, answers, "pain_areas")),
-                ("How long", _answer(questionnaire, answers, "pain_duration")
-                 + (f" ({assessment.pain_phase.value})" if assessment.pain_phase else "")),
-                ("Lately", _answer(questionnaire, answers, "pain_trend")),
-                ("Average pain", _answer(questionnaire, answers, "pain_average")),
+                (words("Where"), _answer(questionnaire, answers, "pain_areas")),
+                (words("How long"), _answer(questionnaire, answers, "pain_duration")
+                 + _phase(assessment.pain_phase, words)),
+                (words("Lately"), _answer(questionnaire, answers, "pain_trend")),
+                (words("Average pain"), _answer(questionnaire, answers, "pain_average")),
             )
             if value
         ]  # fmt: skip
         if brief:
-            sections.append(Section("Your pain in brief", (table(("", ""), brief),)))
+            sections.append(Section(words("Your pain in brief"), (table(("", ""), brief),)))
         if assessment.specialists:
             sections.append(
                 Section(
-                    "Who to talk to",
+                    words("Who to talk to"),
                     _recommendations(
                         assessment,
                         questionnaire,
                         assessment.specialists,
-                        "Others you could ask about:",
+                        words("Others you could ask about:"),
                     ),
                 )
             )
         if assessment.options:
             sections.append(
                 Section(
-                    "Options to discuss with your clinician",
+                    words("Options to discuss with your clinician"),
                     _recommendations(
-                        assessment, questionnaire, assessment.options, "More options to ask about:"
+                        assessment,
+                        questionnaire,
+                        assessment.options,
+                        words("More options to ask about:"),
                     ),
                 )
             )
     if assessment.medication_flags:
         sections.append(
             Section(
-                "Medicines to raise with a clinician",
+                words("Medicines to raise with a clinician"),
                 (
                     items(
                         [
@@ -199,37 +226,58 @@ def build_patient(
     if unknown:
         sections.append(
             Section(
-                "Ask your pharmacist to check these",
+                words("Ask your pharmacist to check these"),
                 (
                     paragraph(
-                        "We could not read all of these names, so we could not check them all:"
+                        words(
+                            "We could not read all of these names, so we could not check them all:"
+                        )
                     ),
                     items([Item(name) for name in unknown]),
                 ),
             )
         )
     if assessment.urgency is not Urgency.EMERGENCY:
-        scores = _scores(assessment)
+        scores = _scores(assessment, words)
         if scores:
-            sections.append(Section("Your scores", scores))
+            sections.append(Section(words("Your scores"), scores))
         if assessment.preparation:
             sections.append(
                 Section(
-                    "How to prepare for your visit",
+                    words("How to prepare for your visit"),
                     (items([Item(n.text, checkbox=True) for n in assessment.preparation]),),
                 )
             )
     notes = [n for n in assessment.messages if n.id != "mood_support" and n.urgency is None]
     if notes:  # plain paragraphs: only what must stand out is bold
-        sections.append(Section("Good to know", tuple(paragraph(n.text) for n in notes)))
-    read = tuple(paragraph(f"How your answers were read: {note}.") for note in info.notes)
-    sections.append(Section("Please note", (paragraph(STANDING_NOTE), *read)))
-    return Document(
+        sections.append(Section(words("Good to know"), tuple(paragraph(n.text) for n in notes)))
+    read = tuple(
+        paragraph(words("How your answers were read: {note}.", note=note)) for note in info.notes
+    )
+    sections.append(Section(words("Please note"), (paragraph(words(STANDING_NOTE)), *read)))
+    document = Document(
         title=questionnaire.title,
-        subtitle="Your summary to take to your visit",
+        subtitle=words("Your summary to take to your visit"),
         urgency=assessment.urgency,
         sections=tuple(sections),
-        footer=page_footer(assessment, info, for_patient=True),
-        header=page_header(info, answers.get("age")),
+        footer=page_footer(assessment, info, for_patient=True, words=words),
+        header=page_header(info, answers.get("age"), words=words),
         names=name_and_stand_in(info),
+        language=words.language,
+    )
+    if words.language == "en":
+        return document
+    label = words("Sources")
+    return document._replace(
+        sections=tuple(
+            section._replace(
+                blocks=tuple(
+                    block._replace(
+                        items=tuple(i._replace(sources_label=label) for i in block.items)
+                    )
+                    for block in section.blocks
+                )
+            )
+            for section in document.sections
+        )
     )

@@ -11,16 +11,17 @@ from typing import Any
 from spinecheck.clean import clean
 from spinecheck.errors import SpinecheckError
 from spinecheck.render.document import (
-    URGENCY_BANNERS,
     Block,
     Document,
     Item,
     run_in,
     texts,
+    urgency_banner,
     with_texts,
 )
 from spinecheck.render.fonts import Face, characters_in, fallback_fonts, find_fonts
 from spinecheck.render.ours import PDF_CREATOR
+from spinecheck.words import words_for
 
 PAGE_FORMATS = {"a4": "A4", "letter": "Letter"}
 
@@ -203,8 +204,12 @@ def _footers(pdf: Any, document: Document, first: int, last: int, sheets: int = 
     for number, page in enumerate(range(first, last + 1), start=1):
         pdf.page = page  # fpdf2's current page: set to write on an earlier one
         pdf.set_xy(pdf.l_margin, pdf.h - 8)
-        sheet = f" - sheet {page} of {sheets}" if sheets else ""
-        where = f" - page {number} of {last - first + 1}{sheet}"
+        words = words_for(document.language)
+        sheet = (
+            " - " + words("sheet {number} of {count}", number=page, count=sheets) if sheets else ""
+        )
+        where = " - " + words("page {number} of {count}", number=number, count=last - first + 1)
+        where += sheet
         room = pdf.w - pdf.l_margin - pdf.r_margin - pdf.get_string_width(where) - 1
         pdf.cell(0, 4, _fitted(pdf, who, room) + where, align="R")
     pdf.page = end
@@ -298,7 +303,12 @@ def _banner(pdf: Any, document: Document, size: float) -> None:
         "Body", "B" if level != "routine" else "", size + (4 if level == "same_day" else 2)
     )
     pdf.cell(
-        0, size * 0.75, _t(" " + URGENCY_BANNERS[level]), border=1, new_x="LMARGIN", new_y="NEXT"
+        0,
+        size * 0.75,
+        _t(" " + urgency_banner(level, words_for(document.language))),
+        border=1,
+        new_x="LMARGIN",
+        new_y="NEXT",
     )
     pdf.set_line_width(0.2)
     pdf.set_font("Body", "", size)
@@ -404,7 +414,7 @@ def _item(pdf: Any, item: Item, size: float, line: float) -> None:
         pdf.set_font("Body", "", size)
         runs = [_t(text) for text in item.lines]
         if item.sources:
-            runs.append(_t(f"Sources: {item.sources}"))
+            runs.append(_t(f"{item.sources_label}: {item.sources}"))
         for number, text in enumerate(runs):
             if number == len(item.lines):  # the sources, in grey, after the text they back
                 pdf.set_text_color(90, 90, 90)

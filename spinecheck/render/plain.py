@@ -7,8 +7,16 @@ from functools import lru_cache
 
 from spinecheck.assessment.report import Assessment
 from spinecheck.clean import clean
-from spinecheck.render.document import Block, Document, Item, Section, urgency_section
+from spinecheck.render.document import (
+    Block,
+    Document,
+    Item,
+    Section,
+    urgency_banner,
+    urgency_section,
+)
 from spinecheck.render.ours import MADE_WITH
+from spinecheck.words import words_for
 
 WIDTH = 80
 
@@ -71,7 +79,7 @@ def _item(item: Item, width: int = WIDTH) -> list[str]:
     for line in item.lines:
         lines += _wrap(line, "      ", "      ", width)
     if item.sources:
-        lines += _wrap(f"Sources: {item.sources}", "      ", "      ", width)
+        lines += _wrap(f"{item.sources_label}: {item.sources}", "      ", "      ", width)
     return lines
 
 
@@ -129,7 +137,8 @@ def to_text(document: Document, width: int = WIDTH) -> str:
     lines = [*_wrap(document.header, "", "", width)] if document.header else []
     if document.urgency.value == "emergency":  # the heaviest mark plain text can print
         band = "#" * width
-        lines += [band, "###" + "E M E R G E N C Y".center(width - 6) + "###", band]
+        shout = " ".join(urgency_banner("emergency", words_for(document.language)))
+        lines += [band, "###" + shout.center(width - 6) + "###", band]
     lines += [title, "=" * min(len(title), width), *_wrap(document.subtitle, "", "", width)]
     for section in document.sections:
         lines += _section(section, width)

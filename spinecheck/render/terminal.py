@@ -56,7 +56,7 @@ def _item(item: Item) -> RenderableType:
     body = [_text(item.title, "" if item.checkbox else "bold")]
     body += [_text(line) for line in item.lines]
     if item.sources:
-        body.append(_text(f"Sources: {item.sources}", "dim italic"))
+        body.append(_text(f"{item.sources_label}: {item.sources}", "dim italic"))
     return _Hanging("[ ]" if item.checkbox else " •", Group(*body))
 
 
