@@ -17,6 +17,7 @@ from spinecheck.questionnaire.answering import NOT_SURE
 from spinecheck.questionnaire.conditions import AnswerValue
 from spinecheck.questionnaire.fhir_ids import canonical_url, choice_system, section_link
 from spinecheck.questionnaire.model import Condition, Question, QuestionKind, Questionnaire
+from spinecheck.words import words_for
 
 SDC_ENABLE_WHEN = (
     "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression"
@@ -38,23 +39,23 @@ UCUM = {
 }  # fmt: skip
 """UCUM codes for the units a questionnaire writes in words (in each language it ships)."""
 
-EXPORT_WORDS: dict[str, dict[str, str]] = {
-    "en": {"yes": "Yes", "no": "No", NOT_SURE: "Not sure", "more": "a few more questions"},
-    "es": {
-        "yes": "Sí",
-        "no": "No",
-        NOT_SURE: "No estoy seguro(a)",
-        "more": "algunas preguntas más",
-    },
-}
-"""The few words the export writes itself (a yes/no answer, a condition group's title), by
-language; every other text comes from the questionnaire's own words in that language. (Kept
-here, beside the FHIR wording they belong to; `spinecheck.words` holds the walk's and pages'.)"""
-
 
 def export_words(language: str) -> dict[str, str] | None:
-    """The export's own words in a language ('es-US' takes 'es'); None when it has none."""
-    return EXPORT_WORDS.get(language) or EXPORT_WORDS.get(language.split("-")[0])
+    """The few words the export writes itself (a yes/no answer, a condition group's title).
+
+    From `spinecheck.words`, like the walk's and the pages' own words; None for a language it
+    has no words in ('es-US' takes 'es'), whose export then translates the questionnaire's
+    own texts only.
+    """
+    words = words_for(language)
+    if words.language != language.split("-")[0].lower():
+        return None
+    return {
+        "yes": words("Yes"),
+        "no": words("No"),
+        NOT_SURE: words("Not sure"),
+        "more": words("a few more questions"),
+    }
 
 
 YES_NO_UNSURE = ("yes", "no", NOT_SURE)
@@ -159,7 +160,7 @@ def _translate(
     Strings are paired by what they belong to: the resource's title and description, an
     item's text by its linkId, an answer's display by its code, a unit by its item. The words
     the export writes itself (a yes/no answer, a condition group's title) are translated only
-    into a language it has them in (`EXPORT_WORDS`).
+    into a language it has them in (`export_words`).
     """
     ours = export_words(language) is not None
     for key in ("title", "description"):
@@ -362,7 +363,7 @@ def _questionnaire_node(questionnaire: Questionnaire, node: Node) -> dict[str, A
     first = _first_question(node)
     if first is not None:  # every group has a title, for renderers that show one
         section = questionnaire.section_of(first.id).title
-        more = (export_words(questionnaire.language) or EXPORT_WORDS["en"])["more"]
+        more = (export_words(questionnaire.language) or export_words("en") or {})["more"]
         group["text"] = " ".join(f"{section}: {more}".split())
     if node.enable:
         _enable(group, node.enable, node.behavior)
@@ -471,7 +472,7 @@ def _coding(questionnaire: Questionnaire, question: Question, value: str) -> dic
     choice = question.choice(value)
     display = choice.label if choice else value
     if question.kind is QuestionKind.YES_NO:
-        said = export_words(questionnaire.language) or EXPORT_WORDS["en"]
+        said = export_words(questionnaire.language) or export_words("en") or {}
         unsure = question.unsure.label if question.unsure else said[NOT_SURE]
         display = {"yes": said["yes"], "no": said["no"], NOT_SURE: unsure}.get(value, value)
     return {"system": choice_system(questionnaire, question), "code": value, "display": display}
