@@ -316,3 +316,73 @@ def test_the_walk_asks_in_the_locale_language_and_records_it(tmp_path, monkeypat
     )
     assert "¿Tiene algún problema nuevo para empezar a orinar" in result.stdout
     assert "language: es" in save.read_text(encoding="utf-8")
+
+
+# -- the Spanish patient's summary in every format ------------------------------------------
+
+SPANISH_PAGE = ("Su resumen para llevar a su cita", "Qué tan pronto actuar", "Con quién hablar")
+ENGLISH_PAGE = ("Your summary to take to your visit", "How soon to act", "Who to talk to")
+
+
+def _pdf_text(data: bytes) -> str:
+    import io
+
+    import pypdf
+
+    return " ".join(
+        " ".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(data)).pages
+    )
+
+
+@pytest.mark.parametrize("output_format", ["rich", "text", "markdown", "html", "pdf"])
+def test_a_spanish_patient_summary_in_every_format(tmp_path, output_format):
+    """Issue 27 item 3: headings, reasons, the pain in brief and accents, in each format."""
+    from typer.testing import CliRunner
+
+    from spinecheck.cli import app
+
+    out = tmp_path / f"summary.{'md' if output_format == 'markdown' else output_format}"
+    args = ["summary", str(_answered_in(tmp_path, "es")), "--format", output_format]
+    result = CliRunner().invoke(app, [*args, "--output", str(out)])
+    assert result.exit_code == 0, result.stderr
+    data = out.read_bytes()
+    text = _pdf_text(data) if output_format == "pdf" else data.decode("utf-8")
+    text = " ".join(text.split())
+    for heading in SPANISH_PAGE:  # urgent headings are in capitals in text
+        assert heading.casefold() in text.casefold()
+    for heading in ENGLISH_PAGE:
+        assert heading.casefold() not in text.casefold()
+    assert "Fuentes" in text  # the renderers' own word before the sources
+    assert "Dolor promedio" in text  # the pain in brief
+    assert re.search(r"[áéíóúñ¿]", text)  # accents drawn (the PDF's font has them)
+    if output_format == "html":
+        assert '<html lang="es">' in text
+
+
+def test_a_day_list_mixes_languages_and_each_page_says_its_own(tmp_path):
+    """Issue 27 item 3: a Spanish and an English patient in one HTML file; the clinician pages
+    are English and say which patient answered in Spanish."""
+    from typer.testing import CliRunner
+
+    from spinecheck.cli import app
+
+    spanish = _answered_in(tmp_path, "es")
+    (tmp_path / "en").mkdir()
+    english = _answered_in(tmp_path / "en", None)
+    out = tmp_path / "day.html"
+    runner = CliRunner()
+    result = runner.invoke(app, ["summary", str(spanish), str(english), "--output", str(out),
+                                 "--format", "html"])  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    assert '<html lang="en">' in page  # the page's first summary sets its language...
+    assert 'lang="es"' in page  # ...and the Spanish one says its own
+    assert "Su resumen para llevar a su cita" in page
+    assert "Your summary to take to your visit" in page
+    clinician = tmp_path / "clinic.html"
+    result = runner.invoke(app, ["summary", str(spanish), str(english), "--output", str(clinician),
+                                 "--format", "html", "--audience", "clinician"])  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    pages = clinician.read_text(encoding="utf-8")
+    assert pages.count("Patient answered in Spanish") == 1
+    assert "Su resumen" not in pages
