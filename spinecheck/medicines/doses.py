@@ -11,6 +11,7 @@ total is shown as incomplete. Patients never see any of this (decisions 6 and 12
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -117,7 +118,9 @@ _FOR_ADDICTION = LazyPattern(
 """Words that say methadone or buprenorphine treats opioid use disorder: no MME (decision 18)."""
 _FOR_PAIN = LazyPattern(r"\bfor\s+(?:the\s+|my\s+)?(?:back\s+|neck\s+)?pain\b", re.I)
 _PATCH_COUNT = LazyPattern(r"\b(?P<count>\d|two|three|four)\s+patches\b", re.I)
-_LIQUID = LazyPattern(r"(?<![a-z])(?:ml|mls|millilit\w*|liquid|solution|syrup|elixir)\b", re.I)
+_LIQUID = LazyPattern(
+    r"(?<![a-z])(?:ml|mls|millilit\w*|liquid|solution|syrup|elixir|drops?)\b", re.I
+)
 _PATCH = LazyPattern(r"\b(?:patch|patches|transdermal)\b", re.I)
 
 
@@ -401,8 +404,149 @@ def _daily(match: MedicineMatch, generic: str, index: MedicineIndex) -> _Daily |
     return _Daily(strength, units, units_most, per_day, per_day_most, as_needed, cap)
 
 
+def _grams(found: re.Match[str]) -> str:
+    return f"{number(float(found.group(1)) * 1000)} mg"
+
+
+def _every_hours(found: re.Match[str]) -> str:
+    high = found.group("high")
+    return f"every {found.group('low')}{'-' + high if high else ''} hours"
+
+
+_SPANISH_DIRECTIONS: tuple[tuple[LazyPattern, str | Callable[[re.Match[str]], str]], ...] = tuple(
+    (LazyPattern(pattern, re.IGNORECASE), english)
+    for pattern, english in (
+        # strengths: a decimal comma ('37,5 mg', '0,25 mg'), grams ('Tafirol 1 g'), Spanish units
+        (r"(?<=\d),(?=\d{1,2}\s*(?:mg|mcg|µg|ug|g|ml|/))", "."),
+        (r"(?<![\d./])(\d+(?:\.\d+)?)\s*(?:g|gr|grs|grams?|gramos?)\b(?!\s*/)", _grams),
+        (r"\bmiligramos?\b", "mg"),
+        (r"\bmicrogramos?\b", "mcg"),
+        (r"(?<=mcg)\s*(?:/\s*|por\s+)hora\b", "/hr"),
+        (r"\bmililitros?\b", "ml"),
+        # how long, which says nothing about how much a day ('por 5 días')
+        (r"\b(?:por|durante)\s+\d+\s+(?:d[ií]as|semanas|meses)\b", " "),
+        # not every day
+        (
+            r"\bcada\s+tercer\s+d[ií]a\b|\bd[ií]a\s+(?:de\s+)?por\s+medio\b|"
+            r"\bun\s+d[ií]a\s+s[ií]\s+y\s+(?:otro|un\s+d[ií]a)\s+no\b",
+            "every other day",
+        ),
+        (r"\b(?:cada|a\s+la|por)\s+semana\b|\bsemanal(?:mente)?\b", "weekly"),
+        (r"\b(?:cada|al|por)\s+mes\b|\bmensual(?:mente)?\b", "monthly"),
+        # times of day
+        (
+            r"\b(?:(?:en|por)\s+la\s+)?ma[ñn]ana\s+y\s+(?:(?:en|por)\s+la\s+)?noche\b",
+            "morning and night",
+        ),
+        (
+            r"\b(?:cada|todas\s+las)\s+ma[ñn]anas?\b|\b(?:en|por)\s+las?\s+ma[ñn]anas?\b|"
+            r"\bal\s+(?:despertar|levantarse)\b|\ben\s+ayunas\b",
+            "in the morning",
+        ),
+        (r"\bal\s+mediod[ií]a\b", "at noon"),
+        (r"\b(?:en|por)\s+las?\s+tardes?\b", "in the afternoon"),
+        (
+            r"\b(?:cada|todas\s+las)\s+noches?\b|\b(?:en|por)\s+las?\s+noches?\b|"
+            r"\bantes\s+de\s+(?:dormir|acostarse)\b|\bal\s+acostarse\b",
+            "at night",
+        ),
+        # how often
+        (
+            r"\bc\s*/\s*(?P<low>\d+)(?:\s*(?:-|a)\s*(?P<high>\d+))?\s*(?:h|hr|hrs|horas?)?\b",
+            _every_hours,
+        ),
+        (r"\b(?:una|1)\s+vez\s+(?:al|por|cada)\s+d[ií]a\b|\buna\s+vez\s+diari[ao]\b", "once a day"),
+        (r"\btodos\s+los\s+d[ií]as\b|\bcada\s+d[ií]a\b", "every day"),
+        (r"\b(?:al|por|cada|x|a\s+el)\s+d[ií]a\b", "a day"),
+        (r"\ben\s+24\s*(?:horas|hrs?|h)\b", "in 24 hours"),
+        (r"\bdiari(?:o|a|os|as|amente)\b", "daily"),
+        (r"\bcada\b", "every"),
+        (r"\bhoras?\b", "hours"),
+        (r"\bveces\b", "times"),
+        (r"\bvez\b", "time"),
+        (r"(?<=\d)\s+a\s+(?=\d)", "-"),
+        (r"(?<=\d)\s+o\s+(?=\d)", " or "),
+        # how much at most
+        (r"\bno\s+(?:tomar\s+|tome\s+|tomo\s+|usar\s+)?m[aá]s\s+de\b", "no more than"),
+        (r"\b(?:sin|no)\s+exceder(?:\s+de)?\b", "do not exceed"),
+        (r"\bm[aá]x(?:imo)?(?:\s+de)?(?!\w)", "max"),
+        (r"\bhasta\b", "up to"),
+        (r"\bde\s+(?=paracetamol|acetaminof)", "of "),
+        (r"\bacetaminof[eé]no?\b", "acetaminophen"),
+        # when needed
+        (
+            r"\bsi\s+(?:hay|tiene|tengo|hubiera)\s+dolor\b|"
+            r"\ben\s+caso\s+de\s+(?:dolor|necesidad)\b|"
+            r"\bseg[uú]n\s+(?:sea\s+)?necesari[oa]\b|\bcuando\s+(?:sea\s+necesario|lo\s+necesit\w+|"
+            r"(?:hay|tengo)\s+dolor|me\s+duele\w*)|\bpor\s+raz[oó]n\s+necesaria\b|"
+            r"\bsi\s+(?:es\s+necesario|lo\s+necesit\w+)|\ben\s+caso\s+necesario\b",
+            "as needed",
+        ),
+        # forms and counts
+        (r"\b(?:tabletas?|comprimidos?|c[aá]psulas?|pastillas?|grageas?)(?!\w)", "tablets"),
+        (r"\bsobres?\b", "sachets"),
+        (r"\bparches\b", "patches"),
+        (r"\bparche\b", "patch"),
+        (r"\bgotas\b", "drops"),
+        (r"\bjarabe\b", "syrup"),
+        (r"\b(?:soluci[oó]n|suspensión)(?!\w)", "liquid"),  # not English 'suspension'
+        (r"\b(?:una|uno|un)\b", "one"),
+        (r"\bdos\b", "two"),
+        (r"\btres\b", "three"),
+        (r"\bcuatro\b", "four"),
+        (r"\bcinco\b", "five"),
+        (r"\bseis\b", "six"),
+        (r"\bocho\b", "eight"),
+        (r"\bdiez\b", "ten"),
+        (r"\bdoce\b", "twelve"),
+        (r"\bmedi[ao]\b", "half"),
+        (r"\b(?:tomar|tome|tomo|toma|tomarse)\b", "take"),
+        # what it is for (methadone for pain or for opioid use disorder)
+        (r"\bpara\s+(?:el\s+|mi\s+)?dolor\b", "for pain"),
+        (r"\bcl[ií]nica\s+del?\s+dolor\b", "pain clinic"),
+        (r"\bcl[ií]nica\b", "clinic"),
+        (r"\badicci[oó]n\b", "addiction"),
+        (r"\bmantenimiento\b", "maintenance"),
+        (r"\bprograma\s+de\s+metadona\b", "methadone program"),
+    )
+)
+"""Directions written in Spanish, in the English the dose reader reads (issue 27): 'TOMAR 1
+TABLETA CADA 8 HORAS' is 'take 1 tablets every 8 hours', 'dos veces al día' 'two times a day',
+'c/8h' 'every 8 hours', '1 a 2 tabletas' '1-2 tablets', 'si hay dolor' 'as needed'. Words of
+neither language are left as they are, so an English line reads exactly as before."""
+
+
+def _spanish_directions(text: str) -> str:
+    """`text` with its Spanish directions in English (English text is left as it is)."""
+    for pattern, english in _SPANISH_DIRECTIONS:
+        text = pattern.sub(english, text)
+    return text
+
+
+_MIXED_NUMBER = LazyPattern(
+    r"(?<![\d./])(?P<whole>\d+|one|two|three|four)(?:\s+|-)(?:and\s+a\s+half|and\s+half|"
+    r"y\s+half|1/2(?![\d/]))|(?<![\d./])(?P<glyph>\d+)?\s*½",
+    re.IGNORECASE,
+)
+"""A count with a half: '1 1/2', '1½', 'one and a half', '1 y media' (after the Spanish is
+read: '1 y half'). Without this '1 1/2 tablets' was read as half a tablet."""
+
+
+def _decimal(found: re.Match[str]) -> str:
+    """A mixed number as a decimal ('1 1/2' as '1.5'; '½' alone as 'half')."""
+    whole = found.group("whole") or found.group("glyph")
+    if whole is None:
+        return " half"
+    return f"{_count(whole) + 0.5:g}"
+
+
 def _plain_directions(text: str) -> str:
-    """Directions in one form: 'i-ii tabs' as '1-2 tabs', 'four-hourly' as 'every 4 hours'."""
+    """Directions in one form: 'i-ii tabs' as '1-2 tabs', 'four-hourly' as 'every 4 hours'.
+
+    Spanish directions are read in English first ('cada 8 horas' as 'every 8 hours').
+    """
+    text = _spanish_directions(text)
+    text = _MIXED_NUMBER.sub(_decimal, text)
     roman = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
 
     def arabic(found: re.Match[str]) -> str:
@@ -490,7 +634,8 @@ def _liquid(text: str, as_needed: bool, known: float | None = None) -> _Daily | 
 
 def _line(match: MedicineMatch, generic: str, index: MedicineIndex) -> MmeLine:
     data = index.mme
-    text = match.dose_text or match.as_typed
+    typed = match.dose_text or match.as_typed
+    text = _plain_directions(typed)
     patch = bool(_PATCH.search(text)) or any(name in data.patches for name in match.names)
     if generic in data.per_mcg_hour:
         if not patch:
@@ -523,12 +668,12 @@ def _line(match: MedicineMatch, generic: str, index: MedicineIndex) -> MmeLine:
     working += f" = {number(mme)} MME/day"
     if daily.at_most:
         working += " (the most the directions allow)"
-    return MmeLine(text, generic, mme, working, at_most=daily.at_most)
+    return MmeLine(typed, generic, mme, working, at_most=daily.at_most)
 
 
 def _patch_line(match: MedicineMatch, generic: str, index: MedicineIndex) -> MmeLine:
     text = _EVERY_HOURS.sub(
-        " ", match.dose_text or match.as_typed
+        " ", _plain_directions(match.dose_text or match.as_typed)
     )  # 'every 72 hours' is when it is changed
     text = re.sub(r"\bevery\s+\d+\s+days?\b", " ", text, flags=re.IGNORECASE)
     found = [

@@ -20,6 +20,8 @@ _DOSE = LazyPattern(
     r"(?:mg|mcg|µg|ug|g|ml|mls|%|units?|iu|mcg/h|mcg/hr|micrograms?|milligrams?)?\b",
     re.IGNORECASE,
 )
+_DECIMAL_COMMA = r"(?!(?<=\d,)\d{1,2}\s*(?:mg|mcg|µg|ug|g|ml|/))"
+"""Not the comma of a strength written with a decimal comma ('37,5 mg', '0,25 mg', '37,5/325')."""
 _NOISE = {
     # forms and release types
     "er", "xr", "sr", "cr", "la", "ir", "xl", "dr", "ec", "od", "mr", "pr", "cd", "xt", "sa",
@@ -42,6 +44,29 @@ _NOISE = {
     "more", "than", "exceed", "exceeding", "no", "not", "do", "dont", "don't", "limit",
     "lunch", "lunchtime", "noon", "midday", "afternoon", "breakfast", "dinner", "supper", "bed",
     "hourly", "usually", "sometimes", "occasionally", "approx", "approximately", "about",
+    # the same in Spanish (issue 27): forms, salts, how often and how much, and the small words
+    # around them ('TOMAR 1 TABLETA CADA 8 HORAS', 'naproxeno sódico', 'sulfato de morfina')
+    "tableta", "tabletas", "comprimido", "comprimidos", "cápsula", "cápsulas", "capsula",
+    "capsulas", "pastilla", "pastillas", "gragea", "grageas", "parche", "parches", "gotas",
+    "jarabe", "solución", "solucion", "suspensión", "inyección", "inyeccion", "inyectable",
+    "ampolleta", "ampolletas", "ampolla", "ampollas", "crema", "pomada", "ungüento", "supositorio",
+    "supositorios", "sobres", "vía", "via", "tópico", "topico", "liberación", "liberacion",
+    "prolongada", "inmediata", "recubierta", "recubiertas", "efervescente", "efervescentes",
+    "clorhidrato", "hidrocloruro", "sulfato", "tartrato", "bitartrato", "citrato", "fosfato",
+    "besilato", "maleato", "mesilato", "succinato", "sódico", "sodico", "sódica", "sodica",
+    "potásico", "potasico", "potásica", "potasica", "magnésico", "magnesico", "trometamina",
+    "trometamol", "monohidratado",
+    "cada", "hora", "horas", "día", "dia", "días", "dias", "diario", "diaria", "diarios", "diarias",
+    "diariamente", "al", "por", "vez", "veces", "una", "un", "uno", "dos", "tres", "cuatro",
+    "cinco", "seis", "siete", "ocho", "nueve", "diez", "doce", "media", "medio", "mañana",
+    "manana", "mañanas", "noche", "noches", "tarde", "tardes", "mediodía", "mediodia", "dormir",
+    "acostarse", "desayuno", "comida", "comidas", "cena", "alimentos", "ayunas", "semana",
+    "semanal", "mensual", "antes", "después", "despues", "según", "segun", "sea", "necesario",
+    "necesaria", "si", "hay", "cuando", "dolor", "dolores", "tomar", "tome", "tomo", "toma",
+    "tomando", "máximo", "maximo", "máx", "más", "mas", "exceder", "sin", "de", "del", "el",
+    "los", "las", "lo", "mi", "mis", "en", "con", "y", "o", "para", "dosis", "miligramos",
+    "gramos", "aproximadamente", "aprox", "vo", "genérico", "generico", "marca", "unos",
+    "unas", "normalmente", "ocasiones",
 }  # fmt: skip
 
 
@@ -125,6 +150,14 @@ class MedicineIndex:
     """Names with a word that elsewhere only says when ('Night Nurse'), kept whole as one word."""
     abbreviations: frozenset[str] = frozenset()
     """Pharmacy-label short forms of generic names ('apap', 'oxycod'): parts of one product."""
+    spanish_generics: frozenset[str] = frozenset()
+    """Generic names in Spanish ('oxicodona', 'apixabán'): read like the generic, never as a brand
+    ('HIDROCODONA/PARACETAMOL' is one product)."""
+    said_in_spanish: frozenset[str] = frozenset()
+    """English generic names that have a Spanish one ('oxycodone'): not offered in Spanish."""
+    only_spanish: frozenset[str] = frozenset()
+    """Spanish generic names no English name shares ('oxicodona', not 'tramadol'): not offered
+    in English."""
     name_stems: frozenset[str] = frozenset()
     """Endings shared by families of medicines ('azepam', 'parin'): an unknown word ending so
     looks like a medicine's name."""
@@ -264,12 +297,15 @@ class MedicineIndex:
                 else:
                     unsure = unsure or _could_be_a_name(text[start:end])
                 continue
-            found.append(
-                governed._replace(
-                    as_typed=text, taking=False, check=kind == "mention",
-                    allergy=kind == "allergy",
-                )
-            )  # fmt: skip
+            here = governed._replace(
+                as_typed=text, taking=False, check=kind == "mention", allergy=kind == "allergy"
+            )
+            same = [n for n, m in enumerate(found) if m.generic_names == here.generic_names]
+            if same:  # two cues govern one name ('Tomaba Tafil … ya lo dejé'): one medicine
+                if here.allergy:
+                    found[same[0]] = here  # an allergy says more
+                continue
+            found.append(here)
         rest = _blank(text, blanked)
         taken = self.match(rest)
         if taken.recognized:
@@ -297,10 +333,13 @@ class MedicineIndex:
         return bool(set(whole) - set(self.match(before).names) - set(self.match(text).names))
 
     def _brands_only(self, text: str) -> bool:
-        """Whether every name in a text is a brand (not a generic or a label's abbreviation)."""
+        """Whether every name in a text is a brand (no generic, Spanish generic or abbreviation)."""
         names = self.match(text).names
         return bool(names) and all(
-            name not in self.medicines and name not in self.abbreviations for name in names
+            name not in self.medicines
+            and name not in self.abbreviations
+            and name not in self.spanish_generics
+            for name in names
         )
 
     def _match(self, typed: str) -> MedicineMatch:
@@ -319,7 +358,12 @@ class MedicineIndex:
                 loose[-1].append((start, words[start]))
                 start += 1
                 continue
-            found.append((start, name, False))
+            if whole := self._slip_before(loose[-1], start, name):
+                # 'Ddolo-Neurobión' is Dolo-Neurobión, never Qdolo and Neurobión
+                found.append((start - 1, whole, True))
+                loose[-1].pop()
+            else:
+                found.append((start, name, False))
             loose.append([])
             start += len(name.split())
         for run in loose:
@@ -359,6 +403,19 @@ class MedicineIndex:
             partly=partly,
         )
 
+    def _slip_before(self, run: list[tuple[int, str]], start: int, name: str) -> str | None:
+        """A longer name that a slip just before a name belongs to, if any.
+
+        'ddolo neurobión' is Dolo-Neurobión with a letter doubled: its first word is a slip of
+        the product's own, never a medicine of its own (Qdolo) beside Neurobión.
+        """
+        if not run or run[-1][0] != start - 1 or not self._could_be_name(run[-1][1], alone=False):
+            return None
+        whole = self._close_name(f"{run[-1][1]} {name}")
+        if whole is None or whole.startswith(CLASS_ONLY) or not whole.endswith(" " + name):
+            return None
+        return whole
+
     def _name_like(self, word: str, typed: str) -> bool:
         """Whether a word left over looks like a medicine's name that we do not know.
 
@@ -376,7 +433,7 @@ class MedicineIndex:
             return False
         if any(word.endswith(stem) for stem in self.name_stems):
             return True
-        raw = re.findall(r"[A-Za-z]+", typed)
+        raw = re.findall(r"[^\W\d_]+", typed)
         return any(
             token.lower() == word and token[0].isupper() and position > 0
             for position, token in enumerate(raw)
@@ -394,7 +451,7 @@ class MedicineIndex:
                     following, alone=False
                 ):
                     close = self._close_name(f"{word} {following}")
-                    if close is not None and " " in close:
+                    if close is not None and (" " in close or "-" in close):
                         found.append((position, close, True))
                         index += 2
                         continue
@@ -561,9 +618,16 @@ class MedicineIndex:
         """Recognise every entry, one match per medicine, keeping the patient's order."""
         return [match for entry in typed for match in self.match_entry(entry)]
 
-    def completions(self) -> list[str]:
-        """Every brand and generic name, for autocomplete while typing."""
-        return sorted(set(self.display.values()), key=str.lower)
+    def completions(self, language: str = "en") -> list[str]:
+        """Every brand and generic name, for autocomplete while typing, in `language`.
+
+        A generic is offered in one language only ('pregab' offers pregabalin in English and
+        pregabalina in Spanish, never both); brands are offered in every language.
+        """
+        left_out = self.said_in_spanish if language == "es" else self.only_spanish
+        return sorted(
+            {shown for key, shown in self.display.items() if key not in left_out}, key=str.lower
+        )
 
 
 _NOT_TAKEN = LazyPattern(
@@ -571,33 +635,48 @@ _NOT_TAKEN = LazyPattern(
     r"\b(?:allergic|stopped(?! working| helping)|stop(?:ped)? taking|no longer|"
     r"used to (?:take|be on|have)|not taking|don'?t take|do not take|quit|discontinued|"
     r"reaction to|intolerant|intolerance|never took|previously|formerly|was on|came off|"
-    r"weaned off|gave up)\b",
+    r"weaned off|gave up)\b|"
+    # Spanish: 'alérgico a', 'ya no tomo', 'dejé de tomar', 'no tomo', 'suspendí', 'tomaba'
+    r"\b(?:al[eé]rgic[oa]s?|alergias?\s*(?:a|al)\b|alergias?\s*[:(-]|ya\s+no\s+(?:me\s+)?"
+    r"(?:l[oa]s?\s+)?(?:tomo|uso|pongo)|dej[eé]\s+de\s+(?:tomar|usar)|"
+    # 'casi no tomo' is 'I hardly take': still taken
+    r"(?<!casi\s)no\s+(?:me\s+)?(?:l[oa]s?\s+)?(?:tomo|uso)(?!\s+m[aá]s)|"
+    r"suspend(?:[ií]|ieron|ido|ida)|tomaba|usaba|me\s+(?:l[oa]s?\s+)?quitaron|nunca\s+"
+    r"(?:he\s+tomado|tom[eé]))(?!\w)",
     re.IGNORECASE,
 )
-"""Words that say an entry is not (or no longer) taken. 'Benadryl for allergies' and 'Seroquel
-used to help me sleep' are taken: only 'allergic', 'allergy to' or 'allergies:' and 'used to
-take' count."""
+"""Words that say an entry is not (or no longer) taken, in English or Spanish. 'Benadryl for
+allergies' and 'Seroquel used to help me sleep' are taken: only 'allergic', 'allergy to' or
+'allergies:' and 'used to take' count."""
 
 _LEADING_NO = LazyPattern(
-    r"^\W*no\s+(?!side|problems?|issues?|effects?|changes?|more than)[a-z]", re.I
-)
-"""'No aspirin' at the start of an entry ('Percocet, no side effects' is still taken)."""
-
-_SAYS_TAKEN = LazyPattern(
-    r"\d|\b(?:now|still|take|takes|taking|started|currently|on|switched|changed|moved|replaced)\b",
+    r"^\W*no\s+(?!side|problems?|issues?|effects?|changes?|more than|m[aá]s\s+de|me\s+acuerdo|"
+    r"s[eé]\b|recuerdo|(?:me\s+)?(?:l[oa]s?\s+)?(?:tomo|uso|estoy|he\s+tomado|tom[eé])\b)"
+    r"[^\W\d_]",
     re.I,
 )
-"""Words that say a medicine after a 'not taken' one is taken ('… and now Norco 5/325')."""
+"""'No aspirin' or 'no tomo aspirina' at the start of an entry ('Percocet, no side effects' is still
+taken; 'no más de 4 al día' is a limit)."""
+
+_SAYS_TAKEN = LazyPattern(
+    r"\d|\b(?:now|still|take|takes|taking|started|currently|on|switched|changed|moved|replaced|"
+    r"ahora|todav[ií]a|aún|sigo|sigue|tomo|toma|tomando|empec[eé]|empez[oó]|comenc[eé]|"
+    r"actualmente|estoy)(?!\w)",
+    re.I,
+)
+"""Words that say a medicine after a 'not taken' one is taken ('… and now Norco 5/325', '… y
+ahora tomo Norco')."""
 
 _PIECE_BREAK = LazyPattern(
-    r"(\s*(?:[\n\r;|]+|,(?!\d{3}\b)|\s\+\s|\.(?=\s+[A-Za-z]))\s*)"
-    r"|(\s+(?:and|&|or|with|w/|plus|-|/|\u2013)\s+|(?<=[a-z])[&/](?=[a-z]))",
+    r"(\s*(?:[\n\r;|]+|,(?!\d{3}\b)" + _DECIMAL_COMMA + r"|\s\+\s|\.(?=\s+[A-Za-z]))\s*)"
+    r"|(\s+(?:and|&|or|with|w/|plus|-|/|\u2013|y|o|ni|con)\s+|(?<=[a-z])[&/](?=[a-z]))",
     re.IGNORECASE,
 )
 """Where an entry may name another medicine: line breaks, semicolons, bars, commas (not the
-comma of '1,000 mg') and ' + ' always do; 'and', 'or', 'with', 'plus', '&', a spaced dash or a
-spaced slash may ('Nurofen Plus' is one product, 'Tylenol / Norco' two). Never inside brackets,
-and never the slash of a strength ('5/325') or of a label's joined names ('OXYCOD/APAP')."""
+comma of '1,000 mg' or '37,5 mg') and ' + ' always do; 'and', 'or', 'with', 'plus', '&', a spaced
+dash or a spaced slash may ('Nurofen Plus' is one product, 'Tylenol / Norco' two), and so may
+Spanish 'y', 'o', 'ni' and 'con'. Never inside brackets, and never the slash of a strength
+('5/325') or of a label's joined names ('OXYCOD/APAP')."""
 
 
 def _pieces(text: str) -> list[tuple[str, str, str]]:
@@ -632,21 +711,28 @@ def _in_brackets(text: str, at: int) -> bool:
 
 _DIRECTIONS = LazyPattern(
     r"^\W*(?:do\s+not\s+exceed|don'?t\s+exceed|no\s+more\s+than|not\s+more\s+than|"
-    r"max(?:imum)?\b|up\s+to\b|at\s+most\b)",
+    r"max(?:imum)?\b|up\s+to\b|at\s+most\b|"
+    r"(?:no|sin)\s+exceder|no\s+(?:tomar\s+|tome\s+|tomo\s+)?m[aá]s\s+de|m[aá]x(?:imo)?(?!\w)|"
+    r"hasta\b)",
     re.IGNORECASE,
 )
-"""A piece that only says how much at most ('…, do not exceed 3 g acetaminophen a day')."""
+"""A piece that only says how much at most ('…, do not exceed 3 g acetaminophen a day', '…, no
+más de 4 al día')."""
 
 _NONE_ENTRY = LazyPattern(
     r"^\W*(?:none|nothing|nil|n/?a|no(?:ne| regular)? (?:medicines?|medications?|meds|pills|"
     r"tablets|drugs)(?: at all)?|i (?:do not|don'?t) take any(?:thing| medicines?)?|"
-    r"not taking any(?:thing| medicines?)?)\W*$",
+    r"not taking any(?:thing| medicines?)?|"
+    r"ningun[oa]|ningún|nada|ning[uú]n\s+medicamento|ninguna\s+medicina|sin\s+medicamentos|"
+    r"no\s+tomo\s+(?:nada|ning[uú]n[oa]?(?:\s+(?:medicamento|medicina|pastilla)s?)?|"
+    r"medicamentos|medicinas|pastillas))\W*$",
     re.IGNORECASE,
 )
-"""An entry that means 'no medicines' ('none', 'nothing', 'no medicines')."""
+"""An entry that means 'no medicines' ('none', 'nothing', 'no medicines', 'ninguno', 'nada')."""
 
 _ALLERGY_HEADER = LazyPattern(
-    r"^\W*(?:allerg(?:y|ies|ic)|intoleran(?:t|ces?)|adverse reactions?|reactions?)"
+    r"^\W*(?:allerg(?:y|ies|ic)|intoleran(?:t|ces?)|adverse reactions?|reactions?|alergias?|"
+    r"al[eé]rgic[oa]s?(?:\s+a)?|intolerancias?|reacciones(?:\s+adversas)?)"
     r"(?:\s+(?:to|of))?\s*[:=-]",
     re.IGNORECASE,
 )
@@ -658,8 +744,17 @@ _CUE = LazyPattern(
     r"(?!\s+(?:medicine|medication|tablet|pill|season|relief|spray|symptoms))"
     r"(?:\s+(?:to|reaction))?|(?:bad\s+)?reactions?\s+to|"
     r"intoleran(?:t|ce)(?:\s+(?:to|of))?|sensitive\s+to|anaphylaxis|makes?\s+me\s+(?:itch|"
-    r"sick|vomit|throw\s+up|break\s+out|swell|wheez\w*)|gave\s+me\s+(?:hives|a\s+rash))"
+    r"sick|vomit|throw\s+up|break\s+out|swell|wheez\w*)|gave\s+me\s+(?:hives|a\s+rash)|"
+    # Spanish: 'alérgico a', 'alergia a la', 'me da ronchas' ('para la alergia' is what it is for)
+    r"(?<!para\s)(?<!para\sla\s)(?<!para\smi\s)(?<!para\smis\s)(?<!contra\sla\s)"
+    r"(?:al[eé]rgic[oa]s?|alergias?)(?!\s+(?:de\s+temporada|estacional))(?:\s+(?:a|al)\b)?|"
+    r"reacci[oó]n(?:\s+al[eé]rgica)?\s+(?:a|al)\b|intoleran(?:te|cia)\s+(?:a|al)\b|"
+    r"me\s+(?:da|dio|dan|dieron|hace|hizo|causa|caus[oó])\s+(?:alergia|ronchas|comez[oó]n|"
+    r"urticaria|reacci[oó]n))"
     r"|(?P<from>(?:switched|changed|moved|swapped|went|converted)\s+(?:over\s+)?from)"
+    # Spanish 'me cambiaron de X a Y', 'me cambiaron el X por Y', 'en vez de X': governs X only
+    r"|(?P<desde>(?:me\s+)?cambi(?:[eé]|aron|[oó])(?:\s+de|(?=\s+(?:el|la|los|las)\s))|"
+    r"pas[eé]\s+de|en\s+(?:vez|lugar)\s+de)"
     r"|(?P<not>stopped(?:\s+taking)?|stop\s+taking|(?:told|advised|asked)\s+(?:me\s+)?to\s+"
     r"stop|quit|ceased|discontinued|d/?c'?d|came\s+off|come\s+off|weaned\s+(?:off|from)|"
     r"tapered\s+off|(?<!weaning\s)(?<!tapering\s)(?<!coming\s)(?<!\d\s)(?<!\d)\boff"
@@ -668,7 +763,21 @@ _CUE = LazyPattern(
     r"have|use)|no\s+longer(?:\s+(?:taking|take|on|use|using))?|not\s+taking|"
     r"(?:do\s+not|don'?t)\s+take|never\s+(?:took|taken|started)|previously(?:\s+(?:took|on|"
     r"taking))?|formerly(?:\s+on)?|gave\s+up|avoids?|(?:can'?t|cannot)\s+(?:take|tolerate)|"
-    r"not\s+since|not\s+any\s*more|anymore|only\s+(?:after|post)))\b"
+    r"not\s+since|not\s+any\s*more|anymore|only\s+(?:after|post)|"
+    # Spanish: 'ya no tomo', 'ya no lo tomo', 'X, ya no', 'dejé de tomar', 'lo dejé', 'no tomo',
+    # 'nunca tomé', 'suspendí', 'me lo suspendieron', 'antes tomaba', 'me quitaron'
+    r"ya\s+no\s+(?:me\s+)?(?:l[oa]s?\s+)?(?:tomo|toma|tomamos|uso|usa|pongo|pone|"
+    r"estoy\s+(?:tomando|usando))|"
+    r"ya\s+no(?=\s*(?:[,.;)\]]|$))|dej[eé]\s+de\s+(?:tomar|usar)(?:l[oa]s?)?|"
+    r"(?:he|ha|hab[ií]a)\s+dejado(?:\s+de\s+(?:tomar|usar)(?:l[oa]s?)?)?|"
+    r"(?:l[oa]s?\s+)?dej[eé](?!\s+de\b)|"
+    # 'casi no tomo' (hardly) is taken, and so is 'no me tomé … anoche' (a missed dose)
+    r"(?<!casi\s)no\s+(?:(?:me\s+)?(?:l[oa]s?\s+)?(?:tomo|uso|pongo|estoy\s+(?:tomando|usando))|"
+    r"(?:l[oa]s?\s+)?(?:he\s+tomado|tom[eé]))(?!\s+m[aá]s\b)|nunca\s+(?:l[oa]s?\s+)?(?:he\s+tomado|tom[eé]|us[eé])|"
+    r"(?:me\s+)?(?:l[oa]s?\s+)?suspend(?:[ií]|i[oó]|ieron|ido|ida|imos)|"
+    r"(?:antes\s+)?(?:tomaba|usaba)|(?:estaba|estuve)\s+(?:tomando|usando)|"
+    r"me\s+(?:l[oa]s?\s+)?(?:quitaron|quit[oó]|retiraron|retir[oó])|"
+    r"descontinu(?:[eé]|ado|ada|aron|[oó])))(?!\w)"
     r"(?!\s+(?:working|helping|help|helps|works|worked|helped|hurting|effective))",
     re.IGNORECASE,
 )
@@ -676,31 +785,42 @@ _CUE = LazyPattern(
 A cue looks forward to the name after it ('stopped tramadol', 'allergic to codeine', 'was on
 Lyrica'), or, with no name ahead in its clause, back to the name before it ('tried Lyrica,
 stopped', 'Percocet - weaned off in March'). 'Switched from X to Y' governs X only. 'Stopped
-working' and 'no longer helps' say nothing about taking."""
+working' and 'no longer helps' say nothing about taking. The same in Spanish ('ya no tomo tramadol',
+'Lyrica, ya no', 'alérgico a la codeína', 'me cambiaron de tramadol a tapentadol'); 'ya no me hace
+efecto' (no longer works) says nothing about taking either."""
 
 _RESUMED = LazyPattern(
-    r"\b(?:(?:went|gone|am|is|got)\s+back\s+on|back\s+on\s+it|restarted|started\s+(?:it\s+)?again)\b",
+    r"\b(?:(?:went|gone|am|is|got)\s+back\s+on|back\s+on\s+it|restarted|started\s+(?:it\s+)?again|"
+    r"volv[ií]\s+a\s+(?:tomar|usar|empezar)(?:l[oa]s?)?|reinici[eé]|lo\s+retom[eé]|otra\s+vez|"
+    r"de\s+nuevo)(?!\w)",
     re.IGNORECASE,
 )
 """Words that say a stopped medicine was taken again: the later statement wins, to check."""
 
 _HELD = LazyPattern(
     r"\b(?:holding|held|paused|stopped|off)\b.*\bfor\s+(?:my|the|an?|this)\s+(?:injection|"
-    r"procedure|surgery|operation|scan|mri|colonoscopy|op)\b|\bholding\b|\bon\s+hold\b",
+    r"procedure|surgery|operation|scan|mri|colonoscopy|op)\b|\bholding\b|\bon\s+hold\b|"
+    r"\b(?:suspend\w*|pausad\w*|detenid\w*|dej[eé])\b.*\bpara\s+(?:la|el|mi|una?|este|esta)\s+"
+    r"(?:inyecci[oó]n|procedimiento|cirug[ií]a|operaci[oó]n|resonancia|colonoscop[ií]a|"
+    r"infiltraci[oó]n|bloqueo)(?!\w)|\ben\s+pausa\b",
     re.IGNORECASE,
 )
 """A medicine held for a procedure: still the patient's medicine, counted taken, to check."""
 
 _UNCERTAIN = LazyPattern(
     r"\b(?:ran\s+out|run\s+out|holding|on\s+hold|paused|haven'?t\s+(?:yet\s+)?started|"
-    r"not\s+(?:yet\s+)?started|yet\s+to\s+start|skipp(?:ing|ed)|sometimes\s+forget)\b",
+    r"not\s+(?:yet\s+)?started|yet\s+to\s+start|skipp(?:ing|ed)|sometimes\s+forget)\b|"
+    r"\b(?:se\s+(?:me\s+)?acab(?:[oó]|aron)|me\s+qued[eé]\s+sin|(?:todav[ií]a|aún)\s+no\s+"
+    r"(?:l[oa]\s+)?(?:empiezo|empec[eé]|comienzo)|no\s+(?:l[oa]\s+)?he\s+empezado|"
+    r"(?:a\s+veces\s+)?se\s+me\s+olvida)(?!\w)",
     re.IGNORECASE,
 )
 """Words that leave it unclear whether a medicine is taken now: counted taken, to check."""
 
 _CLAUSE_END = LazyPattern(
     r"[,;()\[\]]|\s[-\u2013]\s|\.(?=\s|$)|\b(?:but|now|since|until|because|then|instead|after|"
-    r"when|as|so|still)\b",
+    r"when|as|so|still|pero|ahora|desde|hasta|porque|luego|entonces|cuando|después|despues|"
+    r"todavía|todavia|aún|sino|mientras)(?!\w)",
     re.IGNORECASE,
 )
 """Where what a cue governs ends: punctuation, a spaced dash, a full stop, or a word that starts
@@ -711,7 +831,15 @@ _FILLER = frozenset(
     "weeks day days jan feb mar apr jun jul aug sep sept oct nov dec january february march april "
     "may june july august september october november december op post surgery operation before "
     "doctor told advised from to because due made dizzy sick felt side effects help work didn "
-    "t recovery since clean yrs street fully completely".split()
+    "t recovery since clean yrs street fully completely "
+    # Spanish
+    "hace año años mes meses semana semanas día días dia dias enero febrero marzo abril mayo junio "
+    "julio agosto septiembre setiembre octubre noviembre diciembre me mi mis lo la le el los las "
+    "un una unos unas porque por que mareaba mareo mareos daño hacía hacia hizo efecto efectos "
+    "secundarios doctor doctora médico medico dijo cirugía cirugia operación operacion después "
+    "despues antes desde ya pasado pasada ayudaba funcionaba servía servia sirvió caía mal bien "
+    "tanto mucho mucha poco dolor duele dolía nada completamente totalmente recuperación hasta del "
+    "de en con para al sin yo se ese esa eso este esta esto fue era estaba sentía sentia".split()
 )
 """Ordinary words around a cue: never read as a name it could govern."""
 
@@ -720,7 +848,7 @@ def _has_name_words(text: str) -> bool:
     """Whether a stretch of text has a word that could be a name (not a date, dose or filler)."""
     return any(
         len(word) >= 3 and word not in _FILLER and word not in _NOISE
-        for word in re.findall(r"[a-z]+", text.lower())
+        for word in re.findall(r"[^\W\d_]+", text.lower())
     )
 
 
@@ -735,7 +863,11 @@ def _governed(text: str) -> list[tuple[int, int, str]]:
         spans.append((leading.end() - 1, ahead.start() if ahead else len(text), "not"))
     for cue in _CUE.finditer(text):
         kind = "allergy" if cue.group("allergy") else "not"
-        stop = re.compile(r"\bto\b|" + _CLAUSE_END.pattern, re.I) if cue.group("from") else None
+        stop = None
+        if cue.group("from"):  # 'switched from Norco to tramadol'
+            stop = re.compile(r"\bto\b|" + _CLAUSE_END.pattern, re.I)
+        elif cue.group("desde"):  # 'me cambiaron de tramadol a tapentadol', '… el X por Y'
+            stop = re.compile(r"\b(?:a|al|por)\b|" + _CLAUSE_END.pattern, re.I)
         ahead = (stop or _CLAUSE_END).search(text, cue.end())
         forward_end = ahead.start() if ahead else len(text)
         ahead_text = text[cue.end() : forward_end]
@@ -780,7 +912,7 @@ def _could_be_a_name(text: str) -> bool:
     """Whether a text holds a word that could be an unrecognised medicine's name."""
     return any(
         len(word) >= 4 and word not in _NOISE and word not in _FILLER
-        for word in re.findall(r"[a-z]+", text.lower())
+        for word in re.findall(r"[^\W\d_]+", text.lower())
     )
 
 
@@ -814,7 +946,7 @@ def _split_glued(words: list[str], known: Collection[str] = ()) -> list[str]:
         if word in known:
             split.append(word)
             continue
-        glued = re.fullmatch(r"([a-z]{3,})[0-9][0-9a-z./-]*", word)
+        glued = re.fullmatch(r"([^\W\d_]{3,})[0-9][0-9a-z./-]*", word)
         if glued and not word.startswith("num"):  # 'num3' is Tylenol #3's number
             split.append(glued.group(1))
         elif "-" in word and not _HYPHENATED_NAME.fullmatch(word):
@@ -828,12 +960,19 @@ _HYPHENATED_NAME = LazyPattern(r"co-[a-z]+|[a-z]+-(?:seltzer|seals|trimeton|tryp
 """Names written with their hyphen, such as co-codamol, Alka-Seltzer and Chlor-Trimeton."""
 
 
+ORDINARY_WORDS = ("ordinary-words.txt", "ordinary-words-es.txt")
+"""The files of ordinary words: English, and Spanish (issue 27)."""
+
+
 @lru_cache(maxsize=1)
 def _ordinary_words() -> frozenset[str]:
-    """English words within a spelling slip of a medicine name: never read as one."""
-    text = (Path(__file__).resolve().parent / "ordinary-words.txt").read_text(encoding="utf-8")
+    """English and Spanish words within a spelling slip of a medicine name: never read as one."""
+    here = Path(__file__).resolve().parent
     return frozenset(
-        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+        line.strip()
+        for name in ORDINARY_WORDS
+        for line in (here / name).read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
     )
 
 
@@ -845,16 +984,20 @@ def _count_edits(first: Counter[str], second: Counter[str]) -> int:
 def normalise(text: str) -> str:
     """Lower case, doses, forms and frequencies removed: 'Norco 10/325mg ER' → 'norco'."""
     lowered = _number_names(text.lower())
+    lowered = _SPANISH_EVERY.sub(" cada ", lowered)  # 'c/8h' is 'cada 8 horas'
     lowered = _DOSE.sub(" ", lowered)
     lowered = re.sub(r"[^\w\s'-]", " ", lowered)
     words = [w.strip("'-") for w in lowered.split()]
     return " ".join(w for w in words if w and w not in _NOISE and not w.isdigit())
 
 
+_SPANISH_EVERY = LazyPattern(r"\bc\s*/\s*(?=\d)")
 _NUMBER_SIGN = LazyPattern(r"(?:#|\bno\.?)\s*(\d)\b")
 _HYPHEN_NUMBER = LazyPattern(r"\b([a-z]{3,})-(\d{1,2})\b(?!\s*(?:mg|mcg|g|%|/|\.\d))")
 _WORD_NUMBER = LazyPattern(
-    r"\b([a-z]+)\s+([1-4])(?=\s*$|\s+(?!times\b|x\b|tab|pill|cap|a\s+day|daily|per\b)[a-z])"
+    r"\b([a-z]+)\s+([1-4])(?=\s*$|\s+(?!times\b|x\b|tab|pill|cap|a\s+day|daily|per\b|veces\b|"
+    r"vez\b|past|c[aá]ps|comp|gotas|sobres?\b|al\s+d|por\s+d|diari|cada\b|en\s+la\b|"
+    r"por\s+la\b)[a-z])"
 )
 
 
@@ -875,8 +1018,10 @@ def _number_names(text: str) -> str:
 
 
 _COUNTING_WORDS = frozenset(
-    {"every", "q", "take", "takes", "taking", "for", "x", "up", "to", "or", "and", "about", "than"}
-)
+    {"every", "q", "take", "takes", "taking", "for", "x", "up", "to", "or", "and", "about", "than",
+     "cada", "tomar", "tome", "tomo", "toma", "por", "hasta", "de", "y", "o", "c", "a", "unas",
+     "unos", "máximo", "maximo", "más", "mas"}
+)  # fmt: skip
 """Words after which a number counts tablets or hours, never names a product ('every 4 hours')."""
 
 
@@ -899,7 +1044,7 @@ def build_index(data: Any, label: str = "medicines.yaml") -> MedicineIndex:
         if unknown:
             raise SpinecheckError(f"{generic}: unknown class {unknown[0]!r}", path=label)
         index.medicines[generic] = Medicine(generic=generic, classes=classes)
-        for name in [generic, *(entry.get("names") or ())]:
+        for name in [generic, *(entry.get("names") or ()), *(entry.get("es") or ())]:
             _add_name(index, str(name), (generic,), label)
     for brand, components in (data.get("combinations") or {}).items():
         missing = [c for c in components if c not in index.medicines]
@@ -909,6 +1054,22 @@ def build_index(data: Any, label: str = "medicines.yaml") -> MedicineIndex:
     index.product_words = frozenset(str(w).lower() for w in data.get("product_words") or ())
     index.name_stems = frozenset(str(w).lower() for w in data.get("name_stems") or ())
     index.abbreviations = frozenset(name_key(str(w)) for w in data.get("abbreviations") or ())
+    index.spanish_generics = frozenset(
+        name_key(str(name))
+        for entry in (data.get("medicines") or {}).values()
+        for name in entry.get("es") or ()
+    )
+    english = {
+        name_key(str(name))
+        for generic, entry in (data.get("medicines") or {}).items()
+        for name in [generic, *(entry.get("names") or ())]
+    }
+    index.only_spanish = index.spanish_generics - english
+    index.said_in_spanish = frozenset(
+        name_key(str(generic))
+        for generic, entry in (data.get("medicines") or {}).items()
+        if {name_key(str(name)) for name in entry.get("es") or ()} - english
+    )
     for phrase, components in (data.get("phrases") or {}).items():
         words = str(phrase).lower().split()
         key = "-".join(words)
@@ -1012,9 +1173,9 @@ def medicine_data(raw: bytes) -> Any:
         loader.dispose()
 
 
-_ENTRY_BREAK = LazyPattern(r"\s*(?:[\n\r;]+|,(?!\d{3}\b)|\s\+\s)\s*")
+_ENTRY_BREAK = LazyPattern(r"\s*(?:[\n\r;]+|,(?!\d{3}\b)" + _DECIMAL_COMMA + r"|\s\+\s)\s*")
 """Where one typed or pasted entry holds several medicines: line breaks, semicolons, commas
-(not the comma of '1,000 mg') and ' + '."""
+(not the comma of '1,000 mg' or of '37,5 mg') and ' + '."""
 
 
 def split_entry(text: str) -> list[str]:

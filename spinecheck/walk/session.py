@@ -378,7 +378,8 @@ def _front_end(plain: bool, screen: TextIO) -> tuple[Any, Any]:
     from spinecheck.medicines.matching import default_index
     from spinecheck.walk.arrow_keys import ArrowKeyAsker, terminal_session
 
-    asker = ArrowKeyAsker(screen, lambda: default_index().completions())
+    # built when the medicine question comes, in the language the walk is in by then
+    asker = ArrowKeyAsker(screen, lambda: default_index().completions(asker.words.language))
     return asker, terminal_session(to_stderr=screen is sys.stderr)
 
 
