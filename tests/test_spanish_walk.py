@@ -193,3 +193,26 @@ def test_an_english_key_in_a_spanish_walk_is_asked_again_in_spanish(tmp_path):
     assert "Please" not in screen
     terminal.send(CTRL_C)
     assert terminal.finish() == 130
+
+
+@pytest.mark.parametrize(
+    ("question_id", "typed", "value"),
+    [
+        ("height_cm", "5 pies 7", 170),
+        ("height_cm", "5 pies y 7 pulgadas", 170),
+        ("height_cm", "1.70 metros", 170),
+        ("height_cm", "170 centímetros", 170),
+        ("height_cm", "67 pulgadas", 170),
+        ("weight_kg", "160 libras", 73),
+        ("weight_kg", "70 kilos", 70),
+        ("age", "40 años", 40),
+    ],
+)
+def test_heights_weights_and_ages_are_read_as_spanish_speakers_write_them(
+    question_id, typed, value
+):
+    from spinecheck.walk.wording import check_typed
+
+    question = load_questionnaire(language="es").question(question_id)
+    assert question is not None
+    assert check_typed(question, typed) == value

@@ -238,15 +238,16 @@ def problem_text(question: Question, err: SpinecheckError, words: Words = ENGLIS
 
 _NUMBER = r"(\d+(?:[.,]\d+)?)"
 _FEET_INCHES = re.compile(
-    rf"^{_NUMBER}\s*(?:'|ft|feet|foot)\s*(?:{_NUMBER}\s*(?:\"|''|in|inch|inches)?)?$"
+    rf"^{_NUMBER}\s*(?:'|ft|feet|foot|pies?)\s*(?:y\s+)?"
+    rf"(?:{_NUMBER}\s*(?:\"|''|in|inch|inches|pulgadas?)?)?$"
 )
-_INCHES = re.compile(rf"^{_NUMBER}\s*(?:\"|in|inch|inches)$")
-_METRES = re.compile(rf"^{_NUMBER}\s*(?:m|metres?|meters?)$")
-_CENTIMETRES = re.compile(rf"^{_NUMBER}\s*(?:cm|cms|centimet(?:re|er)s?)$")
-_POUNDS = re.compile(rf"^{_NUMBER}\s*(?:lb|lbs|pounds?)$")
+_INCHES = re.compile(rf"^{_NUMBER}\s*(?:\"|in|inch|inches|pulgadas?)$")
+_METRES = re.compile(rf"^{_NUMBER}\s*(?:m|metres?|meters?|metros?)$")
+_CENTIMETRES = re.compile(rf"^{_NUMBER}\s*(?:cm|cms|centimet(?:re|er)s?|cent[ií]metros?)$")
+_POUNDS = re.compile(rf"^{_NUMBER}\s*(?:lb|lbs|pounds?|libras?)$")
 _STONE = re.compile(rf"^{_NUMBER}\s*(?:st|stone)\s*(?:{_NUMBER}\s*(?:lb|lbs|pounds?)?)?$")
 _KILOGRAMS = re.compile(rf"^{_NUMBER}\s*(?:kg|kgs|kilos?|kilograms?)$")
-_YEARS = re.compile(r"^(\d+)\s*(?:y|yr|yrs|years?)(?:\s+old)?$")
+_YEARS = re.compile(r"^(\d+)\s*(?:y|yr|yrs|years?|a[ñn]os?)(?:\s+old)?$")
 
 
 def read_number(question: Question, typed: str) -> str:
