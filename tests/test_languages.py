@@ -6,6 +6,7 @@ import re
 import textwrap
 
 import pytest
+import yaml
 
 from spinecheck.errors import SpinecheckError
 from spinecheck.questionnaire import languages
@@ -181,7 +182,7 @@ def test_translatable_keys_are_only_words_a_patient_reads():
     A question's `short` is the one name the patient reads too (the review table, "You said:"),
     so it is translated; a source's `short` is a citation tag and is not.
     """
-    never = {"id", "value", "clinical", "concern", "citation", "url", "emergency_number"}
+    never = {"id", "value", "clinical", "concern", "citation", "url"}
     assert "short" in Question.texts
     assert "short" not in Source.texts
     from msgspec import inspect
@@ -213,8 +214,10 @@ def test_the_built_in_questionnaire_has_every_text_in_english_and_spanish(questi
     raw = parse_yaml(text, label).data
     texts = list(languages.texts(raw, Questionnaire))
     assert len(texts) > 450
-    assert all(set(t.words("en")) == {"en", "es"} for t in texts), [
-        t.path for t in texts if set(t.words("en")) != {"en", "es"}
+    # every text in both languages, but a number ('911'), which is the same in every language
+    words = [t for t in texts if any(c.isalpha() for c in str(t.value))]
+    assert all(set(t.words("en")) == {"en", "es"} for t in words), [
+        t.path for t in words if set(t.words("en")) != {"en", "es"}
     ][:5]
     assert list(languages.problems(raw, Questionnaire)) == []
 
@@ -386,3 +389,35 @@ def test_a_day_list_mixes_languages_and_each_page_says_its_own(tmp_path):
     pages = clinician.read_text(encoding="utf-8")
     assert pages.count("Patient answered in Spanish") == 1
     assert "Su resumen" not in pages
+
+
+@pytest.mark.parametrize("region", ["us", "uk", "other"])
+def test_every_region_speaks_spanish_in_a_spanish_summary(tmp_path, region):
+    """The region's words ('your local emergency number' in 'other') are translated too; its
+    numbers are the same in every language and need no translation."""
+    from typer.testing import CliRunner
+
+    from spinecheck.cli import app
+    from tests.conftest import DATA
+
+    path = tmp_path / "e.yaml"
+    data = yaml.safe_load((DATA / "emergency.yaml").read_text(encoding="utf-8"))
+    data["spinecheck"]["language"] = "es"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = CliRunner().invoke(app, ["summary", str(path), "--format", "text", "--region", region])
+    assert result.exit_code == 0, result.stderr
+    text = " ".join(result.stdout.split()).casefold()
+    assert "llame al" in text
+    for english in ("your local", "the nearest", " call ", "emergency department"):
+        assert english not in text
+
+
+def test_a_number_needs_no_translation_but_words_do():
+    data = {
+        "languages": ["es"],
+        "regions": {"us": {"emergency_number": "911"}, "x": {"emergency_number": "your number"}},
+    }
+    found = [(path, message) for path, message, _, _ in languages.problems(data, Questionnaire)]
+    assert found == [
+        (("regions", "x", "emergency_number"), "'your number' has no Spanish (es) version")
+    ]

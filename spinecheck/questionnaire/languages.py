@@ -104,6 +104,11 @@ def in_language(data: Any, model: type[Any], language: str, own: str) -> Any:
     return picked
 
 
+def _language_neutral(value: Any) -> bool:
+    """A plain text without a letter ('911', '116 123'): the same in every language."""
+    return isinstance(value, str) and not any(char.isalpha() for char in value)
+
+
 def problems(data: Any, model: type[Any]) -> Iterator[tuple[Path_, str, str, bool]]:
     """What is wrong with the languages of raw `data`: (path, message, hint, at the key?).
 
@@ -149,7 +154,7 @@ def problems(data: Any, model: type[Any]) -> Iterator[tuple[Path_, str, str, boo
                 )
         base = words.get(own)
         for code in codes:
-            if code in words:
+            if code in words or _language_neutral(found.value):
                 continue
             where = "this text" if isinstance(found.value, dict) else f"'{_short(found.value)}'"
             yield (

@@ -408,7 +408,7 @@ class Subscale(_Model, frozen=True, kw_only=True):
 class Instrument(_Model, frozen=True, kw_only=True):
     """A scored group of questions (our own wording, scored in the manner of a published tool)."""
 
-    texts = frozenset({"label", "note"})
+    texts = frozenset({"label", "note", "modelled_on"})
 
     id: Id
     label: str
@@ -590,7 +590,9 @@ class PainPhaseRule(_Model, frozen=True, kw_only=True):
 class Region(_Model, frozen=True, kw_only=True):
     """Who to contact, and how, in one country or service area: the one place numbers live."""
 
-    texts = frozenset({"label", "emergency", "same_day", "soon", "crisis_line"})
+    # a number is the same in every language ("911"); words such as "your local emergency
+    # number" are not
+    texts = frozenset({"label", "emergency_number", "emergency", "same_day", "soon", "crisis_line"})
     text_maps = frozenset({"terms"})
 
     label: str
