@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from spinecheck.answers.dates import MONTHS, read_typed_date
 from spinecheck.answers.progress import Progress
 from spinecheck.walk.session import _ask_details
+from spinecheck.words import ENGLISH
 
 NAMES = {number: [n for n, m in MONTHS.items() if m == number] for number in range(1, 13)}
 DAYS = st.dates(min_value=datetime.date(1890, 1, 1), max_value=datetime.date.today())
@@ -85,6 +86,8 @@ def test_what_cannot_be_read_says_how_to_write_it(text, says):
 
 class Typed:
     """Types the given lines at each question; records what the walk says."""
+
+    words = ENGLISH
 
     def __init__(self, *lines: str) -> None:
         self.lines = list(lines)

@@ -76,7 +76,8 @@ def test_the_core_floors_import_only_downwards():
                 for name in imported_names(path)
                 if name.startswith("spinecheck.") and name.count(".") >= 1
             }
-            ours -= {"errors", "clean", "prebuilt", package}  # the floor under every floor
+            # the floor under every floor (words: the tool's own phrases, pure data)
+            ours -= {"errors", "clean", "prebuilt", "words", package}
             if ours - allowed:
                 wrong[f"{package}/{path.name}"] = sorted(ours - allowed)
     assert wrong == {}

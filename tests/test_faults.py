@@ -183,11 +183,9 @@ def test_a_save_file_of_another_kind_is_refused(plain):
 
 def test_the_id_spinecheck_is_reserved(tmp_path, shipped_text):
     path = tmp_path / "q.yaml"
-    path.write_text(
-        shipped_text.replace(
-            "- id: goals\n        short: Your goal", "- id: spinecheck\n        short: Your goal"
-        )
-    )
+    question = "      - id: goals\n"  # the question, not its section
+    assert question in shipped_text  # the edit below really happens
+    path.write_text(shipped_text.replace(question, "      - id: spinecheck\n"))
     result = runner.invoke(app, ["check", str(path)])
     assert result.exit_code == 1
     assert "the id 'spinecheck' is reserved" in result.stderr

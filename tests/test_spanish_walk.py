@@ -12,6 +12,7 @@ import yaml
 
 from spinecheck.questionnaire.loading import load_questionnaire
 from spinecheck.questionnaire.model import Question, QuestionKind
+from spinecheck.words import words_for
 from tests.test_end_to_end import CTRL_C, DOWN, ENTER, SPACE, Terminal
 
 SPANISH = "es_US.UTF-8"
@@ -175,7 +176,7 @@ def test_not_sure_in_spanish_is_typed_as_no_se_and_read_as_yes(tmp_path):
     screen = terminal.wait_for("Escriba s si es así, o n si fue un error")
     assert "Usted contestó «no estoy seguro(a)» a:" in " ".join(screen.split())
     terminal.send("n" + ENTER)  # a mistake: asked again
-    terminal.wait_for("Su «sí» se borró. Otra vez la pregunta:")
+    terminal.wait_for(words_for("es")("Your yes is taken back. The question again:"))
     terminal.send("n" + ENTER)
     terminal.wait_for("Señales de alarma: pregunta 2.")
     terminal.send(CTRL_C)

@@ -72,6 +72,9 @@ Keep = Callable[[AnswerValue | None], None]
 class Asker(Protocol):
     """How the walk speaks with the patient."""
 
+    words: Words
+    """The walk's own words in the patient's language (set by the session once it is known)."""
+
     def say(self, text: str) -> None:
         """Show a paragraph (welcome, a message)."""
 
