@@ -11,13 +11,14 @@ import re
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
 
 from spinecheck.questionnaire.loading import load_questionnaire
-from spinecheck.questionnaire.model import QuestionKind
+from spinecheck.questionnaire.model import Question, QuestionKind, Questionnaire
 
 pexpect = pytest.importorskip("pexpect")
 pyte = pytest.importorskip("pyte")
@@ -306,44 +307,67 @@ def _answer_for(kind: QuestionKind, text: str) -> str:
     return ENTER
 
 
-@pytest.mark.parametrize("columns", [40, 50, 80, 120])
-def test_every_question_is_whole_at_any_width(tmp_path, columns):
-    """Walk the whole questionnaire; each question's every word is on screen, in order."""
-    questionnaire = load_questionnaire()
-    terminal = Terminal(tmp_path, columns=columns, rows=40)
-    asked: list[str] = []
-    places: list[tuple[int, int, int]] = []  # (part, parts, question) as shown
-    terminal.wait_for("Part 1 of 7")  # past the welcome
+def walk_to_the_review(
+    terminal: Terminal,
+    questionnaire: Questionnaire,
+    *,
+    progress: str,
+    review: str,
+    answer: Callable[[Question], str],
+) -> list[tuple[Question, str, str]]:
+    """Answer every question the walk shows until its review of every answer.
+
+    Each question is found by its progress line (the `progress` pattern) followed by its whole
+    text, every word on screen; each screen is checked to fit. Returns (question, progress line,
+    screen) for each question, in order.
+    """
+    order = [q.id for q in questionnaire.questions]
+    walked: list[tuple[Question, str, str]] = []
     while True:
         found = None
         end = time.monotonic() + 20
         while time.monotonic() < end:
             terminal.settle(0.05)
             words = terminal.words()
-            if "Type a number to change that answer" in words:
-                break
-            progress = re.findall(r"Part \d+ of \d+, [^:]+: question \d+\.", words)
-            if not progress:
+            if review in words:
+                return walked
+            shown = re.findall(progress, words)
+            if not shown:
                 continue
-            current = words[words.rfind(progress[-1]) :]
+            current = words[words.rfind(shown[-1]) :]
             found = next(
                 (q for q in questionnaire.questions
-                 if current.startswith(progress[-1] + " " + " ".join(q.text.split()))),
+                 if current.startswith(shown[-1] + " " + " ".join(q.text.split()))),
                 None,
             )  # fmt: skip
             # Between one prompt leaving the screen and the next being drawn, an earlier
             # answered question can be the last one on screen: only a question after the
             # last one answered is the next (a walk that really went back then times out).
-            order = [q.id for q in questionnaire.questions]
-            if found is not None and (not asked or order.index(found.id) > order.index(asked[-1])):
+            last = walked[-1][0].id if walked else None
+            if found is not None and (last is None or order.index(found.id) > order.index(last)):
                 break
             found = None
-        if found is None:
-            break
-        asked.append(found.id)
-        places.append(tuple(map(int, re.findall(r"\d+", progress[-1]))))  # type: ignore[arg-type]
+        assert found is not None, f"no next question after {walked[-1][0].id if walked else None}"
+        walked.append((found, shown[-1], terminal.words()))
         terminal.assert_fits()
-        terminal.send(_answer_for(found.kind, found.text))
+        terminal.send(answer(found))
+
+
+@pytest.mark.parametrize("columns", [40, 50, 80, 120])
+def test_every_question_is_whole_at_any_width(tmp_path, columns):
+    """Walk the whole questionnaire; each question's every word is on screen, in order."""
+    questionnaire = load_questionnaire()
+    terminal = Terminal(tmp_path, columns=columns, rows=40)
+    terminal.wait_for("Part 1 of 7")  # past the welcome
+    walked = walk_to_the_review(
+        terminal,
+        questionnaire,
+        progress=r"Part \d+ of \d+, [^:]+: question \d+\.",
+        review="Type a number to change that answer",
+        answer=lambda question: _answer_for(question.kind, question.text),
+    )
+    asked = [question.id for question, _, _ in walked]
+    places = [tuple(map(int, re.findall(r"\d+", shown))) for _, shown, _ in walked]
     terminal.wait_for("Type a number to change that answer")
     terminal.send(ENTER)
     terminal.wait_for("Your name, if you want it on your summary")  # optional: skipped

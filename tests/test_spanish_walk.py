@@ -13,7 +13,7 @@ import yaml
 from spinecheck.questionnaire.loading import load_questionnaire
 from spinecheck.questionnaire.model import Question, QuestionKind
 from spinecheck.words import words_for
-from tests.test_end_to_end import CTRL_C, DOWN, ENTER, SPACE, Terminal
+from tests.test_end_to_end import CTRL_C, DOWN, ENTER, SPACE, Terminal, walk_to_the_review
 
 SPANISH = "es_US.UTF-8"
 PROGRESS = re.compile(r"Parte \d+ de \d+, [^:]+: pregunta \d+\.")
@@ -74,41 +74,6 @@ def _typed(question: Question) -> str:
     return {"age": "40 años", "height_cm": "170", "weight_kg": "70"}.get(question.id, "")
 
 
-def _walk(terminal: Terminal, answer) -> tuple[list[str], list[str]]:
-    """Answer every question shown until the review; the ids asked and every screen seen."""
-    questionnaire = load_questionnaire(language="es")
-    order = [q.id for q in questionnaire.questions]
-    asked: list[str] = []
-    screens: list[str] = []
-    while True:
-        found = None
-        end = time.monotonic() + 20
-        while time.monotonic() < end:
-            terminal.settle(0.05)
-            words = terminal.words()
-            if "Escriba un número para cambiar esa respuesta" in words:
-                screens.append(words)
-                return asked, screens
-            shown = PROGRESS.findall(words)
-            if not shown:
-                continue
-            current = words[words.rfind(shown[-1]) :]
-            found = next(
-                (q for q in questionnaire.questions
-                 if current.startswith(shown[-1] + " " + " ".join(q.text.split()))),
-                None,
-            )  # fmt: skip
-            # only a question after the last one answered is the next (see test_end_to_end)
-            if found is not None and (not asked or order.index(found.id) > order.index(asked[-1])):
-                break
-            found = None
-        assert found is not None, f"no next question after {asked[-1:]}: {terminal.words()}"
-        asked.append(found.id)
-        screens.append(terminal.words())
-        terminal.assert_fits()
-        terminal.send(answer(found))
-
-
 @pytest.mark.parametrize("mode", ["arrow keys", "plain"])
 def test_a_whole_walk_in_spanish_at_50_columns(tmp_path, mode):
     """LANG=es_US: every question, hint, key and the end in Spanish, every word on screen."""
@@ -120,7 +85,15 @@ def test_a_whole_walk_in_spanish_at_50_columns(tmp_path, mode):
     else:
         welcome = terminal.wait_for("Bienvenido(a) a spinecheck")
     assert "llame al 911" in welcome
-    asked, screens = _walk(terminal, _arrow_answer if mode == "arrow keys" else _plain_answer)
+    walked = walk_to_the_review(
+        terminal,
+        load_questionnaire(language="es"),
+        progress=PROGRESS.pattern,
+        review="Escriba un número para cambiar esa respuesta",
+        answer=_arrow_answer if mode == "arrow keys" else _plain_answer,
+    )
+    asked = [question.id for question, _, _ in walked]
+    screens = [screen for _, _, screen in walked] + [terminal.words()]  # and the review
     assert len(asked) >= 35
     assert {"rf_saddle_numbness", "pain_areas", "medications", "age", "goals"} <= set(asked)
     for screen in screens:
