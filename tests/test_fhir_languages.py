@@ -29,10 +29,9 @@ from spinecheck.render.fhir import (
     to_questionnaire_response,
 )
 from tests.conftest import DATA
-from tests.test_fhir import REQUIRED, _harness, medplum_reports
+from tests.test_fhir import REQUIRED, SAMPLES, _harness, medplum_reports
 
 runner = CliRunner()
-SAMPLES = ["chronic_back.yaml", "neck_uk.json", "after_surgery.yaml", "emergency.yaml"]
 
 
 @pytest.fixture(scope="module")

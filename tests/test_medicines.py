@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from spinecheck.assessment.rules import assess
-from spinecheck.medicines.doses import daily_total, dose_classes, estimate_mme
+from spinecheck.medicines.doses import estimate_mme
 from spinecheck.medicines.matching import default_index
 from tests.conftest import ROOT, minimal_answers
-from tests.medicine_lines import line_misses, regimen_misses
+from tests.medicine_lines import score
 
 FLAG_CLASSES = set(default_index().class_labels) - {"other"}
 
@@ -337,22 +337,11 @@ def _spanish_lines() -> dict[str, Any]:
 def test_spanish_lines_are_read_as_a_pharmacist_reads_them():
     """Generics with and without accents, Latin American brands, label style, negation, two
     products on a line, and MME and acetaminophen totals (tests/data/medicine-lines-es.yaml)."""
-    index = default_index()
     data = _spanish_lines()
     assert len(data["lines"]) >= 150
     assert len(data["regimens"]) >= 25
     assert len({case["line"] for case in data["lines"]}) == len(data["lines"])
-    report: list[str] = []
-    for case in data["lines"]:
-        matches = [
-            m._replace(classes=(*m.classes, *dose_classes(m, index)))
-            for m in index.match_entry(case["line"])
-        ]
-        report += [f"line {case['line']!r}: {m}" for m in line_misses(case, matches)]
-    for case in data["regimens"]:
-        matches = index.match_all(case["lines"])
-        misses = regimen_misses(case, estimate_mme(matches, index), daily_total(matches, index))
-        report += [f"regimen {case['lines']!r}: {m}" for m in misses]
+    *_, report = score(data, {})
     assert not report, f"{len(report)} misses:\n" + "\n".join(report)
 
 
@@ -536,23 +525,8 @@ def test_blind_spanish_challenge_set():
 
     path = ROOT / "tests" / "data" / "medicine-lines-es-blind.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    index = default_index()
-    report: list[str] = []
-    for case in data["lines"]:
-        if case["line"] in BLIND_SPANISH_DISAGREEMENTS:
-            continue
-        matches = [
-            m._replace(classes=(*m.classes, *dose_classes(m, index)))
-            for m in index.match_entry(case["line"])
-        ]
-        report += [f"line {case['line']!r}: {m}" for m in line_misses(case, matches)]
-    for case in data["regimens"]:
-        if " | ".join(case["lines"]) in BLIND_SPANISH_DISAGREEMENTS:
-            continue
-        matches = index.match_all(case["lines"])
-        misses = regimen_misses(case, estimate_mme(matches, index), daily_total(matches, index))
-        report += [f"regimen {case['lines']!r}: {m}" for m in misses]
     assert len(data["lines"]) >= 200
+    *_, report = score(data, BLIND_SPANISH_DISAGREEMENTS)
     assert not report, f"{len(report)} misses:\n" + "\n".join(report)
 
 
