@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
+import typer.core
 
 from spinecheck import __version__
 from spinecheck.errors import SpinecheckError, visible
@@ -35,11 +37,16 @@ class Audience(StrEnum):
     CLINICIAN = "clinician"
 
 
-def _fail(err: SpinecheckError) -> NoReturn:
-    """Print a bad-input error as `file:line: message` plus hint on stderr, and exit 1."""
+def _fail(err: SpinecheckError, then: Callable[[], None] | None = None) -> NoReturn:
+    """Print a bad-input error as `file:line: message` plus hint on stderr, and exit 1.
+
+    `then` says what else there is to say (after the errors).
+    """
     sys.stderr.write(
         f"error: {err}\n" if err.path is None and len(err.problems) == 1 else f"{err}\n"
     )
+    if then is not None:
+        then()
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
@@ -67,14 +74,93 @@ def _main(
         ctx.invoke(start)
 
 
+_REGION_HELP = "Whose emergency and support numbers to show: a region the questionnaire defines."
+
 RegionOption = Annotated[
     str | None,
     typer.Option(
         "--region",
         envvar="SPINECHECK_REGION",
-        help="Whose emergency and support numbers to show: us (default), uk or other.",
+        help=_REGION_HELP,  # --help lists the questionnaire's regions instead (_RegionsInHelp)
     ),
 ]
+
+_RAW_ARGS = "spinecheck.raw_args"
+"""Where a command keeps its command-line words in `ctx.meta`, for its help."""
+
+
+class _RegionsInHelp(typer.core.TyperCommand):
+    """A command whose --help lists the regions of the questionnaire it would use.
+
+    Those of the `--questions FILE` on the command line when it can be read, else the built-in
+    questionnaire's. The questionnaire is read only when help is shown: a command that runs
+    pays nothing for this.
+    """
+
+    # Click's context and formatter types are private to Typer (typer._click): typed as Any.
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        ctx.meta[_RAW_ARGS] = list(args)  # --help is eager: it is shown before --questions is read
+        return super().parse_args(ctx, args)
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        options = [p for p in self.params if isinstance(p, typer.core.TyperOption)]
+        option = next((p for p in options if p.name == "region"), None)
+        if option is None:  # pragma: no cover - every command given this class has --region
+            super().format_help(ctx, formatter)
+            return
+        before = option.help
+        option.help = region_help(_questions_named(ctx.meta.get(_RAW_ARGS, [])))
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            option.help = before
+
+
+def _questions_named(args: list[str]) -> str | None:
+    """The file a command line gives with --questions (the last one, as Click reads it)."""
+    named = None
+    for index, arg in enumerate(args):
+        if arg == "--":  # what follows is arguments, never options
+            break
+        if arg == "--questions" and index + 1 < len(args):
+            named = args[index + 1]
+        elif arg.startswith("--questions="):
+            named = arg.partition("=")[2]
+    return named or None
+
+
+def region_help(questions: str | None) -> str:
+    """The --region help: the regions the questionnaire defines, its default marked.
+
+    Those of `questions` when that file can be read, else the built-in questionnaire's (and
+    the help says why).
+    """
+    from spinecheck.clean import clean_line
+    from spinecheck.questionnaire.loading import load_questionnaire
+
+    found, note = None, ""
+    if questions is not None:
+        try:
+            found = load_questionnaire(Path(questions))
+        except SpinecheckError:
+            note = (
+                f" ({visible(clean_line(questions))} cannot be read: "
+                "these are the built-in questionnaire's regions.)"
+            )
+    if found is None:
+        try:
+            found = load_questionnaire()
+        except SpinecheckError:  # pragma: no cover - the built-in file is checked by its tests
+            return _REGION_HELP
+    listed = [
+        f"{key} ({clean_line(region.label)}"
+        + (", the default)" if key == found.default_region else ")")
+        for key, region in found.regions.items()
+    ]
+    if not listed:
+        return "Whose emergency and support numbers to show (this questionnaire defines none)."
+    return "Whose emergency and support numbers to show: " + ", ".join(listed) + "." + note
+
 
 LanguageOption = Annotated[
     str | None,
@@ -95,7 +181,7 @@ QuestionsOption = Annotated[
 ]
 
 
-@app.command()
+@app.command(cls=_RegionsInHelp)
 def start(
     questions: QuestionsOption = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue where you stopped.")] = False,
@@ -111,17 +197,34 @@ def start(
     ] = None,
     region: RegionOption = None,
     language: LanguageOption = None,
+    from_question: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            metavar="QUESTION_ID",
+            help="Preview, for clinic staff: start at this question (its id), with earlier "
+            "answers left empty. Nothing is saved.",
+        ),
+    ] = None,
 ) -> None:
     """Answer the questionnaire, one question at a time, then see your summary.
 
     Your answers are saved after every answer. Stop at any time with Ctrl-C and continue later
     with: spinecheck start --resume
+
+    To try a new question without walking to it: spinecheck start --questions FILE --from ID
     """
     from spinecheck.walk.session import StartOptions, run_walk
 
+    for given, name in ((resume, "--resume"), (save is not None, "--save")):
+        if from_question is not None and given:
+            raise typer.BadParameter(
+                f"cannot be used with {name}: a preview saves nothing and continues nothing",
+                param_hint="'--from'",
+            )
     options = StartOptions(
         questions=questions, resume=resume, plain=plain, save=save, region=region,
-        language=language,
+        language=language, from_question=from_question,
     )  # fmt: skip
     try:
         code = run_walk(options, stdin_is_terminal=_stdin_is_terminal())
@@ -146,7 +249,7 @@ FormatOption = Annotated[
 ]
 
 
-@app.command()
+@app.command(cls=_RegionsInHelp)
 def summary(
     ctx: typer.Context,
     answers: Annotated[
@@ -173,7 +276,8 @@ def summary(
         PageSize | None,
         typer.Option(
             "--page",
-            help="Paper size for html and pdf (default: letter for the US region, else a4).",
+            help="Paper size for html and pdf (default: the region's, its 'paper' in the "
+            "questionnaire: letter for us, else a4).",
         ),
     ] = None,
     region: RegionOption = None,
@@ -213,7 +317,7 @@ def summary(
         raise typer.Exit(code)
 
 
-@app.command("export-questionnaire")
+@app.command("export-questionnaire", cls=_RegionsInHelp)
 def export_questionnaire(
     questions: QuestionsOption = None,
     output: Annotated[
@@ -265,21 +369,39 @@ def check(
         typer.Argument(help="The questionnaire file (default: the built-in one)."),
     ] = None,
 ) -> None:
-    """Check a questionnaire file and report every problem with its file and line."""
+    """Check a questionnaire file and report every problem with its file and line.
+
+    Also compares it with the answers contract: a renamed or dropped contract question or
+    value is an error. Warnings (a new required question, a changed copy that keeps the
+    built-in id) do not fail the check.
+    """
+    from spinecheck.errors import Problem
     from spinecheck.questionnaire.loading import load_questionnaire
     from spinecheck.questionnaire.loading import questions_file as builtin
 
     notes: list[str] = []
+    warnings: list[Problem] = []
+
+    def say_notes_and_warnings() -> None:
+        for note in notes:
+            typer.echo(f"note: {visible(note)}", err=True)
+        for warning in warnings:
+            text = f"{warning.location()}: warning: {visible(warning.message)}"
+            hint = f"\n  hint: {visible(warning.hint)}" if warning.hint else ""
+            typer.echo(text + hint, err=True)
+
     try:
-        questionnaire = load_questionnaire(questions_file, notes=notes, strict=True)
+        questionnaire = load_questionnaire(
+            questions_file, notes=notes, strict=True, warnings=warnings, against_contract=True
+        )
     except SpinecheckError as err:
-        _fail(err)
-    for note in notes:
-        typer.echo(f"note: {note}", err=True)
+        _fail(err, then=say_notes_and_warnings)  # the errors first
+    say_notes_and_warnings()
     shown = questions_file or builtin()
     counts = (len(questionnaire.questions), len(questionnaire.rules), len(questionnaire.sources))
+    warned = f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else ""
     typer.echo(f"{visible(str(shown))}: OK ({counts[0]} questions, {counts[1]} rules, "
-               f"{counts[2]} sources)")  # fmt: skip
+               f"{counts[2]} sources{warned})")  # fmt: skip
 
 
 @app.command()

@@ -92,6 +92,17 @@ def test_random_valid_answers_give_contract_json(answers, region):
         assert summary["options"] == []
     text = render(OutputFormat.TEXT, [Summary(QUESTIONNAIRE, checked, assessment, SummaryInfo())])
     assert "not a diagnosis" in " ".join(str(text).split())
+    # a sentence quoting an unanswered question is left out, never filled with "(not answered)"
+    said = [
+        *(
+            reason
+            for item in [*assessment.specialists, *assessment.options]
+            for reason in item.reasons
+        ),
+        *(reason for flag in assessment.medication_flags for reason in flag.reasons),
+        *(note.text for note in [*assessment.preparation, *assessment.messages]),
+    ]
+    assert not [s for s in said if "(not answered)" in s or "\x00" in s or not s.strip()]
 
 
 @settings(max_examples=60, deadline=None)

@@ -54,6 +54,12 @@ class Recommendation:
     caution_sources: list[str] = field(default_factory=list)
     step: int | None = None
     """Its step of stepped care (options only)."""
+    reason_rules: list[str] = field(default_factory=list)
+    """The id of the rule behind each reason, in the order of `reasons` ('' for the reason an
+    option gives for its `alongside` companion)."""
+    in_full: bool = False
+    """A rule that made it asks for it in full on the patient's page (`prominence: full`),
+    wherever it comes in the list."""
 
 
 @dataclass
@@ -78,6 +84,8 @@ class MedicationFlag:
     medications: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
+    reason_rules: list[str] = field(default_factory=list)
+    """The id of the rule behind each reason, in the order of `reasons`."""
 
 
 @dataclass

@@ -17,11 +17,12 @@ from spinecheck.assessment.report import (
 )
 from spinecheck.assessment.scoring import Score, compute_scores
 from spinecheck.errors import SpinecheckError
-from spinecheck.medicines.matching import MedicineIndex, MedicineMatch, default_index
+from spinecheck.medicines.matching import MedicineIndex, MedicineMatch
 
 if TYPE_CHECKING:
     from spinecheck.medicines.doses import DailyTotal, MmeEstimate
 from spinecheck.questionnaire.answering import describe_answer, safer_reading
+from spinecheck.questionnaire.clinic_medicines import medicine_index
 from spinecheck.questionnaire.conditions import AnswerValue, Facts, Measure, Outcome, evaluate
 from spinecheck.questionnaire.model import (
     PLACEHOLDER,
@@ -49,10 +50,17 @@ def choose_region(questionnaire: Questionnaire, region: str | None = None) -> Re
         return None
     found = questionnaire.regions.get(wanted.lower())
     if found is None:
+        from spinecheck.errors import similar
+
         known = ", ".join(sorted(questionnaire.regions)) or "none defined"
+        # a key, or a region's name ('canada' for the region 'ca' labelled Canada)
+        names = {key: key for key in questionnaire.regions}
+        names.update({r.label.lower(): key for key, r in questionnaire.regions.items()})
+        close = [names[name] for name in similar(wanted.lower(), list(names))]
         raise SpinecheckError(
             f"unknown region '{wanted}'",
-            hint=f"choose one of: {known} (with --region or SPINECHECK_REGION)",
+            hint=(f"did you mean '{close[0]}'? " if close else "")
+            + f"choose one of: {known} (with --region or SPINECHECK_REGION)",
         )
     return found
 
@@ -71,7 +79,7 @@ def assess(
     Raises:
         SpinecheckError: an unknown region was asked for.
     """
-    index = medicines if medicines is not None else default_index()
+    index = medicines if medicines is not None else medicine_index(questionnaire)
     contacts = choose_region(questionnaire, region)
     matches = [
         _with_dose_classes(m, index) for m in _match_medicines(questionnaire, answers, index)
@@ -89,7 +97,7 @@ def assess(
             )
 
     def fill(text: str) -> str:
-        return fill_text(text, questionnaire, answers, scores, contacts)
+        return fill_text(text, questionnaire, answers, scores, contacts, drop_unanswered=True)
 
     urgency = max(
         [Urgency.ROUTINE, *(flag.urgency for flag in red_flags.values())], key=lambda u: u.rank
@@ -122,7 +130,10 @@ def assess(
             continue
         if held.blocks(gates, action, target, rule):
             continue
-        reason = fill(rule.reason) if rule.reason else _reason(questionnaire, outcome, answers)
+        # a reason whose every sentence quotes an unanswered question: the answers behind it
+        reason = (fill(rule.reason) if rule.reason else "") or _reason(
+            questionnaire, outcome, answers
+        )
         if action == "red_flag":
             _raise_red_flag(questionnaire, red_flags, rule, target)
         elif action in ("specialist", "option"):
@@ -134,6 +145,8 @@ def assess(
             if reason not in item.reasons:
                 item.reasons.append(reason)
                 item.reason_sources.append(list(rule.sources))
+                item.reason_rules.append(rule.id)
+            item.in_full = item.in_full or rule.prominence == "full"
             _add_unique(item.sources, rule.sources)
             for evidence in _evidence(questionnaire, outcome, answers):
                 if evidence not in item.evidence:
@@ -160,7 +173,9 @@ def assess(
                 list(outcome.medications) or _answers_named(questionnaire, outcome, answers),
             )
             _add_unique(flag.sources, rule.sources)
-            _add_unique(flag.reasons, [reason])
+            if reason not in flag.reasons:
+                flag.reasons.append(reason)
+                flag.reason_rules.append(rule.id)
         elif action in ("preparation", "message"):
             notes = preparation if action == "preparation" else messages
             if target not in notes:
@@ -333,6 +348,7 @@ def _add_companions(
         )
         item.reasons.append(fill(companion.reason))
         item.reason_sources.append(list(companion.sources))
+        item.reason_rules.append("")
         _add_unique(item.sources, companion.sources)
 
 
@@ -562,8 +578,15 @@ def fill_text(
     answers: Mapping[str, AnswerValue],
     scores: Mapping[str, Score] | None = None,
     contacts: Region | None = None,
+    *,
+    drop_unanswered: bool = False,
 ) -> str:
-    """Replace {answer:id}, {score:id} and {contact:key} in text (substitution, not templating)."""
+    """Replace {answer:id}, {score:id} and {contact:key} in text (substitution, not templating).
+
+    With `drop_unanswered` (reasons and messages of a summary), a sentence that quotes an
+    unanswered question is left out, never printed with "(not answered)" inside it; else the
+    gap reads "(not answered)".
+    """
     if "{" not in text:
         return text
     words = words_for(questionnaire.language)
@@ -573,7 +596,7 @@ def fill_text(
         if kind == "answer":
             question = questionnaire.question(key)
             if question is None or key not in answers:
-                return words("(not answered)")
+                return _GAP if drop_unanswered else words("(not answered)")
             answer = answers[key]
             if question.kind is QuestionKind.MULTIPLE and isinstance(answer, list):
                 # Each label mid-sentence: "you tried physical therapy, prescription medicines".
@@ -597,7 +620,19 @@ def fill_text(
         value = score.value
         return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
-    return PLACEHOLDER.sub(replace, text)
+    filled = PLACEHOLDER.sub(replace, text)
+    if _GAP not in filled:
+        return filled
+    return " ".join(s for s in sentences(filled) if _GAP not in s)
+
+
+_GAP = "\x00"
+"""Where an unanswered question was quoted (no text from a file holds it: files are cleaned)."""
+
+
+def sentences(text: str) -> list[str]:
+    """A text's sentences, each with its closing mark ('Two. Sentences!' has two)."""
+    return [part for part in re.split(r"(?<=[.!?])\s+", text.strip()) if part]
 
 
 def _mid_sentence(value: str, text: str, start: int) -> str:

@@ -1150,12 +1150,21 @@ def _add_name(index: MedicineIndex, name: str, generics: tuple[str, ...], label:
 @lru_cache(maxsize=1)
 def default_index() -> MedicineIndex:
     """The medicine data shipped with spinecheck, read once per run (never remembered on disk)."""
+    return build_index(built_in_data())
+
+
+def built_in_data() -> Any:
+    """The content of the medicine data shipped with spinecheck (read anew on every call).
+
+    As the build read it when the file is the one it read (`spinecheck.prebuilt`), else read
+    now. A clinic's own names (`spinecheck.medicines.clinic`) are added to it.
+    """
     from spinecheck.prebuilt import medicines_for
 
     data_file = Path(__file__).resolve().parent / "medicines.yaml"
     raw = data_file.read_bytes()
     built = medicines_for(raw)  # the file's data as the build read it, when it is this file
-    return build_index(msgspec.msgpack.decode(built) if built is not None else medicine_data(raw))
+    return msgspec.msgpack.decode(built) if built is not None else medicine_data(raw)
 
 
 def medicine_data(raw: bytes) -> Any:

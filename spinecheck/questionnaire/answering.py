@@ -325,7 +325,13 @@ def check_answers(
     for key in raw_answers:
         if key not in known:
             close = similar(str(key), sorted(known), n=1)
-            hint = f"did you mean '{close[0]}'?" if close else "check the id against questions.yaml"
+            hint = (
+                f"did you mean '{close[0]}'? If a clinic's own questionnaire asked it, name that "
+                "file with --questions"
+                if close
+                else "if a clinic's own questionnaire asked it, name that file with --questions "
+                f"FILE (these answers were read with '{questionnaire.id}')"
+            )
             problems.append(AnswerProblem(str(key), f"unknown question id '{key}'", hint))
     for question in questionnaire.questions:
         if question.id not in raw_answers:
@@ -353,7 +359,8 @@ def check_answers(
                 )
             )
             del parsed[question_id]
-    missing = [q.id for q in asked if q.required and q.id not in parsed]
+    # a question required of new walks only may be missing from files saved before it was added
+    missing = [q.id for q in asked if q.required is True and q.id not in parsed]
     return parsed, problems, missing
 
 

@@ -16,6 +16,7 @@ import msgspec
 from spinecheck.clean import clean, cleaned
 from spinecheck.errors import Problem, SpinecheckError, similar, visible
 from spinecheck.medicines.matching import default_index
+from spinecheck.questionnaire import contract
 from spinecheck.questionnaire.answering import show_value
 from spinecheck.questionnaire.conditions import AnswerValue, Facts, evaluate, walk
 from spinecheck.questionnaire.model import (
@@ -41,7 +42,7 @@ from spinecheck.questionnaire.model import (
     Unsure,
     field_names,
 )
-from spinecheck.questionnaire.reading import Document, parse_yaml, read_text
+from spinecheck.questionnaire.reading import Document, parse_yaml, read_text, show_text
 
 
 def _all_keys() -> list[str]:
@@ -77,6 +78,8 @@ def load_questionnaire(
     language: str | None = None,
     notes: list[str] | None = None,
     strict: bool = False,
+    warnings: list[Problem] | None = None,
+    against_contract: bool = False,
 ) -> Questionnaire:
     """Read, validate and cross-check a questionnaire file (the built-in one by default).
 
@@ -86,22 +89,32 @@ def load_questionnaire(
     (`spinecheck.prebuilt`); any other file, and `check` (`notes` or `strict`), is read and
     checked here. Control characters, escape sequences and bidi overrides in any text are
     removed (so none reaches a prompt or a page); with `strict` (as `spinecheck check` reads)
-    each is an error instead.
+    each is an error instead. With `against_contract` (as `spinecheck check` reads), a renamed,
+    dropped or changed contract question is an error too. What may be meant but would surprise
+    (a new required question, a changed copy keeping the built-in id) goes to `warnings`.
 
     Raises:
         SpinecheckError: with every problem found, each with its line and a hint; or the file
             has no texts in `language`.
     """
-    if path is None and notes is None and not strict:  # the built-in file, as the build checked it
+    checking = notes is not None or strict or warnings is not None or against_contract
+    if path is None and not checking:  # the built-in file, as the build checked it
         built = _prebuilt(language)
         if built is not None:
             return built
-    found = load_languages(path, notes=notes, strict=strict)
+    found = load_languages(
+        path, notes=notes, strict=strict, warnings=warnings, against_contract=against_contract
+    )
     return in_language(found, language, str(path or questions_file()))
 
 
 def load_languages(
-    path: Path | str | None = None, *, notes: list[str] | None = None, strict: bool = False
+    path: Path | str | None = None,
+    *,
+    notes: list[str] | None = None,
+    strict: bool = False,
+    warnings: list[Problem] | None = None,
+    against_contract: bool = False,
 ) -> dict[str, Questionnaire]:
     """The questionnaire in every language it declares, its own first (see `load_questionnaire`).
 
@@ -110,7 +123,10 @@ def load_languages(
     """
     source = questions_file() if path is None else path
     text, label = read_text(source)
-    return parse_languages(text, label, notes=notes, strict=strict)
+    return parse_languages(
+        text, label, notes=notes, strict=strict, warnings=warnings,
+        against_contract=against_contract,
+    )  # fmt: skip
 
 
 def in_language(
@@ -183,6 +199,8 @@ def parse_languages(
     document: Document | None = None,
     notes: list[str] | None = None,
     strict: bool = False,
+    warnings: list[Problem] | None = None,
+    against_contract: bool = False,
 ) -> dict[str, Questionnaire]:
     """The questionnaire text checked, in every language it declares (its own first)."""
     from spinecheck.questionnaire import languages
@@ -235,12 +253,19 @@ def parse_languages(
                 document.problem(found.path, found.message, hint=found.hint, value=not found.at_key)
             )
         questionnaire, invalid_ids = _salvage(document)
-    checker = _Checker(questionnaire, document, invalid_ids, text)
+    checker = _Checker(
+        questionnaire, document, invalid_ids, text, contract=against_contract, raw=raw
+    )
     problems.extend(checker.run())
     if notes is not None:
         notes.extend(checker.notes)
-    if problems:
-        raise SpinecheckError(problems=_sorted_unique(problems))
+    if warnings is not None:
+        warnings.extend(checker.warnings)
+    from spinecheck.questionnaire.clinic_medicines import check_medicine_file
+
+    medicine_file, in_medicine_file = check_medicine_file(document, label)  # its own lines
+    if problems or in_medicine_file:
+        raise SpinecheckError(problems=_sorted_unique(problems) + in_medicine_file)
     by_language = {questionnaire.language: questionnaire}
     for code in codes[1:]:
         picked = languages.in_language(raw, Questionnaire, code, codes[0])
@@ -252,6 +277,11 @@ def parse_languages(
                 path=label,
                 hint="check the texts of that language",
             ) from None
+    if medicine_file is not None:  # the full path, for the runs that read medicines with it
+        by_language = {
+            code: msgspec.structs.replace(found, medicines=medicine_file)
+            for code, found in by_language.items()
+        }
     return by_language
 
 
@@ -354,6 +384,25 @@ def _salvage(document: Document) -> tuple[Questionnaire, set[str]]:
     return questionnaire, invalid_ids
 
 
+_CODE_TERMS = frozenset({"acetaminophen_name"})
+"""Terms the clinician page reads itself (it has its own word when neither file gives one)."""
+
+
+def _never_met(operator: str, threshold: float, low: float, high: float) -> bool:
+    """Whether a comparison cannot hold for any number from `low` to `high`."""
+    return {
+        "at_least": threshold > high,
+        "above": threshold >= high,
+        "at_most": threshold < low,
+        "below": threshold <= low,
+    }.get(operator, False)
+
+
+def _contract_values(question_id: str) -> tuple[str, ...]:
+    fixed = contract.QUESTIONS.get(question_id)
+    return fixed.values if fixed else ()
+
+
 def _finite(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
@@ -373,8 +422,18 @@ class _Checker:
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """What the checks could not do in full (said by `spinecheck check`)."""
+    contract: bool = False
+    """Compare the file with the answers contract and the built-in file (`spinecheck check`)."""
+    warnings: list[Problem] = field(default_factory=list)
+    """What may be meant but would surprise (said by `spinecheck check`; not errors)."""
     paths: dict[str, tuple[str | int, ...]] = field(default_factory=dict)
     order: dict[str, int] = field(default_factory=dict)
+    flagged: list[tuple[str | int, ...]] = field(default_factory=list)
+    """Where each problem was found (a rule with a problem in it is not searched again)."""
+    unreachable: set[str] = field(default_factory=set)
+    """Questions that can never be asked (found by `_check_unreachable`)."""
+    raw: Any = None
+    """The file as read, every language in it (to tell a changed copy of the built-in file)."""
 
     def run(self) -> list[Problem]:
         self._index_questions()
@@ -386,10 +445,19 @@ class _Checker:
         self._check_catalogs()
         self._check_texts()
         self._check_unreachable()
+        self._check_rules_reachable()
+        self._check_quoted_answers()
+        if self.contract:
+            self._check_contract()
+        self._check_warning_signs_first()
         return self.problems
 
     def add(self, path: tuple[str | int, ...], message: str, hint: str | None = None) -> None:
         self.problems.append(self.document.problem(path, message, hint=hint))
+        self.flagged.append(path)
+
+    def warn(self, path: tuple[str | int, ...], message: str, hint: str) -> None:
+        self.warnings.append(self.document.problem(path, message, hint=hint))
 
     # -- questions --------------------------------------------------------------------------
 
@@ -561,6 +629,10 @@ class _Checker:
             elif not _finite(expected):
                 self.add(where, f"'{name}' needs an ordinary number, not {show_value(expected)}",
                          "write a number such as 3 or 7.5")  # fmt: skip
+            elif isinstance(expected, int | float) and _never_met(name, expected, *q.bounds()):
+                low, high = q.bounds()
+                self.add(where, f"'{name}: {expected:g}' is never true: '{q.id}' goes from "
+                         f"{low:g} to {high:g}", "use a threshold inside that range")  # fmt: skip
             return
         if name == "includes":
             if kind is not QuestionKind.MULTIPLE:
@@ -603,6 +675,10 @@ class _Checker:
             if isinstance(value, bool) and text in known:
                 self.add(where, f"{str(value).lower()} is read as a yes/no, not the value '{text}'",
                          f"quote it: '{text}'")  # fmt: skip
+            elif text not in known and text in _contract_values(q.id):
+                self.add(where, f"'{q.id}' has no choice '{text}'",
+                         f"'{text}' is a contract value of '{q.id}': put the choice back "
+                         "rather than changing what uses it")  # fmt: skip
             elif text not in known:
                 close = similar(text, known, n=1)
                 hint = f"did you mean '{close[0]}'? " if close else ""
@@ -613,8 +689,14 @@ class _Checker:
                 )
 
     def _unknown_question(self, target_id: str, where: tuple[str | int, ...]) -> None:
-        close = similar(target_id, list(self.paths), n=1)
-        hint = f"did you mean '{close[0]}'?" if close else "check the question id"
+        if target_id in contract.QUESTIONS:  # renamed or dropped: the question must come back
+            hint = (
+                f"'{target_id}' is a contract question id: give the question back its id "
+                f"'{target_id}' rather than changing what uses it"
+            )
+        else:
+            close = similar(target_id, list(self.paths), n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "check the question id"
         self.add(where, f"unknown question '{target_id}'", hint)
 
     def _check_score_test(
@@ -869,8 +951,11 @@ class _Checker:
         for name, region in self.questionnaire.regions.items():
             for index, target in enumerate(region.last):
                 if target not in suggestions:
+                    close = similar(target, sorted(suggestions), n=1)
                     self.add(("regions", name, "last", index),
-                             f"'{target}' is no specialist or option")  # fmt: skip
+                             f"'{target}' is no specialist or option",
+                             f"did you mean '{close[0]}'?" if close else "name a specialist or "
+                             "an option this file defines")  # fmt: skip
 
     def _check_placeholders(self, text: str | None, where: tuple[str | int, ...]) -> None:
         if not text or "{" not in text:
@@ -904,13 +989,32 @@ class _Checker:
         for urgency, text in self.questionnaire.urgency_messages.items():
             self._check_placeholders(text, ("urgency_messages", urgency.value))
         default = self.questionnaire.default_region
-        if default is not None and default not in self.questionnaire.regions:
+        raw_regions = self.document.data.get("regions")
+        # a region that did not fit is reported where it is wrong, not again here
+        named = list(raw_regions) if isinstance(raw_regions, dict) else []
+        if default is not None and default not in named:
+            # a key, or a region's name ('canada' for the region 'ca' labelled Canada)
+            names = {str(key): str(key) for key in named}
+            names |= {r.label.lower(): key for key, r in self.questionnaire.regions.items()}
+            close = [names[name] for name in similar(default.lower(), list(names), n=1)]
             self.add(
                 ("default_region",),
                 f"default_region '{default}' is not defined under 'regions'",
-                "add it under regions, or choose one of: "
-                + (", ".join(self.questionnaire.regions) or "(none defined)"),
+                (f"did you mean '{close[0]}'? " if close else "add it under regions, or ")
+                + "choose one of: "
+                + (", ".join(map(str, named)) or "(none defined)"),
             )
+        for name, region in self.questionnaire.regions.items():
+            for term in region.terms:
+                if term not in self.questionnaire.terms and term not in _CODE_TERMS:
+                    close = similar(term, list(self.questionnaire.terms), n=1)
+                    self.warn(  # harmless, but no text can use it: most likely misspelt
+                        ("regions", name, "terms", term),
+                        f"region '{name}' names the term '{term}', which is not under 'terms'",
+                        (f"did you mean '{close[0]}'?" if close else "define it under 'terms'")
+                        + " (text uses a term as {term:key}, with the file's word unless the "
+                        "region has its own)",
+                    )
         uses_contacts = "{contact:" in self.document_text
         if uses_contacts and default is None:
             self.add((), "text uses {contact:...} but no default_region is set",
@@ -930,7 +1034,7 @@ class _Checker:
         """Questions no answers can reach, within a budget of time and of tried answers."""
         import time
 
-        unreachable: set[str] = set()
+        unreachable = self.unreachable
         deadline = time.monotonic() + REACHABILITY_SECONDS
         skipped: list[str] = []
         for path, question in self._questions():
@@ -959,12 +1063,234 @@ class _Checker:
                 + ")"
             )
 
+    def _check_rules_reachable(self) -> None:
+        """Rules and gates whose condition no answers can make true (like questions')."""
+        import time
+
+        deadline = time.monotonic() + REACHABILITY_SECONDS
+        skipped: list[str] = []
+        checked = [
+            (("rules", index), "rule", rule.id, rule.when)
+            for index, rule in enumerate(self.questionnaire.rules)
+            if rule is not None
+        ] + [
+            (("gates", index), "gate", gate.id, gate.when)
+            for index, gate in enumerate(self.questionnaire.gates)
+            if gate is not None
+        ]
+        for path, kind, name, when in checked:
+            if any(flagged[: len(path)] == path for flagged in self.flagged):
+                continue  # already said what is wrong with it
+            if any(test.question in self.unreachable for test in walk(when)):
+                continue  # a question it needs can never be asked: that was said
+            found = _satisfiable(when, self.questionnaire, self.unreachable, self.paths, deadline)
+            if found is None:
+                skipped.append(name)
+            elif not found:
+                self.add(
+                    (*path, "when"),
+                    f"{kind} '{name}' can never apply: its condition is never true",
+                    "check the values and thresholds it tests (a scale's range, the choices a "
+                    "question has, tests that contradict each other) and the questions it uses",
+                )
+        if skipped:
+            self.notes.append(
+                f"the check that every rule can apply was limited: {len(skipped)} condition(s) "
+                f"were too large to search in full ({', '.join(skipped[:5])}"
+                + (", ..." if len(skipped) > 5 else "")
+                + ")"
+            )
+
+    def _check_quoted_answers(self) -> None:
+        """Rule texts quoting an answer that may be missing when the rule applies.
+
+        The check says what the summary prints then (the sentence is left out).
+        """
+        for index, rule in enumerate(self.questionnaire.rules):
+            if rule is None:
+                continue
+            for key in ("reason", "text"):
+                text = getattr(rule, key)
+                if not text or "{answer:" not in text:
+                    continue
+                for match in PLACEHOLDER.finditer(text):
+                    if match.group(1) == "answer":
+                        self._warn_if_unanswered(rule, index, key, text, match.group(2))
+
+    def _warn_if_unanswered(self, rule: Rule, index: int, key: str, text: str, qid: str) -> None:
+        question = self.questionnaire.question(qid) if qid in self.paths else None
+        if question is None or (question.required is True and question.when is None):
+            return
+        missing = Condition(all_=[rule.when, Condition(question=qid, answered=False)])
+        found = _satisfiable(missing, self.questionnaire, self.unreachable, self.paths)
+        if found is False:
+            return
+        parts = [p for p in re.split(r"(?<=[.!?])\s+", text.strip()) if p]
+        dropped = [p for p in parts if "{answer:" + qid + "}" in p]
+        kept = len(parts) > len(dropped)
+        then = (
+            f"that sentence is left out ({show_text(dropped[0])})"
+            if kept
+            else "the whole "
+            + key
+            + " is left out"
+            + (" and the answers that made the rule apply are listed" if key == "reason" else "")
+        )
+        message = (
+            f"rule '{rule.id}' quotes '{qid}', which may be unanswered when the rule applies: "
+            f"then {then}"
+        )
+        if kept:  # the rest reads well: worth knowing (for a reason), not a warning
+            if key == "reason":
+                self.notes.append(str(self.document.problem(("rules", index, key), message)))
+            return
+        self.warn(
+            ("rules", index, key),
+            message,
+            f"to quote it every time, add {{question: {qid}, answered: true}} to the rule's "
+            "'when'; or give that answer a sentence of its own, which is left out when it is "
+            "unanswered",
+        )
+
+    # -- the contract and the built-in file -------------------------------------------------
+
+    def _check_contract(self) -> None:
+        """Contract ids, kinds, values and conditions kept; a changed copy says it is changed."""
+        builtin = load_questionnaire()
+        own = {q.id for q in builtin.questions} - set(contract.QUESTIONS)
+        questions = {
+            question.id: (path, question)
+            for path, question in self._questions()
+            if self.paths.get(question.id) == path
+        }
+        sections = {
+            section.id: ("sections", index, "questions")
+            for index, section in enumerate(self.questionnaire.sections)
+        }
+        findings = contract.compare(
+            questions,
+            own,
+            sections,
+            {q.id: builtin.section_of(q.id).id for q in builtin.questions},
+            {q.id: {c.value for c in q.choices or ()} for q in builtin.questions},
+        )
+        for found in findings:
+            (self.warn if found.warning else self.add)(found.path, found.message, found.hint)
+        q = self.questionnaire
+        if q.id == builtin.id or q.version == builtin.version:
+            if self.raw is not None and self.raw != _builtin_raw():
+                self._warn_builtin_identity(builtin)
+
+    def _warn_builtin_identity(self, builtin: Questionnaire) -> None:
+        q = self.questionnaire
+        if q.id == builtin.id:
+            self.warn(
+                ("id",),
+                f"this file differs from the built-in questionnaire but keeps its id '{q.id}'",
+                "give it your clinic's own id (e.g. id: riverside_spine): answer files and the "
+                "FHIR export name the questionnaire by id, and would claim to be the built-in form",
+            )
+        if q.version == builtin.version:
+            self.warn(
+                ("version",),
+                f"this file differs from the built-in questionnaire but keeps its version "
+                f"'{q.version}'",
+                'give it a version of its own (e.g. version: "2026.12-riverside.1") and change '
+                "it with every edit, so each answer file says which questions it answered",
+            )
+
+    def _check_warning_signs_first(self) -> None:
+        """Warning signs come before anything else (the contract: an emergency is found first)."""
+        ordered = [
+            (path, question)
+            for path, question in self._questions()
+            if self.paths.get(question.id) == path
+        ]
+        signs = [
+            index
+            for index, (_, question) in enumerate(ordered)
+            if question.id in contract.WARNING_SIGNS or question.warning is not None
+        ]
+        if not signs:
+            return
+        for index, (path, question) in enumerate(ordered[: signs[-1]]):
+            if index in signs:
+                continue
+            later = next(ordered[i][1].id for i in signs if i > index)
+            self.warn(
+                (*path, "id"),
+                f"'{question.id}' is asked before the warning sign '{later}'",
+                "warning signs come first, so an emergency is found before anything else: move "
+                f"'{question.id}' after them (or, if it is a warning sign, give it a 'warning')",
+            )
+            return
+
+
+def _builtin_raw() -> Any:
+    """The built-in file as read (every language), to tell a copy that was changed."""
+    text, label = read_text(questions_file())
+    return parse_yaml(text, label).data
+
 
 REACHABILITY_SECONDS = 1.0
 """The most time the search for questions that can never be asked may take."""
 
 REACHABILITY_TRIES = 5_000
 """The most answer combinations tried for one condition."""
+
+
+_FREE = "\x00free"
+"""The prefix of the stand-in questions a reachability search gives tests it cannot answer
+itself (scores, medicines, totals, urgency): each may be true or false."""
+
+
+def _abstracted(condition: Condition) -> Condition:
+    """The condition with each test of something other than a question made a free stand-in.
+
+    Each stand-in is a yes/no that may be true or false, so the questions' part can still be
+    searched.
+    """
+    counter = itertools.count()
+
+    def rebuilt(current: Condition) -> Condition:
+        form = current.form
+        if form == "all":
+            return Condition(all_=[rebuilt(child) for child in current.children()])
+        if form == "any":
+            return Condition(any_=[rebuilt(child) for child in current.children()])
+        if form == "not":
+            return Condition(not_=rebuilt(current.children()[0]))
+        if form == "count_true" and current.count_true is not None:
+            of = [rebuilt(child) for child in current.children()]
+            return Condition(count_true=CountTrue(at_least=current.count_true.at_least, of=of))
+        if current.question is not None:
+            return current
+        return Condition(question=f"{_FREE}{next(counter)}", equals=True)
+
+    return rebuilt(condition)
+
+
+def _with_follow_ups(condition: Condition, questionnaire: Questionnaire) -> Condition:
+    """The condition, with each question it tests answered only when that question is asked.
+
+    A follow-up's answer means the answer it follows: `physical_therapy_result` is answered
+    only when `treatments_tried` includes physical therapy.
+    """
+    guards: list[Condition] = []
+    seen: set[str] = set()
+    pending = [t.question for t in walk(condition) if t.question is not None]
+    while pending:
+        qid = pending.pop()
+        if qid in seen:
+            continue
+        seen.add(qid)
+        question = questionnaire.question(qid)
+        if question is None or question.when is None:
+            continue
+        unanswered = Condition(question=qid, answered=False)
+        guards.append(Condition(any_=[unanswered, question.when]))
+        pending += [t.question for t in walk(question.when) if t.question is not None]
+    return Condition(all_=[condition, *guards]) if guards else condition
 
 
 def _satisfiable(
@@ -976,20 +1302,43 @@ def _satisfiable(
 ) -> bool | None:
     """Whether some answers to the questions a condition tests make it true (a bounded search).
 
-    None when the search would be too large, or runs past `deadline` (time.monotonic): the
-    deadline is checked at every step, so no single condition can hold the check up.
+    Tests of scores, medicines, totals and the urgency are taken as free: each may be true or
+    false. None when the search would be too large, or runs past `deadline` (time.monotonic):
+    the deadline is checked at every step, so no single condition can hold the check up.
+
+    A follow-up is answered only when its own condition holds: once the condition alone can be
+    true, it is searched again with that added (a larger search; when that one is too large,
+    the condition is taken as reachable).
     """
+    if any(t.question is None and not t.children() for t in walk(condition)):
+        condition = _abstracted(condition)
+    alone = _searched(condition, questionnaire, unreachable, known, deadline)
+    guarded = _with_follow_ups(condition, questionnaire)
+    if alone is not True or guarded is condition:
+        return alone
+    found = _searched(guarded, questionnaire, unreachable, known, deadline)
+    return True if found is None else found
+
+
+def _searched(
+    condition: Condition,
+    questionnaire: Questionnaire,
+    unreachable: set[str],
+    known: Mapping[str, object],
+    deadline: float,
+) -> bool | None:
     import time
 
     tests = walk(condition)
-    if any(t.form in ("score", "medication_class", "measure", "urgency_at_least") for t in tests):
-        return True  # not searched: assume reachable
     by_question: dict[str, list[Condition]] = {}
     for test in tests:
         if test.question is not None:
             by_question.setdefault(test.question, []).append(test)
     candidates: dict[str, list[AnswerValue | None]] = {}
     for qid, related in by_question.items():
+        if qid.startswith(_FREE):
+            candidates[qid] = [None, True]
+            continue
         if qid not in known:
             return True  # an unknown question was reported already
         question = questionnaire.question(qid)
@@ -997,9 +1346,73 @@ def _satisfiable(
             return True
         if time.monotonic() > deadline:
             return None
-        candidates[qid] = [None] if qid in unreachable else _candidates(question, related)
-    ids = list(candidates)
-    total = math.prod(len(values) for values in candidates.values())
+        found: list[AnswerValue | None] = (
+            [None] if qid in unreachable else _candidates(question, related)
+        )
+        candidates[qid] = _distinct(qid, found, related)
+    return _search(condition, candidates, deadline)
+
+
+def _search(
+    condition: Condition, candidates: Mapping[str, list[AnswerValue | None]], deadline: float
+) -> bool | None:
+    """Whether some answers make `condition` true (None: too many to try, or past the deadline).
+
+    An `any` can hold when one of its parts can, an `all` when each group of its parts that
+    share no question can; the rest is tried answer by answer.
+    """
+    import time
+
+    form = condition.form
+    results: list[bool | None] = []
+    if form == "any":
+        for child in condition.children():
+            found = _search(child, candidates, deadline)
+            if found is True:
+                return True
+            if found is None and time.monotonic() > deadline:
+                return None
+            results.append(found)
+        return None if None in results else False
+    if form == "all":
+        for group in _unlinked(condition.children()):
+            found = (
+                _search(group[0], candidates, deadline)
+                if len(group) == 1
+                else _tried(Condition(all_=group), candidates, deadline)
+            )
+            if found is False:
+                return False
+            if found is None and time.monotonic() > deadline:
+                return None
+            results.append(found)
+        return None if None in results else True
+    return _tried(condition, candidates, deadline)
+
+
+def _unlinked(parts: list[Condition]) -> list[list[Condition]]:
+    """The parts of an `all` in groups that share no question (each can be searched alone)."""
+    groups: list[tuple[set[str], list[Condition]]] = []
+    for part in parts:
+        uses = {t.question for t in walk(part) if t.question is not None}
+        linked = [group for group in groups if group[0] & uses]
+        merged: tuple[set[str], list[Condition]] = (set(uses), [])
+        for group in linked:
+            merged[0].update(group[0])
+            merged[1].extend(group[1])
+            groups.remove(group)
+        merged[1].append(part)
+        groups.append(merged)
+    return [group[1] for group in groups]
+
+
+def _tried(
+    condition: Condition, candidates: Mapping[str, list[AnswerValue | None]], deadline: float
+) -> bool | None:
+    import time
+
+    ids = list(dict.fromkeys(t.question for t in walk(condition) if t.question is not None))
+    total = math.prod(len(candidates[i]) for i in ids)
     if total > REACHABILITY_TRIES:
         return None  # too many to try: not searched
     for combo in itertools.product(*(candidates[i] for i in ids)):
@@ -1009,6 +1422,21 @@ def _satisfiable(
         if evaluate(condition, Facts(answers=answers)).holds:
             return True
     return False
+
+
+def _distinct(
+    qid: str, candidates: list[AnswerValue | None], tests: list[Condition]
+) -> list[AnswerValue | None]:
+    """One answer for each way the tests of a question can come out.
+
+    The condition depends on nothing else, and this keeps the search small.
+    """
+    kept: dict[tuple[bool, ...], AnswerValue | None] = {}
+    for value in candidates:
+        facts = Facts(answers={} if value is None else {qid: value})
+        outcome = tuple(evaluate(test, facts).holds for test in tests)
+        kept.setdefault(outcome, value)
+    return list(kept.values())
 
 
 def _candidates(question: Question, tests: list[Condition]) -> list[AnswerValue | None]:
@@ -1032,9 +1460,11 @@ def _candidates(question: Question, tests: list[Condition]) -> list[AnswerValue 
         pool = [v for v in dict.fromkeys(mentioned) if v in choice_values][:10]
         others = [v for v in choice_values if v not in pool][:1]
         pool += others
+        alone = {c.value for c in question.choices or () if c.exclusive}  # 'none' of the above
         for size in range(1, len(pool) + 1):
             for subset in itertools.combinations(pool, size):
-                values.append(list(subset))
+                if size == 1 or not alone & set(subset):
+                    values.append(list(subset))
     elif kind in (QuestionKind.SCALE, QuestionKind.INTEGER):
         low, high = question.bounds()
         points = {low, high}

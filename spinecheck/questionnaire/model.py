@@ -309,8 +309,10 @@ class Question(_Model, frozen=True, kw_only=True):
     """A few words naming the question, for the review table and the clinician summary."""
     help: str | None = None
     """A short explanation shown on request."""
-    required: bool = False
-    """Whether an answer must be given (when the question is asked at all)."""
+    required: bool | Literal["new_walks"] = False
+    """Whether an answer must be given (when the question is asked at all). `new_walks`: every
+    new walk must answer it, but answer files saved before it was added (which lack it) are
+    still read; use it for a question added to a questionnaire already in use."""
     when: Condition | None = None
     """Ask only when this condition holds; may only name questions asked earlier."""
     choices: list[Choice] | None = None
@@ -373,11 +375,13 @@ class Section(_Model, frozen=True, kw_only=True):
     texts = frozenset({"title", "intro"})
 
     id: Id
+    """Stable id of the section: lower-case letters, digits and underscores."""
     title: Annotated[str, Meta(min_length=1)]
     """The heading the patient sees."""
     intro: str | None = None
     """A sentence or two shown before the first question of the section."""
     questions: Annotated[list[Question], Meta(min_length=1)]
+    """The questions of the section, in the order they are asked (at least one)."""
 
 
 class Band(_Model, frozen=True, kw_only=True):
@@ -386,8 +390,11 @@ class Band(_Model, frozen=True, kw_only=True):
     texts = frozenset({"label"})
 
     min: float
+    """The lowest value in the band (included)."""
     max: float
+    """The highest value in the band (included)."""
     label: str
+    """What a value in the band is called in summaries, such as 'mild'."""
 
 
 class Subscale(_Model, frozen=True, kw_only=True):
@@ -396,13 +403,19 @@ class Subscale(_Model, frozen=True, kw_only=True):
     texts = frozenset({"label"})
 
     id: Id
+    """Stable id of the subscale, which conditions test as `score`."""
     label: str
+    """What the subscale is called in summaries."""
     items: Annotated[list[Id], Meta(min_length=1)]
+    """Question ids, scored as an instrument's `items` are."""
     method: Literal["sum", "mean"] = "sum"
+    """How item values combine: `sum` (the default) or `mean`."""
     decimals: Annotated[int, Meta(ge=0, le=3)] = 1
+    """How many decimal places the value is rounded to (0 to 3, default 1)."""
     positive_at: float | None = None
     """A value at or above this is a positive screen."""
     bands: list[Band] = field(default_factory=list)
+    """Labelled ranges of the value, such as 3-5 'mild'."""
 
 
 class Instrument(_Model, frozen=True, kw_only=True):
@@ -411,6 +424,7 @@ class Instrument(_Model, frozen=True, kw_only=True):
     texts = frozenset({"label", "note", "modelled_on"})
 
     id: Id
+    """Stable id of the score, which conditions test as `score`."""
     label: str
     """What the score is called in summaries."""
     modelled_on: str | None = None
@@ -420,11 +434,17 @@ class Instrument(_Model, frozen=True, kw_only=True):
     items: Annotated[list[Id], Meta(min_length=1)]
     """Question ids; yes/no count 1 for yes, choices count their `score`, numbers count as is."""
     method: Literal["sum", "mean"] = "sum"
+    """How item values combine: `sum` (the default) or `mean`."""
     decimals: Annotated[int, Meta(ge=0, le=3)] = 1
+    """How many decimal places the score is rounded to (0 to 3, default 1)."""
     positive_at: float | None = None
+    """A value at or above this is a positive screen."""
     bands: list[Band] = field(default_factory=list)
+    """Labelled ranges of the score, such as 3-5 'mild'."""
     subscales: list[Subscale] = field(default_factory=list)
+    """Parts of the instrument scored on their own, each with its own cut-off."""
     sources: list[Id] = field(default_factory=list)
+    """Ids from `sources` behind the score."""
 
 
 class Rule(_Model, frozen=True, kw_only=True):
@@ -433,7 +453,9 @@ class Rule(_Model, frozen=True, kw_only=True):
     texts = frozenset({"text", "reason"})
 
     id: Id
+    """Stable id of the rule, shown in the rules table."""
     when: Condition
+    """The condition on the answers under which the rule adds its item."""
     urgency: Urgency | None = None
     """Raise the summary's urgency to at least this."""
     red_flag: Id | None = None
@@ -460,11 +482,17 @@ class Rule(_Model, frozen=True, kw_only=True):
     despite: list[Id] = field(default_factory=list)
     """Gate ids this rule's suggestion is made in spite of (a referral that is itself the urgent
     pathway, such as a spine surgeon for signs of cord compression). Listed in the rules table."""
+    prominence: Literal["full"] | None = None
+    """`full`: the patient's page shows this rule's specialist or option in full (every reason),
+    wherever it comes in the list. Otherwise the first two are shown in full and the rest by the
+    first sentence of their first reason."""
 
     def __post_init__(self) -> None:
         actions = self.actions()
         if len(actions) > 1:
             raise ValueError(f"a rule does one thing; this one has {', '.join(actions)}")
+        if self.prominence is not None and actions not in (["specialist"], ["option"]):
+            raise ValueError("prominence is for a rule that suggests a specialist or an option")
         if not actions and self.urgency is None:
             raise ValueError(
                 "a rule needs one of: red_flag, specialist, option, medication_flag, preparation, "
@@ -527,15 +555,20 @@ class Alongside(_Model, frozen=True, kw_only=True):
     reason: str
     """Why the companion is suggested too."""
     sources: list[Id] = field(default_factory=list)
+    """Ids from `sources` behind making the two suggestions together."""
 
 
 class GateTargets(_Model, frozen=True, kw_only=True):
     """What a gate applies to, by kind and id."""
 
     specialists: list[Id] = field(default_factory=list)
+    """Ids from `specialists`."""
     options: list[Id] = field(default_factory=list)
+    """Ids from `options`."""
     messages: list[Id] = field(default_factory=list)
+    """Message ids that rules add (`message`)."""
     preparation: list[Id] = field(default_factory=list)
+    """Preparation item ids that rules add (`preparation`)."""
 
     def ids(self, kind: str) -> list[str]:
         """The ids of one kind ('specialist', 'option', 'message' or 'preparation')."""
@@ -557,17 +590,21 @@ class Gate(_Model, frozen=True, kw_only=True):
     texts = frozenset({"note", "warning"})
 
     id: Id
+    """Stable id of the gate, which a rule's `despite` may name."""
     label: str
     """The gate in clinical words, for the rules table and the clinician page."""
     when: Condition
     """The gate holds when this does."""
     removes: GateTargets | None = None
+    """The suggestions not made while the gate holds, by kind and id."""
     warns: GateTargets | None = None
+    """The suggestions that carry `warning` while the gate holds, by kind and id."""
     warning: str | None = None
     """With `warns`: the words each warned suggestion carries."""
     note: str | None = None
     """Shown to the patient once when the gate held back a suggestion."""
     sources: list[Id] = field(default_factory=list)
+    """Ids from `sources` behind the gate."""
 
 
 class Source(_Model, frozen=True, kw_only=True):
@@ -578,13 +615,16 @@ class Source(_Model, frozen=True, kw_only=True):
     short: str | None = None
     """A short tag for printed summaries, such as 'ACP 2017'."""
     url: str | None = None
+    """A web address where the source can be read."""
 
 
 class PainPhaseRule(_Model, frozen=True, kw_only=True):
     """Which answers of a duration question mean acute, subacute or chronic pain."""
 
     question: Id
+    """The id of the single-choice question that asks how long the pain has lasted."""
     values: dict[Value, PainPhase]
+    """Each choice value of that question mapped to `acute`, `subacute` or `chronic`."""
 
 
 class Region(_Model, frozen=True, kw_only=True):
@@ -611,6 +651,9 @@ class Region(_Model, frozen=True, kw_only=True):
     """This region's words for things named in text as {term:key} ('paracetamol', 'GP')."""
     last: list[Id] = field(default_factory=list)
     """Specialists and options listed last in this region (what its guideline advises against)."""
+    paper: Literal["letter", "a4"] = "a4"
+    """The paper summaries print on here (html and pdf): letter (the US, Canada) or a4 (the
+    default); `--page` overrides it."""
 
 
 class Questionnaire(_Model, frozen=True, kw_only=True):
@@ -626,7 +669,9 @@ class Questionnaire(_Model, frozen=True, kw_only=True):
     version: Annotated[str, Meta(min_length=1)]
     """The clinic's own version of its questions, written into answer files."""
     title: str
+    """The name of the questionnaire, shown at the top of the walk and of summaries."""
     description: str | None = None
+    """One or two sentences on what the questionnaire is for."""
     language: str = "en"
     """The language of plain-string texts (a BCP-47 code); in a questionnaire read for one
     language, that language."""
@@ -634,13 +679,21 @@ class Questionnaire(_Model, frozen=True, kw_only=True):
     """Further languages every patient-facing text is written in, beside `language`
     (`text: {en: ..., es: ...}`); `spinecheck check` reports any text missing in one."""
     sections: Annotated[list[Section], Meta(min_length=1)]
+    """The questions, in groups under headings, in the order they are asked."""
     pain_phase: PainPhaseRule | None = None
+    """How the answer to a duration question maps to acute, subacute or chronic pain."""
     instruments: list[Instrument] = field(default_factory=list)
+    """Scores worked out from the answers, which summaries show and rules may test."""
     specialists: dict[Id, CatalogEntry] = field(default_factory=dict)
+    """Specialists rules may suggest talking to, by id."""
     options: dict[Id, CatalogEntry] = field(default_factory=dict)
+    """Treatments rules may suggest discussing, by id."""
     medication_flags: dict[Id, CatalogEntry] = field(default_factory=dict)
+    """Cautions about medicines (or combinations) that rules may raise, by id."""
     rules: list[Rule] = field(default_factory=list)
+    """When the answers show X, suggest Y, because Z, according to sources S."""
     sources: dict[Id, Source] = field(default_factory=dict)
+    """Citations that rules, warning signs, scores and gates name by id."""
     urgency_messages: dict[Urgency, str] = field(default_factory=dict)
     """What to do at each urgency; may use {contact:KEY} from the chosen region."""
     regions: dict[Id, Region] = field(default_factory=dict)
@@ -653,6 +706,10 @@ class Questionnaire(_Model, frozen=True, kw_only=True):
     """When suggestions must not be made (the gate table), checked after every rule."""
     urgent_contacts: dict[Id, CatalogEntry] = field(default_factory=dict)
     """Whom a same-day page sends the patient to, named by rules (`urgent_contact`)."""
+    medicines: str | None = None
+    """The clinic's own medicine names and brands: a YAML file named from this file's folder
+    (`clinic-medicines.yaml`), checked like the built-in medicine data and added to it for the
+    walk's suggestions and the summaries. Once loaded, the file's full path."""
 
     @cached_property
     def _index(

@@ -74,20 +74,22 @@ def _check(value: Any, annotation: Any, path: Path_, out: list[SchemaProblem], k
     origin = typing.get_origin(inner)
     if isinstance(inner, type) and issubclass(inner, msgspec.Struct) and isinstance(value, dict):
         fields = _fields(inner)
+        misspelt: set[str] = set()  # a key written wrongly is not missing as well
         for key in value:
-            if key not in fields:
-                close = keys.close_to(str(key))
+            if key not in fields:  # this part's own keys first, then any part's
+                close = next(iter(similar(str(key), list(fields))), None) or keys.close_to(str(key))
                 hint = f"did you mean '{close}'?" if close else "remove it, or check its spelling"
+                misspelt.add(close or "")
                 out.append(SchemaProblem((*path, key), f"unknown key '{key}'", hint, at_key=True))
         for name, info in fields.items():
             if name in value:
                 _check(value[name], info.type, (*path, name), out, keys)
-            elif info.required:
+            elif info.required and name not in misspelt:
                 out.append(
                     SchemaProblem(
                         path,
                         f"missing key '{name}'",
-                        "add it; see docs/questionnaire-format.md",
+                        _add_hint(inner, info.name, name),
                         at_key=True,
                     )
                 )
@@ -101,6 +103,16 @@ def _check(value: Any, annotation: Any, path: Path_, out: list[SchemaProblem], k
             _check(entry, item, (*path, key), out, keys)
     if len(out) == before:
         out.append(_from_error(first, value, path, annotation))
+
+
+def _add_hint(model: type[msgspec.Struct], attribute: str, key: str) -> str:
+    """What a missing key is for, from the model's docstring of it."""
+    from spinecheck.questionnaire.schema import field_docstrings
+
+    about = field_docstrings().get(model.__name__, {}).get(attribute, "")
+    if not about:
+        return "add it; see docs/questionnaire-format.md"
+    return f"add '{key}:', {about[:1].lower()}{about[1:]}"
 
 
 def _unwrap(annotation: Any) -> Any:

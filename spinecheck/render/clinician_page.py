@@ -12,6 +12,7 @@ from spinecheck.assessment.actions import needs_action, needs_action_text
 from spinecheck.assessment.report import Assessment, SummaryInfo
 from spinecheck.medicines.matching import MedicineMatch
 from spinecheck.questionnaire.answering import describe_answer
+from spinecheck.questionnaire.clinic import clinic_questions, clinic_rules
 from spinecheck.questionnaire.conditions import AnswerValue
 from spinecheck.questionnaire.languages import language_in_words
 from spinecheck.questionnaire.model import Questionnaire, Urgency
@@ -231,6 +232,38 @@ def _age_and_sex(answers: Mapping[str, AnswerValue], info: SummaryInfo) -> str:
     return ", ".join(part for part in parts if part)
 
 
+def _clinic_questions(
+    questionnaire: Questionnaire, answers: Mapping[str, AnswerValue]
+) -> list[tuple[str, str]]:
+    """The clinic's own questions that were answered, by short name.
+
+    Warning signs and the medicine list have their own places on the page.
+    """
+    return [
+        (question.title(), describe_answer(question, answers[question.id], clinical=True))
+        for question in clinic_questions(questionnaire)
+        if question.id in answers and question.warning is None and not question.autocomplete
+    ]
+
+
+def _clinic_reasons(assessment: Assessment, own_rules: frozenset[str]) -> str:
+    """Each suggestion a clinic's own rules made, with their reasons in full and sources."""
+    found = []
+    for entry in (*assessment.specialists, *assessment.options):
+        picked = [
+            (reason, sources)
+            for reason, sources, rule in zip(
+                entry.reasons, entry.reason_sources, entry.reason_rules, strict=True
+            )
+            if rule in own_rules
+        ]
+        if picked:
+            cited = source_names(assessment, [s for _, sources in picked for s in sources])
+            reasons = " ".join(reason for reason, _ in picked)
+            found.append(f"{_clinical_label(entry.label)}: {reasons} ({cited})")
+    return "; ".join(found)
+
+
 NO_SIGNS = "No warning signs."
 
 NEEDS_ACTION = "Needs action before the visit"
@@ -360,13 +393,20 @@ def build_clinician(
         blocks.append(table(("As typed", "Recognised as", "Classes"), medicine_rows, strong=strong))
     else:
         blocks.append(paragraph("No medicines listed."))
+    own_rules = clinic_rules(questionnaire)
     if assessment.medication_flags:
         blocks.append(
             items(
                 [
                     Item(
                         f"{region_word(f.label)}: {', '.join(f.medications)} "
-                        f"({source_names(assessment, f.sources)})"
+                        f"({source_names(assessment, f.sources)})",
+                        # why a clinic's own rule raised it, in full
+                        tuple(
+                            reason
+                            for reason, rule in zip(f.reasons, f.reason_rules, strict=True)
+                            if rule in own_rules
+                        ),
                     )
                     for f in assessment.medication_flags
                 ]
@@ -450,6 +490,9 @@ def build_clinician(
         sections.append(
             Section("In the patient's words", (table(("", ""), [r for r in own if r[1]]),))
         )
+    clinic = _clinic_questions(questionnaire, answers)
+    if clinic:
+        sections.append(Section("Clinic questions", (table(("", ""), clinic),)))
 
     suggested = [
         (
@@ -468,6 +511,9 @@ def build_clinician(
     held = _held_back(assessment)
     if held:
         suggested.append(("Held back", held))
+    why = _clinic_reasons(assessment, own_rules)
+    if why:  # a clinic's own rule says why in full: the built-in ones are in `spinecheck rules`
+        suggested.append(("Clinic rules", why))
     if suggested:
         sections.append(
             Section(

@@ -382,7 +382,7 @@ def _question_item(questionnaire: Questionnaire, question: Question, node: Node)
         "linkId": question.id,
         "text": " ".join(question.text.split()),
         "type": _item_type(question),
-        "required": question.required,
+        "required": question.required is not False,  # 'new_walks': every new walk answers it
     }
     if question.kind in (QuestionKind.MULTIPLE, QuestionKind.TEXT_LIST):
         item["repeats"] = True

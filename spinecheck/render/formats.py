@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from spinecheck.assessment.report import Assessment, SummaryInfo, to_json_dict
 from spinecheck.clean import json_text
 from spinecheck.questionnaire.conditions import AnswerValue
-from spinecheck.questionnaire.model import Questionnaire
+from spinecheck.questionnaire.model import Questionnaire, Region
 from spinecheck.render.output_format import OutputFormat
 
 if TYPE_CHECKING:
@@ -175,9 +175,9 @@ def _compact(payload: Any) -> str:
     return json_text(payload)
 
 
-def paper_for(contacts: Any) -> str:
-    """The paper a region prints on: Letter in the United States, else A4."""
-    return "letter" if contacts is not None and contacts.label == "United States" else "a4"
+def paper_for(contacts: Region | None) -> str:
+    """The paper a region prints on (its `paper`: letter in the US and Canada); A4 without one."""
+    return contacts.paper if contacts is not None else "a4"
 
 
 def render_day(

@@ -43,7 +43,8 @@ def _answer(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue], qi
 FULL_RECOMMENDATIONS = 2
 """How many specialists, and how many options, a patient's summary explains in full. The rest
 get their first reason and the answers behind it, so a typical summary prints on two pages while
-every recommendation still names its reason and its source."""
+every recommendation still names its reason and its source. A rule with `prominence: full`
+raises its suggestion into the full list, wherever it comes."""
 
 
 _SENTENCE = re.compile(r"(.+?[.!?])(?=\s+[A-Z(]|$)", re.DOTALL)
@@ -85,18 +86,25 @@ def _recommendations(
     entries: list[Recommendation],
     others: str,
 ) -> tuple[Block, ...]:
-    """The first few in full (every reason, one paragraph); the rest as their first reason."""
+    """The first few in full (every reason, one paragraph); the rest as their first reason.
+
+    A suggestion a rule asks for in full (`prominence: full`) joins the first, in its order.
+    """
     words = words_for(questionnaire.language)
     full, brief = [], []
-    # one left over is shown in full: a list of one is no shorter
-    shown = FULL_RECOMMENDATIONS if len(entries) > FULL_RECOMMENDATIONS + 1 else len(entries)
-    for entry in entries[:shown]:
+    in_full: list[Recommendation] = []
+    rest: list[Recommendation] = []
+    for position, entry in enumerate(entries):
+        (in_full if position < FULL_RECOMMENDATIONS or entry.in_full else rest).append(entry)
+    if len(rest) < 2:  # one left over is shown in full: a list of one is no shorter
+        in_full, rest = entries, []
+    for entry in in_full:
         reasons = " ".join(entry.reasons)
         said = _you_said(questionnaire, entry, reasons, lead=words("Because you said:"))
         title = entry.label + (f" - {entry.about}" if entry.about else "")
         text = " ".join(x for x in (reasons, *entry.cautions, said) if x)
         full.append(Item(title, (text,) if text else (), source_names(assessment, entry.sources)))
-    for entry in entries[shown:]:
+    for entry in rest:
         # the first sentence of the first reason, and every caution whole (a risk, a guideline
         # that disagrees, a blood-thinner warning); only the sources of what is shown are cited
         reason = _first_sentence(entry.reasons[0]) if entry.reasons else ""

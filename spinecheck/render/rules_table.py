@@ -143,6 +143,7 @@ def to_markdown(questionnaire: Questionnaire) -> str:
             made = "<br>".join(
                 f"`{rule.id}`: {_cell(describe(rule.when, questionnaire))}"
                 + (f" (despite {', '.join(rule.despite)})" if rule.despite else "")
+                + (" (shown in full on the patient's page)" if rule.prominence == "full" else "")
                 for rule in rules
             )
             held = ", ".join(

@@ -118,6 +118,10 @@ class Walk:
     reviewing: bool = False
     """The patient is on the review of every answer (a stop there is one Enter short of the
     summary)."""
+    start_at: str | None = None
+    """A preview (`spinecheck start --from ID`): the walk starts at this question and never
+    asks an earlier one. It is asked whatever its condition; the questions after it are asked
+    as their conditions hold on the answers given in the preview."""
 
     @property
     def words(self) -> Words:
@@ -142,6 +146,8 @@ class Walk:
                 return Outcome.COMPLETED
 
     def _visible(self) -> list[Question]:
+        if self.start_at is not None:
+            return previewed_questions(self.questionnaire, self.progress.answers, self.start_at)
         return visible_questions(self.questionnaire, self.progress.answers)
 
     def _next_unseen(self) -> str | None:
@@ -263,6 +269,15 @@ class Walk:
                 for c in question.choices or ()
                 if c.value in kept or holds(c.when, self.progress.answers)
             )
+        where = progress_line(
+            self._text(section.title),
+            self.questionnaire.sections.index(section) + 1,
+            len(self.questionnaire.sections),
+            number,
+            words=self.words,
+        )
+        if self.start_at is not None:  # said on every question: nothing here is kept
+            where = self.words("Preview (nothing is saved).") + " " + where
         return Shown(
             question=question,
             text=self._text(question.text),
@@ -270,13 +285,7 @@ class Walk:
             choices=choices,
             low_label=self._text(question.min_label) if question.min_label else None,
             high_label=self._text(question.max_label) if question.max_label else None,
-            progress=progress_line(
-                self._text(section.title),
-                self.questionnaire.sections.index(section) + 1,
-                len(self.questionnaire.sections),
-                number,
-                words=self.words,
-            ),
+            progress=where,
             intro=self._text(section.intro) if number == 1 and section.intro else None,
             can_go_back=index > 0,
             current=cleaned(self.progress.answers.get(question.id)),
@@ -300,7 +309,11 @@ class Walk:
             answers.pop(question.id, None)
         else:
             answers[question.id] = value
-        self.progress.answers = prune_answers(self.questionnaire, answers)
+        if self.start_at is not None:
+            asked = {q.id for q in previewed_questions(self.questionnaire, answers, self.start_at)}
+            self.progress.answers = {k: v for k, v in answers.items() if k in asked}
+        else:
+            self.progress.answers = prune_answers(self.questionnaire, answers)
 
     def _record(self, question: Question, value: AnswerValue | None) -> None:
         self._set_answer(question, value)
@@ -343,3 +356,24 @@ class Walk:
             if following is not None:
                 self.progress.current = following
                 return False
+
+
+def previewed_questions(
+    questionnaire: Questionnaire, answers: dict[str, AnswerValue], start: str
+) -> list[Question]:
+    """The questions a preview from `start` asks, in order, given the answers given in it.
+
+    `start` is always asked; no earlier question is. Each later one is asked when its condition
+    holds on the preview's answers (as `visible_questions` reads them: an answer to a question
+    no longer asked opens nothing).
+    """
+    questions = questionnaire.questions
+    first = next(i for i, q in enumerate(questions) if q.id == start)
+    asked: list[Question] = []
+    effective: dict[str, AnswerValue] = {}
+    for question in questions[first:]:
+        if question.id == start or holds(question.when, effective):
+            asked.append(question)
+            if question.id in answers:
+                effective[question.id] = safer_value(question, answers[question.id])
+    return asked

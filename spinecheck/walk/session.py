@@ -34,14 +34,16 @@ class StartOptions(NamedTuple):
     save: Path | None = None
     region: str | None = None
     language: str | None = None
+    from_question: str | None = None
+    """A preview from this question (`--from`): earlier answers empty, nothing saved."""
 
 
 def run_walk(options: StartOptions, *, stdin_is_terminal: bool) -> int:
     """Run the questionnaire and print the summary; return the exit code.
 
     Raises:
-        SpinecheckError: a bad questionnaire, an unknown region, or a progress file that cannot
-            be read (it is never overwritten).
+        SpinecheckError: a bad questionnaire, an unknown region or `--from` question, or a
+            progress file that cannot be read (it is never overwritten).
     """
     from spinecheck.answers.progress import SAVE_SUFFIXES, WalkLock, default_progress_path
     from spinecheck.assessment.rules import choose_region
@@ -51,6 +53,8 @@ def run_walk(options: StartOptions, *, stdin_is_terminal: bool) -> int:
     choose_region(questionnaire, options.region)  # an unknown --region stops us before anything
     if options.language is not None:  # so does a language the questionnaire has no texts in
         load_questionnaire(options.questions, language=options.language)
+    if options.from_question is not None:
+        _check_previewed(questionnaire, options.from_question, options.questions)
     plain = options.plain or os.environ.get("TERM") == "dumb"
     if not plain and not stdin_is_terminal:
         sys.stderr.write(
@@ -60,6 +64,8 @@ def run_walk(options: StartOptions, *, stdin_is_terminal: bool) -> int:
             "use 'spinecheck start --plain'\n"
         )
         return EXIT_BAD_INPUT
+    if options.from_question is not None:  # no save file, no lock: a preview writes nothing
+        return _preview(options, questionnaire, plain=plain)
     path = options.save or default_progress_path()
     if path.suffix.lower() not in SAVE_SUFFIXES:
         raise SpinecheckError(
@@ -75,6 +81,103 @@ def run_walk(options: StartOptions, *, stdin_is_terminal: bool) -> int:
         lock.release()
 
 
+def _check_previewed(questionnaire: Questionnaire, wanted: str, questions: Path | None) -> None:
+    """Stop at a `--from` id that is no question of the questionnaire (with a did-you-mean).
+
+    Raises:
+        SpinecheckError: no question has that id.
+    """
+    from spinecheck.clean import clean_line
+    from spinecheck.errors import similar
+
+    ids = [q.id for q in questionnaire.questions]
+    if wanted in ids:
+        return
+    close = similar(wanted, ids) or similar(wanted.lower(), ids)
+    where = f"in {questions}" if questions else "in the built-in questionnaire"
+    raise SpinecheckError(
+        f"--from: no question has the id '{clean_line(wanted)}' {where}",
+        hint=f"did you mean '{close[0]}'?"
+        if close
+        else "give a question's id as written after 'id:' in the questionnaire file "
+        "(spinecheck rules lists the ids its rules use)",
+    )
+
+
+def _preview(options: StartOptions, questionnaire: Questionnaire, *, plain: bool) -> int:
+    """A preview (`--from ID`): the walk from that question, with nothing saved or read back.
+
+    For clinic staff trying a question: earlier answers are left empty, no answer file is
+    written or read (no lock either), the region is never asked, and no summary is made from
+    answers that skip most of the questionnaire.
+    """
+    from spinecheck.assessment.rules import choose_region, fill_text
+    from spinecheck.clean import clean
+    from spinecheck.walk.logic import Outcome, Walk
+
+    screen = sys.stdout if sys.stdout.isatty() or not sys.stderr.isatty() else sys.stderr
+    asker, session = _front_end(plain, screen, questionnaire)
+    language = options.language or locale_language(questionnaire) or questionnaire.language
+    if language != questionnaire.language:
+        from spinecheck.questionnaire.loading import load_questionnaire
+
+        questionnaire = load_questionnaire(options.questions, language=language)
+    words = asker.words = words_for(questionnaire.language)
+    region = options.region or locale_region(questionnaire)  # never asked: staff are previewing
+    contacts = choose_region(questionnaire, region)
+    number = clean(contacts.emergency_number) if contacts else words("your local emergency number")
+    place = clean(contacts.emergency) if contacts else words("the nearest emergency department")
+    start = str(options.from_question)
+    progress = Progress(
+        current=start,
+        region=region or questionnaire.default_region,
+        language=questionnaire.language,
+    )
+
+    def save_nothing(current: Progress) -> None:
+        """A preview keeps nothing: every save of the walk lands here."""
+
+    walk = Walk(
+        questionnaire,
+        asker,
+        progress,
+        save_nothing,
+        emergency_action=words(
+            "If that is right, call {number} now, or go to {place}.", number=number, place=place
+        ),
+        start_at=start,
+    )
+    walk.fill = lambda text: fill_text(text, questionnaire, walk.progress.answers, None, contacts)
+    notice = words(
+        "Preview from question {id}: earlier answers are left empty, and nothing is saved (no "
+        "answers are written, and saved answers are not touched).",
+        id=start,
+    )
+    with session, _stop_on_sigterm():
+        try:
+            # not the keys paragraph: its "your answers are kept" is not so in a preview
+            asker.welcome([notice, words("Ctrl-C ends the preview.")], stays=notice)
+            outcome = walk.run()
+        except (KeyboardInterrupt, EOFError):
+            _stopped(screen, words("Preview stopped. Nothing was saved."))
+            return EXIT_INTERRUPTED
+    if outcome is Outcome.EMERGENCY:  # what the patient would be told, then the preview's end
+        from spinecheck.assessment.rules import assess
+        from spinecheck.render.plain import urgency_text
+        from spinecheck.walk.wording import stream_width
+
+        assessment = assess(questionnaire, walk.progress.answers, region=region)
+        asker.say("\n" + urgency_text(assessment, stream_width(asker.out)))
+    asker.say(
+        "\n"
+        + words(
+            "Preview finished. Nothing was saved, and no summary is made from a preview: its "
+            "earlier answers are empty."
+        )
+    )
+    return EXIT_EMERGENCY if outcome is Outcome.EMERGENCY else EXIT_OK
+
+
 def _run(options: StartOptions, questionnaire: Questionnaire, path: Path, *, plain: bool) -> int:
     """The walk itself, once its save file is known to be ours and writable."""
     from spinecheck.answers.progress import progress_text, write_private
@@ -84,7 +187,7 @@ def _run(options: StartOptions, questionnaire: Questionnaire, path: Path, *, pla
 
     # Prompts and messages go to the terminal even when the summary is redirected to a file.
     screen = sys.stdout if sys.stdout.isatty() or not sys.stderr.isatty() else sys.stderr
-    asker, session = _front_end(plain, screen)
+    asker, session = _front_end(plain, screen, questionnaire)
     # Until the answers say otherwise, the words are in the language asked for or the locale's.
     asker.words = words_for(options.language or locale_language(questionnaire))
     as_json = path.suffix.lower() == ".json"
@@ -369,17 +472,27 @@ def _stop_on_sigterm() -> Iterator[None]:
             signal.signal(number, handler)
 
 
-def _front_end(plain: bool, screen: TextIO) -> tuple[Any, Any]:
-    """The asker (plain or arrow-key) and the terminal session its prompts run in."""
+def _front_end(
+    plain: bool, screen: TextIO, questionnaire: Questionnaire | None = None
+) -> tuple[Any, Any]:
+    """The asker (plain or arrow-key) and the terminal session its prompts run in.
+
+    Medicine names are suggested from the questionnaire's medicine data (a clinic's own names
+    too), else from the built-in data.
+    """
     if plain:
         from spinecheck.walk.plain import PlainAsker
 
         return PlainAsker(sys.stdin, screen), contextlib.nullcontext()
     from spinecheck.medicines.matching import default_index
+    from spinecheck.questionnaire.clinic_medicines import medicine_index
     from spinecheck.walk.arrow_keys import ArrowKeyAsker, terminal_session
 
-    # built when the medicine question comes, in the language the walk is in by then
-    asker = ArrowKeyAsker(screen, lambda: default_index().completions(asker.words.language))
+    def names() -> list[str]:  # built when the medicine question comes, in the walk's language
+        index = default_index() if questionnaire is None else medicine_index(questionnaire)
+        return index.completions(asker.words.language)
+
+    asker = ArrowKeyAsker(screen, names)
     return asker, terminal_session(to_stderr=screen is sys.stderr)
 
 
