@@ -196,11 +196,17 @@ class Finding:
 
 
 def _renamed_from(
-    new: Question, missing: list[ContractQuestion], taken: set[str]
+    new: Question,
+    missing: list[ContractQuestion],
+    taken: set[str],
+    neighbours: tuple[str | None, str | None],
+    builtin_neighbours: Mapping[str, tuple[str | None, str | None]],
 ) -> ContractQuestion | None:
     """The missing contract question a new one most likely replaces, if any.
 
-    Of the same kind, with a look-alike id or mostly the same choice values.
+    Of the same kind, and with a look-alike id, mostly the same choice values, the same
+    condition, or the same place (the question before or after it is the one before or after
+    the contract question in the built-in file).
     """
     kin = [c for c in missing if c.kind is new.kind and c.id not in taken]
     close = similar(new.id, [c.id for c in kin], n=1, cutoff=0.6)
@@ -209,6 +215,16 @@ def _renamed_from(
     values = {choice.value for choice in new.choices or ()}
     for candidate in kin:
         if values and len(values & set(candidate.values)) * 2 >= len(candidate.values):
+            return candidate
+    when = None if new.when is None else shape(new.when)
+    for candidate in kin:
+        if when is not None and when == candidate.when:
+            return candidate
+    for candidate in kin:
+        before, after = builtin_neighbours.get(candidate.id, (None, None))
+        if (before is not None and before == neighbours[0]) or (
+            after is not None and after == neighbours[1]
+        ):
             return candidate
     return None
 
@@ -219,20 +235,25 @@ def compare(
     section_paths: Mapping[str, tuple[str | int, ...]],
     builtin_sections: Mapping[str, str],
     builtin_values: Mapping[str, set[str]],
+    builtin_order: list[str],
 ) -> Iterator[Finding]:
     """How a file's questions depart from the contract.
 
     `questions`: the file's questions by id, with their paths; `known`: ids the built-in
     questionnaire has beyond the contract (never taken for renames); `section_paths`: the file's
     sections by id; `builtin_sections`: the built-in section of each question id;
-    `builtin_values`: the built-in choice values of each question.
+    `builtin_values`: the built-in choice values of each question; `builtin_order`: the built-in
+    question ids in the order asked.
     """
     missing = [c for c in QUESTIONS.values() if c.id not in questions]
     new = [q for qid, (_, q) in questions.items() if qid not in QUESTIONS and qid not in known]
     taken: set[str] = set()
     renames: set[str] = set()
+    order = list(questions)
+    around = {qid: _around(order, i) for i, qid in enumerate(order)}
+    builtin_around = {qid: _around(builtin_order, i) for i, qid in enumerate(builtin_order)}
     for question in new:
-        old = _renamed_from(question, missing, taken)
+        old = _renamed_from(question, missing, taken, around[question.id], builtin_around)
         if old is not None:
             taken.add(old.id)
             renames.add(question.id)
@@ -273,6 +294,14 @@ def compare(
                 "answer files stay readable, or leave it optional",
                 warning=True,
             )
+
+
+def _around(order: list[str], index: int) -> tuple[str | None, str | None]:
+    """The ids just before and just after a position."""
+    return (
+        order[index - 1] if index > 0 else None,
+        order[index + 1] if index + 1 < len(order) else None,
+    )
 
 
 def _compare_one(
@@ -345,7 +374,16 @@ def _compare_values(
         c.value for c in choices if c.value not in fixed.values and c.value not in builtin_values
     ]
     for value in list(missing):
-        close = similar(value, new, n=1, cutoff=0.5)
+        # a look-alike, or the one new value in the place of the one lost ('on_sick_leave'
+        # where 'off_work_due_to_pain' was)
+        close = (
+            similar(value, new, n=1, cutoff=0.5)
+            or [
+                other
+                for other in new
+                if len(new) == len(missing) == 1 or where[other] == fixed.values.index(value)
+            ][:1]
+        )
         if close:
             new.remove(close[0])
             missing.remove(value)

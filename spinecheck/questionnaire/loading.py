@@ -388,6 +388,11 @@ _CODE_TERMS = frozenset({"acetaminophen_name"})
 """Terms the clinician page reads itself (it has its own word when neither file gives one)."""
 
 
+def _did_you_mean(word: str, known: list[str], otherwise: str) -> str:
+    close = similar(word, known, n=1)
+    return f"did you mean '{close[0]}'?" if close else otherwise
+
+
 def _never_met(operator: str, threshold: float, low: float, high: float) -> bool:
     """Whether a comparison cannot hold for any number from `low` to `high`."""
     return {
@@ -452,7 +457,8 @@ class _Checker:
         self._check_warning_signs_first()
         return self.problems
 
-    def add(self, path: tuple[str | int, ...], message: str, hint: str | None = None) -> None:
+    def add(self, path: tuple[str | int, ...], message: str, hint: str) -> None:
+        """A problem at `path`, with its hint: every message says what to do."""
         self.problems.append(self.document.problem(path, message, hint=hint))
         self.flagged.append(path)
 
@@ -471,7 +477,8 @@ class _Checker:
         section_ids: set[str] = set()
         for s_index, section in enumerate(self.questionnaire.sections):
             if section.id in section_ids:
-                self.add(("sections", s_index, "id"), f"duplicate section id '{section.id}'")
+                self.add(("sections", s_index, "id"), f"duplicate section id '{section.id}'",
+                         "every section needs its own id")  # fmt: skip
             section_ids.add(section.id)
         for path, question in self._questions():
             if question.id == "spinecheck":
@@ -544,13 +551,15 @@ class _Checker:
                     self.add(
                         (*path, "choices", index, "exclusive"),
                         "'exclusive' only applies to multiple-choice questions",
+                        "remove it: a single choice is always one value",
                     )
         if kind is QuestionKind.INTEGER and (q.min is None or q.max is None):
             self.add(
                 path, f"integer question '{q.id}' needs 'min' and 'max'", "e.g. min: 0, max: 120"
             )
         if q.min is not None and q.max is not None and q.min > q.max:
-            self.add((*path, "min"), f"'min' ({q.min}) is larger than 'max' ({q.max})")
+            self.add((*path, "min"), f"'min' ({q.min}) is larger than 'max' ({q.max})",
+                     "swap them: 'min' is the lowest answer allowed")  # fmt: skip
 
     # -- conditions -------------------------------------------------------------------------
 
@@ -624,7 +633,9 @@ class _Checker:
         if name in COMPARISONS:
             if kind not in (QuestionKind.SCALE, QuestionKind.INTEGER):
                 self.add(
-                    where, f"'{name}' compares numbers, but '{q.id}' is a {kind.value} question"
+                    where,
+                    f"'{name}' compares numbers, but '{q.id}' is a {kind.value} question",
+                    "use 'equals' or 'in' with its values",
                 )
             elif not _finite(expected):
                 self.add(where, f"'{name}' needs an ordinary number, not {show_value(expected)}",
@@ -648,7 +659,8 @@ class _Checker:
         values = expected if name == "in" and isinstance(expected, list) else [expected]
         if kind is QuestionKind.YES_NO:
             if any(not isinstance(v, bool) for v in values):
-                self.add(where, f"'{q.id}' is a yes/no question: test it with true or false")
+                self.add(where, f"'{q.id}' is a yes/no question: test it with true or false",
+                         "e.g. {question: " + q.id + ", equals: true}")  # fmt: skip
         elif kind is QuestionKind.SINGLE:
             self._check_values(q, values, where)
         elif kind is QuestionKind.MULTIPLE:
@@ -664,9 +676,11 @@ class _Checker:
             low, high = q.bounds()
             for value in values:
                 if isinstance(value, bool) or not isinstance(value, int | float):
-                    self.add(where, f"'{q.id}' takes numbers, not {show_value(value)}")
+                    self.add(where, f"'{q.id}' takes numbers, not {show_value(value)}",
+                             "write a number such as 3")  # fmt: skip
                 elif not low <= value <= high:
-                    self.add(where, f"{value} is outside the range of '{q.id}' ({low} to {high})")
+                    self.add(where, f"{value} is outside the range of '{q.id}' ({low} to {high})",
+                             "use a number inside that range")  # fmt: skip
 
     def _check_values(self, q: Question, values: list[Any], where: tuple[str | int, ...]) -> None:
         known = [c.value for c in q.choices or ()]
@@ -721,6 +735,7 @@ class _Checker:
                 self.add(
                     (*where, "score"),
                     f"score '{test.score}' uses '{later[0]}', which is not asked before '{before}'",
+                    "a condition may only use earlier answers",
                 )
 
     def _check_medication_test(
@@ -730,7 +745,12 @@ class _Checker:
         assert test.medication_class is not None
         for index, partner in enumerate(test.paired_with or ()):
             if partner not in classes:
-                self.add((*where, "paired_with", index), f"unknown medicine class '{partner}'")
+                hint = _did_you_mean(
+                    partner, list(classes), "see spinecheck/medicines/medicines.yaml"
+                )
+                self.add(
+                    (*where, "paired_with", index), f"unknown medicine class '{partner}'", hint
+                )
         if test.medication_class not in classes:
             close = similar(test.medication_class, list(classes), n=1)
             hint = (
@@ -748,6 +768,7 @@ class _Checker:
             self.add(
                 (*where, "medication_class"),
                 "no question collects medicines (a text_list with autocomplete: medicines)",
+                "add one (the built-in 'medications' question), or remove this test",
             )
         elif before is not None and all(
             self.order.get(q.id, -1) >= self.order[before] for q in medicine_questions
@@ -755,6 +776,7 @@ class _Checker:
             self.add(
                 (*where, "medication_class"),
                 f"the medicine list is not asked before '{before}'",
+                "a condition may only use earlier answers: move the question after it",
             )
 
     def _score_items(self) -> dict[str, list[str]]:
@@ -781,7 +803,8 @@ class _Checker:
             ]
             for scale, scale_path in scales:
                 if scale.id in seen:
-                    self.add((*scale_path, "id"), f"duplicate score id '{scale.id}'")
+                    self.add((*scale_path, "id"), f"duplicate score id '{scale.id}'",
+                             "every instrument and subscale needs its own id")  # fmt: skip
                 seen.add(scale.id)
                 for item_index, item in enumerate(scale.items):
                     self._check_item(item, (*scale_path, "items", item_index))
@@ -794,7 +817,8 @@ class _Checker:
                 self._unknown_question(item, where)
             return
         if question.kind not in _SCORABLE:
-            self.add(where, f"'{item}' is a {question.kind.value} question and cannot be scored")
+            self.add(where, f"'{item}' is a {question.kind.value} question and cannot be scored",
+                     "score yes/no, single-choice, scale or integer questions")  # fmt: skip
         elif question.kind is QuestionKind.SINGLE and any(
             c.score is None for c in question.choices or ()
         ):
@@ -816,16 +840,20 @@ class _Checker:
                 self._unknown_question(rule.question, ("pain_phase", "question"))
             return
         if question.kind is not QuestionKind.SINGLE:
-            self.add(("pain_phase", "question"), "pain_phase needs a single-choice question")
+            hint = "name the question of how long the pain has lasted (pain_duration)"
+            self.add(("pain_phase", "question"), "pain_phase needs a single-choice question", hint)
             return
         known = {c.value for c in question.choices or ()}
         for value in rule.values:
             if value not in known:
                 self.add(
-                    ("pain_phase", "values", value), f"'{rule.question}' has no choice '{value}'"
+                    ("pain_phase", "values", value),
+                    f"'{rule.question}' has no choice '{value}'",
+                    "allowed: " + ", ".join(sorted(known)),
                 )
         for value in sorted(known - set(rule.values)):
-            self.add(("pain_phase", "values"), f"pain_phase gives no phase for '{value}'")
+            self.add(("pain_phase", "values"), f"pain_phase gives no phase for '{value}'",
+                         "give every choice a phase: acute, subacute or chronic")  # fmt: skip
 
     def _check_rules(self) -> None:
         seen: set[str] = set()
@@ -841,7 +869,9 @@ class _Checker:
                 continue
             path: tuple[str | int, ...] = ("rules", index)
             if rule.id in seen:
-                self.add((*path, "id"), f"duplicate rule id '{rule.id}'")
+                self.add(
+                    (*path, "id"), f"duplicate rule id '{rule.id}'", "every rule needs its own id"
+                )
             seen.add(rule.id)
             self._check_condition(rule.when, (*path, "when"), before=None)
             if rule.urgency is not None and any(
@@ -870,7 +900,8 @@ class _Checker:
                 self.add(path, f"rule '{rule.id}' raises the urgency without 'text'",
                          "say in 'text' why, for the top of the summary")  # fmt: skip
             if action in ("preparation", "message", "urgent_contact") and not rule.text:
-                self.add(path, f"a {action.replace('_', ' ')} rule needs 'text'")
+                self.add(path, f"a {action.replace('_', ' ')} rule needs 'text'",
+                         "'text' is the words the summary shows for it")  # fmt: skip
             for g_index, gate_id in enumerate(rule.despite):
                 if gate_id not in gate_ids:
                     close = similar(gate_id, sorted(gate_ids), n=1)
@@ -896,7 +927,9 @@ class _Checker:
                 continue
             path: tuple[str | int, ...] = ("gates", index)
             if gate.id in seen:
-                self.add((*path, "id"), f"duplicate gate id '{gate.id}'")
+                self.add(
+                    (*path, "id"), f"duplicate gate id '{gate.id}'", "every gate needs its own id"
+                )
             seen.add(gate.id)
             self._check_condition(gate.when, (*path, "when"), before=None)
             if gate.removes is None and gate.warns is None:
@@ -906,7 +939,8 @@ class _Checker:
                     "give it 'removes' or 'warns' with the suggestions it applies to",
                 )
             if gate.warns is not None and not gate.warning:
-                self.add(path, f"gate '{gate.id}' warns without a 'warning'")
+                self.add(path, f"gate '{gate.id}' warns without a 'warning'",
+                         "'warning' is the sentence shown beside what it warns about")  # fmt: skip
             if not gate.sources:
                 self.add(path, f"gate '{gate.id}' has no 'sources'",
                          "every gate names the guideline behind it")  # fmt: skip
@@ -918,8 +952,8 @@ class _Checker:
                 for kind, known in kinds.items():
                     for t_index, target in enumerate(getattr(targets, kind)):
                         if target not in known:
-                            close = similar(target, sorted(known), n=1)
-                            hint = f"did you mean '{close[0]}'?" if close else None
+                            hint = _did_you_mean(target, sorted(known), f"name one of the "
+                                                 f"{kind} this file defines")  # fmt: skip
                             self.add((*path, effect, kind, t_index),
                                      f"unknown {kind.rstrip('s')} '{target}'", hint)  # fmt: skip
 
@@ -933,18 +967,20 @@ class _Checker:
                 path: tuple[str | int, ...] = (catalog, key)
                 self._check_sources(entry.caution_sources, (*path, "caution_sources"))
                 if entry.caution and not entry.caution_sources:
-                    self.add(path, f"the caution of '{key}' names no 'caution_sources'")
+                    self.add(path, f"the caution of '{key}' names no 'caution_sources'",
+                         "add 'caution_sources' with the guideline behind it")  # fmt: skip
                 for field_name in ("label", "about", "caution"):
                     self._check_placeholders(getattr(entry, field_name), (*path, field_name))
                 companion = entry.alongside
                 if companion is None:
                     continue
                 if catalog != "options":
-                    self.add((*path, "alongside"), "'alongside' is for options")
+                    self.add((*path, "alongside"), "'alongside' is for options", "remove it here")
                 for name in (companion.option, *companion.or_):
                     if name not in options or name == key:
                         self.add((*path, "alongside"), f"'alongside' names '{name}', not "
-                                 "another option")  # fmt: skip
+                                 "another option", _did_you_mean(name, sorted(options),
+                                 "name another option of this file"))  # fmt: skip
                 self._check_sources(companion.sources, (*path, "alongside", "sources"))
                 self._check_placeholders(companion.reason, (*path, "alongside", "reason"))
         suggestions = set(self.questionnaire.specialists) | set(options)
@@ -966,7 +1002,8 @@ class _Checker:
             if kind == "answer" and key not in self.paths and key not in self.invalid_ids:
                 self._unknown_question(key, where)
             if kind == "score" and key not in scores:
-                self.add(where, f"unknown score '{key}' in {{score:{key}}}")
+                hint = _did_you_mean(key, list(scores), "scores are instrument or subscale ids")
+                self.add(where, f"unknown score '{key}' in {{score:{key}}}", hint)
             if kind == "term" and key not in self.questionnaire.terms:
                 self.add(where, f"unknown term '{key}' in {{term:{key}}}",
                          "define it under 'terms' (regions may give their own word)")  # fmt: skip
@@ -1087,9 +1124,14 @@ class _Checker:
             if found is None:
                 skipped.append(name)
             elif not found:
+                tested = list(dict.fromkeys(t.question for t in walk(when) if t.question))
+                shown = ", ".join(f"'{qid}'" for qid in tested[:4]) + (
+                    ", ..." if len(tested) > 4 else ""
+                )
                 self.add(
                     (*path, "when"),
-                    f"{kind} '{name}' can never apply: its condition is never true",
+                    f"{kind} '{name}' can never apply: no answers to {shown} make its condition "
+                    "true",
                     "check the values and thresholds it tests (a scale's range, the choices a "
                     "question has, tests that contradict each other) and the questions it uses",
                 )
@@ -1173,6 +1215,7 @@ class _Checker:
             sections,
             {q.id: builtin.section_of(q.id).id for q in builtin.questions},
             {q.id: {c.value for c in q.choices or ()} for q in builtin.questions},
+            [q.id for q in builtin.questions],
         )
         for found in findings:
             (self.warn if found.warning else self.add)(found.path, found.message, found.hint)

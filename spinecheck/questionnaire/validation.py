@@ -29,7 +29,7 @@ class SchemaProblem(NamedTuple):
 
     path: Path_
     message: str
-    hint: str | None = None
+    hint: str
     at_key: bool = False
     """True when the problem is the key itself (unknown, missing), not its value."""
 
@@ -80,7 +80,8 @@ def _check(value: Any, annotation: Any, path: Path_, out: list[SchemaProblem], k
                 close = next(iter(similar(str(key), list(fields))), None) or keys.close_to(str(key))
                 hint = f"did you mean '{close}'?" if close else "remove it, or check its spelling"
                 misspelt.add(close or "")
-                out.append(SchemaProblem((*path, key), f"unknown key '{key}'", hint, at_key=True))
+                message = f"unknown key '{key}'{_in(path)}"
+                out.append(SchemaProblem((*path, key), message, hint, at_key=True))
         for name, info in fields.items():
             if name in value:
                 _check(value[name], info.type, (*path, name), out, keys)
@@ -88,7 +89,7 @@ def _check(value: Any, annotation: Any, path: Path_, out: list[SchemaProblem], k
                 out.append(
                     SchemaProblem(
                         path,
-                        f"missing key '{name}'",
+                        f"missing key '{name}'{_in(path)}",
                         _add_hint(inner, info.name, name),
                         at_key=True,
                     )
@@ -103,6 +104,15 @@ def _check(value: Any, annotation: Any, path: Path_, out: list[SchemaProblem], k
             _check(entry, item, (*path, key), out, keys)
     if len(out) == before:
         out.append(_from_error(first, value, path, annotation))
+
+
+def _in(path: Path_) -> str:
+    """' in region 'ca'' for a part named by its key in a mapping of parts ('' otherwise)."""
+    if len(path) >= 2 and isinstance(path[-1], str) and isinstance(path[-2], str):
+        kind = path[-2].replace("_", " ")
+        kind = kind[:-1] if kind.endswith("s") else kind
+        return f" in {kind} '{path[-1]}'"
+    return ""
 
 
 def _add_hint(model: type[msgspec.Struct], attribute: str, key: str) -> str:
@@ -182,6 +192,10 @@ def _allowed(annotation: Any, *, key: bool) -> str:
     return "one of: " + ", ".join(f"'{v}'" for v in values)
 
 
+_LENGTH_HINT = "make it fit; `spinecheck schema` describes what every key takes"
+_KIND_HINT = "write a value of that kind; `spinecheck schema` describes what every key takes"
+
+
 def _value_at(value: Any, inner: Path_) -> Any:
     for part in inner:
         try:
@@ -217,9 +231,11 @@ def _describe(message: str, field: str, value: Any, where: Path_, allowed: str) 
             "write each item on its own line starting with '- '",
         )
     if " of length " in message or "length >=" in message or "length <=" in message:
-        return SchemaProblem(where, f"'{field}': {_plain(message)}", None)
+        return SchemaProblem(where, f"'{field}': {_plain(message)}", _LENGTH_HINT)
     if message.startswith("Expected `"):
-        return SchemaProblem(where, f"'{field}': {_plain(message)}, got {show_value(value)}", None)
+        return SchemaProblem(
+            where, f"'{field}': {_plain(message)}, got {show_value(value)}", _KIND_HINT
+        )
     # A check of the model itself (__post_init__): a condition or rule that is not well formed.
     return SchemaProblem(
         where, message, "see the conditions and rules sections of docs/questionnaire-format.md"
