@@ -73,6 +73,8 @@ def test_the_contract_table_agrees_with_the_contract_as_written():
             assert list(fixed.values) == values, qid
         elif isinstance(values, tuple):
             assert (fixed.low, fixed.high) == values, qid
+    for qid, urgency in written_contract.RED_FLAGS.items():
+        assert contract.QUESTIONS[qid].urgency == urgency, qid
 
 
 def test_a_renamed_contract_question_is_an_error_and_rules_point_back(tmp_path, shipped_text):
@@ -163,6 +165,17 @@ def test_changing_what_the_contract_fixes_is_an_error(tmp_path, shipped_text, ol
     code, out, _ = run_check(tmp_path, edit(clinic(shipped_text), old, new))
     assert code == 1
     assert message in out
+
+
+def test_a_warning_sign_lowered_below_the_contract_is_an_error(tmp_path, shipped_text):
+    start = shipped_text.index("      - id: rf_major_trauma\n")
+    at = shipped_text.index("          urgency: emergency\n", start)
+    lowered = clinic(shipped_text[:at] + "          urgency: soon\n" + shipped_text[at + 29 :])
+    code, out, path = run_check(tmp_path, lowered)
+    assert code == 1
+    line = line_of(lowered, "          urgency: soon\n")
+    assert f"{path}:{line}:11: the warning sign 'rf_major_trauma' must be at least emergency, " \
+        "not soon" in out  # fmt: skip
 
 
 def test_a_new_required_question_warns_and_new_walks_only_does_not(tmp_path, shipped_text):

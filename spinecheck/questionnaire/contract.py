@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from spinecheck.errors import similar
-from spinecheck.questionnaire.model import Condition, Question, QuestionKind
+from spinecheck.questionnaire.model import Condition, Question, QuestionKind, Urgency
 
 Shape = tuple[object, ...]
 """A condition reduced to what it means: ('all', frozenset of shapes) or ('any', ...), or a
@@ -42,6 +42,8 @@ class ContractQuestion:
     when: Shape | None = None
     """When it is asked; None: of everyone."""
     warning_sign: bool = False
+    urgency: Urgency | None = None
+    """For a warning sign: the lowest urgency the summary may show when it is answered yes."""
 
 
 _YES_NO = QuestionKind.YES_NO
@@ -49,12 +51,17 @@ _SINGLE = QuestionKind.SINGLE
 _MULTIPLE = QuestionKind.MULTIPLE
 _CHRONIC = _test("pain_duration", "in", "3_to_12_months", "over_1_year")
 _MOOD = ("not_at_all", "several_days", "more_than_half_the_days", "nearly_every_day")
-_RED_FLAGS = (
-    "rf_saddle_numbness", "rf_bladder_change", "rf_bowel_change", "rf_sexual_function_change",
-    "rf_worsening_weakness", "rf_both_legs", "rf_hand_clumsiness_or_balance", "rf_major_trauma",
-    "rf_minor_trauma_fragile_bones", "rf_cancer_history", "rf_weight_loss", "rf_night_pain",
-    "rf_fever", "rf_infection_risk", "rf_belly_and_back_pain", "rf_stroke_signs",
-)  # fmt: skip
+_EMERGENCY, _SAME_DAY, _SOON = Urgency.EMERGENCY, Urgency.SAME_DAY, Urgency.SOON
+_RED_FLAGS = {
+    "rf_saddle_numbness": _EMERGENCY, "rf_bladder_change": _EMERGENCY,
+    "rf_bowel_change": _EMERGENCY, "rf_sexual_function_change": _EMERGENCY,
+    "rf_worsening_weakness": _EMERGENCY, "rf_both_legs": _SAME_DAY,
+    "rf_hand_clumsiness_or_balance": _SAME_DAY, "rf_major_trauma": _EMERGENCY,
+    "rf_minor_trauma_fragile_bones": _SAME_DAY, "rf_cancer_history": _SAME_DAY,
+    "rf_weight_loss": _SOON, "rf_night_pain": _SOON, "rf_fever": _SAME_DAY,
+    "rf_infection_risk": _SOON, "rf_belly_and_back_pain": _EMERGENCY,
+    "rf_stroke_signs": _EMERGENCY,
+}  # fmt: skip
 _IBP = (
     "ibp_started_before_40", "ibp_gradual_onset", "ibp_better_with_exercise",
     "ibp_not_better_with_rest", "ibp_wakes_second_half_night",
@@ -64,7 +71,10 @@ _TRIED = "treatments_tried"
 QUESTIONS: dict[str, ContractQuestion] = {
     question.id: question
     for question in (
-        *(ContractQuestion(rf, _YES_NO, required=True, warning_sign=True) for rf in _RED_FLAGS),
+        *(
+            ContractQuestion(rf, _YES_NO, required=True, warning_sign=True, urgency=urgency)
+            for rf, urgency in _RED_FLAGS.items()
+        ),
         ContractQuestion(
             "pain_areas", _MULTIPLE,
             ("neck", "upper_back", "lower_back", "buttock_hip", "arm", "leg"), required=True,
@@ -152,7 +162,7 @@ QUESTIONS: dict[str, ContractQuestion] = {
 }  # fmt: skip
 """Every contract question by id, in the contract's order."""
 
-WARNING_SIGNS = _RED_FLAGS
+WARNING_SIGNS = tuple(_RED_FLAGS)
 """The contract's warning signs, asked before anything else."""
 
 
@@ -320,6 +330,24 @@ def _compare_one(
         return
     if fixed.values:
         yield from _compare_values(fixed, path, question, builtin_values)
+    if fixed.urgency is not None:
+        sign = question.warning
+        if sign is None:
+            yield Finding(
+                (*path, "id"),
+                f"the contract question '{fixed.id}' is a warning sign, and this file gives it "
+                "no 'warning'",
+                f"give it back its 'warning' (urgency: {fixed.urgency.value} at least, and what "
+                "to do now)",
+            )
+        elif sign.urgency.rank < fixed.urgency.rank:
+            yield Finding(
+                (*path, "warning", "urgency"),
+                f"the warning sign '{fixed.id}' must be at least {fixed.urgency.value}, not "
+                f"{sign.urgency.value}",
+                "the contract fixes the lowest urgency of each warning sign: red flags always "
+                "win; raise it, never lower it",
+            )
     if fixed.low is not None and fixed.high is not None:
         low, high = question.bounds()
         if low > fixed.low or high < fixed.high:
