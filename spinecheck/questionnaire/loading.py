@@ -388,6 +388,10 @@ _CODE_TERMS = frozenset({"acetaminophen_name"})
 """Terms the clinician page reads itself (it has its own word when neither file gives one)."""
 
 
+def _first_few(names: list[str], most: int = 5) -> str:
+    return ", ".join(names[:most]) + (", ..." if len(names) > most else "")
+
+
 def _did_you_mean(word: str, known: list[str], otherwise: str) -> str:
     close = similar(word, known, n=1)
     return f"did you mean '{close[0]}'?" if close else otherwise
@@ -1092,12 +1096,14 @@ class _Checker:
                     f"question '{question.id}' can never be asked: its condition is never true",
                     "check the values it tests and the questions it depends on",
                 )
+        self._note_limited("every question can be asked", skipped)
+
+    def _note_limited(self, what: str, skipped: list[str]) -> None:
+        """Say which conditions were too large to search (a note: the check is bounded)."""
         if skipped:
             self.notes.append(
-                f"the check that every question can be asked was limited: {len(skipped)} "
-                f"condition(s) were too large to search in full ({', '.join(skipped[:5])}"
-                + (", ..." if len(skipped) > 5 else "")
-                + ")"
+                f"the check that {what} was limited: {len(skipped)} condition(s) were too large "
+                f"to search in full ({_first_few(skipped)})"
             )
 
     def _check_rules_reachable(self) -> None:
@@ -1124,24 +1130,15 @@ class _Checker:
             if found is None:
                 skipped.append(name)
             elif not found:
-                tested = list(dict.fromkeys(t.question for t in walk(when) if t.question))
-                shown = ", ".join(f"'{qid}'" for qid in tested[:4]) + (
-                    ", ..." if len(tested) > 4 else ""
-                )
+                tested = dict.fromkeys(f"'{t.question}'" for t in walk(when) if t.question)
                 self.add(
                     (*path, "when"),
-                    f"{kind} '{name}' can never apply: no answers to {shown} make its condition "
-                    "true",
+                    f"{kind} '{name}' can never apply: no answers to {_first_few(list(tested), 4)}"
+                    " make its condition true",
                     "check the values and thresholds it tests (a scale's range, the choices a "
                     "question has, tests that contradict each other) and the questions it uses",
                 )
-        if skipped:
-            self.notes.append(
-                f"the check that every rule can apply was limited: {len(skipped)} condition(s) "
-                f"were too large to search in full ({', '.join(skipped[:5])}"
-                + (", ..." if len(skipped) > 5 else "")
-                + ")"
-            )
+        self._note_limited("every rule can apply", skipped)
 
     def _check_quoted_answers(self) -> None:
         """Rule texts quoting an answer that may be missing when the rule applies.
