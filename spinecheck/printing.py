@@ -260,12 +260,17 @@ class _Batch:
         return self.languages[language]
 
     def draw(self, summaries: list[Any], *, many: bool) -> str | bytes:
-        """The summaries drawn in the chosen format (`many`: a list or bundle, even of one)."""
+        """The summaries drawn in the chosen format (`many`: a list or bundle, even of one).
+
+        One patient's pages are on the paper of the region the file was answered in (a UK
+        file on A4), unless --page says otherwise; a list keeps one paper for every page.
+        """
         from spinecheck.render.formats import render
 
-        return render(
-            self.chosen, summaries, audience=self.request.audience, page=self.paper, many=many
-        )
+        page = self.paper
+        if self.request.page is None and len(summaries) == 1:
+            page = _paper_of(summaries[0], page)
+        return render(self.chosen, summaries, audience=self.request.audience, page=page, many=many)
 
     def unreadable(self, name: str) -> Any:
         """The day list's entry for a file that could not be read.
@@ -652,6 +657,13 @@ def _progress(total: int) -> Iterator[Any]:
 
     with progress_bar(total) as advance:
         yield advance
+
+
+def _paper_of(summary: Any, otherwise: str) -> str:
+    """The paper of the region a summary's contacts come from, else `otherwise`."""
+    key = summary.assessment.region_key
+    region = summary.questionnaire.regions.get(key) if key else None
+    return str(region.paper) if region is not None else otherwise
 
 
 def _region(metadata: dict[str, Any]) -> str | None:

@@ -224,3 +224,19 @@ def test_a_walk_in_a_letter_region_saves_its_summary_on_letter():
     assert paper_for(questionnaire.regions["us"]) == "letter"
     assert paper_for(questionnaire.regions["uk"]) == "a4"
     assert paper_for(None) == "a4"
+
+
+def test_one_patients_pages_are_on_the_paper_of_the_region_they_answered_in(tmp_path):
+    """A file answered in the UK (its region recorded, contract 1.2) prints on A4 even where the
+    questionnaire's default region prints on Letter; a day list keeps one paper."""
+    text = (DATA / "chronic_back.yaml").read_text(encoding="utf-8")
+    uk = tmp_path / "uk.yaml"
+    uk.write_text("spinecheck:\n  region: uk\n" + text.replace("spinecheck:\n", "", 1), "utf-8")
+    assert "region: uk" in uk.read_text("utf-8")
+    out = tmp_path / "uk.pdf"
+    result = runner.invoke(app, ["summary", str(uk), "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert _page_of_pdf(out) == A4_POINTS
+    result = runner.invoke(app, ["summary", str(uk), "--page", "letter", "-o", str(out), "--force"])
+    assert result.exit_code == 0, result.stderr
+    assert _page_of_pdf(out) == LETTER_POINTS
