@@ -248,9 +248,16 @@ def test_the_reachability_deadline_is_kept_inside_one_search(shipped_text, monke
     assert next(ticks) < 40  # it stopped within a few steps of the deadline
 
 
-def test_a_questionnaire_with_a_huge_condition_is_checked_in_full(tmp_path, shipped_text):
+def test_a_questionnaire_with_a_huge_condition_is_checked_in_full(
+    tmp_path, shipped_text, monkeypatch
+):
     """1,500 blocks of contradicting tests: the search takes each `any` part, and each group of
-    an `all` that shares no question, alone, so it finds that none can hold (and stays fast)."""
+    an `all` that shares no question, alone, so it finds that none can hold. (Its time is the
+    benchmark's to measure: here the time budget is lifted, so a loaded machine cannot turn the
+    answer into "limited".)"""
+    import spinecheck.questionnaire.loading as loading
+
+    monkeypatch.setattr(loading, "REACHABILITY_SECONDS", 600.0)
     path = tmp_path / "q.yaml"
     line = "when: {question: pain_duration, in: [3_to_12_months, over_1_year]}"
     changed = shipped_text.replace(line, "when: " + hostile_condition(1500), 1)
