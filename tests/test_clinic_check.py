@@ -316,7 +316,7 @@ def test_the_summary_never_prints_not_answered_inside_a_reason(shipped_text):
     answers, _, _ = check_answers(questionnaire, minimal_answers(questionnaire, pain_average=9))
     found = next(s for s in assess(questionnaire, answers).specialists if s.id == "physiatrist")
     assert "You rated your pain 9 out of 10." in found.reasons
-    assert not any("not answered" in reason or "\x00" in reason for reason in found.reasons)
+    assert not any("not answered" in reason for reason in found.reasons)
 
 
 # -- regions ------------------------------------------------------------------------------------
@@ -409,3 +409,30 @@ def test_a_blind_reviewers_clinic_edits_are_judged_as_expected(tmp_path, shipped
     for word in case["words"]:
         assert word.lower() in out.lower(), word
     assert_every_problem_has_a_hint(out)
+
+
+@pytest.mark.parametrize("goal", ["Walk the dog. Sleep through the night!", "\x00", "{answer:x}"])
+def test_what_a_patient_typed_never_decides_what_is_left_out(questionnaire, goal):
+    """Sentences are those of the text as written: a typed answer with full stops, or with a
+    character the summary uses for nothing, is quoted whole."""
+    from spinecheck.assessment.rules import assess
+
+    answers, _, _ = check_answers(questionnaire, minimal_answers(questionnaire, goals=goal))
+    notes = {note.id: note.text for note in assess(questionnaire, answers).preparation}
+    said = next(text for text in notes.values() if "your goal" in text)
+    assert said.endswith(": " + answers["goals"] + ".") or answers["goals"] in said
+
+
+def test_an_unanswered_follow_up_leaves_out_only_its_own_sentence(questionnaire):
+    from spinecheck.assessment.rules import assess
+
+    answers = minimal_answers(
+        questionnaire, treatments_tried=["spine_surgery"], surgery_when="over_1_year"
+    )
+    checked, problems, _ = check_answers(questionnaire, answers)
+    assert problems == []
+    notes = [note.text for note in assess(questionnaire, checked).preparation]
+    surgery = next(text for text in notes if "spine surgery" in text)
+    assert surgery.startswith("Bring details of your spine surgery (more than a year ago):")
+    assert surgery.endswith("and how your pain changed.")
+    assert "not answered" not in surgery

@@ -591,12 +591,25 @@ def fill_text(
         return text
     words = words_for(questionnaire.language)
 
+    def unanswered(match: re.Match[str]) -> bool:
+        key = match.group(2)
+        return match.group(1) == "answer" and (
+            questionnaire.question(key) is None or key not in answers
+        )
+
+    if drop_unanswered:  # sentences of the text as written: an answer's own words never count
+        text = " ".join(
+            sentence
+            for sentence in sentences(text)
+            if not any(unanswered(match) for match in PLACEHOLDER.finditer(sentence))
+        )
+
     def replace(match: re.Match[str]) -> str:
         kind, key = match.group(1), match.group(2)
         if kind == "answer":
             question = questionnaire.question(key)
             if question is None or key not in answers:
-                return _GAP if drop_unanswered else words("(not answered)")
+                return words("(not answered)")
             answer = answers[key]
             if question.kind is QuestionKind.MULTIPLE and isinstance(answer, list):
                 # Each label mid-sentence: "you tried physical therapy, prescription medicines".
@@ -620,14 +633,7 @@ def fill_text(
         value = score.value
         return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
-    filled = PLACEHOLDER.sub(replace, text)
-    if _GAP not in filled:
-        return filled
-    return " ".join(s for s in sentences(filled) if _GAP not in s)
-
-
-_GAP = "\x00"
-"""Where an unanswered question was quoted (no text from a file holds it: files are cleaned)."""
+    return PLACEHOLDER.sub(replace, text)
 
 
 def sentences(text: str) -> list[str]:
