@@ -276,8 +276,8 @@ def summary(
         PageSize | None,
         typer.Option(
             "--page",
-            help="Paper size for html and pdf (default: the region's, its 'paper' in the "
-            "questionnaire: letter for us, else a4).",
+            help="Paper size for html and pdf (default: the paper of the region, its 'paper' "
+            "in the questionnaire; a4 when it sets none).",
         ),
     ] = None,
     region: RegionOption = None,

@@ -231,6 +231,7 @@ class _Batch:
             visit=details(meta, "visit"),
             notes=tuple(meta.get("read_notes") or ()),
             language=answered_in,
+            answered_version=_text_or_none(meta.get("questionnaire_version")),
         )
         self.written += 1
         # the patient reads their summary in their language; the clinician page is in English
@@ -657,6 +658,10 @@ def _progress(total: int) -> Iterator[Any]:
 
     with progress_bar(total) as advance:
         yield advance
+
+
+def _text_or_none(value: object) -> str | None:
+    return str(value) if isinstance(value, str | int | float) and str(value) else None
 
 
 def _paper_of(summary: Any, otherwise: str) -> str:

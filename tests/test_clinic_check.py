@@ -436,3 +436,78 @@ def test_an_unanswered_follow_up_leaves_out_only_its_own_sentence(questionnaire)
     assert surgery.startswith("Bring details of your spine surgery (more than a year ago):")
     assert surgery.endswith("and how your pain changed.")
     assert "not answered" not in surgery
+
+
+INTERPRETER = """      - id: interpreter_language
+        short: {en: Interpreter language, es: Idioma del intérprete}
+        kind: text
+        text:
+          en: If you need an interpreter, for which language?
+          es: Si necesita un intérprete, ¿para qué idioma?
+"""
+PREPARE = """  - id: prepare_interpreter
+    when: {question: pain_average, at_least: 0}
+    preparation: interpreter
+    text:
+      en: 'Tell the clinic when you book. We will have an interpreter for {answer:interpreter_language}.'
+      es: 'Avise a la clínica al pedir la cita. Tendremos un intérprete de {answer:interpreter_language}.'
+"""
+
+
+def interpreter_clinic(shipped_text: str) -> str:
+    anchor = "      - id: work_status\n"
+    text = edit(clinic(shipped_text), anchor, INTERPRETER + anchor)
+    return edit(text, "rules:\n", "rules:\n" + PREPARE)
+
+
+def test_a_typed_answer_keeps_its_capitals_inside_a_sentence(shipped_text):
+    from spinecheck.assessment.rules import assess
+
+    questionnaire = parse_questionnaire(interpreter_clinic(shipped_text), "clinic.yaml")
+    answers = minimal_answers(questionnaire, interpreter_language="Punjabi")
+    checked, _, _ = check_answers(questionnaire, answers)
+    notes = {note.id: note.text for note in assess(questionnaire, checked).preparation}
+    assert notes["interpreter"].endswith("We will have an interpreter for Punjabi.")
+
+
+def test_a_clinic_text_that_may_lose_a_sentence_gets_a_note(tmp_path, shipped_text):
+    code, out, _ = run_check(tmp_path, interpreter_clinic(shipped_text))
+    assert code == 0, out
+    assert "note: " in out
+    assert (
+        "rule 'prepare_interpreter' quotes 'interpreter_language', which may be unanswered" in out
+    )
+    assert "that sentence is left out ('We will have an interpreter for" in out
+    # the built-in file's own rules, unchanged, are not the clinic's to hear about
+    assert "prepare_surgery" not in out
+
+
+def test_a_wrong_test_in_a_condition_is_said_once_not_as_never_asked(tmp_path, shipped_text):
+    old = "when: {question: leg_pain_below_knee, equals: true}"
+    code, out, _ = run_check(tmp_path, edit(clinic(shipped_text), old, old.replace("true", "yes")))
+    assert code == 1
+    assert "'leg_pain_below_knee' is a yes/no question: test it with true or false" in out
+    assert "can never be asked" not in out
+
+
+def test_the_clinician_footer_says_which_version_the_patient_answered(tmp_path, shipped_text):
+    """Answers given with 2026.12-1 and printed with 2026.12-2: the audit needs both."""
+    questions = tmp_path / "clinic.yaml"
+    questions.write_text(edit(clinic(shipped_text), '"2026.12-riverside.1"', '"2026.12-2"'))
+    answers = (DATA / "chronic_back.yaml").read_text(encoding="utf-8")
+    answers = edit(answers, "questionnaire: spinecheck_default", "questionnaire: riverside_spine")
+    answers = edit(
+        answers, 'questionnaire_version: "2026.11.1"', 'questionnaire_version: "2026.12-1"'
+    )
+    path = tmp_path / "answers.yaml"
+    path.write_text(answers, encoding="utf-8")
+    result = runner.invoke(
+        app,
+        ["summary", str(path), "--questions", str(questions), "--audience", "clinician",
+         "--format", "text"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    said = " ".join(result.stdout.split())
+    assert (
+        "Questionnaire riverside_spine version 2026.12-2 (answered with version 2026.12-1)" in said
+    )

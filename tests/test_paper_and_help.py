@@ -148,7 +148,7 @@ def _help(*args: str) -> str:
 def test_page_help_says_the_default_comes_from_the_region():
     shown = _help("summary")
     assert "--page" in shown
-    assert "default: the region's" in shown
+    assert "default: the paper of the region" in shown
     assert "letter for the US region" not in shown
 
 

@@ -160,6 +160,8 @@ class SummaryInfo(NamedTuple):
     file_time: str | None = None
     """When the answer file was last changed (ISO date-time): FHIR's `authored` when the
     answers do not say when they were given."""
+    answered_version: str | None = None
+    """The questionnaire version the answers were given with (from the file's metadata)."""
 
 
 def to_json_dict(assessment: Assessment, info: SummaryInfo | None = None) -> dict[str, Any]:

@@ -616,9 +616,10 @@ def fill_text(
                 labels = [describe_answer(question, [item], words=words) for item in answer]
                 first = _mid_sentence(labels[0], text, match.start()) if labels else ""
                 return ", ".join([first, *(_lower_first(label) for label in labels[1:])])
-            return _mid_sentence(
-                describe_answer(question, answer, words=words), text, match.start()
-            )
+            described = describe_answer(question, answer, words=words)
+            if question.kind in (QuestionKind.TEXT, QuestionKind.TEXT_LIST):
+                return described  # as the patient typed it ('Punjabi' keeps its capital)
+            return _mid_sentence(described, text, match.start())
         if kind == "contact":
             value = getattr(contacts, key, None) if contacts is not None else None
             return str(value) if isinstance(value, str) else words("your local emergency number")

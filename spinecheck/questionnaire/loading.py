@@ -443,6 +443,7 @@ class _Checker:
     """Questions that can never be asked (found by `_check_unreachable`)."""
     raw: Any = None
     """The file as read, every language in it (to tell a changed copy of the built-in file)."""
+    builtin: Questionnaire | None = None
 
     def run(self) -> list[Problem]:
         self._index_questions()
@@ -1081,6 +1082,9 @@ class _Checker:
         for path, question in self._questions():
             if question.when is None or self.paths.get(question.id) != path:
                 continue
+            where = (*path, "when")
+            if any(flagged[: len(where)] == where for flagged in self.flagged):
+                continue  # what is wrong with its condition was said
             if time.monotonic() > deadline:
                 skipped.append(question.id)
                 continue
@@ -1179,8 +1183,8 @@ class _Checker:
             f"rule '{rule.id}' quotes '{qid}', which may be unanswered when the rule applies: "
             f"then {then}"
         )
-        if kept:  # the rest reads well: worth knowing (for a reason), not a warning
-            if key == "reason":
+        if kept:  # the rest may read well: worth knowing, not a warning
+            if self._own_rule(rule, key):
                 self.notes.append(str(self.document.problem(("rules", index, key), message)))
             return
         self.warn(
@@ -1191,11 +1195,24 @@ class _Checker:
             "unanswered",
         )
 
+    def _builtin(self) -> Questionnaire:
+        """The built-in questionnaire (read once per check), to compare a clinic's copy with."""
+        if self.builtin is None:
+            self.builtin = load_questionnaire()
+        return self.builtin
+
+    def _own_rule(self, rule: Rule, key: str) -> bool:
+        """Whether a rule's text is the clinic's own (not the built-in file's, unchanged)."""
+        if not self.contract:
+            return True
+        same = next((r for r in self._builtin().rules if r.id == rule.id), None)
+        return same is None or getattr(same, key) != getattr(rule, key)
+
     # -- the contract and the built-in file -------------------------------------------------
 
     def _check_contract(self) -> None:
         """Contract ids, kinds, values and conditions kept; a changed copy says it is changed."""
-        builtin = load_questionnaire()
+        builtin = self._builtin()
         own = {q.id for q in builtin.questions} - set(contract.QUESTIONS)
         questions = {
             question.id: (path, question)

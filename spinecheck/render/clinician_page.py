@@ -564,7 +564,10 @@ def build_clinician(
         urgency=assessment.urgency,
         sections=tuple(sections),
         # whose answers and when are in every page's header
-        footer=page_footer(assessment, SummaryInfo(printed_at=info.printed_at))
+        footer=page_footer(
+            assessment,
+            SummaryInfo(printed_at=info.printed_at, answered_version=info.answered_version),
+        )
         + " Decision support for a conversation, not a diagnosis.",
         audience="clinician",
         header=page_header(info, answers.get("age"), who=_age_and_sex(answers, info)),

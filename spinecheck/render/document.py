@@ -312,9 +312,16 @@ def page_footer(
     """When and from what the page was made; the patient's page names no internal ids."""
     parts = []
     if not for_patient:  # questionnaire ids and file names are for the clinic
+        answered = info.answered_version
         parts.append(
             f"Questionnaire {assessment.questionnaire_id} "
             f"version {assessment.questionnaire_version}"
+            # an audit needs the questions the patient saw, when they have changed since
+            + (
+                f" (answered with version {answered})"
+                if answered and answered != assessment.questionnaire_version
+                else ""
+            )
         )
     if info.answered_at:
         parts.append(words("answered {date}", date=readable_date(info.answered_at, words=words)))
